@@ -1,0 +1,307 @@
+//! Problems found in a site's sources, with where they are and how to fix them.
+//!
+//! Every stage reports into a [`Diagnostics`] list instead of stopping, so that one
+//! run of `greenproc check` shows an editor everything at once.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use serde::Serialize;
+
+/// How serious a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Blocks the build.
+    Error,
+    /// Worth an editor's look; blocks only with `--deny-warnings`.
+    Warning,
+}
+
+macro_rules! codes {
+    ($($variant:ident = $code:literal, $severity:ident, $summary:literal;)*) => {
+        /// Stable error codes; `docs/data-format.md` lists them with examples.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $(#[doc = $summary] $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in order.
+            pub const ALL: &[Code] = &[$(Code::$variant,)*];
+
+            /// The code as printed, e.g. `E0103`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// The severity a problem of this code has.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            /// One line saying what the rule is.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    Unreadable = "E0001", Error, "the file cannot be read, or is not UTF-8 text";
+    TooLarge = "E0002", Error, "the file is larger than the size limit";
+    EmptyFile = "E0003", Error, "the file is empty";
+    YamlSyntax = "E0004", Error, "the file is not valid YAML";
+    ResourceLimit = "E0005", Error, "the YAML is too deeply nested or expands too many aliases";
+    FrontMatter = "E0006", Error, "a Markdown document lacks its `---` front matter block";
+    UnknownField = "E0101", Error, "a field that the record kind does not have";
+    WrongType = "E0102", Error, "a value of the wrong type or form";
+    MissingField = "E0103", Error, "a required field is missing";
+    DuplicateKey = "E0104", Error, "the same key appears twice in one mapping";
+    MissingFile = "E0105", Error, "a required file is missing";
+    DuplicateId = "E0201", Error, "two records of one kind share an id";
+    UnsafeId = "E0202", Error, "an id with characters other than a-z, 0-9 and hyphens";
+    BrokenReference = "E0203", Error, "a reference to a record that does not exist";
+    CreditCode = "E0204", Error, "a unified social credit code that fails the GB 32100-2015 check";
+    DateOrder = "E0205", Error, "lifecycle stages or dates out of order";
+    StageRequires = "E0206", Error, "a field the project's stage requires is missing";
+    RatioRange = "E0207", Error, "a percentage outside 0 to 100";
+    CertificateDates = "E0208", Error, "a certificate that expires before it is issued";
+    UnknownIndicator = "E0209", Error, "an indicator that the category's thresholds do not define";
+    EditionGap = "E0210", Error, "no edition of the demand standard is in force on a date that needs one";
+    InvalidCode = "E0211", Error, "a code or address in the wrong form";
+    ExpiredCertificateInUse = "W0301", Warning, "an active project uses a product whose certificate has expired";
+    BelowThreshold = "W0302", Warning, "a product's indicator value does not meet its category's threshold";
+    ProhibitedProduct = "W0303", Warning, "a project uses a product of a prohibited kind";
+}
+
+/// One problem, located in a source file.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stable code, e.g. `E0203`.
+    #[serde(serialize_with = "serialize_code")]
+    pub code: Code,
+    /// File relative to the site root, with `/` separators.
+    pub file: String,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: u64,
+    /// 1-based column in characters; 0 when the problem concerns the whole file.
+    pub column: u64,
+    /// Length of the offending text in characters, for underlining.
+    #[serde(skip)]
+    pub length: u64,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+fn serialize_code<S: serde::Serializer>(code: &Code, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(code.as_str())
+}
+
+/// Where a diagnostic points.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Position {
+    /// 1-based line (0: whole file).
+    pub line: u64,
+    /// 1-based column in characters.
+    pub column: u64,
+    /// Length in characters.
+    pub length: u64,
+}
+
+impl Position {
+    /// The whole file.
+    pub const FILE: Position = Position {
+        line: 0,
+        column: 0,
+        length: 0,
+    };
+
+    /// The position of a parsed YAML value.
+    pub fn of<T>(spanned: &crate::model::Sp<T>) -> Position {
+        Position::from_location(&spanned.referenced)
+    }
+
+    /// The position of a YAML parser location.
+    pub fn from_location(location: &serde_saphyr::Location) -> Position {
+        Position {
+            line: location.line(),
+            column: location.column(),
+            length: location.span().len().max(1),
+        }
+    }
+
+    /// Shifts a position inside front matter to its line in the whole Markdown file.
+    pub fn below(self, lines: u64) -> Position {
+        if self.line == 0 {
+            self
+        } else {
+            Position {
+                line: self.line + lines,
+                ..self
+            }
+        }
+    }
+}
+
+impl Diagnostic {
+    /// A problem of `code` at `position` in `file`.
+    pub fn new(code: Code, file: &Path, position: Position, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: code.severity(),
+            code,
+            file: display_path(file),
+            line: position.line,
+            column: position.column,
+            length: position.length,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// Adds how to fix it.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// A file path as shown to editors: relative, with `/` separators on every platform.
+pub fn display_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The problems found in one run, in the order stages reported them.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    list: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Records a problem.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.list.push(diagnostic);
+    }
+
+    /// Records a problem of `code` at `position` in `file`, with a hint.
+    pub fn report(
+        &mut self,
+        code: Code,
+        file: &Path,
+        position: Position,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.push(Diagnostic::new(code, file, position, message).hint(hint));
+    }
+
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.list
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// Number of warnings.
+    pub fn warning_count(&self) -> usize {
+        self.list.len() - self.error_count()
+    }
+
+    /// The problems sorted by file, line and column, so output is stable.
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.list.sort_by(|a, b| {
+            (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code))
+        });
+        self.list
+    }
+
+    /// Moves every problem of `other` into this list.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.list.extend(other.list);
+    }
+}
+
+/// Renders diagnostics like rustc: header, source line, underline, hint. Source lines
+/// are read back from `root` only for the files that have problems.
+pub fn render_human(diagnostics: &[Diagnostic], root: &Path, color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    let mut cached: Option<(String, Option<String>)> = None;
+    for d in diagnostics {
+        if cached.as_ref().map(|(f, _)| f != &d.file).unwrap_or(true) {
+            let text = std::fs::read(root.join(&d.file))
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok());
+            cached = Some((d.file.clone(), text));
+        }
+        let source = cached.as_ref().and_then(|(_, text)| text.as_deref());
+        let level = match d.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let excerpt = source.and_then(|text| excerpt(text, d));
+        let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
+        let mut group = match &excerpt {
+            Some((line_text, span)) => title.element(
+                Snippet::source(line_text.as_str())
+                    .line_start(d.line as usize)
+                    .path(d.file.as_str())
+                    .annotation(AnnotationKind::Primary.span(span.clone())),
+            ),
+            None => title.element(annotate_snippets::Origin::path(d.file.as_str())),
+        };
+        if let Some(hint) = &d.hint {
+            group = group.element(Level::HELP.message(hint.as_str()));
+        }
+        let _ = writeln!(out, "{}\n", renderer.render(&[group]));
+    }
+    out
+}
+
+/// The diagnostic's source line and the byte range of its span within that line.
+fn excerpt(text: &str, d: &Diagnostic) -> Option<(String, std::ops::Range<usize>)> {
+    if d.line == 0 {
+        return None;
+    }
+    let line = text.lines().nth(d.line as usize - 1)?;
+    let char_start = (d.column.max(1) - 1) as usize;
+    let start = line
+        .char_indices()
+        .nth(char_start)
+        .map_or(line.len(), |(i, _)| i);
+    let end = line[start..]
+        .char_indices()
+        .nth(d.length.max(1) as usize)
+        .map_or(line.len(), |(i, _)| start + i);
+    Some((line.to_owned(), start..end.max(start)))
+}
+
+/// One line per diagnostic, for tools: `file:line:column: severity[code]: message`.
+pub fn render_short(d: &Diagnostic) -> String {
+    let severity = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    format!(
+        "{}:{}:{}: {severity}[{}]: {}",
+        d.file,
+        d.line,
+        d.column,
+        d.code.as_str(),
+        d.message
+    )
+}

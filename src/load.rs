@@ -1,0 +1,427 @@
+//! Stage 1, load: walk a site's `data/` and `content/` folders and parse every file
+//! into its typed record, keeping the file and the position of every value.
+//!
+//! A file that fails to parse becomes a diagnostic and is left out; the other files
+//! still load, so that validation can report everything in one run.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde_saphyr::{Budget, Options};
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position};
+use crate::model::{Dataset, Markdown, Sourced};
+
+/// Largest source file read, in bytes. A real record is a few kilobytes; the limit
+/// turns a stray dump or a generated monster into a clear error, not a slow build.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Where each kind of record lives, relative to the site root.
+pub mod paths {
+    /// The site configuration.
+    pub const SITE: &str = "data/site.yaml";
+    /// Material groups and categories.
+    pub const TAXONOMY: &str = "data/standards/categories.yaml";
+    /// Editions of the demand standard (every other YAML file in the folder).
+    pub const STANDARDS: &str = "data/standards";
+    /// Pilot projects.
+    pub const PROJECTS: &str = "data/projects";
+    /// Catalog products, in subfolders of any depth.
+    pub const CATALOG: &str = "data/catalog";
+    /// Organizations.
+    pub const ORGS: &str = "data/orgs";
+    /// Inspections.
+    pub const INSPECTIONS: &str = "data/inspections";
+    /// Matchmaking events.
+    pub const EVENTS: &str = "data/events";
+    /// Policies.
+    pub const POLICIES: &str = "content/policies";
+    /// Policy interpretations.
+    pub const INTERPRETATIONS: &str = "content/interpretations";
+    /// Plain pages.
+    pub const PAGES: &str = "content/pages";
+}
+
+/// Loads every record under `root`; problems go to `diagnostics`.
+pub fn load_site(root: &Path, diagnostics: &mut Diagnostics) -> Dataset {
+    let mut loader = Loader { root, diagnostics };
+    let config = loader.required_yaml(paths::SITE);
+    let taxonomy = loader.required_yaml(paths::TAXONOMY);
+    let editions = loader
+        .files(paths::STANDARDS, &["yaml", "yml"])
+        .into_iter()
+        .filter(|file| file != Path::new(paths::TAXONOMY))
+        .filter_map(|file| loader.yaml(file))
+        .collect();
+    Dataset {
+        config,
+        taxonomy,
+        editions,
+        projects: loader.yaml_folder(paths::PROJECTS),
+        products: loader.yaml_folder(paths::CATALOG),
+        orgs: loader.yaml_folder(paths::ORGS),
+        inspections: loader.yaml_folder(paths::INSPECTIONS),
+        events: loader.yaml_folder(paths::EVENTS),
+        policies: loader.markdown_folder(paths::POLICIES),
+        interpretations: loader.markdown_folder(paths::INTERPRETATIONS),
+        pages: loader.markdown_folder(paths::PAGES),
+    }
+}
+
+struct Loader<'a> {
+    root: &'a Path,
+    diagnostics: &'a mut Diagnostics,
+}
+
+impl Loader<'_> {
+    fn required_yaml<T: DeserializeOwned>(&mut self, file: &str) -> Option<Sourced<T>> {
+        let path = PathBuf::from(file);
+        if !self.root.join(&path).exists() {
+            self.diagnostics.report(
+                Code::MissingFile,
+                &path,
+                Position::FILE,
+                format!("`{file}` is missing"),
+                "every site needs this file; `greenproc init` writes one to start from",
+            );
+            return None;
+        }
+        self.yaml(path)
+    }
+
+    fn yaml_folder<T: DeserializeOwned>(&mut self, folder: &str) -> Vec<Sourced<T>> {
+        self.files(folder, &["yaml", "yml"])
+            .into_iter()
+            .filter_map(|file| self.yaml(file))
+            .collect()
+    }
+
+    fn markdown_folder<T: DeserializeOwned>(&mut self, folder: &str) -> Vec<Sourced<Markdown<T>>> {
+        self.files(folder, &["md"])
+            .into_iter()
+            .filter_map(|file| self.markdown(file))
+            .collect()
+    }
+
+    /// Files below `folder` with one of `extensions`, sorted by path so that every run
+    /// sees them in the same order.
+    fn files(&mut self, folder: &str, extensions: &[&str]) -> Vec<PathBuf> {
+        let dir = self.root.join(folder);
+        if !dir.is_dir() {
+            return Vec::new();
+        }
+        let mut found = Vec::new();
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    let path = error
+                        .path()
+                        .and_then(|p| p.strip_prefix(self.root).ok())
+                        .unwrap_or(Path::new(folder))
+                        .to_path_buf();
+                    self.diagnostics.report(
+                        Code::Unreadable,
+                        &path,
+                        Position::FILE,
+                        format!("cannot read this folder: {error}"),
+                        "check the folder's permissions",
+                    );
+                    continue;
+                }
+            };
+            let relative = entry
+                .path()
+                .strip_prefix(self.root)
+                .unwrap_or(entry.path())
+                .to_path_buf();
+            let wanted = entry
+                .path()
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| extensions.contains(&e));
+            if entry.path_is_symlink() {
+                if wanted || entry.path().is_dir() {
+                    self.diagnostics.report(
+                        Code::Unreadable,
+                        &relative,
+                        Position::FILE,
+                        "symbolic links are not followed",
+                        "replace the link with the file itself, so that the site never reads outside its folder",
+                    );
+                }
+                continue;
+            }
+            if entry.file_type().is_file() && wanted {
+                found.push(relative);
+            }
+        }
+        found
+    }
+
+    /// Reads a file as UTF-8 text within the size limit.
+    fn read(&mut self, file: &Path) -> Option<String> {
+        let full = self.root.join(file);
+        let size = fs::metadata(&full).map(|m| m.len()).unwrap_or(0);
+        if size > MAX_FILE_BYTES {
+            self.diagnostics.report(
+                Code::TooLarge,
+                file,
+                Position::FILE,
+                format!(
+                    "the file is {size} bytes, more than the limit of {MAX_FILE_BYTES} bytes"
+                ),
+                "one file holds one record; split it, or remove what does not belong in it",
+            );
+            return None;
+        }
+        let bytes = match fs::read(&full) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                self.diagnostics.report(
+                    Code::Unreadable,
+                    file,
+                    Position::FILE,
+                    format!("cannot read the file: {error}"),
+                    "check that the file exists and is readable",
+                );
+                return None;
+            }
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(error) => {
+                let offset = error.utf8_error().valid_up_to();
+                let valid = &error.as_bytes()[..offset];
+                let line = valid.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+                let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+                let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() as u64 + 1;
+                self.diagnostics.report(
+                    Code::Unreadable,
+                    file,
+                    Position { line, column, length: 1 },
+                    "the file is not UTF-8 text",
+                    "save the file as UTF-8 (in most editors: Save with Encoding → UTF-8); GBK is not supported",
+                );
+                return None;
+            }
+        };
+        let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+        if text.trim().is_empty() {
+            self.diagnostics.report(
+                Code::EmptyFile,
+                file,
+                Position::FILE,
+                "the file is empty",
+                "fill in the record, or delete the file",
+            );
+            return None;
+        }
+        Some(text)
+    }
+
+    fn yaml<T: DeserializeOwned>(&mut self, file: PathBuf) -> Option<Sourced<T>> {
+        let text = self.read(&file)?;
+        match parse_yaml(&text) {
+            Ok(record) => Some(Sourced { file, record }),
+            Err(error) => {
+                self.diagnostics.push(yaml_diagnostic(&file, &error, 0));
+                None
+            }
+        }
+    }
+
+    fn markdown<T: DeserializeOwned>(&mut self, file: PathBuf) -> Option<Sourced<Markdown<T>>> {
+        let text = self.read(&file)?;
+        let Some((front, body)) = split_front_matter(&text) else {
+            self.diagnostics.report(
+                Code::FrontMatter,
+                &file,
+                Position { line: 1, column: 1, length: 3 },
+                "the document does not start with a front matter block",
+                "begin the file with a line `---`, the YAML fields, and another line `---`; the Markdown text follows",
+            );
+            return None;
+        };
+        match parse_yaml(front) {
+            Ok(meta) => Some(Sourced {
+                file,
+                record: Markdown {
+                    meta,
+                    body: body.to_owned(),
+                    front_offset: 1,
+                },
+            }),
+            Err(error) => {
+                self.diagnostics.push(yaml_diagnostic(&file, &error, 1));
+                None
+            }
+        }
+    }
+}
+
+/// Parses one YAML document with limits on nesting, node count and alias expansion.
+pub fn parse_yaml<T: DeserializeOwned>(text: &str) -> Result<T, serde_saphyr::Error> {
+    let mut budget = Budget::default();
+    budget.max_depth = 32;
+    budget.max_nodes = 100_000;
+    budget.max_aliases = 1_000;
+    budget.max_anchors = 1_000;
+    budget.max_documents = 1;
+    let mut options = Options::default();
+    options.budget = Some(budget);
+    options.alias_limits.max_total_replayed_events = 100_000;
+    options.with_snippet = false;
+    serde_saphyr::from_str_with_options(text, options)
+}
+
+/// Splits `---\n<yaml>\n---\n<body>` into its front matter and body.
+pub fn split_front_matter(text: &str) -> Option<(&str, &str)> {
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Some((&rest[..offset], &rest[offset + line.len()..]));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Turns a YAML error into a diagnostic with a code and a hint. `line_offset` is the
+/// number of file lines before the YAML text (front matter starts after `---`).
+pub fn yaml_diagnostic(file: &Path, error: &serde_saphyr::Error, line_offset: u64) -> Diagnostic {
+    use serde_saphyr::Error as E;
+    let error = match error {
+        E::WithSnippet { error, .. } => error.as_ref(),
+        other => other,
+    };
+    let position = error
+        .location()
+        .map(|l| Position::from_location(&l))
+        .unwrap_or(Position { line: 1, column: 1, length: 1 })
+        .below(line_offset);
+    let (code, message, hint) = match error {
+        E::SerdeUnknownField { field, expected, .. } => (
+            Code::UnknownField,
+            format!("unknown field `{field}`"),
+            match closest(field, expected) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("the fields allowed here are: {}", expected.join(", ")),
+            },
+        ),
+        E::SerdeMissingField { field, .. } => (
+            Code::MissingField,
+            format!("missing required field `{field}`"),
+            format!("add `{field}:` with a value to this record; docs/data-format.md describes it"),
+        ),
+        E::SerdeUnknownVariant { variant, expected, .. } => (
+            Code::WrongType,
+            format!("`{variant}` is not one of the allowed values"),
+            match closest(variant, expected) {
+                Some(best) => format!("did you mean `{best}`? allowed: {}", expected.join(", ")),
+                None => format!("allowed values: {}", expected.join(", ")),
+            },
+        ),
+        E::SerdeInvalidType { unexpected, expected, .. }
+        | E::SerdeInvalidValue { unexpected, expected, .. } => (
+            Code::WrongType,
+            format!("expected {expected}, found {unexpected}"),
+            "change the value to the expected kind; quote text that looks like a number".to_owned(),
+        ),
+        E::Message { msg, .. } => (
+            Code::WrongType,
+            msg.clone(),
+            "correct the value as the message says".to_owned(),
+        ),
+        E::DuplicateMappingKey { key, .. } => (
+            Code::DuplicateKey,
+            match key {
+                Some(key) => format!("the key `{key}` appears twice"),
+                None => "a key appears twice".to_owned(),
+            },
+            "keep one of the two entries".to_owned(),
+        ),
+        E::Budget { breach, .. } => (
+            Code::ResourceLimit,
+            format!("the YAML exceeds a safety limit ({breach:?})"),
+            "records are small: remove deep nesting and repeated aliases (`*name`)".to_owned(),
+        ),
+        E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. }
+        | E::AliasReplayCounterOverflow { .. } => (
+            Code::ResourceLimit,
+            "YAML aliases expand to too much data".to_owned(),
+            "write values out instead of repeating anchors with aliases (`*name`)".to_owned(),
+        ),
+        E::MultipleDocuments { .. } => (
+            Code::YamlSyntax,
+            "the file holds more than one YAML document".to_owned(),
+            "one file holds one record: remove the `---` separator and move the second record to its own file".to_owned(),
+        ),
+        other => (
+            Code::YamlSyntax,
+            first_line(&other.to_string()),
+            "check indentation (spaces, not tabs), colons after keys, and quotes around text with `: ` or `#`".to_owned(),
+        ),
+    };
+    Diagnostic::new(code, file, position, message).hint(hint)
+}
+
+/// The error's own text without the location prefix saphyr adds.
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or(text);
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    match line.split_once(": ") {
+        Some((prefix, rest)) if prefix.starts_with("line ") => rest.to_owned(),
+        _ => line.to_owned(),
+    }
+}
+
+/// The candidate nearest to `word` by edit distance, when it is near enough to be a typo.
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(1))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_suggests_typos_only() {
+        assert_eq!(closest("manufactuer", &["manufacturer", "model"]), Some("manufacturer"));
+        assert_eq!(closest("colour", &["id", "name"]), None);
+    }
+
+    #[test]
+    fn front_matter_splits_at_second_fence() {
+        let (front, body) = split_front_matter("---\nid: a\n---\n# T\n").unwrap();
+        assert_eq!(front, "id: a\n");
+        assert_eq!(body, "# T\n");
+        assert!(split_front_matter("# no front matter").is_none());
+    }
+}

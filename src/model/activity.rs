@@ -1,0 +1,110 @@
+//! Supervision and matchmaking: inspections (`data/inspections/*.yaml`) and
+//! supply-demand events (`data/events/*.yaml`).
+
+use serde::{Deserialize, Serialize};
+
+use super::value::{Date, Sp};
+
+/// A supervisory inspection (监督检查).
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inspection {
+    /// Stable, URL-safe id.
+    pub id: Sp<String>,
+    /// Title.
+    pub title: String,
+    /// Inspection date.
+    pub date: Sp<Date>,
+    /// Inspecting body, an organization id.
+    pub inspector: Sp<String>,
+    /// Kind of inspection.
+    pub kind: InspectionKind,
+    /// Products inspected.
+    #[serde(default)]
+    pub products: Vec<Sp<String>>,
+    /// Organizations inspected.
+    #[serde(default)]
+    pub orgs: Vec<Sp<String>>,
+    /// Projects inspected.
+    #[serde(default)]
+    pub projects: Vec<Sp<String>>,
+    /// Outcome.
+    pub result: InspectionResult,
+    /// Findings (Markdown).
+    #[serde(default)]
+    pub findings: String,
+}
+
+/// Kinds of inspection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InspectionKind {
+    /// 产品抽检.
+    Sampling,
+    /// 施工现场检查.
+    SiteCheck,
+    /// 证书核查.
+    CertificateCheck,
+}
+
+impl InspectionKind {
+    /// The kind's key in the theme's strings.
+    pub fn key(self) -> &'static str {
+        match self {
+            InspectionKind::Sampling => "sampling",
+            InspectionKind::SiteCheck => "site-check",
+            InspectionKind::CertificateCheck => "certificate-check",
+        }
+    }
+}
+
+/// Inspection outcomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InspectionResult {
+    /// 合格.
+    Pass,
+    /// 限期整改.
+    Rectify,
+    /// 不合格.
+    Fail,
+}
+
+impl InspectionResult {
+    /// The outcome's key in the theme's strings.
+    pub fn key(self) -> &'static str {
+        match self {
+            InspectionResult::Pass => "pass",
+            InspectionResult::Rectify => "rectify",
+            InspectionResult::Fail => "fail",
+        }
+    }
+}
+
+/// A supply-demand matchmaking event (供需对接会) or training.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// Stable, URL-safe id.
+    pub id: Sp<String>,
+    /// Title.
+    pub title: String,
+    /// Date held.
+    pub date: Sp<Date>,
+    /// Place.
+    pub place: String,
+    /// Organizing body, an organization id.
+    pub organizer: Sp<String>,
+    /// Participating organizations.
+    #[serde(default)]
+    pub participants: Vec<Sp<String>>,
+    /// Categories on the agenda.
+    #[serde(default)]
+    pub categories: Vec<Sp<String>>,
+    /// Outcome (Markdown).
+    #[serde(default)]
+    pub outcome: String,
+    /// Number of supply intentions signed.
+    #[serde(default)]
+    pub agreements: u32,
+}

@@ -1,0 +1,85 @@
+//! The record kinds an editor writes, one module per kind, and [`Dataset`], everything
+//! loaded from one site.
+
+pub mod activity;
+pub mod config;
+pub mod document;
+pub mod org;
+pub mod product;
+pub mod project;
+pub mod standard;
+pub mod value;
+
+use std::path::PathBuf;
+
+pub use activity::{Event, Inspection};
+pub use config::SiteConfig;
+pub use document::{Interpretation, Page, Policy};
+pub use org::Org;
+pub use product::Product;
+pub use project::Project;
+pub use standard::{Edition, Taxonomy};
+pub use value::{Date, Money, Percent, Sp, Stars};
+
+/// A record together with the file it was read from.
+#[derive(Debug)]
+pub struct Sourced<T> {
+    /// Path relative to the site root.
+    pub file: PathBuf,
+    /// The record.
+    pub record: T,
+}
+
+/// A Markdown document: front matter record plus body.
+#[derive(Debug)]
+pub struct Markdown<T> {
+    /// The front matter.
+    pub meta: T,
+    /// The Markdown body after the front matter.
+    pub body: String,
+    /// Lines before the front matter's first key (the opening `---`), to map front
+    /// matter positions to file lines.
+    pub front_offset: u64,
+}
+
+/// Everything read from one site's `data/` and `content/` folders.
+#[derive(Debug, Default)]
+pub struct Dataset {
+    /// `data/site.yaml`, when it loaded.
+    pub config: Option<Sourced<SiteConfig>>,
+    /// `data/standards/categories.yaml`, when it loaded.
+    pub taxonomy: Option<Sourced<Taxonomy>>,
+    /// Editions of the demand standard, oldest first.
+    pub editions: Vec<Sourced<Edition>>,
+    /// Pilot projects.
+    pub projects: Vec<Sourced<Project>>,
+    /// Catalog products.
+    pub products: Vec<Sourced<Product>>,
+    /// Organizations.
+    pub orgs: Vec<Sourced<Org>>,
+    /// Inspections.
+    pub inspections: Vec<Sourced<Inspection>>,
+    /// Matchmaking events.
+    pub events: Vec<Sourced<Event>>,
+    /// Policies.
+    pub policies: Vec<Sourced<Markdown<Policy>>>,
+    /// Policy interpretations.
+    pub interpretations: Vec<Sourced<Markdown<Interpretation>>>,
+    /// Plain pages.
+    pub pages: Vec<Sourced<Markdown<Page>>>,
+}
+
+impl Dataset {
+    /// Number of records of every kind (the configuration not counted).
+    pub fn record_count(&self) -> usize {
+        self.editions.len()
+            + self.projects.len()
+            + self.products.len()
+            + self.orgs.len()
+            + self.inspections.len()
+            + self.events.len()
+            + self.policies.len()
+            + self.interpretations.len()
+            + self.pages.len()
+    }
+}

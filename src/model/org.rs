@@ -1,0 +1,127 @@
+//! Organizations, `data/orgs/*.yaml`: owners, suppliers, manufacturers, agencies,
+//! certification bodies, lenders, with their credit records.
+
+use serde::{Deserialize, Serialize};
+
+use super::value::{Date, Sp};
+
+/// An organization.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Org {
+    /// Stable, URL-safe id.
+    pub id: Sp<String>,
+    /// Registered name.
+    pub name: String,
+    /// Unified social credit code (统一社会信用代码).
+    pub credit_code: Sp<String>,
+    /// Set when the code was checked by hand against the registry although it fails
+    /// the GB 32100-2015 check character.
+    #[serde(default)]
+    pub credit_code_verified: bool,
+    /// Roles the organization plays in the programme.
+    pub roles: Vec<Role>,
+    /// District id, when located in the city.
+    #[serde(default)]
+    pub district: Option<Sp<String>>,
+    /// Address.
+    #[serde(default)]
+    pub address: String,
+    /// Web site.
+    #[serde(default)]
+    pub website: Option<Sp<String>>,
+    /// Description (Markdown).
+    #[serde(default)]
+    pub description: String,
+    /// Credit evaluations (信用评价), oldest first.
+    #[serde(default)]
+    pub credit: Vec<CreditEvaluation>,
+    /// Credit commitments (信用承诺).
+    #[serde(default)]
+    pub commitments: Vec<Commitment>,
+}
+
+/// The roles an organization can play.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// 建设单位/采购人.
+    Owner,
+    /// 采购代理机构.
+    Agency,
+    /// 设计单位.
+    Designer,
+    /// 施工单位.
+    Contractor,
+    /// 监理单位.
+    Supervisor,
+    /// 建材生产企业.
+    Manufacturer,
+    /// 认证机构.
+    Certifier,
+    /// 金融机构.
+    Lender,
+    /// 第三方评价机构.
+    Evaluator,
+    /// 监管部门.
+    Regulator,
+}
+
+impl Role {
+    /// The role's key in the theme's strings.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Agency => "agency",
+            Role::Designer => "designer",
+            Role::Contractor => "contractor",
+            Role::Supervisor => "supervisor",
+            Role::Manufacturer => "manufacturer",
+            Role::Certifier => "certifier",
+            Role::Lender => "lender",
+            Role::Evaluator => "evaluator",
+            Role::Regulator => "regulator",
+        }
+    }
+}
+
+/// A credit evaluation.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreditEvaluation {
+    /// Evaluation date.
+    pub date: Sp<Date>,
+    /// Rating.
+    pub rating: CreditRating,
+    /// Who evaluated, an organization id.
+    pub evaluator: Sp<String>,
+    /// Remarks.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Credit ratings, A best.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+pub enum CreditRating {
+    /// 守信.
+    A,
+    /// 基本守信.
+    B,
+    /// 失信风险.
+    C,
+    /// 失信.
+    D,
+}
+
+/// A public credit commitment.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Commitment {
+    /// Date signed.
+    pub date: Sp<Date>,
+    /// Title.
+    pub title: String,
+    /// What was promised.
+    #[serde(default)]
+    pub text: String,
+}

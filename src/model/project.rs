@@ -1,0 +1,445 @@
+//! Pilot projects, `data/projects/*.yaml`: one construction project through its lifecycle.
+
+use serde::{Deserialize, Serialize};
+
+use super::value::{Date, Money, Percent, Sp, Stars};
+
+/// A pilot project.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    /// Stable, URL-safe id.
+    pub id: Sp<String>,
+    /// Project name.
+    pub name: String,
+    /// Public project code (项目代码) from the investment project platform.
+    pub code: Sp<String>,
+    /// Procurement project number (采购项目编号), when procured.
+    #[serde(default)]
+    pub procurement_code: Option<Sp<String>>,
+    /// Disclosure index number (索引号).
+    #[serde(default)]
+    pub index_number: Option<String>,
+    /// District id from `site.yaml`.
+    pub district: Sp<String>,
+    /// Functional zone id from `site.yaml`, when the project lies in one.
+    #[serde(default)]
+    pub zone: Option<Sp<String>>,
+    /// Building type.
+    #[serde(rename = "type")]
+    pub kind: ProjectType,
+    /// Where the money comes from.
+    pub funding: Funding,
+    /// Site address.
+    #[serde(default)]
+    pub address: String,
+    /// What is built (Markdown).
+    #[serde(default)]
+    pub description: String,
+    /// Gross floor area in square metres.
+    #[serde(default)]
+    pub floor_area: Option<f64>,
+    /// Owner or purchaser (采购人/建设单位), an organization id.
+    pub owner: Sp<String>,
+    /// Procurement agency, an organization id.
+    #[serde(default)]
+    pub agency: Option<Sp<String>>,
+    /// Design institute, an organization id.
+    #[serde(default)]
+    pub designer: Option<Sp<String>>,
+    /// Construction supervisor (监理), an organization id.
+    #[serde(default)]
+    pub supervisor: Option<Sp<String>>,
+    /// Procurement method and budget.
+    pub procurement: Procurement,
+    /// The award, once made.
+    #[serde(default)]
+    pub award: Option<Award>,
+    /// The contract, once signed.
+    #[serde(default)]
+    pub contract: Option<Contract>,
+    /// Green targets fixed at design and tender.
+    #[serde(default)]
+    pub targets: Targets,
+    /// Figures measured at acceptance.
+    #[serde(default)]
+    pub actual: Actual,
+    /// Lifecycle stages reached so far, in order.
+    pub lifecycle: Vec<Stage>,
+    /// Materials used.
+    #[serde(default)]
+    pub materials: Vec<MaterialLine>,
+    /// Acceptance (验收), once done.
+    #[serde(default)]
+    pub acceptance: Option<Acceptance>,
+    /// Third-party performance evaluation, once done.
+    #[serde(default)]
+    pub evaluation: Option<Evaluation>,
+    /// Government-procurement contract loans (政采贷) to the contractor.
+    #[serde(default)]
+    pub financing: Vec<Loan>,
+}
+
+/// Building types in the programme's scope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProjectType {
+    /// 医院.
+    Hospital,
+    /// 学校.
+    School,
+    /// 办公楼.
+    Office,
+    /// 综合体.
+    Complex,
+    /// 展览馆.
+    ExhibitionHall,
+    /// 会展中心.
+    ConventionCentre,
+    /// 体育馆.
+    Stadium,
+    /// 保障房.
+    SubsidisedHousing,
+}
+
+impl ProjectType {
+    /// Every type, in display order.
+    pub const ALL: [ProjectType; 8] = [
+        ProjectType::Hospital,
+        ProjectType::School,
+        ProjectType::Office,
+        ProjectType::Complex,
+        ProjectType::ExhibitionHall,
+        ProjectType::ConventionCentre,
+        ProjectType::Stadium,
+        ProjectType::SubsidisedHousing,
+    ];
+
+    /// The type's key in the theme's strings and in URLs.
+    pub fn key(self) -> &'static str {
+        match self {
+            ProjectType::Hospital => "hospital",
+            ProjectType::School => "school",
+            ProjectType::Office => "office",
+            ProjectType::Complex => "complex",
+            ProjectType::ExhibitionHall => "exhibition-hall",
+            ProjectType::ConventionCentre => "convention-centre",
+            ProjectType::Stadium => "stadium",
+            ProjectType::SubsidisedHousing => "subsidised-housing",
+        }
+    }
+}
+
+/// Funding sources in Zibo's widened scope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Funding {
+    /// 政府采购工程.
+    GovernmentProcurement,
+    /// 政府投资.
+    GovernmentInvestment,
+    /// 市属国有企业投融资.
+    MunicipalSoe,
+}
+
+impl Funding {
+    /// The source's key in the theme's strings.
+    pub fn key(self) -> &'static str {
+        match self {
+            Funding::GovernmentProcurement => "government-procurement",
+            Funding::GovernmentInvestment => "government-investment",
+            Funding::MunicipalSoe => "municipal-soe",
+        }
+    }
+}
+
+/// How the works were procured.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Procurement {
+    /// Procurement method.
+    pub method: ProcurementMethod,
+    /// Budget in yuan.
+    pub budget: Money,
+}
+
+/// Procurement methods of the Government Procurement Law and the Tendering Law.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProcurementMethod {
+    /// 公开招标.
+    OpenTender,
+    /// 邀请招标.
+    InvitedTender,
+    /// 竞争性谈判.
+    CompetitiveNegotiation,
+    /// 竞争性磋商.
+    CompetitiveConsultation,
+    /// 单一来源.
+    SingleSource,
+    /// 询价.
+    Inquiry,
+}
+
+impl ProcurementMethod {
+    /// The method's key in the theme's strings.
+    pub fn key(self) -> &'static str {
+        match self {
+            ProcurementMethod::OpenTender => "open-tender",
+            ProcurementMethod::InvitedTender => "invited-tender",
+            ProcurementMethod::CompetitiveNegotiation => "competitive-negotiation",
+            ProcurementMethod::CompetitiveConsultation => "competitive-consultation",
+            ProcurementMethod::SingleSource => "single-source",
+            ProcurementMethod::Inquiry => "inquiry",
+        }
+    }
+}
+
+/// The award notice (中标公告).
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Award {
+    /// Winning supplier, an organization id.
+    pub winner: Sp<String>,
+    /// Award amount in yuan.
+    pub amount: Money,
+    /// Date of the award notice.
+    pub date: Sp<Date>,
+    /// Address of the published notice.
+    #[serde(default)]
+    pub notice_url: Option<String>,
+}
+
+/// The contract (合同公告).
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contract {
+    /// Contract number.
+    pub code: String,
+    /// Contract amount in yuan.
+    pub amount: Money,
+    /// Signing date.
+    pub signed: Sp<Date>,
+    /// Start of the contract period.
+    pub start: Sp<Date>,
+    /// End of the contract period.
+    pub end: Sp<Date>,
+}
+
+/// Green targets.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Targets {
+    /// Target green building rating, fixed at approval or design.
+    #[serde(default)]
+    pub star_rating: Option<Stars>,
+    /// Target green-material procurement ratio by amount, fixed in the tender.
+    #[serde(default)]
+    pub green_material_ratio: Option<Sp<Percent>>,
+    /// Target prefabrication ratio (装配率).
+    #[serde(default)]
+    pub prefab_ratio: Option<Sp<Percent>>,
+}
+
+/// Figures measured at acceptance.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Actual {
+    /// Green building rating obtained.
+    #[serde(default)]
+    pub star_rating: Option<Stars>,
+    /// Green-material ratio by amount as reported by the owner.
+    #[serde(default)]
+    pub green_material_ratio: Option<Sp<Percent>>,
+    /// Prefabrication ratio achieved.
+    #[serde(default)]
+    pub prefab_ratio: Option<Sp<Percent>>,
+}
+
+/// A lifecycle stage reached, with its documents.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    /// Which stage.
+    pub stage: Sp<StageKind>,
+    /// Date the stage was reached.
+    pub date: Sp<Date>,
+    /// Remarks.
+    #[serde(default)]
+    pub note: String,
+    /// Documents published at this stage.
+    #[serde(default)]
+    pub documents: Vec<Document>,
+}
+
+/// The lifecycle stages of Zibo's "embed early, execute mid-way, evaluate after".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StageKind {
+    /// 立项.
+    Approval,
+    /// 设计.
+    Design,
+    /// 招投标.
+    Tender,
+    /// 合同签订.
+    Contract,
+    /// 施工.
+    Construction,
+    /// 验收.
+    Acceptance,
+    /// 绩效评价.
+    Evaluation,
+}
+
+impl StageKind {
+    /// Every stage, in lifecycle order.
+    pub const ALL: [StageKind; 7] = [
+        StageKind::Approval,
+        StageKind::Design,
+        StageKind::Tender,
+        StageKind::Contract,
+        StageKind::Construction,
+        StageKind::Acceptance,
+        StageKind::Evaluation,
+    ];
+
+    /// The stage's key in the theme's strings and in URLs.
+    pub fn key(self) -> &'static str {
+        match self {
+            StageKind::Approval => "approval",
+            StageKind::Design => "design",
+            StageKind::Tender => "tender",
+            StageKind::Contract => "contract",
+            StageKind::Construction => "construction",
+            StageKind::Acceptance => "acceptance",
+            StageKind::Evaluation => "evaluation",
+        }
+    }
+}
+
+/// A published document.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    /// Title.
+    pub title: String,
+    /// Document number (文号), if any.
+    #[serde(default)]
+    pub number: Option<String>,
+    /// Address of the original.
+    #[serde(default)]
+    pub url: Option<Sp<String>>,
+}
+
+/// One material line of a project.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialLine {
+    /// Material category id.
+    pub category: Sp<String>,
+    /// Catalog product id; absent when the material is not from the catalog.
+    #[serde(default)]
+    pub product: Option<Sp<String>>,
+    /// Description when no catalog product is named.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Quantity in `unit`.
+    pub quantity: f64,
+    /// Unit, e.g. m³, t, m².
+    pub unit: String,
+    /// Amount in yuan.
+    pub amount: Money,
+    /// Date of first use on site (defaults to the tender date for threshold checks).
+    #[serde(default)]
+    pub used_from: Option<Sp<Date>>,
+}
+
+/// Acceptance (竣工验收).
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Acceptance {
+    /// Outcome.
+    pub result: AcceptanceResult,
+    /// Remarks.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Acceptance outcomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AcceptanceResult {
+    /// 合格.
+    Passed,
+    /// 整改后合格.
+    PassedAfterRectification,
+    /// 不合格.
+    Failed,
+}
+
+impl AcceptanceResult {
+    /// The outcome's key in the theme's strings.
+    pub fn key(self) -> &'static str {
+        match self {
+            AcceptanceResult::Passed => "passed",
+            AcceptanceResult::PassedAfterRectification => "passed-after-rectification",
+            AcceptanceResult::Failed => "failed",
+        }
+    }
+}
+
+/// Third-party performance evaluation (绩效评价).
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evaluation {
+    /// Evaluating organization id.
+    pub evaluator: Sp<String>,
+    /// Score out of 100.
+    pub score: Sp<Percent>,
+    /// Grade.
+    pub grade: Grade,
+    /// Summary of findings.
+    #[serde(default)]
+    pub summary: String,
+}
+
+/// Evaluation grades.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Grade {
+    /// 优秀.
+    Excellent,
+    /// 良好.
+    Good,
+    /// 合格.
+    Pass,
+    /// 不合格.
+    Fail,
+}
+
+impl Grade {
+    /// The grade's key in the theme's strings.
+    pub fn key(self) -> &'static str {
+        match self {
+            Grade::Excellent => "excellent",
+            Grade::Good => "good",
+            Grade::Pass => "pass",
+            Grade::Fail => "fail",
+        }
+    }
+}
+
+/// A government-procurement contract loan (政采贷).
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Loan {
+    /// Lending bank, an organization id.
+    pub lender: Sp<String>,
+    /// Borrowing supplier, an organization id.
+    pub borrower: Sp<String>,
+    /// Amount in yuan.
+    pub amount: Money,
+    /// Date granted.
+    pub date: Sp<Date>,
+}

@@ -1,0 +1,173 @@
+//! The demand standard (需求标准), `data/standards/`: material groups and categories
+//! (`categories.yaml`) and one file per edition with thresholds and prohibited products.
+
+use serde::{Deserialize, Serialize};
+
+use super::value::{Date, Sp};
+
+/// The material groups and categories, `data/standards/categories.yaml`.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Taxonomy {
+    /// The six groups of the national certification catalogue.
+    pub groups: Vec<Group>,
+    /// Material categories.
+    pub categories: Vec<Category>,
+}
+
+/// A group of material categories.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    /// URL-safe id.
+    pub id: Sp<String>,
+    /// Name, e.g. 围护结构及混凝土类.
+    pub name: String,
+}
+
+/// A material category.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    /// URL-safe id, e.g. `ready-mixed-concrete`.
+    pub id: Sp<String>,
+    /// Name, e.g. 预拌混凝土.
+    pub name: String,
+    /// Group id.
+    pub group: Sp<String>,
+    /// Usual unit of quantity.
+    #[serde(default)]
+    pub unit: String,
+    /// Family in the OC4IDS constructionMaterial codelist, when one fits.
+    #[serde(default)]
+    pub oc4ids_material: Option<String>,
+}
+
+/// One edition of the demand standard, `data/standards/<edition>.yaml`.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Edition {
+    /// URL-safe id, e.g. `2025`.
+    pub id: Sp<String>,
+    /// Full title.
+    pub title: String,
+    /// First day in force.
+    pub effective_from: Sp<Date>,
+    /// Last day in force; absent while current.
+    #[serde(default)]
+    pub effective_until: Option<Sp<Date>>,
+    /// Policy id that issued the edition.
+    #[serde(default)]
+    pub policy: Option<Sp<String>>,
+    /// Requirements per category.
+    pub categories: Vec<CategoryRule>,
+    /// Products that must not be used.
+    #[serde(default)]
+    pub prohibited: Vec<Prohibited>,
+}
+
+/// What an edition requires of one category.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryRule {
+    /// Category id.
+    pub category: Sp<String>,
+    /// Mandatory (必选类) or optional (可选类).
+    pub class: MaterialClass,
+    /// Indicator thresholds.
+    #[serde(default)]
+    pub thresholds: Vec<Threshold>,
+}
+
+/// Mandatory or optional category.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MaterialClass {
+    /// 必选类: must be 100% green.
+    Mandatory,
+    /// 可选类.
+    Optional,
+}
+
+impl MaterialClass {
+    /// The class's key in the theme's strings.
+    pub fn key(self) -> &'static str {
+        match self {
+            MaterialClass::Mandatory => "mandatory",
+            MaterialClass::Optional => "optional",
+        }
+    }
+}
+
+/// An indicator threshold, a data row a product's value is checked against.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Threshold {
+    /// Indicator id, unique within the category.
+    pub indicator: Sp<String>,
+    /// Indicator name, e.g. 28天抗压强度.
+    pub name: String,
+    /// Comparison the product's value must satisfy.
+    pub op: Operator,
+    /// Threshold value.
+    pub value: f64,
+    /// Unit.
+    #[serde(default)]
+    pub unit: String,
+    /// Standard the threshold comes from, e.g. GB/T 14902-2012.
+    #[serde(default)]
+    pub source: String,
+}
+
+/// Comparison operators of a threshold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Operator {
+    /// At least.
+    #[serde(rename = ">=")]
+    AtLeast,
+    /// At most.
+    #[serde(rename = "<=")]
+    AtMost,
+    /// More than.
+    #[serde(rename = ">")]
+    MoreThan,
+    /// Less than.
+    #[serde(rename = "<")]
+    LessThan,
+}
+
+impl Operator {
+    /// Whether `value` satisfies the comparison against `threshold`.
+    pub fn holds(self, value: f64, threshold: f64) -> bool {
+        match self {
+            Operator::AtLeast => value >= threshold,
+            Operator::AtMost => value <= threshold,
+            Operator::MoreThan => value > threshold,
+            Operator::LessThan => value < threshold,
+        }
+    }
+
+    /// The operator as written, e.g. `>=`.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Operator::AtLeast => "≥",
+            Operator::AtMost => "≤",
+            Operator::MoreThan => ">",
+            Operator::LessThan => "<",
+        }
+    }
+}
+
+/// A prohibited or restricted product.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prohibited {
+    /// Product description, e.g. 实心黏土砖.
+    pub name: String,
+    /// Category id, when it belongs to one.
+    #[serde(default)]
+    pub category: Option<Sp<String>>,
+    /// Why it is prohibited.
+    #[serde(default)]
+    pub reason: String,
+}
