@@ -136,18 +136,6 @@ impl Position {
             length: location.span().len().max(1),
         }
     }
-
-    /// Shifts a position inside front matter to its line in the whole Markdown file.
-    pub fn below(self, lines: u64) -> Position {
-        if self.line == 0 {
-            self
-        } else {
-            Position {
-                line: self.line + lines,
-                ..self
-            }
-        }
-    }
 }
 
 impl Diagnostic {

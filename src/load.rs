@@ -83,7 +83,7 @@ impl Loader<'_> {
                 &path,
                 Position::FILE,
                 format!("`{file}` is missing"),
-                "every site needs this file; `greenproc init` writes one to start from",
+                "every site needs this file; docs/data-format.md describes it with an example",
             );
             return None;
         }
@@ -169,9 +169,7 @@ impl Loader<'_> {
                 Code::TooLarge,
                 file,
                 Position::FILE,
-                format!(
-                    "the file is {size} bytes, more than the limit of {MAX_FILE_BYTES} bytes"
-                ),
+                format!("the file is {size} bytes, more than the limit of {MAX_FILE_BYTES} bytes"),
                 "one file holds one record; split it, or remove what does not belong in it",
             );
             return None;
@@ -196,7 +194,10 @@ impl Loader<'_> {
                 let valid = &error.as_bytes()[..offset];
                 let line = valid.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
                 let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-                let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() as u64 + 1;
+                let column = String::from_utf8_lossy(&valid[line_start..])
+                    .chars()
+                    .count() as u64
+                    + 1;
                 self.diagnostics.report(
                     Code::Unreadable,
                     file,
@@ -207,7 +208,10 @@ impl Loader<'_> {
                 return None;
             }
         };
-        let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+        let text = text
+            .strip_prefix('\u{feff}')
+            .map(str::to_owned)
+            .unwrap_or(text);
         if text.trim().is_empty() {
             self.diagnostics.report(
                 Code::EmptyFile,
@@ -226,7 +230,7 @@ impl Loader<'_> {
         match parse_yaml(&text) {
             Ok(record) => Some(Sourced { file, record }),
             Err(error) => {
-                self.diagnostics.push(yaml_diagnostic(&file, &error, 0));
+                self.diagnostics.push(yaml_diagnostic(&file, &error));
                 None
             }
         }
@@ -244,17 +248,19 @@ impl Loader<'_> {
             );
             return None;
         };
-        match parse_yaml(front) {
+        // A leading newline stands for the opening `---`, so that positions in the
+        // front matter are the file's own line numbers.
+        match parse_yaml(&format!("\n{front}")) {
             Ok(meta) => Some(Sourced {
                 file,
                 record: Markdown {
                     meta,
                     body: body.to_owned(),
-                    front_offset: 1,
+                    body_line: front.lines().count() as u64 + 3,
                 },
             }),
             Err(error) => {
-                self.diagnostics.push(yaml_diagnostic(&file, &error, 1));
+                self.diagnostics.push(yaml_diagnostic(&file, &error));
                 None
             }
         }
@@ -291,9 +297,8 @@ pub fn split_front_matter(text: &str) -> Option<(&str, &str)> {
     None
 }
 
-/// Turns a YAML error into a diagnostic with a code and a hint. `line_offset` is the
-/// number of file lines before the YAML text (front matter starts after `---`).
-pub fn yaml_diagnostic(file: &Path, error: &serde_saphyr::Error, line_offset: u64) -> Diagnostic {
+/// Turns a YAML error into a diagnostic with a code and a hint.
+pub fn yaml_diagnostic(file: &Path, error: &serde_saphyr::Error) -> Diagnostic {
     use serde_saphyr::Error as E;
     let error = match error {
         E::WithSnippet { error, .. } => error.as_ref(),
@@ -302,8 +307,11 @@ pub fn yaml_diagnostic(file: &Path, error: &serde_saphyr::Error, line_offset: u6
     let position = error
         .location()
         .map(|l| Position::from_location(&l))
-        .unwrap_or(Position { line: 1, column: 1, length: 1 })
-        .below(line_offset);
+        .unwrap_or(Position {
+            line: 1,
+            column: 1,
+            length: 1,
+        });
     let (code, message, hint) = match error {
         E::SerdeUnknownField { field, expected, .. } => (
             Code::UnknownField,
@@ -400,7 +408,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
             diagonal = above;
         }
     }
@@ -413,7 +423,10 @@ mod tests {
 
     #[test]
     fn closest_suggests_typos_only() {
-        assert_eq!(closest("manufactuer", &["manufacturer", "model"]), Some("manufacturer"));
+        assert_eq!(
+            closest("manufactuer", &["manufacturer", "model"]),
+            Some("manufacturer")
+        );
         assert_eq!(closest("colour", &["id", "name"]), None);
     }
 

@@ -37,9 +37,8 @@ pub struct Markdown<T> {
     pub meta: T,
     /// The Markdown body after the front matter.
     pub body: String,
-    /// Lines before the front matter's first key (the opening `---`), to map front
-    /// matter positions to file lines.
-    pub front_offset: u64,
+    /// 1-based file line where the body starts, to locate problems in it.
+    pub body_line: u64,
 }
 
 /// Everything read from one site's `data/` and `content/` folders.
@@ -81,5 +80,41 @@ impl Dataset {
             + self.policies.len()
             + self.interpretations.len()
             + self.pages.len()
+    }
+
+    /// The latest date the data mentions: the "today" that certificate validity and
+    /// stages are judged on, so that a build never depends on the clock.
+    pub fn as_of(&self) -> Option<Date> {
+        let projects = self.projects.iter().flat_map(|p| {
+            let p = &p.record;
+            p.lifecycle
+                .iter()
+                .map(|s| s.date.value)
+                .chain(p.award.iter().map(|a| a.date.value))
+                .chain(p.contract.iter().map(|c| c.signed.value))
+        });
+        let products = self
+            .products
+            .iter()
+            .flat_map(|p| [p.record.listed.value, p.record.certificate.issued.value]);
+        let orgs = self.orgs.iter().flat_map(|o| {
+            let o = &o.record;
+            o.credit
+                .iter()
+                .map(|c| c.date.value)
+                .chain(o.commitments.iter().map(|c| c.date.value))
+        });
+        projects
+            .chain(products)
+            .chain(orgs)
+            .chain(self.inspections.iter().map(|i| i.record.date.value))
+            .chain(self.events.iter().map(|e| e.record.date.value))
+            .chain(self.policies.iter().map(|p| p.record.meta.issued.value))
+            .chain(
+                self.interpretations
+                    .iter()
+                    .map(|i| i.record.meta.date.value),
+            )
+            .max()
     }
 }

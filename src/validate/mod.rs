@@ -1,7 +1,275 @@
-//! Stage 2, validate: every rule that a single field's type cannot express.
+//! Stage 2, validate: every rule that a single field's type cannot express — ids,
+//! references between records, codes, dates in order, what a lifecycle stage requires.
+//!
+//! Rules never stop at the first problem: each one reports to [`Diagnostics`] and the
+//! next rule runs, so an editor sees everything in one `greenproc check`.
 
-use crate::diagnostic::Diagnostics;
-use crate::model::Dataset;
+pub mod credit_code;
+mod documents;
+mod ids;
+mod project;
+mod site;
+mod standard;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use crate::diagnostic::{Code, Diagnostics, Position};
+use crate::load::closest;
+use crate::model::{Dataset, Date, Edition, Product, Sourced, Sp};
+
+pub use ids::is_safe_id;
 
 /// Checks `dataset` and reports every problem to `diagnostics`.
-pub fn validate(_dataset: &Dataset, _diagnostics: &mut Diagnostics) {}
+pub fn validate(dataset: &Dataset, diagnostics: &mut Diagnostics) {
+    let index = Index::new(dataset, diagnostics);
+    let mut checker = Checker {
+        index: &index,
+        diagnostics,
+    };
+    site::check_config(dataset, &mut checker);
+    standard::check_taxonomy(dataset, &mut checker);
+    standard::check_editions(dataset, &mut checker);
+    standard::check_products(dataset, &mut checker);
+    project::check_projects(dataset, &mut checker);
+    site::check_orgs(dataset, &mut checker);
+    site::check_activities(dataset, &mut checker);
+    documents::check_documents(dataset, &mut checker);
+}
+
+/// The kinds of record a reference can point to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A district from `site.yaml`.
+    District,
+    /// A functional zone from `site.yaml`.
+    Zone,
+    /// A material group.
+    Group,
+    /// A material category.
+    Category,
+    /// A demand-standard edition.
+    Edition,
+    /// A pilot project.
+    Project,
+    /// A catalog product.
+    Product,
+    /// An organization.
+    Org,
+    /// An inspection.
+    Inspection,
+    /// A matchmaking event.
+    Event,
+    /// A policy.
+    Policy,
+    /// A policy interpretation.
+    Interpretation,
+    /// A content page.
+    Page,
+}
+
+impl Kind {
+    /// The kind's name in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::District => "district",
+            Kind::Zone => "zone",
+            Kind::Group => "material group",
+            Kind::Category => "material category",
+            Kind::Edition => "standard edition",
+            Kind::Project => "project",
+            Kind::Product => "product",
+            Kind::Org => "organization",
+            Kind::Inspection => "inspection",
+            Kind::Event => "event",
+            Kind::Policy => "policy",
+            Kind::Interpretation => "interpretation",
+            Kind::Page => "page",
+        }
+    }
+
+    /// Where records of this kind are defined, for hints.
+    fn home(self) -> &'static str {
+        match self {
+            Kind::District | Kind::Zone => "data/site.yaml",
+            Kind::Group | Kind::Category => "data/standards/categories.yaml",
+            Kind::Edition => "data/standards/",
+            Kind::Project => "data/projects/",
+            Kind::Product => "data/catalog/",
+            Kind::Org => "data/orgs/",
+            Kind::Inspection => "data/inspections/",
+            Kind::Event => "data/events/",
+            Kind::Policy => "content/policies/",
+            Kind::Interpretation => "content/interpretations/",
+            Kind::Page => "content/pages/",
+        }
+    }
+}
+
+/// The ids of every kind, for resolving references, plus a few lookups rules share.
+struct Index<'a> {
+    ids: HashMap<Kind, HashSet<&'a str>>,
+    products: HashMap<&'a str, &'a Product>,
+    editions: Vec<&'a Edition>,
+}
+
+impl<'a> Index<'a> {
+    /// Collects ids, reporting unsafe and duplicate ones on the way.
+    fn new(dataset: &'a Dataset, diagnostics: &mut Diagnostics) -> Index<'a> {
+        let mut ids = ids::Collector::new(diagnostics);
+        if let Some(config) = &dataset.config {
+            ids.add_all(
+                Kind::District,
+                &config.file,
+                config.record.districts.iter().map(|d| &d.id),
+            );
+            ids.add_all(
+                Kind::Zone,
+                &config.file,
+                config.record.zones.iter().map(|z| &z.id),
+            );
+        }
+        if let Some(taxonomy) = &dataset.taxonomy {
+            let t = &taxonomy.record;
+            ids.add_all(Kind::Group, &taxonomy.file, t.groups.iter().map(|g| &g.id));
+            ids.add_all(
+                Kind::Category,
+                &taxonomy.file,
+                t.categories.iter().map(|c| &c.id),
+            );
+        }
+        ids.add_records(Kind::Edition, &dataset.editions, |e| &e.id);
+        ids.add_records(Kind::Project, &dataset.projects, |p| &p.id);
+        ids.add_records(Kind::Product, &dataset.products, |p| &p.id);
+        ids.add_records(Kind::Org, &dataset.orgs, |o| &o.id);
+        ids.add_records(Kind::Inspection, &dataset.inspections, |i| &i.id);
+        ids.add_records(Kind::Event, &dataset.events, |e| &e.id);
+        ids.add_records(Kind::Policy, &dataset.policies, |p| &p.meta.id);
+        ids.add_records(Kind::Interpretation, &dataset.interpretations, |i| {
+            &i.meta.id
+        });
+        ids.add_records(Kind::Page, &dataset.pages, |p| &p.meta.id);
+        let mut editions: Vec<&Edition> = dataset.editions.iter().map(|e| &e.record).collect();
+        editions.sort_by_key(|e| e.effective_from.value);
+        Index {
+            ids: ids.finish(),
+            products: dataset
+                .products
+                .iter()
+                .map(|p| (p.record.id.value.as_str(), &p.record))
+                .collect(),
+            editions,
+        }
+    }
+
+    fn contains(&self, kind: Kind, id: &str) -> bool {
+        self.ids.get(&kind).is_some_and(|ids| ids.contains(id))
+    }
+
+    fn suggestion(&self, kind: Kind, id: &str) -> Option<&'a str> {
+        let candidates: Vec<&str> = self.ids.get(&kind)?.iter().copied().collect();
+        closest(id, &candidates)
+    }
+
+    /// The edition of the demand standard in force on `date`.
+    fn edition_on(&self, date: Date) -> Option<&'a Edition> {
+        self.editions.iter().copied().find(|e| {
+            e.effective_from.value <= date
+                && e.effective_until
+                    .as_ref()
+                    .is_none_or(|until| date <= until.value)
+        })
+    }
+}
+
+/// What rules use to look things up and report.
+struct Checker<'i, 'a> {
+    index: &'i Index<'a>,
+    diagnostics: &'i mut Diagnostics,
+}
+
+impl Checker<'_, '_> {
+    /// Reports `id` when no record of `kind` has it.
+    fn reference(&mut self, file: &Path, kind: Kind, id: &Sp<String>) {
+        if self.index.contains(kind, &id.value) {
+            return;
+        }
+        let hint = match self.index.suggestion(kind, &id.value) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!(
+                "use the id of a {} defined in {}, or add that record first",
+                kind.name(),
+                kind.home()
+            ),
+        };
+        self.diagnostics.report(
+            Code::BrokenReference,
+            file,
+            Position::of(id),
+            format!("no {} has the id `{}`", kind.name(), id.value),
+            hint,
+        );
+    }
+
+    /// Reports an optional reference when present.
+    fn optional_reference(&mut self, file: &Path, kind: Kind, id: Option<&Sp<String>>) {
+        if let Some(id) = id {
+            self.reference(file, kind, id);
+        }
+    }
+
+    /// Reports a percentage outside 0 to 100.
+    fn percent(&mut self, file: &Path, what: &str, value: Option<&Sp<crate::model::Percent>>) {
+        if let Some(value) = value
+            && !value.value.in_range()
+        {
+            self.diagnostics.report(
+                Code::RatioRange,
+                file,
+                Position::of(value),
+                format!("{what} is {}, outside 0 to 100", value.value.0),
+                "write a percentage between 0 and 100, without the % sign (62.5 means 62.5%)",
+            );
+        }
+    }
+
+    /// Reports a credit code that fails the check, unless marked as verified by hand.
+    fn credit_code(&mut self, file: &Path, code: &Sp<String>, verified: bool) {
+        if verified {
+            return;
+        }
+        if let Err(problem) = credit_code::check(&code.value) {
+            self.diagnostics.report(
+                Code::CreditCode,
+                file,
+                Position::of(code),
+                format!("the unified social credit code `{}` {problem}", code.value),
+                "copy the code again from the business licence; if the registry really issued this code, add `credit_code_verified: true`",
+            );
+        }
+    }
+
+    /// Reports a link that is neither `http(s)://` nor a path on this site.
+    fn link(&mut self, file: &Path, url: Option<&Sp<String>>) {
+        let Some(url) = url else { return };
+        let text = url.value.trim();
+        let lower = text.to_ascii_lowercase();
+        let allowed = lower.starts_with("https://")
+            || lower.starts_with("http://")
+            || (text.starts_with('/') && !text.starts_with("//"));
+        if !allowed || text.chars().any(char::is_whitespace) {
+            self.diagnostics.report(
+                Code::InvalidCode,
+                file,
+                Position::of(url),
+                format!("`{text}` is not a web address"),
+                "write a full address starting with https:// (or http://), or a path on this site starting with /",
+            );
+        }
+    }
+}
+
+/// Iterates over the records of a list with their files.
+fn each<T>(records: &[Sourced<T>]) -> impl Iterator<Item = (&Path, &T)> {
+    records.iter().map(|s| (s.file.as_path(), &s.record))
+}

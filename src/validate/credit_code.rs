@@ -1,0 +1,121 @@
+//! The unified social credit code (统一社会信用代码) check of GB 32100-2015.
+
+/// The 31 characters a code may use: digits and capitals without I, O, S, V, Z.
+const CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+/// Why a code fails the check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CreditCodeError {
+    /// Not 18 characters.
+    Length(usize),
+    /// A character outside the charset, with its 1-based position.
+    Character(char, usize),
+    /// The organization code's check digit (position 17) is wrong.
+    OrganizationCheck {
+        /// What position 17 should hold.
+        expected: char,
+    },
+    /// The final check character is wrong.
+    CheckCharacter {
+        /// What position 18 should hold.
+        expected: char,
+    },
+}
+
+impl std::fmt::Display for CreditCodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CreditCodeError::Length(n) => write!(f, "has {n} characters instead of 18"),
+            CreditCodeError::Character(c, at) => {
+                write!(
+                    f,
+                    "has `{c}` at position {at}, which a credit code never uses"
+                )
+            }
+            CreditCodeError::OrganizationCheck { expected } => write!(
+                f,
+                "fails the organization-code check (position 17 should be `{expected}`)"
+            ),
+            CreditCodeError::CheckCharacter { expected } => {
+                write!(
+                    f,
+                    "fails the check character (position 18 should be `{expected}`)"
+                )
+            }
+        }
+    }
+}
+
+/// Checks an 18-character code: charset, the GB 11714 organization-code digit at
+/// position 17, and the final check character.
+pub fn check(code: &str) -> Result<(), CreditCodeError> {
+    let chars: Vec<char> = code.chars().collect();
+    if chars.len() != 18 {
+        return Err(CreditCodeError::Length(chars.len()));
+    }
+    let mut values = [0u32; 18];
+    for (i, c) in chars.iter().enumerate() {
+        values[i] = CHARSET
+            .find(*c)
+            .ok_or(CreditCodeError::Character(*c, i + 1))? as u32;
+    }
+    // Positions 9-17 hold the organization code; its check digit uses letters A=10..Z=35,
+    // a wider alphabet than the credit code's own, so it is computed from the characters.
+    const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
+    let mut sum = 0;
+    for (c, w) in chars[8..16].iter().zip(ORG_WEIGHTS) {
+        sum += c.to_digit(36).unwrap_or(0) * w;
+    }
+    let expected_org = match 11 - sum % 11 {
+        10 => 'X',
+        11 => '0',
+        d => char::from_digit(d, 10).unwrap_or('0'),
+    };
+    if chars[16] != expected_org {
+        return Err(CreditCodeError::OrganizationCheck {
+            expected: expected_org,
+        });
+    }
+    let mut weight = 1;
+    let mut sum = 0;
+    for value in &values[..17] {
+        sum += value * weight;
+        weight = weight * 3 % 31;
+    }
+    let expected = CHARSET
+        .chars()
+        .nth(((31 - sum % 31) % 31) as usize)
+        .unwrap_or('0');
+    if chars[17] != expected {
+        return Err(CreditCodeError::CheckCharacter { expected });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_published_valid_examples() {
+        assert_eq!(check("91350200776049653A"), Ok(()));
+        assert_eq!(check("113417030032499282"), Ok(()));
+    }
+
+    #[test]
+    fn names_what_is_wrong() {
+        assert_eq!(check("91350200776049653"), Err(CreditCodeError::Length(17)));
+        assert_eq!(
+            check("9135020077604965OA"),
+            Err(CreditCodeError::Character('O', 17))
+        );
+        assert!(matches!(
+            check("91350200776049653B"),
+            Err(CreditCodeError::CheckCharacter { expected: 'A' })
+        ));
+        assert!(matches!(
+            check("91350200776049654A"),
+            Err(CreditCodeError::OrganizationCheck { .. })
+        ));
+    }
+}

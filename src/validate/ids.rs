@@ -1,0 +1,138 @@
+//! Ids: safe to use in URLs and file names, and unique within their kind.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use super::Kind;
+use crate::diagnostic::{Code, Diagnostics, Position, display_path};
+use crate::model::{Sourced, Sp};
+
+/// Longest id accepted; ids become path segments and must stay short.
+const MAX_ID_LEN: usize = 100;
+
+/// Whether `id` is lowercase ASCII letters, digits and inner hyphens, at most 100 long.
+pub fn is_safe_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_ID_LEN
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+}
+
+/// Gathers the ids of every kind, reporting unsafe and duplicate ones.
+pub(super) struct Collector<'a, 'd> {
+    diagnostics: &'d mut Diagnostics,
+    first_seen: HashMap<Kind, HashMap<&'a str, (&'a Path, u64)>>,
+}
+
+impl<'a, 'd> Collector<'a, 'd> {
+    pub(super) fn new(diagnostics: &'d mut Diagnostics) -> Self {
+        Collector {
+            diagnostics,
+            first_seen: HashMap::new(),
+        }
+    }
+
+    /// Adds the ids of one file's list (districts, categories...).
+    pub(super) fn add_all(
+        &mut self,
+        kind: Kind,
+        file: &'a Path,
+        ids: impl Iterator<Item = &'a Sp<String>>,
+    ) {
+        for id in ids {
+            self.add(kind, file, id);
+        }
+    }
+
+    /// Adds the id of every record of a kind.
+    pub(super) fn add_records<T>(
+        &mut self,
+        kind: Kind,
+        records: &'a [Sourced<T>],
+        id: impl Fn(&'a T) -> &'a Sp<String>,
+    ) {
+        for record in records {
+            self.add(kind, &record.file, id(&record.record));
+        }
+    }
+
+    fn add(&mut self, kind: Kind, file: &'a Path, id: &'a Sp<String>) {
+        if !is_safe_id(&id.value) {
+            self.diagnostics.report(
+                Code::UnsafeId,
+                file,
+                Position::of(id),
+                format!("the {} id `{}` is not URL-safe", kind.name(), id.value),
+                format!(
+                    "use only lowercase letters a-z, digits and hyphens, for example `{}`",
+                    suggest_id(&id.value)
+                ),
+            );
+        }
+        let seen = self.first_seen.entry(kind).or_default();
+        match seen.get(id.value.as_str()) {
+            Some((first_file, first_line)) => self.diagnostics.report(
+                Code::DuplicateId,
+                file,
+                Position::of(id),
+                format!("another {} already has the id `{}`", kind.name(), id.value),
+                format!(
+                    "the first is at {}:{first_line}; give one of them a different id",
+                    display_path(first_file)
+                ),
+            ),
+            None => {
+                seen.insert(&id.value, (file, id.referenced.line()));
+            }
+        }
+    }
+
+    pub(super) fn finish(self) -> HashMap<Kind, HashSet<&'a str>> {
+        self.first_seen
+            .into_iter()
+            .map(|(kind, ids)| (kind, ids.into_keys().collect()))
+            .collect()
+    }
+}
+
+/// A safe id close to what the editor wrote, for the hint.
+fn suggest_id(id: &str) -> String {
+    let mut out = String::new();
+    for c in id.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-');
+    if out.is_empty() {
+        "zibo-project-01".to_owned()
+    } else {
+        out.chars().take(MAX_ID_LEN).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_ids() {
+        assert!(is_safe_id("zd-hospital-2023"));
+        for bad in [
+            "", "-a", "a-", "A", "a_b", "a/b", "..", "中文", "a b", "con\0",
+        ] {
+            assert!(!is_safe_id(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn suggestions_are_safe() {
+        assert_eq!(suggest_id("Hospital_2023 East"), "hospital-2023-east");
+        assert!(is_safe_id(&suggest_id("医院")));
+    }
+}

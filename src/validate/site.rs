@@ -1,0 +1,152 @@
+//! Rules for the site configuration, organizations, inspections and events.
+
+use super::{Checker, Kind, each};
+use crate::diagnostic::{Code, Position};
+use crate::model::{Dataset, Sp};
+
+/// Codes in `site.yaml`, the programme's ratios and the publisher's credit code.
+pub(super) fn check_config(dataset: &Dataset, checker: &mut Checker) {
+    let Some(config) = &dataset.config else {
+        return;
+    };
+    let (file, site) = (config.file.as_path(), &config.record);
+    let six_digits =
+        |code: &Sp<String>| code.value.len() == 6 && code.value.bytes().all(|b| b.is_ascii_digit());
+    if !six_digits(&site.admin_code) {
+        checker.diagnostics.report(
+            Code::InvalidCode,
+            file,
+            Position::of(&site.admin_code),
+            format!(
+                "`{}` is not a six-digit administrative division code",
+                site.admin_code.value
+            ),
+            "write the city's GB/T 2260 code in quotes, for example \"370300\"",
+        );
+    }
+    let city_prefix = site.admin_code.value.get(..4).unwrap_or_default();
+    for district in &site.districts {
+        if !six_digits(&district.code) || !district.code.value.starts_with(city_prefix) {
+            checker.diagnostics.report(
+                Code::InvalidCode,
+                file,
+                Position::of(&district.code),
+                format!(
+                    "`{}` is not a six-digit division code within the city {}",
+                    district.code.value, site.admin_code.value
+                ),
+                format!(
+                    "a district's code starts with the city's first four digits, `{city_prefix}`"
+                ),
+            );
+        }
+    }
+    let ocid = &site.ocid_prefix.value;
+    let ocid_ok = ocid.strip_prefix("ocds-").is_some_and(|rest| {
+        rest.len() == 6
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    });
+    if !ocid_ok {
+        checker.diagnostics.report(
+            Code::InvalidCode,
+            file,
+            Position::of(&site.ocid_prefix),
+            format!("`{ocid}` is not an OCDS ocid prefix"),
+            "an ocid prefix is `ocds-` and six lowercase letters or digits, as registered with the Open Contracting Partnership",
+        );
+    }
+    let base = &site.base_url.value;
+    if !(base.starts_with("https://") || base.starts_with("http://")) || !base.ends_with('/') {
+        checker.diagnostics.report(
+            Code::InvalidCode,
+            file,
+            Position::of(&site.base_url),
+            format!("`{base}` is not a site address ending with /"),
+            "write the published address in full, ending with a slash, for example https://example.org/zibo/",
+        );
+    }
+    let programme = &site.programme;
+    checker.percent(
+        file,
+        "the mandatory green ratio",
+        Some(&programme.mandatory_green_ratio),
+    );
+    checker.percent(
+        file,
+        "the optional green type ratio",
+        Some(&programme.optional_green_type_ratio),
+    );
+    checker.percent(
+        file,
+        "the minimum prefabrication ratio",
+        programme.min_prefab_ratio.as_ref(),
+    );
+    checker.credit_code(
+        file,
+        &site.publisher.credit_code,
+        site.publisher.credit_code_verified,
+    );
+}
+
+/// Credit codes and references of organizations.
+pub(super) fn check_orgs(dataset: &Dataset, checker: &mut Checker) {
+    for (file, org) in each(&dataset.orgs) {
+        checker.credit_code(file, &org.credit_code, org.credit_code_verified);
+        checker.optional_reference(file, Kind::District, org.district.as_ref());
+        checker.link(file, org.website.as_ref());
+        for evaluation in &org.credit {
+            checker.reference(file, Kind::Org, &evaluation.evaluator);
+        }
+        if org.roles.is_empty() {
+            checker.diagnostics.report(
+                Code::MissingField,
+                file,
+                Position::of(&org.id),
+                format!("the organization `{}` has no role", org.id.value),
+                "list at least one role under `roles:`, for example `- manufacturer`",
+            );
+        }
+    }
+}
+
+/// References of inspections and events.
+pub(super) fn check_activities(dataset: &Dataset, checker: &mut Checker) {
+    for (file, inspection) in each(&dataset.inspections) {
+        checker.reference(file, Kind::Org, &inspection.inspector);
+        for id in &inspection.products {
+            checker.reference(file, Kind::Product, id);
+        }
+        for id in &inspection.orgs {
+            checker.reference(file, Kind::Org, id);
+        }
+        for id in &inspection.projects {
+            checker.reference(file, Kind::Project, id);
+        }
+        if inspection.products.is_empty()
+            && inspection.orgs.is_empty()
+            && inspection.projects.is_empty()
+        {
+            checker.diagnostics.report(
+                Code::MissingField,
+                file,
+                Position::of(&inspection.id),
+                format!(
+                    "the inspection `{}` names nothing inspected",
+                    inspection.id.value
+                ),
+                "list what was inspected under `products:`, `orgs:` or `projects:`",
+            );
+        }
+    }
+    for (file, event) in each(&dataset.events) {
+        checker.reference(file, Kind::Org, &event.organizer);
+        for id in &event.participants {
+            checker.reference(file, Kind::Org, id);
+        }
+        for id in &event.categories {
+            checker.reference(file, Kind::Category, id);
+        }
+    }
+}
