@@ -46,6 +46,44 @@ impl std::fmt::Display for CreditCodeError {
     }
 }
 
+/// Completes the first 16 characters of a code with both check characters; `None`
+/// when a character is outside the charset.
+pub fn complete(first16: &str) -> Option<String> {
+    if first16.chars().count() != 16 || !first16.chars().all(|c| CHARSET.contains(c)) {
+        return None;
+    }
+    let mut code = format!("{first16}{}", organization_check_digit(&first16[8..16]));
+    code.push(check_character(&code)?);
+    Some(code)
+}
+
+/// The GB 11714 check digit of the organization code's first eight characters, whose
+/// alphabet runs A=10..Z=35, wider than the credit code's own.
+fn organization_check_digit(base: &str) -> char {
+    const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = base
+        .chars()
+        .zip(ORG_WEIGHTS)
+        .map(|(c, w)| c.to_digit(36).unwrap_or(0) * w)
+        .sum();
+    match 11 - sum % 11 {
+        10 => 'X',
+        11 => '0',
+        d => char::from_digit(d, 10).unwrap_or('0'),
+    }
+}
+
+/// The final check character over the first 17 characters.
+fn check_character(first17: &str) -> Option<char> {
+    let mut weight = 1;
+    let mut sum = 0;
+    for c in first17.chars() {
+        sum += CHARSET.find(c)? as u32 * weight;
+        weight = weight * 3 % 31;
+    }
+    CHARSET.chars().nth(((31 - sum % 31) % 31) as usize)
+}
+
 /// Checks an 18-character code: charset, the GB 11714 organization-code digit at
 /// position 17, and the final check character.
 pub fn check(code: &str) -> Result<(), CreditCodeError> {
@@ -53,39 +91,18 @@ pub fn check(code: &str) -> Result<(), CreditCodeError> {
     if chars.len() != 18 {
         return Err(CreditCodeError::Length(chars.len()));
     }
-    let mut values = [0u32; 18];
     for (i, c) in chars.iter().enumerate() {
-        values[i] = CHARSET
-            .find(*c)
-            .ok_or(CreditCodeError::Character(*c, i + 1))? as u32;
+        if !CHARSET.contains(*c) {
+            return Err(CreditCodeError::Character(*c, i + 1));
+        }
     }
-    // Positions 9-17 hold the organization code; its check digit uses letters A=10..Z=35,
-    // a wider alphabet than the credit code's own, so it is computed from the characters.
-    const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
-    let mut sum = 0;
-    for (c, w) in chars[8..16].iter().zip(ORG_WEIGHTS) {
-        sum += c.to_digit(36).unwrap_or(0) * w;
-    }
-    let expected_org = match 11 - sum % 11 {
-        10 => 'X',
-        11 => '0',
-        d => char::from_digit(d, 10).unwrap_or('0'),
-    };
+    let expected_org = organization_check_digit(&code[8..16]);
     if chars[16] != expected_org {
         return Err(CreditCodeError::OrganizationCheck {
             expected: expected_org,
         });
     }
-    let mut weight = 1;
-    let mut sum = 0;
-    for value in &values[..17] {
-        sum += value * weight;
-        weight = weight * 3 % 31;
-    }
-    let expected = CHARSET
-        .chars()
-        .nth(((31 - sum % 31) % 31) as usize)
-        .unwrap_or('0');
+    let expected = check_character(&code[..17]).unwrap_or('0');
     if chars[17] != expected {
         return Err(CreditCodeError::CheckCharacter { expected });
     }
@@ -100,6 +117,16 @@ mod tests {
     fn accepts_published_valid_examples() {
         assert_eq!(check("91350200776049653A"), Ok(()));
         assert_eq!(check("113417030032499282"), Ok(()));
+    }
+
+    #[test]
+    fn completes_codes_that_pass() {
+        assert_eq!(
+            complete("9135020077604965").as_deref(),
+            Some("91350200776049653A")
+        );
+        assert!(complete("913502007760496").is_none());
+        assert!(complete("913502007760496O").is_none());
     }
 
     #[test]
