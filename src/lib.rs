@@ -14,6 +14,7 @@
 pub mod diagnostic;
 pub mod load;
 pub mod model;
+pub mod schema;
 pub mod synthetic;
 pub mod validate;
 

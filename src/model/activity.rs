@@ -1,12 +1,13 @@
 //! Supervision and matchmaking: inspections (`data/inspections/*.yaml`) and
 //! supply-demand events (`data/events/*.yaml`).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::value::{Date, Sp};
 
 /// A supervisory inspection (监督检查).
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Inspection {
     /// Stable, URL-safe id.
@@ -36,7 +37,7 @@ pub struct Inspection {
 }
 
 /// Kinds of inspection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum InspectionKind {
     /// 产品抽检.
@@ -59,7 +60,7 @@ impl InspectionKind {
 }
 
 /// Inspection outcomes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum InspectionResult {
     /// 合格.
@@ -82,7 +83,7 @@ impl InspectionResult {
 }
 
 /// A supply-demand matchmaking event (供需对接会) or training.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Event {
     /// Stable, URL-safe id.

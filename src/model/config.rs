@@ -1,12 +1,13 @@
 //! Site configuration, `data/site.yaml`: the city, its areas, the publisher and the
 //! programme's targets.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::value::{Percent, Sp, Stars};
 
 /// The site configuration.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
     /// Site title, e.g. 淄博市政府采购支持绿色建材试点公开平台.
@@ -43,7 +44,7 @@ pub struct SiteConfig {
 }
 
 /// A district or county of the city.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct District {
     /// URL-safe id, e.g. `zhangdian`.
@@ -55,7 +56,7 @@ pub struct District {
 }
 
 /// A functional zone (high-tech zone, development zone...).
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Zone {
     /// URL-safe id.
@@ -65,7 +66,7 @@ pub struct Zone {
 }
 
 /// The publishing body.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Publisher {
     /// Name of the publishing body.
@@ -81,7 +82,7 @@ pub struct Publisher {
 }
 
 /// The license the data is published under.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct License {
     /// Short name, e.g. CC BY 4.0.
@@ -91,7 +92,7 @@ pub struct License {
 }
 
 /// The programme's targets.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Programme {
     /// First year of the pilot.

@@ -1,12 +1,13 @@
 //! Markdown documents with YAML front matter: policies (`content/policies/`),
 //! interpretations (`content/interpretations/`) and plain pages (`content/pages/`).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::value::{Date, Sp};
 
 /// A policy document (政策文件).
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     /// Stable, URL-safe id.
@@ -42,7 +43,7 @@ pub struct Policy {
 }
 
 /// Administrative level of a policy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum PolicyLevel {
     /// 国家级.
@@ -65,7 +66,7 @@ impl PolicyLevel {
 }
 
 /// Validity of a policy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum PolicyStatus {
     /// 现行有效.
@@ -88,7 +89,7 @@ impl PolicyStatus {
 }
 
 /// An attachment of a policy.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Attachment {
     /// Title.
@@ -98,7 +99,7 @@ pub struct Attachment {
 }
 
 /// A policy interpretation (政策解读).
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Interpretation {
     /// Stable, URL-safe id.
@@ -117,7 +118,7 @@ pub struct Interpretation {
 }
 
 /// A plain content page (about, guide...).
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Page {
     /// Stable, URL-safe id; the page lives at `/<id>/`.

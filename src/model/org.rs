@@ -1,12 +1,13 @@
 //! Organizations, `data/orgs/*.yaml`: owners, suppliers, manufacturers, agencies,
 //! certification bodies, lenders, with their credit records.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::value::{Date, Sp};
 
 /// An organization.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Org {
     /// Stable, URL-safe id.
@@ -42,7 +43,7 @@ pub struct Org {
 }
 
 /// The roles an organization can play.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// 建设单位/采购人.
@@ -86,7 +87,7 @@ impl Role {
 }
 
 /// A credit evaluation.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreditEvaluation {
     /// Evaluation date.
@@ -101,7 +102,7 @@ pub struct CreditEvaluation {
 }
 
 /// Credit ratings, A best.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
 pub enum CreditRating {
     /// 守信.
     A,
@@ -114,7 +115,7 @@ pub enum CreditRating {
 }
 
 /// A public credit commitment.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Commitment {
     /// Date signed.

@@ -1,12 +1,13 @@
 //! Catalog products, `data/catalog/**/*.yaml`: the green building material catalog
 //! (绿色建材目录清单).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::value::{Date, Sp, Stars};
 
 /// A product listed in the catalog.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Product {
     /// Stable, URL-safe id.
@@ -42,7 +43,7 @@ pub struct Product {
 }
 
 /// Whether a product is currently in the catalog.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ListingStatus {
     /// 在库.
@@ -66,7 +67,7 @@ impl ListingStatus {
 }
 
 /// A measured indicator value, named by the indicator id of the demand standard.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorValue {
     /// Indicator id from the category's thresholds.
@@ -76,7 +77,7 @@ pub struct IndicatorValue {
 }
 
 /// A free-form performance parameter.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Parameter {
     /// Parameter name.
@@ -89,7 +90,7 @@ pub struct Parameter {
 }
 
 /// A green building material certificate (绿色建材认证证书).
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Certificate {
     /// Certificate number.

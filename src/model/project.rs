@@ -1,11 +1,12 @@
 //! Pilot projects, `data/projects/*.yaml`: one construction project through its lifecycle.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::value::{Date, Money, Percent, Sp, Stars};
 
 /// A pilot project.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Project {
     /// Stable, URL-safe id.
@@ -81,7 +82,7 @@ pub struct Project {
 }
 
 /// Building types in the programme's scope.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProjectType {
     /// 医院.
@@ -131,7 +132,7 @@ impl ProjectType {
 }
 
 /// Funding sources in Zibo's widened scope.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Funding {
     /// 政府采购工程.
@@ -154,7 +155,7 @@ impl Funding {
 }
 
 /// How the works were procured.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Procurement {
     /// Procurement method.
@@ -164,7 +165,7 @@ pub struct Procurement {
 }
 
 /// Procurement methods of the Government Procurement Law and the Tendering Law.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProcurementMethod {
     /// 公开招标.
@@ -196,7 +197,7 @@ impl ProcurementMethod {
 }
 
 /// The award notice (中标公告).
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Award {
     /// Winning supplier, an organization id.
@@ -211,7 +212,7 @@ pub struct Award {
 }
 
 /// The contract (合同公告).
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contract {
     /// Contract number.
@@ -227,7 +228,7 @@ pub struct Contract {
 }
 
 /// Green targets.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Targets {
     /// Target green building rating, fixed at approval or design.
@@ -242,7 +243,7 @@ pub struct Targets {
 }
 
 /// Figures measured at acceptance.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Actual {
     /// Green building rating obtained.
@@ -257,7 +258,7 @@ pub struct Actual {
 }
 
 /// A lifecycle stage reached, with its documents.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Stage {
     /// Which stage.
@@ -273,7 +274,7 @@ pub struct Stage {
 }
 
 /// The lifecycle stages of Zibo's "embed early, execute mid-way, evaluate after".
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum StageKind {
     /// 立项.
@@ -319,7 +320,7 @@ impl StageKind {
 }
 
 /// A published document.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     /// Title.
@@ -333,7 +334,7 @@ pub struct Document {
 }
 
 /// One material line of a project.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MaterialLine {
     /// Material category id.
@@ -356,7 +357,7 @@ pub struct MaterialLine {
 }
 
 /// Acceptance (竣工验收).
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Acceptance {
     /// Outcome.
@@ -367,7 +368,7 @@ pub struct Acceptance {
 }
 
 /// Acceptance outcomes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum AcceptanceResult {
     /// 合格.
@@ -390,7 +391,7 @@ impl AcceptanceResult {
 }
 
 /// Third-party performance evaluation (绩效评价).
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Evaluation {
     /// Evaluating organization id.
@@ -405,7 +406,7 @@ pub struct Evaluation {
 }
 
 /// Evaluation grades.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Grade {
     /// 优秀.
@@ -431,7 +432,7 @@ impl Grade {
 }
 
 /// A government-procurement contract loan (政采贷).
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Loan {
     /// Lending bank, an organization id.

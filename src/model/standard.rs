@@ -1,12 +1,13 @@
 //! The demand standard (需求标准), `data/standards/`: material groups and categories
 //! (`categories.yaml`) and one file per edition with thresholds and prohibited products.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::value::{Date, Sp};
 
 /// The material groups and categories, `data/standards/categories.yaml`.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Taxonomy {
     /// The six groups of the national certification catalogue.
@@ -16,7 +17,7 @@ pub struct Taxonomy {
 }
 
 /// A group of material categories.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
     /// URL-safe id.
@@ -26,7 +27,7 @@ pub struct Group {
 }
 
 /// A material category.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Category {
     /// URL-safe id, e.g. `ready-mixed-concrete`.
@@ -44,7 +45,7 @@ pub struct Category {
 }
 
 /// One edition of the demand standard, `data/standards/<edition>.yaml`.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Edition {
     /// URL-safe id, e.g. `2025`.
@@ -67,7 +68,7 @@ pub struct Edition {
 }
 
 /// What an edition requires of one category.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryRule {
     /// Category id.
@@ -80,7 +81,7 @@ pub struct CategoryRule {
 }
 
 /// Mandatory or optional category.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum MaterialClass {
     /// 必选类: must be 100% green.
@@ -100,7 +101,7 @@ impl MaterialClass {
 }
 
 /// An indicator threshold, a data row a product's value is checked against.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Threshold {
     /// Indicator id, unique within the category.
@@ -120,7 +121,7 @@ pub struct Threshold {
 }
 
 /// Comparison operators of a threshold.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 pub enum Operator {
     /// At least.
     #[serde(rename = ">=")]
@@ -159,7 +160,7 @@ impl Operator {
 }
 
 /// A prohibited or restricted product.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Prohibited {
     /// Product description, e.g. 实心黏土砖.

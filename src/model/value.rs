@@ -6,10 +6,51 @@
 use std::fmt;
 
 use serde::de::{self, Deserializer, Visitor};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize, Serializer};
 
 /// A value with the line and column it was read from.
-pub type Sp<T> = serde_saphyr::Spanned<T>;
+///
+/// Reads through serde-saphyr's `Spanned`, keeping only where the value is used (not
+/// where an alias defined it), and serializes as the bare value, so JSON output and
+/// JSON Schemas see plain values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sp<T> {
+    /// The value.
+    pub value: T,
+    /// Where the value stands in its file.
+    pub referenced: serde_saphyr::Location,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
+        Ok(Sp {
+            value: spanned.value,
+            referenced: spanned.referenced,
+        })
+    }
+}
+
+impl<T: Serialize> Serialize for Sp<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Sp<T> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        generator.subschema_for::<T>()
+    }
+}
 
 /// A calendar date written as ISO 8601 `YYYY-MM-DD`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -104,6 +145,21 @@ impl fmt::Display for Date {
     }
 }
 
+impl JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "description": "ISO 8601 date, YYYY-MM-DD",
+        })
+    }
+}
+
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
@@ -182,6 +238,21 @@ impl fmt::Display for Money {
     }
 }
 
+impl JsonSchema for Money {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Money".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": ["number", "string"],
+            "minimum": 0,
+            "pattern": "^[0-9]{1,15}(\\.[0-9]{1,2})?$",
+            "description": "amount in yuan, at most two decimals, no separators",
+        })
+    }
+}
+
 impl Serialize for Money {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_f64(self.yuan_f64())
@@ -201,7 +272,7 @@ impl<'de> Deserialize<'de> for Money {
 
 /// A percentage. Its range (0 to 100) is checked by validation, so that every
 /// out-of-range value in a file is reported, not just the first.
-#[derive(Clone, Copy, Debug, Default, PartialEq, PartialOrd, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, PartialOrd, Serialize, Deserialize, JsonSchema)]
 #[serde(transparent)]
 pub struct Percent(pub f64);
 
@@ -225,7 +296,7 @@ impl fmt::Display for Percent {
 }
 
 /// A green building rating (GB/T 50378-2019) or a green-material certificate grade.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Stars {
     /// 基本级: meets the basic requirements only.

@@ -1,0 +1,76 @@
+//! Every YAML file of the sample site validates against the JSON Schema published for
+//! its kind, so editors' tools and `check` agree on what a valid file is.
+
+use std::path::Path;
+
+use greenproc::schema::{KINDS, kind_of_file};
+
+fn validator(kind: &str) -> jsonschema::Validator {
+    let (_, schema) = KINDS
+        .iter()
+        .find(|(name, _)| *name == kind)
+        .expect("known kind");
+    jsonschema::validator_for(&schema()).expect("schema compiles")
+}
+
+/// YAML text of a file: the whole file, or a Markdown document's front matter.
+fn yaml_of(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    if path.extension().is_some_and(|e| e == "md") {
+        greenproc::load::split_front_matter(&text)
+            .expect("front matter")
+            .0
+            .to_owned()
+    } else {
+        text
+    }
+}
+
+fn validate_tree(root: &Path) -> usize {
+    let mut checked = 0;
+    for folder in ["data", "content"] {
+        for entry in walkdir::WalkDir::new(root.join(folder)).sort_by_file_name() {
+            let entry = entry.unwrap();
+            let relative = entry.path().strip_prefix(root).unwrap();
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            let Some(kind) = kind_of_file(&relative) else {
+                continue;
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let value: serde_json::Value =
+                greenproc::load::parse_yaml(&yaml_of(entry.path())).unwrap();
+            let errors: Vec<String> = validator(kind)
+                .iter_errors(&value)
+                .map(|e| format!("{} at {}", e, e.instance_path()))
+                .collect();
+            assert!(errors.is_empty(), "{relative} against {kind}.json: {errors:#?}");
+            checked += 1;
+        }
+    }
+    checked
+}
+
+#[test]
+fn sample_files_validate_against_their_schemas() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let checked = validate_tree(root);
+    assert!(checked > 100, "only {checked} sample files found");
+}
+
+#[test]
+fn schemas_reject_what_check_rejects() {
+    let project = validator("project");
+    let unknown_field = serde_json::json!({"id": "a", "colour": "red"});
+    assert!(!project.is_valid(&unknown_field));
+    let org = validator("org");
+    let bad_role = serde_json::json!({
+        "id": "a", "name": "n", "credit_code": "91350200776049653A", "roles": ["king"]
+    });
+    assert!(!org.is_valid(&bad_role));
+    let good = serde_json::json!({
+        "id": "a", "name": "n", "credit_code": "91350200776049653A", "roles": ["manufacturer"]
+    });
+    assert!(org.is_valid(&good), "{:?}", org.iter_errors(&good).map(|e| e.to_string()).collect::<Vec<_>>());
+}
