@@ -8,15 +8,25 @@
 //!    from [`model`], keeping file, line and column;
 //! 2. [`validate`] checks every rule that crosses fields and records and reports all
 //!    problems at once as [`diagnostic::Diagnostic`]s;
+//! 3. [`derive`] computes once what no single record holds: lookups by id, reverse
+//!    references, current stages, certificate status on the as-of date;
+//! 4. [`render`] turns records into pages through the theme's Tera templates;
+//! 5. [`write`] stages the files beside the output folder and swaps them in.
+//!
+//! [`build`] runs the five stages for `greenproc build`.
 //!
 //! `docs/DESIGN.md` maps the stages in more detail.
 
+pub mod build;
+pub mod derive;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
 pub mod schema;
 pub mod synthetic;
+pub mod render;
 pub mod validate;
+pub mod write;
 
 use std::path::Path;
 

@@ -3,9 +3,12 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use greenproc::build::{BuildError, BuildOptions};
 use greenproc::diagnostic::{self, Severity};
+use greenproc::render::url::Urls;
 
 /// Static-site generator for open data on green building materials in government
 /// procurement.
@@ -29,6 +32,19 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
+    },
+    /// Check the site, then build it into a folder of static pages.
+    Build {
+        /// Site root folder (holding data/ and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder [default: <root>/public].
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Address the site is published at, e.g. https://example.org/zibo/; links and
+        /// assets work under its path [default: base_url in data/site.yaml].
+        #[arg(long)]
+        base_url: Option<String>,
     },
 }
 
@@ -58,6 +74,65 @@ fn main() -> ExitCode {
             format,
             deny_warnings,
         } => check(&root, format, deny_warnings),
+        Command::Build {
+            root,
+            output,
+            base_url,
+        } => build(BuildOptions {
+            root,
+            output,
+            base_url,
+        }),
+    }
+}
+
+fn build(options: BuildOptions) -> ExitCode {
+    // A malformed --base-url is a usage error, reported before any work.
+    if let Some(base_url) = &options.base_url
+        && let Err(error) = Urls::new(base_url)
+    {
+        eprintln!("error: --base-url: {error}");
+        return ExitCode::from(2);
+    }
+    let started = Instant::now();
+    let color = std::io::stderr().is_terminal();
+    match greenproc::build::build(&options) {
+        Ok(built) => {
+            if !built.warnings.is_empty() {
+                eprint!(
+                    "{}",
+                    diagnostic::render_human(&built.warnings, &options.root, color)
+                );
+                eprintln!("{}", summary_line(0, built.warnings.len()));
+            }
+            let seconds = started.elapsed().as_secs_f64();
+            let s = built.stats;
+            println!(
+                "build: {} records, {} pages, {} files, {} bytes in {seconds:.2} s → {}",
+                built.records,
+                s.pages,
+                s.files,
+                s.bytes,
+                built.output.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Invalid(list)) => {
+            // Exactly what `check` prints, then why nothing was written.
+            let errors = list
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            eprint!("{}", diagnostic::render_human(&list, &options.root, color));
+            eprintln!("{}", summary_line(errors, list.len() - errors));
+            eprintln!("build: not built, fix the errors above; the previous output is unchanged");
+            ExitCode::from(1)
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!("build: failed; the previous output is unchanged");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -77,7 +152,8 @@ fn check(root: &std::path::Path, format: Format, deny_warnings: bool) -> ExitCod
             eprintln!("{}", summary_line(errors, warnings));
         }
     }
-    let failed = errors > 0 || (deny_warnings && list.iter().any(|d| d.severity == Severity::Warning));
+    let failed =
+        errors > 0 || (deny_warnings && list.iter().any(|d| d.severity == Severity::Warning));
     if failed {
         ExitCode::from(1)
     } else {

@@ -1,0 +1,89 @@
+//! `greenproc build`: the whole pipeline, load → validate → derive → render → write.
+//!
+//! The checker runs first and any error stops the build before anything is written.
+//! Pages stream from the renderer straight into the staging folder, so memory holds
+//! the dataset and one page at a time, never the whole site.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::derive::Derived;
+use crate::diagnostic::Diagnostic;
+use crate::render::{RenderError, Site, Stats};
+use crate::write::{Staging, WriteError};
+
+/// What to build and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Site root, holding `data/` and `content/`.
+    pub root: PathBuf,
+    /// Output folder; `<root>/public` when absent.
+    pub output: Option<PathBuf>,
+    /// Base URL overriding `site.yaml`'s `base_url`.
+    pub base_url: Option<String>,
+}
+
+/// A finished build.
+#[derive(Debug)]
+pub struct Built {
+    /// Warnings from the checker (a build with errors does not finish).
+    pub warnings: Vec<Diagnostic>,
+    /// Records read.
+    pub records: usize,
+    /// What was written.
+    pub stats: Stats,
+    /// Where it was written.
+    pub output: PathBuf,
+}
+
+/// Why a build did not finish.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The checker found errors; all its diagnostics, sorted, warnings included.
+    Invalid(Vec<Diagnostic>),
+    /// Rendering failed.
+    Render(RenderError),
+    /// Writing the output failed.
+    Write(WriteError),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::Invalid(list) => write!(f, "the data has {} problem(s)", list.len()),
+            BuildError::Render(e) => write!(f, "{e}"),
+            BuildError::Write(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// Builds the site described by `options`.
+pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
+    let root = options.root.as_path();
+    let (dataset, diagnostics) = crate::check_site(root);
+    if diagnostics.error_count() > 0 {
+        return Err(BuildError::Invalid(diagnostics.into_sorted()));
+    }
+    let warnings = diagnostics.into_sorted();
+    let derived = Derived::new(&dataset, root);
+    let site = Site::new(&dataset, &derived, root, options.base_url.as_deref())
+        .map_err(BuildError::Render)?;
+    let output = output_folder(root, options.output.as_deref());
+    let mut staging = Staging::new(&output).map_err(BuildError::Write)?;
+    let stats = site.render(&mut staging).map_err(BuildError::Render)?;
+    staging.commit().map_err(BuildError::Write)?;
+    Ok(Built {
+        warnings,
+        records: dataset.record_count(),
+        stats,
+        output,
+    })
+}
+
+/// The output folder: as given (relative to the working directory), or `public/`
+/// in the site root.
+fn output_folder(root: &Path, output: Option<&Path>) -> PathBuf {
+    output.map_or_else(|| root.join("public"), Path::to_path_buf)
+}

@@ -1,0 +1,492 @@
+//! Stage 3, derive: everything the pages need that no single record holds, computed
+//! once from the whole [`Dataset`].
+//!
+//! Records point at each other by id in one direction only (a project names its
+//! products, a product names its manufacturer). Pages need both directions (a product
+//! lists the projects that used it), so this stage builds id lookup maps and reverse
+//! references in one pass over each record kind: no page ever searches a list, which
+//! keeps a build linear in the number of records.
+//!
+//! Every list here keeps the dataset's order (files sorted by path), or a date order
+//! with a stable tie-break, so that the same input always renders the same bytes.
+//! References that do not resolve are skipped: validation has reported them already.
+
+mod revision;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::model::org::Role;
+use crate::model::project::StageKind;
+use crate::model::{Dataset, Date};
+
+pub use revision::Revision;
+
+/// Whether a green building material certificate is in force on the as-of date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CertStatus {
+    /// In force, and not about to expire.
+    Valid,
+    /// In force, but expires within the programme's `expiring_days`.
+    Expiring,
+    /// Past its expiry date.
+    Expired,
+}
+
+impl CertStatus {
+    /// The status's key in the theme's strings.
+    pub fn key(self) -> &'static str {
+        match self {
+            CertStatus::Valid => "valid",
+            CertStatus::Expiring => "expiring",
+            CertStatus::Expired => "expired",
+        }
+    }
+}
+
+/// A dated change in the data, for the home page's "latest changes".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// When it happened.
+    pub date: Date,
+    /// What happened, and to which record (an index into the dataset's list).
+    pub what: ChangeKind,
+}
+
+/// The kinds of change shown on the home page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ChangeKind {
+    /// A project reached a lifecycle stage.
+    Stage(usize, StageKind),
+    /// A policy was issued.
+    Policy(usize),
+    /// An interpretation was published.
+    Interpretation(usize),
+    /// A product entered the catalog.
+    Product(usize),
+    /// An inspection took place.
+    Inspection(usize),
+    /// A matchmaking event was held.
+    Event(usize),
+}
+
+/// How many changes the home page lists.
+const LATEST_CHANGES: usize = 12;
+
+/// Lookups and reverse references over one dataset. Indices point into the
+/// dataset's lists (`dataset.projects[i]`, ...).
+#[derive(Debug, Default)]
+pub struct Derived<'a> {
+    /// The date that "now" means for this build: certificate status and the edition
+    /// in force are judged on it. Never the wall clock, so that rebuilding the same
+    /// input gives the same pages.
+    pub as_of: Option<Date>,
+    /// The git commit the data was built from, when the site is a git repository.
+    pub revision: Option<Revision>,
+    /// Project id → index.
+    pub projects: HashMap<&'a str, usize>,
+    /// Product id → index.
+    pub products: HashMap<&'a str, usize>,
+    /// Organization id → index.
+    pub orgs: HashMap<&'a str, usize>,
+    /// Inspection id → index.
+    pub inspections: HashMap<&'a str, usize>,
+    /// Event id → index.
+    pub events: HashMap<&'a str, usize>,
+    /// Policy id → index.
+    pub policies: HashMap<&'a str, usize>,
+    /// Interpretation id → index.
+    pub interpretations: HashMap<&'a str, usize>,
+    /// Edition id → index.
+    pub editions: HashMap<&'a str, usize>,
+    /// Category id → index into the taxonomy's categories.
+    pub categories: HashMap<&'a str, usize>,
+    /// Group id → index into the taxonomy's groups.
+    pub groups: HashMap<&'a str, usize>,
+    /// District or zone id → its name.
+    pub areas: HashMap<&'a str, &'a str>,
+    /// Product id → projects whose material lines name it.
+    pub product_projects: HashMap<&'a str, Vec<usize>>,
+    /// Product id → inspections of it.
+    pub product_inspections: HashMap<&'a str, Vec<usize>>,
+    /// Project id → inspections of it.
+    pub project_inspections: HashMap<&'a str, Vec<usize>>,
+    /// Category id → products in it.
+    pub category_products: HashMap<&'a str, Vec<usize>>,
+    /// Group id → categories in it.
+    pub group_categories: HashMap<&'a str, Vec<usize>>,
+    /// Organization id → (role, project) pairs, by role then project order.
+    pub org_projects: HashMap<&'a str, Vec<(Role, usize)>>,
+    /// Each project's parties: (role, organization id), by role then id.
+    pub parties: Vec<Vec<(Role, &'a str)>>,
+    /// Organization id → products it manufactures.
+    pub org_products: HashMap<&'a str, Vec<usize>>,
+    /// Organization id → products whose certificate it issued.
+    pub org_certified: HashMap<&'a str, Vec<usize>>,
+    /// Organization id → inspections it carried out or underwent.
+    pub org_inspections: HashMap<&'a str, Vec<usize>>,
+    /// Organization id → events it organized or took part in.
+    pub org_events: HashMap<&'a str, Vec<usize>>,
+    /// Policy id → its interpretations, newest first.
+    pub policy_interpretations: HashMap<&'a str, Vec<usize>>,
+    /// Policy id → policies that amend or replace it.
+    pub policy_superseded_by: HashMap<&'a str, Vec<usize>>,
+    /// Policy id → demand-standard editions it issued.
+    pub policy_editions: HashMap<&'a str, Vec<usize>>,
+    /// Each project's current stage (its latest lifecycle entry), by project index.
+    pub current_stage: Vec<Option<StageKind>>,
+    /// Each product's certificate status on the as-of date, by product index.
+    pub cert_status: Vec<CertStatus>,
+    /// The latest dated changes, newest first.
+    pub latest_changes: Vec<Change>,
+}
+
+impl<'a> Derived<'a> {
+    /// Derives everything from `dataset`; `root` is the site folder, read for its git
+    /// revision only.
+    pub fn new(dataset: &'a Dataset, root: &Path) -> Derived<'a> {
+        let revision = Revision::read(root);
+        let mut derived = Derived {
+            as_of: revision
+                .as_ref()
+                .map(|r| r.date)
+                .or_else(|| latest_date(dataset)),
+            revision,
+            ..Derived::default()
+        };
+        derived.index(dataset);
+        derived.reverse_references(dataset);
+        derived.statuses(dataset);
+        derived.latest_changes = latest_changes(dataset);
+        derived
+    }
+
+    fn index(&mut self, d: &'a Dataset) {
+        self.projects = ids(d.projects.iter().map(|s| s.record.id.value.as_str()));
+        self.products = ids(d.products.iter().map(|s| s.record.id.value.as_str()));
+        self.orgs = ids(d.orgs.iter().map(|s| s.record.id.value.as_str()));
+        self.inspections = ids(d.inspections.iter().map(|s| s.record.id.value.as_str()));
+        self.events = ids(d.events.iter().map(|s| s.record.id.value.as_str()));
+        self.policies = ids(d.policies.iter().map(|s| s.record.meta.id.value.as_str()));
+        self.interpretations = ids(d
+            .interpretations
+            .iter()
+            .map(|s| s.record.meta.id.value.as_str()));
+        self.editions = ids(d.editions.iter().map(|s| s.record.id.value.as_str()));
+        if let Some(taxonomy) = &d.taxonomy {
+            let taxonomy = &taxonomy.record;
+            self.categories = ids(taxonomy.categories.iter().map(|c| c.id.value.as_str()));
+            self.groups = ids(taxonomy.groups.iter().map(|g| g.id.value.as_str()));
+            for (i, category) in taxonomy.categories.iter().enumerate() {
+                push(&mut self.group_categories, &category.group.value, i);
+            }
+        }
+        if let Some(config) = &d.config {
+            let config = &config.record;
+            for district in &config.districts {
+                self.areas.insert(&district.id.value, &district.name);
+            }
+            for zone in &config.zones {
+                self.areas.insert(&zone.id.value, &zone.name);
+            }
+        }
+    }
+
+    fn reverse_references(&mut self, d: &'a Dataset) {
+        for (i, project) in d.projects.iter().enumerate() {
+            let p = &project.record;
+            for line in &p.materials {
+                if let Some(product) = &line.product {
+                    push_unique(&mut self.product_projects, &product.value, i);
+                }
+            }
+            let mut roles: Vec<(&'a str, Role)> = vec![(p.owner.value.as_str(), Role::Owner)];
+            let optional = [
+                (&p.agency, Role::Agency),
+                (&p.designer, Role::Designer),
+                (&p.supervisor, Role::Supervisor),
+            ];
+            for (org, role) in optional {
+                if let Some(org) = org {
+                    roles.push((org.value.as_str(), role));
+                }
+            }
+            if let Some(award) = &p.award {
+                roles.push((award.winner.value.as_str(), Role::Contractor));
+            }
+            if let Some(evaluation) = &p.evaluation {
+                roles.push((evaluation.evaluator.value.as_str(), Role::Evaluator));
+            }
+            for loan in &p.financing {
+                roles.push((loan.lender.value.as_str(), Role::Lender));
+                roles.push((loan.borrower.value.as_str(), Role::Contractor));
+            }
+            let mut parties: Vec<(Role, &'a str)> =
+                roles.into_iter().map(|(o, r)| (r, o)).collect();
+            parties.sort();
+            parties.dedup();
+            for &(role, org) in &parties {
+                push_unique(&mut self.org_projects, org, (role, i));
+            }
+            self.parties.push(parties);
+        }
+        // Within an organization, group its projects by role for the page's sections.
+        for list in self.org_projects.values_mut() {
+            list.sort();
+        }
+        for (i, product) in d.products.iter().enumerate() {
+            let p = &product.record;
+            push(&mut self.category_products, &p.category.value, i);
+            push(&mut self.org_products, &p.manufacturer.value, i);
+            push(&mut self.org_certified, &p.certificate.body.value, i);
+        }
+        for (i, inspection) in d.inspections.iter().enumerate() {
+            let r = &inspection.record;
+            push_unique(&mut self.org_inspections, &r.inspector.value, i);
+            for org in &r.orgs {
+                push_unique(&mut self.org_inspections, &org.value, i);
+            }
+            for product in &r.products {
+                push_unique(&mut self.product_inspections, &product.value, i);
+            }
+            for project in &r.projects {
+                push_unique(&mut self.project_inspections, &project.value, i);
+            }
+        }
+        for (i, event) in d.events.iter().enumerate() {
+            let r = &event.record;
+            push_unique(&mut self.org_events, &r.organizer.value, i);
+            for org in &r.participants {
+                push_unique(&mut self.org_events, &org.value, i);
+            }
+        }
+        for (i, interpretation) in d.interpretations.iter().enumerate() {
+            push(
+                &mut self.policy_interpretations,
+                &interpretation.record.meta.policy.value,
+                i,
+            );
+        }
+        for list in self.policy_interpretations.values_mut() {
+            list.sort_by_key(|&i| std::cmp::Reverse(d.interpretations[i].record.meta.date.value));
+        }
+        for (i, policy) in d.policies.iter().enumerate() {
+            for old in &policy.record.meta.supersedes {
+                push(&mut self.policy_superseded_by, &old.value, i);
+            }
+        }
+        for (i, edition) in d.editions.iter().enumerate() {
+            if let Some(policy) = &edition.record.policy {
+                push(&mut self.policy_editions, &policy.value, i);
+            }
+        }
+        // Inspections and events are shown newest first wherever they are listed.
+        let inspection_date = |&i: &usize| std::cmp::Reverse(d.inspections[i].record.date.value);
+        for map in [
+            &mut self.org_inspections,
+            &mut self.product_inspections,
+            &mut self.project_inspections,
+        ] {
+            for list in map.values_mut() {
+                list.sort_by_key(inspection_date);
+            }
+        }
+        for list in self.org_events.values_mut() {
+            list.sort_by_key(|&i| std::cmp::Reverse(d.events[i].record.date.value));
+        }
+    }
+
+    fn statuses(&mut self, d: &Dataset) {
+        self.current_stage = d
+            .projects
+            .iter()
+            .map(|p| {
+                // The latest entry by date; among entries of one day, the later stage.
+                p.record
+                    .lifecycle
+                    .iter()
+                    .max_by_key(|s| (s.date.value, s.stage.value))
+                    .map(|s| s.stage.value)
+            })
+            .collect();
+        let expiring_days = d
+            .config
+            .as_ref()
+            .map_or(90, |c| c.record.programme.expiring_days);
+        self.cert_status = d
+            .products
+            .iter()
+            .map(|p| {
+                cert_status(
+                    p.record.certificate.expires.value,
+                    self.as_of,
+                    expiring_days,
+                )
+            })
+            .collect();
+    }
+
+    /// The index of the demand-standard edition in force on `date`: the one with the
+    /// latest start on or before it whose end, if any, is not before it.
+    pub fn edition_on(&self, dataset: &Dataset, date: Date) -> Option<usize> {
+        dataset
+            .editions
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                let e = &e.record;
+                e.effective_from.value <= date
+                    && e.effective_until.as_ref().is_none_or(|u| date <= u.value)
+            })
+            .max_by_key(|(_, e)| e.record.effective_from.value)
+            .map(|(i, _)| i)
+    }
+
+    /// The edition in force on the as-of date.
+    pub fn current_edition(&self, dataset: &Dataset) -> Option<usize> {
+        self.edition_on(dataset, self.as_of?)
+    }
+
+    /// The name of a district or zone, or its id when it is unknown.
+    pub fn area_name(&self, id: &'a str) -> &'a str {
+        self.areas.get(id).copied().unwrap_or(id)
+    }
+}
+
+/// A certificate's status on `as_of`; without an as-of date every certificate counts
+/// as valid, since nothing says otherwise.
+fn cert_status(expires: Date, as_of: Option<Date>, expiring_days: u32) -> CertStatus {
+    let Some(as_of) = as_of else {
+        return CertStatus::Valid;
+    };
+    let left = as_of.days_until(expires);
+    if left < 0 {
+        CertStatus::Expired
+    } else if left <= i64::from(expiring_days) {
+        CertStatus::Expiring
+    } else {
+        CertStatus::Valid
+    }
+}
+
+/// The latest date on which something happened in the data: stages reached, awards,
+/// signatures, listings, inspections, events, publications. Planned dates (contract
+/// ends, certificate expiries) are left out, as they lie in the future.
+fn latest_date(d: &Dataset) -> Option<Date> {
+    let projects = d.projects.iter().flat_map(|p| {
+        let p = &p.record;
+        p.lifecycle
+            .iter()
+            .map(|s| s.date.value)
+            .chain(p.award.as_ref().map(|a| a.date.value))
+            .chain(p.contract.as_ref().map(|c| c.signed.value))
+            .chain(p.financing.iter().map(|l| l.date.value))
+    });
+    let products = d
+        .products
+        .iter()
+        .flat_map(|p| [p.record.listed.value, p.record.certificate.issued.value]);
+    let orgs = d.orgs.iter().flat_map(|o| {
+        o.record
+            .credit
+            .iter()
+            .map(|c| c.date.value)
+            .chain(o.record.commitments.iter().map(|c| c.date.value))
+    });
+    projects
+        .chain(products)
+        .chain(orgs)
+        .chain(d.inspections.iter().map(|i| i.record.date.value))
+        .chain(d.events.iter().map(|e| e.record.date.value))
+        .chain(d.policies.iter().map(|p| p.record.meta.issued.value))
+        .chain(d.interpretations.iter().map(|i| i.record.meta.date.value))
+        .max()
+}
+
+fn latest_changes(d: &Dataset) -> Vec<Change> {
+    let mut changes: Vec<Change> = Vec::new();
+    for (i, p) in d.projects.iter().enumerate() {
+        for stage in &p.record.lifecycle {
+            changes.push(Change {
+                date: stage.date.value,
+                what: ChangeKind::Stage(i, stage.stage.value),
+            });
+        }
+    }
+    let dated = [
+        (
+            d.policies
+                .iter()
+                .map(|p| p.record.meta.issued.value)
+                .collect::<Vec<_>>(),
+            ChangeKind::Policy as fn(usize) -> ChangeKind,
+        ),
+        (
+            d.interpretations
+                .iter()
+                .map(|p| p.record.meta.date.value)
+                .collect(),
+            ChangeKind::Interpretation,
+        ),
+        (
+            d.products.iter().map(|p| p.record.listed.value).collect(),
+            ChangeKind::Product,
+        ),
+        (
+            d.inspections.iter().map(|p| p.record.date.value).collect(),
+            ChangeKind::Inspection,
+        ),
+        (
+            d.events.iter().map(|p| p.record.date.value).collect(),
+            ChangeKind::Event,
+        ),
+    ];
+    for (dates, kind) in dated {
+        changes.extend(dates.into_iter().enumerate().map(|(i, date)| Change {
+            date,
+            what: kind(i),
+        }));
+    }
+    // Newest first; the kind and index break ties so the order never depends on chance.
+    changes.sort_by(|a, b| b.date.cmp(&a.date).then(a.what.cmp(&b.what)));
+    changes.truncate(LATEST_CHANGES);
+    changes
+}
+
+fn ids<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    let mut map = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        // Keep the first record of a duplicated id, as validation reports the second.
+        map.entry(id).or_insert(i);
+    }
+    map
+}
+
+fn push<'a, T>(map: &mut HashMap<&'a str, Vec<T>>, key: &'a str, value: T) {
+    map.entry(key).or_default().push(value);
+}
+
+/// Pushes unless `value` is already the last entry: callers visit records in order,
+/// so repeats of one record are adjacent.
+fn push_unique<'a, T: PartialEq>(map: &mut HashMap<&'a str, Vec<T>>, key: &'a str, value: T) {
+    let list = map.entry(key).or_default();
+    if list.last() != Some(&value) {
+        list.push(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn certificate_status_uses_the_as_of_date() {
+        let expires = Date::parse("2025-06-30").unwrap();
+        let on = |d: &str| cert_status(expires, Date::parse(d), 90);
+        assert_eq!(on("2025-01-01"), CertStatus::Valid);
+        assert_eq!(on("2025-04-01"), CertStatus::Expiring);
+        assert_eq!(on("2025-06-30"), CertStatus::Expiring);
+        assert_eq!(on("2025-07-01"), CertStatus::Expired);
+        assert_eq!(cert_status(expires, None, 90), CertStatus::Valid);
+    }
+}

@@ -1,0 +1,453 @@
+//! Markdown to safe HTML: pulldown-cmark for the syntax (tables, footnotes, `{#id}`
+//! heading attributes), then ammonia to sanitize whatever raw HTML an editor wrote.
+//!
+//! pulldown-cmark's own HTML for tables (`style="text-align"`), footnotes (bare
+//! numeric ids) and headings (no ids) does not fit a site with a strict content
+//! security policy and many fragments per page, so those events are rewritten here
+//! before HTML is produced, and ammonia's allow-list is widened for exactly the
+//! classes and ids this module writes, nothing more.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{
+    Alignment, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
+
+use super::url::Urls;
+
+/// Ids that templates use; a heading slug never takes one of them.
+const TEMPLATE_IDS: &[&str] = &["main", "top", "site-nav", "search-q"];
+
+/// Template section ids start with this prefix, which heading slugs therefore avoid.
+const TEMPLATE_ID_PREFIX: &str = "sec-";
+
+/// Renders Markdown for one site: sanitizer rules and base path are set up once.
+pub struct MarkdownRenderer {
+    sanitizer: ammonia::Builder<'static>,
+}
+
+/// The ids already used on one page, so that headings and footnotes of several
+/// Markdown fragments on that page stay unique.
+#[derive(Debug, Default)]
+pub struct PageIds {
+    used: HashSet<String>,
+    footnotes: usize,
+}
+
+impl MarkdownRenderer {
+    /// A renderer whose site-absolute links (`/projects/`) get `urls`' base path.
+    pub fn new(urls: &Urls) -> MarkdownRenderer {
+        let base = urls.clone();
+        let mut sanitizer = ammonia::Builder::empty();
+        sanitizer
+            .add_tags([
+                "a",
+                "abbr",
+                "b",
+                "bdi",
+                "bdo",
+                "blockquote",
+                "br",
+                "caption",
+                "cite",
+                "code",
+                "col",
+                "colgroup",
+                "dd",
+                "del",
+                "details",
+                "dfn",
+                "div",
+                "dl",
+                "dt",
+                "em",
+                "figcaption",
+                "figure",
+                "h1",
+                "h2",
+                "h3",
+                "h4",
+                "h5",
+                "h6",
+                "hr",
+                "i",
+                "img",
+                "ins",
+                "kbd",
+                "li",
+                "mark",
+                "ol",
+                "p",
+                "pre",
+                "q",
+                "rp",
+                "rt",
+                "ruby",
+                "s",
+                "samp",
+                "small",
+                "span",
+                "strong",
+                "sub",
+                "summary",
+                "sup",
+                "table",
+                "tbody",
+                "td",
+                "tfoot",
+                "th",
+                "thead",
+                "time",
+                "tr",
+                "u",
+                "ul",
+                "var",
+                "wbr",
+            ])
+            .add_clean_content_tags(["script", "style"])
+            .add_generic_attributes(["lang", "title"])
+            .add_tag_attributes("a", ["href", "hreflang"])
+            .add_tag_attributes("img", ["alt", "src", "width", "height"])
+            .add_tag_attributes("ol", ["start"])
+            .add_tag_attributes("td", ["colspan", "rowspan"])
+            .add_tag_attributes("th", ["colspan", "rowspan", "scope"])
+            .add_tag_attributes("time", ["datetime"])
+            // Heading anchors and footnote targets.
+            .add_tag_attributes("h1", ["id"])
+            .add_tag_attributes("h2", ["id"])
+            .add_tag_attributes("h3", ["id"])
+            .add_tag_attributes("h4", ["id"])
+            .add_tag_attributes("h5", ["id"])
+            .add_tag_attributes("h6", ["id"])
+            .add_tag_attributes("div", ["id"])
+            // Table alignment as classes (a strict CSP forbids style attributes).
+            .add_allowed_classes("th", ["align-left", "align-center", "align-right"])
+            .add_allowed_classes("td", ["align-left", "align-center", "align-right"])
+            .add_allowed_classes("div", ["table-scroll", "footnote-definition"])
+            .add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"])
+            .add_url_schemes(["http", "https", "mailto", "tel"])
+            .url_relative(ammonia::UrlRelative::PassThrough)
+            .link_rel(Some("noopener noreferrer"))
+            .strip_comments(true)
+            .attribute_filter(move |element, attribute, value| {
+                match (element, attribute) {
+                    // Nothing loads from another host: an image is local or dropped.
+                    ("img", "src") if is_external(value) => None,
+                    ("a", "href") | ("img", "src") => Some(
+                        base.rewrite_authored(value)
+                            .map_or(Cow::Borrowed(value), Cow::Owned),
+                    ),
+                    _ => Some(Cow::Borrowed(value)),
+                }
+            });
+        MarkdownRenderer { sanitizer }
+    }
+
+    /// Renders `text` to sanitized HTML, registering its ids in `ids`.
+    pub fn render(&self, text: &str, ids: &mut PageIds) -> String {
+        if text.trim().is_empty() {
+            return String::new();
+        }
+        let options = Options::ENABLE_TABLES
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_HEADING_ATTRIBUTES;
+        let events: Vec<Event<'_>> = Parser::new_ext(text, options).collect();
+        let events = Rewriter::new(ids).rewrite(events);
+        let mut html = String::with_capacity(text.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        self.sanitizer.clean(&html).to_string()
+    }
+}
+
+impl PageIds {
+    /// Fresh ids for a new page; template ids are taken from the start.
+    pub fn new() -> PageIds {
+        PageIds {
+            used: TEMPLATE_IDS.iter().map(|s| (*s).to_owned()).collect(),
+            footnotes: 0,
+        }
+    }
+
+    /// A unique id for a heading with `text`: the text itself with spaces and
+    /// punctuation turned into hyphens, Chinese kept (`实施范围`), lower-cased.
+    fn heading(&mut self, text: &str) -> String {
+        let mut slug = slugify(text);
+        if slug.is_empty() {
+            slug.push_str("section");
+        }
+        if slug.starts_with(TEMPLATE_ID_PREFIX) {
+            slug.insert_str(0, "h-");
+        }
+        self.unique(slug)
+    }
+
+    fn unique(&mut self, slug: String) -> String {
+        let mut candidate = slug.clone();
+        let mut n = 1;
+        while self.used.contains(&candidate) {
+            candidate = format!("{slug}-{n}");
+            n += 1;
+        }
+        self.used.insert(candidate.clone());
+        candidate
+    }
+}
+
+/// Lower-cases and joins the text's letters and digits (any script) with hyphens.
+fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_owned()
+}
+
+fn is_external(url: &str) -> bool {
+    url.starts_with("//") || url.contains("://")
+}
+
+/// Schemes that run code or inline content: a link with one is unwrapped to its text.
+fn is_dangerous(url: &str) -> bool {
+    let lower: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(11)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "data:", "vbscript:"]
+        .iter()
+        .any(|s| lower.starts_with(s))
+}
+
+/// Rewrites one fragment's events: heading ids, footnotes, tables, unsafe links.
+struct Rewriter<'p> {
+    ids: &'p mut PageIds,
+    footnotes: HashMap<String, usize>,
+    alignments: Vec<Alignment>,
+    in_head: bool,
+    cell: usize,
+    dropped_link: bool,
+    image_as_link: bool,
+}
+
+impl<'p> Rewriter<'p> {
+    fn new(ids: &'p mut PageIds) -> Self {
+        Rewriter {
+            ids,
+            footnotes: HashMap::new(),
+            alignments: Vec::new(),
+            in_head: false,
+            cell: 0,
+            dropped_link: false,
+            image_as_link: false,
+        }
+    }
+
+    /// The page-wide number of a footnote label, assigned on first sight.
+    fn footnote(&mut self, label: &str) -> usize {
+        if let Some(&n) = self.footnotes.get(label) {
+            return n;
+        }
+        self.ids.footnotes += 1;
+        let n = self.ids.footnotes;
+        self.footnotes.insert(label.to_owned(), n);
+        n
+    }
+
+    fn rewrite<'e>(&mut self, events: Vec<Event<'e>>) -> Vec<Event<'e>> {
+        let mut out = Vec::with_capacity(events.len());
+        let mut iter = events.into_iter();
+        while let Some(event) = iter.next() {
+            let Event::Start(Tag::Heading { level, id, .. }) = event else {
+                out.extend(self.rewrite_one(event));
+                continue;
+            };
+            // Collect the heading's content to name it after its text.
+            let mut inner = Vec::new();
+            let mut text = String::new();
+            for e in iter.by_ref() {
+                if matches!(e, Event::End(TagEnd::Heading(_))) {
+                    break;
+                }
+                if let Event::Text(t) | Event::Code(t) = &e {
+                    text.push_str(t);
+                }
+                inner.push(e);
+            }
+            let slug = self.ids.heading(id.as_deref().unwrap_or(&text));
+            // The page title is the only h1: document headings start at h2.
+            let level = level.max(HeadingLevel::H2);
+            out.push(Event::Start(Tag::Heading {
+                level,
+                id: Some(CowStr::from(slug)),
+                classes: Vec::new(),
+                attrs: Vec::new(),
+            }));
+            out.extend(inner.into_iter().filter_map(|e| self.rewrite_one(e)));
+            out.push(Event::End(TagEnd::Heading(level)));
+        }
+        out
+    }
+
+    fn rewrite_one<'e>(&mut self, event: Event<'e>) -> Option<Event<'e>> {
+        let html = |s: String| Some(Event::Html(CowStr::from(s)));
+        match event {
+            Event::Start(Tag::Link { dest_url, .. }) if is_dangerous(&dest_url) => {
+                self.dropped_link = true;
+                None
+            }
+            Event::End(TagEnd::Link) if self.dropped_link => {
+                self.dropped_link = false;
+                None
+            }
+            Event::Start(Tag::Image {
+                dest_url,
+                title,
+                id,
+                ..
+            }) if is_external(&dest_url) => {
+                // An image from another host would load from it: link to it instead.
+                self.image_as_link = true;
+                Some(Event::Start(Tag::Link {
+                    link_type: LinkType::Inline,
+                    dest_url,
+                    title,
+                    id,
+                }))
+            }
+            Event::End(TagEnd::Image) if self.image_as_link => {
+                self.image_as_link = false;
+                Some(Event::End(TagEnd::Link))
+            }
+            Event::Start(Tag::Image { dest_url, .. }) if is_dangerous(&dest_url) => {
+                self.dropped_link = true;
+                None
+            }
+            Event::End(TagEnd::Image) if self.dropped_link => {
+                self.dropped_link = false;
+                None
+            }
+            Event::FootnoteReference(label) => {
+                let n = self.footnote(&label);
+                html(format!(
+                    "<sup class=\"footnote-reference\"><a href=\"#fn-{n}\">{n}</a></sup>"
+                ))
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let n = self.footnote(&label);
+                html(format!(
+                    "<div class=\"footnote-definition\" id=\"fn-{n}\"><sup class=\"footnote-definition-label\">{n}</sup>"
+                ))
+            }
+            Event::End(TagEnd::FootnoteDefinition) => html("</div>\n".to_owned()),
+            Event::Start(Tag::Table(alignments)) => {
+                self.alignments = alignments;
+                html("<div class=\"table-scroll\"><table>\n".to_owned())
+            }
+            Event::End(TagEnd::Table) => html("</tbody></table></div>\n".to_owned()),
+            Event::Start(Tag::TableHead) => {
+                self.in_head = true;
+                self.cell = 0;
+                html("<thead><tr>".to_owned())
+            }
+            Event::End(TagEnd::TableHead) => {
+                self.in_head = false;
+                html("</tr></thead>\n<tbody>\n".to_owned())
+            }
+            Event::Start(Tag::TableRow) => {
+                self.cell = 0;
+                html("<tr>".to_owned())
+            }
+            Event::End(TagEnd::TableRow) => html("</tr>\n".to_owned()),
+            Event::Start(Tag::TableCell) => {
+                let class = match self.alignments.get(self.cell) {
+                    Some(Alignment::Left) => " class=\"align-left\"",
+                    Some(Alignment::Center) => " class=\"align-center\"",
+                    Some(Alignment::Right) => " class=\"align-right\"",
+                    _ => "",
+                };
+                self.cell += 1;
+                if self.in_head {
+                    html(format!("<th scope=\"col\"{class}>"))
+                } else {
+                    html(format!("<td{class}>"))
+                }
+            }
+            Event::End(TagEnd::TableCell) => {
+                html(if self.in_head { "</th>" } else { "</td>" }.to_owned())
+            }
+            other => Some(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(text: &str) -> String {
+        let urls = Urls::new("/zibo/").unwrap();
+        MarkdownRenderer::new(&urls).render(text, &mut PageIds::new())
+    }
+
+    #[test]
+    fn headings_get_unique_chinese_ids() {
+        let html = render("# 实施范围\n\n## 实施范围\n\n## Main\n\n## sec-x {#sec-x}\n");
+        assert!(html.contains("<h2 id=\"实施范围\">实施范围</h2>"), "{html}");
+        assert!(html.contains("<h2 id=\"实施范围-1\">"), "{html}");
+        assert!(html.contains("<h2 id=\"main-1\">"), "{html}");
+        assert!(html.contains("<h2 id=\"h-sec-x\">"), "{html}");
+    }
+
+    #[test]
+    fn footnotes_get_prefixed_ids() {
+        let html = render("正文[^a]。\n\n[^a]: 注释。\n");
+        assert!(html.contains("href=\"#fn-1\""), "{html}");
+        assert!(html.contains("id=\"fn-1\""), "{html}");
+        assert!(html.contains("class=\"footnote-definition\""), "{html}");
+    }
+
+    #[test]
+    fn tables_align_with_classes_and_scope() {
+        let html = render("| a | b |\n|:--|--:|\n| 1 | 2 |\n");
+        assert!(
+            html.contains("<th scope=\"col\" class=\"align-left\">a</th>"),
+            "{html}"
+        );
+        assert!(html.contains("<td class=\"align-right\">2</td>"), "{html}");
+        assert!(!html.contains("style="), "{html}");
+    }
+
+    #[test]
+    fn unsafe_html_and_links_are_removed() {
+        let html = render(
+            "<script>alert(1)</script><p onclick=\"x()\" style=\"color:red\">p</p>\n\n[x](javascript:alert(1)) [y](data:text/html,hi) <a href=\"javascript:alert(1)\">z</a>\n",
+        );
+        assert!(!html.contains("script"), "{html}");
+        assert!(!html.contains("onclick"), "{html}");
+        assert!(!html.contains("style"), "{html}");
+        assert!(!html.contains("javascript"), "{html}");
+        assert!(!html.contains("data:"), "{html}");
+    }
+
+    #[test]
+    fn links_get_the_base_path_and_images_stay_local() {
+        let html = render(
+            "[项目](/projects/) ![图](https://cdn.example.com/a.png) ![本地](/assets/a.png) <img src=\"//x.org/a.png\">\n",
+        );
+        assert!(html.contains("href=\"/zibo/projects/\""), "{html}");
+        assert!(
+            html.contains("href=\"https://cdn.example.com/a.png\""),
+            "{html}"
+        );
+        assert!(!html.contains("src=\"https:"), "{html}");
+        assert!(!html.contains("src=\"//"), "{html}");
+        assert!(html.contains("src=\"/zibo/assets/a.png\""), "{html}");
+    }
+}

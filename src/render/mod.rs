@@ -1,0 +1,298 @@
+//! Stage 4, render: turn the dataset and its derived lookups into HTML pages and
+//! static files, handed one by one to an [`Output`] (the write stage).
+//!
+//! Each page kind has its module under [`pages`] with a small serializable context
+//! that borrows from the dataset; a page's context holds only what that page shows,
+//! and the site-wide values (strings, publisher, revision) sit once in Tera's global
+//! context instead of being copied into every page.
+
+pub mod markdown;
+mod pages;
+pub mod theme;
+pub mod url;
+
+use std::fmt;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::derive::Derived;
+use crate::model::{Dataset, Money};
+use markdown::{MarkdownRenderer, PageIds};
+use theme::Theme;
+use url::Urls;
+
+/// Where rendered files go: the write stage, or a test's memory.
+pub trait Output {
+    /// Stores `bytes` at `path`, relative to the output folder with `/` separators.
+    fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), RenderError>;
+}
+
+/// Why rendering stopped.
+#[derive(Debug)]
+pub enum RenderError {
+    /// The site configuration did not load, so there is nothing to render.
+    NoConfig,
+    /// A theme file is broken.
+    Theme(theme::ThemeError),
+    /// A base URL that cannot serve as the site's address.
+    BaseUrl(url::BadBaseUrl),
+    /// A template failed on one page.
+    Template {
+        /// The page's path.
+        page: String,
+        /// Tera's report, with the template's line and column.
+        message: String,
+    },
+    /// The output refused a file.
+    Output(String),
+}
+
+impl fmt::Display for RenderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RenderError::NoConfig => f.write_str("data/site.yaml did not load"),
+            RenderError::Theme(e) => write!(f, "{e}"),
+            RenderError::BaseUrl(e) => write!(f, "{e}"),
+            RenderError::Template { page, message } => {
+                write!(f, "rendering {page} failed: {message}")
+            }
+            RenderError::Output(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+/// What a render produced.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Stats {
+    /// HTML pages.
+    pub pages: usize,
+    /// All files, pages and assets.
+    pub files: usize,
+    /// Total size in bytes.
+    pub bytes: u64,
+}
+
+/// A site ready to render: data, lookups, theme and base path.
+pub struct Site<'a> {
+    dataset: &'a Dataset,
+    derived: &'a Derived<'a>,
+    urls: Urls,
+    theme: Theme,
+    markdown: MarkdownRenderer,
+}
+
+/// A link to a record or page.
+#[derive(Serialize, Debug, Clone)]
+pub struct Link<'a> {
+    /// Address including the base path.
+    pub href: String,
+    /// Text shown.
+    pub title: &'a str,
+}
+
+/// What every page tells the base layout.
+#[derive(Serialize)]
+struct PageMeta<'a> {
+    title: &'a str,
+    /// The page's own address, for canonical links and the language switcher to come.
+    href: String,
+    /// Main navigation entry to highlight.
+    section: &'static str,
+    /// Breadcrumbs above the title, home excluded.
+    crumbs: Vec<Link<'a>>,
+}
+
+/// Site-wide values, in Tera's global context as `site`.
+#[derive(Serialize)]
+struct SiteInfo<'a> {
+    title: &'a str,
+    city: &'a str,
+    lang: &'static str,
+    base: &'a str,
+    publisher: &'a str,
+    contact: &'a str,
+    license: &'a str,
+    license_url: &'a str,
+    fictional: bool,
+    revision: Option<Revision<'a>>,
+    as_of: Option<String>,
+    footer_pages: Vec<Link<'a>>,
+}
+
+#[derive(Serialize)]
+struct Revision<'a> {
+    commit: &'a str,
+    short: &'a str,
+    date: String,
+}
+
+impl<'a> Site<'a> {
+    /// Prepares rendering: loads the theme from `root` and fixes the base path from
+    /// `base_url`, or else from `site.yaml`'s `base_url`.
+    pub fn new(
+        dataset: &'a Dataset,
+        derived: &'a Derived<'a>,
+        root: &Path,
+        base_url: Option<&str>,
+    ) -> Result<Site<'a>, RenderError> {
+        let config = &dataset.config.as_ref().ok_or(RenderError::NoConfig)?.record;
+        let base_url = base_url.unwrap_or(&config.base_url.value);
+        let urls = Urls::new(base_url).map_err(RenderError::BaseUrl)?;
+        let theme_name = config.theme.as_ref().map(|t| t.value.as_str());
+        let mut theme = Theme::load(root, theme_name).map_err(RenderError::Theme)?;
+        let markdown = MarkdownRenderer::new(&urls);
+        let mut footer_pages: Vec<(i32, &str, Link<'_>)> = dataset
+            .pages
+            .iter()
+            .map(|p| {
+                let meta = &p.record.meta;
+                let link = Link {
+                    href: urls.href(&format!("{}/", meta.id.value)),
+                    title: &meta.title,
+                };
+                (meta.order, meta.id.value.as_str(), link)
+            })
+            .collect();
+        footer_pages.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        let info = SiteInfo {
+            title: &config.title,
+            city: &config.city,
+            lang: theme::LANGUAGE,
+            base: urls.base(),
+            publisher: &config.publisher.name,
+            contact: &config.publisher.contact,
+            license: &config.license.name,
+            license_url: &config.license.url.value,
+            fictional: config.fictional,
+            revision: derived.revision.as_ref().map(|r| Revision {
+                commit: &r.commit,
+                short: r.short(),
+                date: r.date.to_string(),
+            }),
+            as_of: derived.as_of.map(|d| d.to_string()),
+            footer_pages: footer_pages.into_iter().map(|(_, _, l)| l).collect(),
+        };
+        let globals = theme.tera.global_context();
+        globals.insert("site", &info);
+        globals.insert("t", &theme.strings);
+        Ok(Site {
+            dataset,
+            derived,
+            urls,
+            theme,
+            markdown,
+        })
+    }
+
+    /// Renders every page and asset into `out`.
+    pub fn render(&self, out: &mut dyn Output) -> Result<Stats, RenderError> {
+        let mut counting = Counting {
+            out,
+            stats: Stats::default(),
+        };
+        for (name, bytes) in &self.theme.assets {
+            counting.file(&format!("assets/{name}"), bytes)?;
+        }
+        pages::render_all(self, &mut counting)?;
+        Ok(counting.stats)
+    }
+
+    /// Renders one page from `template` with `data` to the clean `path`.
+    fn page<T: Serialize>(
+        &self,
+        out: &mut Counting<'_>,
+        path: &str,
+        template: &str,
+        meta: PageMeta<'_>,
+        data: &T,
+    ) -> Result<(), RenderError> {
+        let mut context = tera::Context::new();
+        context.insert("page", &meta);
+        context.insert("data", data);
+        let html =
+            self.theme
+                .tera
+                .render(template, &context)
+                .map_err(|e| RenderError::Template {
+                    page: path.to_owned(),
+                    message: e.to_string(),
+                })?;
+        out.stats.pages += 1;
+        out.file(&url::file_for(path), html.as_bytes())
+    }
+
+    /// Page metadata for `title` at `path`, in navigation `section`.
+    fn meta<'m>(&self, title: &'m str, path: &str, section: &'static str) -> PageMeta<'m> {
+        PageMeta {
+            title,
+            href: self.urls.href(path),
+            section,
+            crumbs: Vec::new(),
+        }
+    }
+
+    /// A link to a clean path.
+    fn link<'t>(&self, path: &str, title: &'t str) -> Link<'t> {
+        Link {
+            href: self.urls.href(path),
+            title,
+        }
+    }
+
+    /// Markdown rendered with the page's id registry.
+    fn markdown(&self, text: &str, ids: &mut PageIds) -> String {
+        self.markdown.render(text, ids)
+    }
+}
+
+/// Counts what passes to the output.
+struct Counting<'o> {
+    out: &'o mut dyn Output,
+    stats: Stats,
+}
+
+impl Counting<'_> {
+    fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
+        self.stats.files += 1;
+        self.stats.bytes += bytes.len() as u64;
+        self.out.file(path, bytes)
+    }
+}
+
+/// Yuan with thousands separators and two decimals, e.g. `12,345,678.90`.
+fn money(amount: Money) -> String {
+    let text = amount.to_string();
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, "00"));
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{grouped}.{fraction}")
+}
+
+/// A quantity without trailing zeros: `1200`, `35.5`.
+fn number(value: f64) -> String {
+    let text = format!("{value:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_format_for_readers() {
+        assert_eq!(money(Money::from_fen(1_234_567_890)), "12,345,678.90");
+        assert_eq!(money(Money::from_fen(5)), "0.05");
+        assert_eq!(money(Money::from_fen(100_000)), "1,000.00");
+        assert_eq!(number(1200.0), "1200");
+        assert_eq!(number(35.5), "35.5");
+        assert_eq!(number(0.125), "0.125");
+    }
+}

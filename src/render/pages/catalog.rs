@@ -1,0 +1,396 @@
+//! The green building material catalog: groups and categories, a page per category
+//! with its demand-standard thresholds, a page per product with its indicators
+//! judged against them, and the editions of the demand standard.
+
+use serde::Serialize;
+
+use super::{Dated, date};
+use crate::model::product::Product;
+use crate::model::standard::{Category, CategoryRule, Edition, Prohibited, Threshold};
+use crate::render::markdown::PageIds;
+use crate::render::{Counting, Link, RenderError, Site, number};
+
+pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
+    let title = site.theme.strings["nav"]["catalog"]
+        .as_str()
+        .unwrap_or_default();
+    let current = site.derived.current_edition(site.dataset);
+    if let Some(taxonomy) = &site.dataset.taxonomy {
+        let taxonomy = &taxonomy.record;
+        let index = Index {
+            edition: current.map(|e| site.edition_link(e)),
+            groups: taxonomy
+                .groups
+                .iter()
+                .map(|g| GroupView {
+                    id: &g.id.value,
+                    name: &g.name,
+                    categories: Site::indices(&site.derived.group_categories, &g.id.value)
+                        .iter()
+                        .map(|&c| {
+                            let category = &taxonomy.categories[c];
+                            CategoryRow {
+                                link: site.link(
+                                    &format!("catalog/{}/", category.id.value),
+                                    &category.name,
+                                ),
+                                class: current
+                                    .and_then(|e| {
+                                        rule(&site.dataset.editions[e].record, &category.id.value)
+                                    })
+                                    .map(|r| r.class.key()),
+                                products: Site::indices(
+                                    &site.derived.category_products,
+                                    &category.id.value,
+                                )
+                                .len(),
+                            }
+                        })
+                        .collect(),
+                })
+                .collect(),
+        };
+        site.page(
+            out,
+            "catalog/",
+            "catalog.html",
+            site.meta(title, "catalog/", "catalog"),
+            &index,
+        )?;
+        for category in &taxonomy.categories {
+            let path = format!("catalog/{}/", category.id.value);
+            let mut meta = site.meta(&category.name, &path, "catalog");
+            meta.crumbs.push(site.link("catalog/", title));
+            site.page(
+                out,
+                &path,
+                "category.html",
+                meta,
+                &category_view(site, category, current),
+            )?;
+        }
+    }
+    for (i, product) in site.dataset.products.iter().enumerate() {
+        let p = &product.record;
+        let path = format!("products/{}/", p.id.value);
+        let mut meta = site.meta(&p.name, &path, "catalog");
+        meta.crumbs.push(site.link("catalog/", title));
+        meta.crumbs.extend(site.category_by_id(&p.category.value));
+        site.page(
+            out,
+            &path,
+            "product.html",
+            meta,
+            &product_view(site, i, current),
+        )?;
+    }
+    standards(site, out, current)
+}
+
+fn rule<'e>(edition: &'e Edition, category: &str) -> Option<&'e CategoryRule> {
+    edition
+        .categories
+        .iter()
+        .find(|r| r.category.value == category)
+}
+
+#[derive(Serialize)]
+struct Index<'a> {
+    edition: Option<Link<'a>>,
+    groups: Vec<GroupView<'a>>,
+}
+
+#[derive(Serialize)]
+struct GroupView<'a> {
+    id: &'a str,
+    name: &'a str,
+    categories: Vec<CategoryRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct CategoryRow<'a> {
+    link: Link<'a>,
+    class: Option<&'static str>,
+    products: usize,
+}
+
+#[derive(Serialize)]
+struct CategoryView<'a> {
+    category: &'a Category,
+    group: Option<&'a str>,
+    edition: Option<Link<'a>>,
+    class: Option<&'static str>,
+    thresholds: &'a [Threshold],
+    prohibited: Vec<&'a Prohibited>,
+    products: Vec<ProductRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct ProductRow<'a> {
+    link: Link<'a>,
+    model: &'a str,
+    manufacturer: Option<Link<'a>>,
+    grade: &'static str,
+    certificate: &'static str,
+    expires: String,
+}
+
+fn category_view<'a>(
+    site: &Site<'a>,
+    category: &'a Category,
+    current: Option<usize>,
+) -> CategoryView<'a> {
+    let taxonomy = site.dataset.taxonomy.as_ref().map(|t| &t.record);
+    let edition = current.map(|e| &site.dataset.editions[e].record);
+    let rule = edition.and_then(|e| rule(e, &category.id.value));
+    CategoryView {
+        category,
+        group: taxonomy.and_then(|t| {
+            let &g = site.derived.groups.get(category.group.value.as_str())?;
+            Some(t.groups[g].name.as_str())
+        }),
+        edition: current.map(|e| site.edition_link(e)),
+        class: rule.map(|r| r.class.key()),
+        thresholds: rule.map_or(&[], |r| r.thresholds.as_slice()),
+        prohibited: edition.map_or_else(Vec::new, |e| {
+            e.prohibited
+                .iter()
+                .filter(|p| {
+                    p.category
+                        .as_ref()
+                        .is_some_and(|c| c.value == category.id.value)
+                })
+                .collect()
+        }),
+        products: Site::indices(&site.derived.category_products, &category.id.value)
+            .iter()
+            .map(|&i| {
+                let p = &site.dataset.products[i].record;
+                ProductRow {
+                    link: site.product_link(i),
+                    model: &p.model,
+                    manufacturer: site.org_by_id(&p.manufacturer.value),
+                    grade: p.certificate.grade.value.key(),
+                    certificate: site.derived.cert_status[i].key(),
+                    expires: date(p.certificate.expires.value),
+                }
+            })
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
+struct ProductView<'a> {
+    p: &'a Product,
+    category: Option<Link<'a>>,
+    manufacturer: Option<Link<'a>>,
+    status: &'static str,
+    description: String,
+    edition: Option<Link<'a>>,
+    indicators: Vec<IndicatorRow<'a>>,
+    certificate: CertificateView<'a>,
+    projects: Vec<Link<'a>>,
+    inspections: Vec<Dated<'a>>,
+}
+
+/// An indicator: the product's value against the category's threshold, either of
+/// which may be missing.
+#[derive(Serialize)]
+struct IndicatorRow<'a> {
+    id: &'a str,
+    name: &'a str,
+    value: Option<String>,
+    op: Option<&'static str>,
+    threshold: Option<String>,
+    unit: &'a str,
+    source: &'a str,
+    met: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct CertificateView<'a> {
+    number: &'a str,
+    grade: &'static str,
+    body: Option<Link<'a>>,
+    issued: String,
+    expires: String,
+    status: &'static str,
+}
+
+fn product_view<'a>(site: &Site<'a>, i: usize, current: Option<usize>) -> ProductView<'a> {
+    let p = &site.dataset.products[i].record;
+    let mut ids = PageIds::new();
+    let thresholds: &'a [Threshold] = current
+        .and_then(|e| rule(&site.dataset.editions[e].record, &p.category.value))
+        .map_or(&[], |r| r.thresholds.as_slice());
+    // Thresholds in the standard's order, then values the standard does not judge.
+    let mut indicators: Vec<IndicatorRow<'a>> = thresholds
+        .iter()
+        .map(|t| {
+            let value = p
+                .indicators
+                .iter()
+                .find(|v| v.indicator.value == t.indicator.value)
+                .map(|v| v.value.value);
+            IndicatorRow {
+                id: &t.indicator.value,
+                name: &t.name,
+                value: value.map(number),
+                op: Some(t.op.symbol()),
+                threshold: Some(number(t.value)),
+                unit: &t.unit,
+                source: &t.source,
+                met: value.map(|v| t.op.holds(v, t.value)),
+            }
+        })
+        .collect();
+    for v in &p.indicators {
+        if !thresholds
+            .iter()
+            .any(|t| t.indicator.value == v.indicator.value)
+        {
+            indicators.push(IndicatorRow {
+                id: &v.indicator.value,
+                name: &v.indicator.value,
+                value: Some(number(v.value.value)),
+                op: None,
+                threshold: None,
+                unit: "",
+                source: "",
+                met: None,
+            });
+        }
+    }
+    let c = &p.certificate;
+    ProductView {
+        p,
+        category: site.category_by_id(&p.category.value),
+        manufacturer: site.org_by_id(&p.manufacturer.value),
+        status: p.status.key(),
+        description: site.markdown(&p.description, &mut ids),
+        edition: current.map(|e| site.edition_link(e)),
+        indicators,
+        certificate: CertificateView {
+            number: &c.number.value,
+            grade: c.grade.value.key(),
+            body: site.org_by_id(&c.body.value),
+            issued: date(c.issued.value),
+            expires: date(c.expires.value),
+            status: site.derived.cert_status[i].key(),
+        },
+        projects: Site::indices(&site.derived.product_projects, &p.id.value)
+            .iter()
+            .map(|&j| site.project_link(j))
+            .collect(),
+        inspections: Site::indices(&site.derived.product_inspections, &p.id.value)
+            .iter()
+            .map(|&j| site.inspection_row(j))
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
+struct Standards<'a> {
+    editions: Vec<EditionRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct EditionRow<'a> {
+    link: Link<'a>,
+    from: String,
+    until: Option<String>,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct EditionView<'a> {
+    e: &'a Edition,
+    current: bool,
+    policy: Option<Link<'a>>,
+    rules: Vec<RuleView<'a>>,
+    prohibited: Vec<ProhibitedView<'a>>,
+}
+
+#[derive(Serialize)]
+struct RuleView<'a> {
+    category: Option<Link<'a>>,
+    category_id: &'a str,
+    class: &'static str,
+    thresholds: &'a [Threshold],
+}
+
+#[derive(Serialize)]
+struct ProhibitedView<'a> {
+    name: &'a str,
+    category: Option<Link<'a>>,
+    reason: &'a str,
+}
+
+fn standards(
+    site: &Site<'_>,
+    out: &mut Counting<'_>,
+    current: Option<usize>,
+) -> Result<(), RenderError> {
+    let title = site.theme.strings["nav"]["standards"]
+        .as_str()
+        .unwrap_or_default();
+    let mut order: Vec<usize> = (0..site.dataset.editions.len()).collect();
+    // Newest edition first.
+    order.sort_by_key(|&i| std::cmp::Reverse(site.dataset.editions[i].record.effective_from.value));
+    let list = Standards {
+        editions: order
+            .iter()
+            .map(|&i| {
+                let e = &site.dataset.editions[i].record;
+                EditionRow {
+                    link: site.edition_link(i),
+                    from: date(e.effective_from.value),
+                    until: e.effective_until.as_ref().map(|u| date(u.value)),
+                    current: current == Some(i),
+                }
+            })
+            .collect(),
+    };
+    site.page(
+        out,
+        "standards/",
+        "standards.html",
+        site.meta(title, "standards/", "catalog"),
+        &list,
+    )?;
+    for (i, edition) in site.dataset.editions.iter().enumerate() {
+        let e = &edition.record;
+        let path = format!("standards/{}/", e.id.value);
+        let view = EditionView {
+            e,
+            current: current == Some(i),
+            policy: e.policy.as_ref().and_then(|p| site.policy_by_id(&p.value)),
+            rules: e
+                .categories
+                .iter()
+                .map(|r| RuleView {
+                    category: site.category_by_id(&r.category.value),
+                    category_id: &r.category.value,
+                    class: r.class.key(),
+                    thresholds: &r.thresholds,
+                })
+                .collect(),
+            prohibited: e
+                .prohibited
+                .iter()
+                .map(|p| ProhibitedView {
+                    name: &p.name,
+                    category: p
+                        .category
+                        .as_ref()
+                        .and_then(|c| site.category_by_id(&c.value)),
+                    reason: &p.reason,
+                })
+                .collect(),
+        };
+        let mut meta = site.meta(&e.title, &path, "catalog");
+        meta.crumbs.push(site.link("standards/", title));
+        site.page(out, &path, "standard.html", meta, &view)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,166 @@
+//! The page kinds, one module each, and the links between records that they share.
+//!
+//! Addresses: `/` home; `/projects/<id>/` with filter pages
+//! `/projects/{district,type,stage,stars}/<key>/`; `/catalog/` and
+//! `/catalog/<category>/`; `/products/<id>/`; `/orgs/<id>/`; `/policies/<id>/` with
+//! `/policies/{level,status,year}/<key>/`; `/interpretations/<id>/`; `/events/<id>/`;
+//! `/inspections/<id>/`; `/standards/<edition>/`; content pages at `/<id>/`; `/404.html`.
+
+mod activity;
+mod catalog;
+mod home;
+mod orgs;
+mod policies;
+mod projects;
+
+use serde::Serialize;
+
+use super::{Counting, Link, RenderError, Site};
+use crate::model::Date;
+
+/// Renders every page of the site.
+pub(super) fn render_all(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
+    home::render(site, out)?;
+    projects::render(site, out)?;
+    catalog::render(site, out)?;
+    orgs::render(site, out)?;
+    policies::render(site, out)?;
+    activity::render(site, out)?;
+    content_pages(site, out)?;
+    not_found(site, out)
+}
+
+/// A row of a list of dated records (inspections, events, interpretations).
+#[derive(Serialize)]
+struct Dated<'a> {
+    date: String,
+    link: Link<'a>,
+    /// A strings key qualifying the entry (an inspection result, a role...).
+    key: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct ContentPage {
+    body: String,
+}
+
+fn content_pages(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
+    for page in &site.dataset.pages {
+        let meta = &page.record.meta;
+        let mut ids = super::PageIds::new();
+        let data = ContentPage {
+            body: site.markdown(&page.record.body, &mut ids),
+        };
+        let path = format!("{}/", meta.id.value);
+        site.page(
+            out,
+            &path,
+            "page.html",
+            site.meta(&meta.title, &path, "page"),
+            &data,
+        )?;
+    }
+    Ok(())
+}
+
+fn not_found(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
+    // The title comes from the strings in the template; the layout needs a value.
+    site.page(
+        out,
+        "404.html",
+        "404.html",
+        site.meta("", "404.html", "none"),
+        &(),
+    )
+}
+
+impl<'a> Site<'a> {
+    fn project_link(&self, i: usize) -> Link<'a> {
+        let p = &self.dataset.projects[i].record;
+        self.link(&format!("projects/{}/", p.id.value), &p.name)
+    }
+
+    fn project_by_id(&self, id: &str) -> Option<Link<'a>> {
+        self.derived.projects.get(id).map(|&i| self.project_link(i))
+    }
+
+    fn product_link(&self, i: usize) -> Link<'a> {
+        let p = &self.dataset.products[i].record;
+        self.link(&format!("products/{}/", p.id.value), &p.name)
+    }
+
+    fn product_by_id(&self, id: &str) -> Option<Link<'a>> {
+        self.derived.products.get(id).map(|&i| self.product_link(i))
+    }
+
+    fn org_by_id(&self, id: &str) -> Option<Link<'a>> {
+        let &i = self.derived.orgs.get(id)?;
+        let o = &self.dataset.orgs[i].record;
+        Some(self.link(&format!("orgs/{}/", o.id.value), &o.name))
+    }
+
+    fn category_by_id(&self, id: &str) -> Option<Link<'a>> {
+        let &i = self.derived.categories.get(id)?;
+        let c = &self.dataset.taxonomy.as_ref()?.record.categories[i];
+        Some(self.link(&format!("catalog/{}/", c.id.value), &c.name))
+    }
+
+    fn policy_by_id(&self, id: &str) -> Option<Link<'a>> {
+        let &i = self.derived.policies.get(id)?;
+        let p = &self.dataset.policies[i].record.meta;
+        Some(self.link(&format!("policies/{}/", p.id.value), &p.title))
+    }
+
+    fn edition_link(&self, i: usize) -> Link<'a> {
+        let e = &self.dataset.editions[i].record;
+        self.link(&format!("standards/{}/", e.id.value), &e.title)
+    }
+
+    fn inspection_row(&self, i: usize) -> Dated<'a> {
+        let r = &self.dataset.inspections[i].record;
+        Dated {
+            date: r.date.value.to_string(),
+            link: self.link(&format!("inspections/{}/", r.id.value), &r.title),
+            key: Some(r.result.key()),
+        }
+    }
+
+    fn event_row(&self, i: usize) -> Dated<'a> {
+        let r = &self.dataset.events[i].record;
+        Dated {
+            date: r.date.value.to_string(),
+            link: self.link(&format!("events/{}/", r.id.value), &r.title),
+            key: None,
+        }
+    }
+
+    fn interpretation_row(&self, i: usize) -> Dated<'a> {
+        let r = &self.dataset.interpretations[i].record.meta;
+        Dated {
+            date: r.date.value.to_string(),
+            link: self.link(&format!("interpretations/{}/", r.id.value), &r.title),
+            key: None,
+        }
+    }
+
+    /// Links for the ids that resolve; the others are skipped (validation reports them).
+    fn links<S: AsRef<str>>(
+        &self,
+        ids: impl IntoIterator<Item = S>,
+        resolve: impl Fn(&Self, &str) -> Option<Link<'a>>,
+    ) -> Vec<Link<'a>> {
+        ids.into_iter()
+            .filter_map(|id| resolve(self, id.as_ref()))
+            .collect()
+    }
+
+    /// The list of `indices` of a reverse-reference map entry, empty when absent.
+    fn indices<'m>(map: &'m std::collections::HashMap<&str, Vec<usize>>, id: &str) -> &'m [usize] {
+        map.get(id).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// A date as shown: ISO 8601.
+fn date(d: Date) -> String {
+    d.to_string()
+}

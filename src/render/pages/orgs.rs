@@ -1,0 +1,186 @@
+//! Organizations: the list by role, and one page per organization with its credit
+//! record, products, projects in each role, inspections and events ("one code to
+//! look everything up").
+
+use serde::Serialize;
+
+use super::{Dated, date};
+use crate::model::Org;
+use crate::model::org::{CreditRating, Role};
+use crate::render::markdown::PageIds;
+use crate::render::{Counting, Link, RenderError, Site};
+
+/// Roles in the order the list shows them.
+const ROLES: [Role; 10] = [
+    Role::Owner,
+    Role::Agency,
+    Role::Designer,
+    Role::Contractor,
+    Role::Supervisor,
+    Role::Manufacturer,
+    Role::Certifier,
+    Role::Lender,
+    Role::Evaluator,
+    Role::Regulator,
+];
+
+pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
+    let title = site.theme.strings["nav"]["orgs"]
+        .as_str()
+        .unwrap_or_default();
+    let rows: Vec<OrgRow<'_>> = site
+        .dataset
+        .orgs
+        .iter()
+        .map(|o| {
+            let o = &o.record;
+            OrgRow {
+                link: site.link(&format!("orgs/{}/", o.id.value), &o.name),
+                credit_code: &o.credit_code.value,
+                roles: o.roles.iter().map(|r| r.key()).collect(),
+                district: o
+                    .district
+                    .as_ref()
+                    .map(|d| site.derived.area_name(&d.value)),
+                rating: o
+                    .credit
+                    .iter()
+                    .max_by_key(|c| c.date.value)
+                    .map(|c| c.rating),
+            }
+        })
+        .collect();
+    let by_role = ROLES
+        .iter()
+        .map(|&role| RoleGroup {
+            role: role.key(),
+            orgs: rows
+                .iter()
+                .filter(|r| r.roles.contains(&role.key()))
+                .map(|r| r.link.clone())
+                .collect(),
+        })
+        .filter(|g| !g.orgs.is_empty())
+        .collect();
+    let list = List {
+        rows: &rows,
+        by_role,
+    };
+    site.page(
+        out,
+        "orgs/",
+        "orgs.html",
+        site.meta(title, "orgs/", "orgs"),
+        &list,
+    )?;
+    for org in &site.dataset.orgs {
+        let o = &org.record;
+        let path = format!("orgs/{}/", o.id.value);
+        let mut meta = site.meta(&o.name, &path, "orgs");
+        meta.crumbs.push(site.link("orgs/", title));
+        site.page(out, &path, "org.html", meta, &detail(site, o))?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct OrgRow<'a> {
+    link: Link<'a>,
+    credit_code: &'a str,
+    roles: Vec<&'static str>,
+    district: Option<&'a str>,
+    rating: Option<CreditRating>,
+}
+
+#[derive(Serialize)]
+struct RoleGroup<'a> {
+    role: &'static str,
+    orgs: Vec<Link<'a>>,
+}
+
+#[derive(Serialize)]
+struct List<'a, 'r> {
+    rows: &'r [OrgRow<'a>],
+    by_role: Vec<RoleGroup<'a>>,
+}
+
+#[derive(Serialize)]
+struct Detail<'a> {
+    o: &'a Org,
+    roles: Vec<&'static str>,
+    district: Option<&'a str>,
+    description: String,
+    credit: Vec<CreditRow<'a>>,
+    products: Vec<Link<'a>>,
+    certified: Vec<Link<'a>>,
+    projects: Vec<RoleProjects<'a>>,
+    inspections: Vec<Dated<'a>>,
+    events: Vec<Dated<'a>>,
+}
+
+#[derive(Serialize)]
+struct CreditRow<'a> {
+    date: String,
+    rating: CreditRating,
+    evaluator: Option<Link<'a>>,
+    note: &'a str,
+}
+
+#[derive(Serialize)]
+struct RoleProjects<'a> {
+    role: &'static str,
+    projects: Vec<Link<'a>>,
+}
+
+fn detail<'a>(site: &Site<'a>, o: &'a Org) -> Detail<'a> {
+    let d = site.derived;
+    let id = o.id.value.as_str();
+    let mut ids = PageIds::new();
+    // `org_projects` is sorted by role, so equal roles are adjacent.
+    let mut projects: Vec<RoleProjects<'a>> = Vec::new();
+    for &(role, i) in d.org_projects.get(id).map_or(&[][..], Vec::as_slice) {
+        if projects.last().is_none_or(|g| g.role != role.key()) {
+            projects.push(RoleProjects {
+                role: role.key(),
+                projects: Vec::new(),
+            });
+        }
+        if let Some(group) = projects.last_mut() {
+            group.projects.push(site.project_link(i));
+        }
+    }
+    Detail {
+        o,
+        roles: o.roles.iter().map(|r| r.key()).collect(),
+        district: o.district.as_ref().map(|x| d.area_name(&x.value)),
+        description: site.markdown(&o.description, &mut ids),
+        credit: o
+            .credit
+            .iter()
+            .rev()
+            .map(|c| CreditRow {
+                date: date(c.date.value),
+                rating: c.rating,
+                evaluator: site.org_by_id(&c.evaluator.value),
+                note: &c.note,
+            })
+            .collect(),
+        products: Site::indices(&d.org_products, id)
+            .iter()
+            .map(|&i| site.product_link(i))
+            .collect(),
+        certified: Site::indices(&d.org_certified, id)
+            .iter()
+            .map(|&i| site.product_link(i))
+            .collect(),
+        projects,
+        inspections: Site::indices(&d.org_inspections, id)
+            .iter()
+            .map(|&i| site.inspection_row(i))
+            .collect(),
+        events: Site::indices(&d.org_events, id)
+            .iter()
+            .map(|&i| site.event_row(i))
+            .collect(),
+    }
+}

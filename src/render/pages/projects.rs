@@ -1,0 +1,457 @@
+//! Pilot projects: the list, its filter pages, and one page per project with its
+//! lifecycle, targets against actual figures, materials, parties and results.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Dated, date};
+use crate::model::project::{Project, StageKind};
+use crate::model::{Percent, Stars};
+use crate::render::markdown::PageIds;
+use crate::render::{Counting, Link, RenderError, Site, money, number};
+
+pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
+    let rows: Vec<Row<'_>> = (0..site.dataset.projects.len())
+        .map(|i| row(site, i))
+        .collect();
+    let filters = filters(site, &rows);
+    let strings = &site.theme.strings;
+    let title = strings["nav"]["projects"].as_str().unwrap_or_default();
+    let all: Vec<&Row<'_>> = rows.iter().collect();
+    let list = List {
+        filters: &filters,
+        filter: None,
+        rows: all,
+    };
+    site.page(
+        out,
+        "projects/",
+        "projects.html",
+        site.meta(title, "projects/", "projects"),
+        &list,
+    )?;
+    for group in &filters {
+        for option in &group.options {
+            let selected: Vec<&Row<'_>> = rows
+                .iter()
+                .filter(|r| r.value(group.dimension) == Some(option.value))
+                .collect();
+            let path = format!("projects/{}/{}/", group.dimension, option.value);
+            let list = List {
+                filters: &filters,
+                filter: Some(Current {
+                    dimension: group.dimension,
+                    strings: group.strings,
+                    value: option.value,
+                    name: option.name,
+                }),
+                rows: selected,
+            };
+            let mut meta = site.meta(title, &path, "projects");
+            meta.crumbs.push(site.link("projects/", title));
+            site.page(out, &path, "projects.html", meta, &list)?;
+        }
+    }
+    for (i, p) in site.dataset.projects.iter().enumerate() {
+        let p = &p.record;
+        let path = format!("projects/{}/", p.id.value);
+        let mut meta = site.meta(&p.name, &path, "projects");
+        meta.crumbs.push(site.link("projects/", title));
+        site.page(out, &path, "project.html", meta, &detail(site, i))?;
+    }
+    Ok(())
+}
+
+/// One project in the list; the keys feed the filters and the `data-` attributes
+/// the list's script filters on.
+#[derive(Serialize)]
+struct Row<'a> {
+    link: Link<'a>,
+    code: &'a str,
+    district: &'a str,
+    district_name: &'a str,
+    project_type: &'static str,
+    stage: Option<&'static str>,
+    stars: Option<&'static str>,
+    budget: String,
+    green_ratio: Option<String>,
+}
+
+impl Row<'_> {
+    fn value(&self, dimension: &str) -> Option<&str> {
+        match dimension {
+            "district" => Some(self.district),
+            "type" => Some(self.project_type),
+            "stage" => self.stage,
+            "stars" => self.stars,
+            _ => None,
+        }
+    }
+}
+
+fn row<'a>(site: &Site<'a>, i: usize) -> Row<'a> {
+    let p = &site.dataset.projects[i].record;
+    Row {
+        link: site.project_link(i),
+        code: &p.code.value,
+        district: &p.district.value,
+        district_name: site.derived.area_name(&p.district.value),
+        project_type: p.kind.key(),
+        stage: site.derived.current_stage[i].map(StageKind::key),
+        stars: p.targets.star_rating.map(Stars::key),
+        budget: money(p.procurement.budget),
+        green_ratio: p
+            .actual
+            .green_material_ratio
+            .as_ref()
+            .or(p.targets.green_material_ratio.as_ref())
+            .map(|r| r.value.to_string()),
+    }
+}
+
+#[derive(Serialize)]
+struct List<'a, 'r> {
+    filters: &'r [Filter<'a>],
+    filter: Option<Current<'a>>,
+    rows: Vec<&'r Row<'a>>,
+}
+
+/// The filter a filter page shows.
+#[derive(Serialize)]
+struct Current<'a> {
+    dimension: &'static str,
+    strings: &'static str,
+    value: &'a str,
+    name: Option<&'a str>,
+}
+
+/// One filter dimension with the values that occur, each with its page.
+#[derive(Serialize)]
+struct Filter<'a> {
+    /// URL segment and `data-` attribute name.
+    dimension: &'static str,
+    /// The strings table that names the values (absent for districts, named by data).
+    strings: &'static str,
+    options: Vec<FilterOption<'a>>,
+}
+
+#[derive(Serialize)]
+struct FilterOption<'a> {
+    value: &'a str,
+    name: Option<&'a str>,
+    href: String,
+    count: usize,
+}
+
+/// A filter dimension: URL segment, strings table, and the values with their names.
+type Dimension<'a> = (&'static str, &'static str, Vec<(&'a str, Option<&'a str>)>);
+
+fn filters<'a>(site: &Site<'a>, rows: &[Row<'a>]) -> Vec<Filter<'a>> {
+    let mut districts: Vec<(&'a str, Option<&'a str>)> = Vec::new();
+    if let Some(config) = &site.dataset.config {
+        let config = &config.record;
+        districts.extend(
+            config
+                .districts
+                .iter()
+                .map(|d| (d.id.value.as_str(), Some(d.name.as_str()))),
+        );
+    }
+    let keyed = |keys: Vec<&'static str>| keys.into_iter().map(|k| (k, None)).collect();
+    let dimensions: [Dimension<'a>; 4] = [
+        ("district", "district", districts),
+        (
+            "type",
+            "project_type",
+            keyed(
+                crate::model::project::ProjectType::ALL
+                    .iter()
+                    .map(|t| t.key())
+                    .collect(),
+            ),
+        ),
+        (
+            "stage",
+            "stage",
+            keyed(StageKind::ALL.iter().map(|s| s.key()).collect()),
+        ),
+        (
+            "stars",
+            "stars",
+            keyed(
+                [
+                    Stars::Basic,
+                    Stars::OneStar,
+                    Stars::TwoStar,
+                    Stars::ThreeStar,
+                ]
+                .iter()
+                .map(|s| s.key())
+                .collect(),
+            ),
+        ),
+    ];
+    dimensions
+        .into_iter()
+        .map(|(dimension, strings, values)| {
+            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            for r in rows {
+                if let Some(v) = r.value(dimension) {
+                    *counts.entry(v).or_default() += 1;
+                }
+            }
+            // Only values some project has get a page: an empty list helps nobody.
+            let options = values
+                .into_iter()
+                .filter_map(|(value, name)| {
+                    let count = *counts.get(value)?;
+                    Some(FilterOption {
+                        value,
+                        name,
+                        href: site.urls.href(&format!("projects/{dimension}/{value}/")),
+                        count,
+                    })
+                })
+                .collect();
+            Filter {
+                dimension,
+                strings,
+                options,
+            }
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct Detail<'a> {
+    p: &'a Project,
+    district_name: &'a str,
+    zone_name: Option<&'a str>,
+    budget: String,
+    award: Option<AwardView<'a>>,
+    contract_amount: Option<String>,
+    description: String,
+    current_stage: Option<&'static str>,
+    timeline: Vec<TimelineStage<'a>>,
+    targets: Vec<TargetRow>,
+    materials: Vec<MaterialRow<'a>>,
+    materials_total: String,
+    catalog_share: Option<String>,
+    parties: Vec<Party<'a>>,
+    financing: Vec<LoanRow<'a>>,
+    evaluation: Option<EvaluationView<'a>>,
+    inspections: Vec<Dated<'a>>,
+}
+
+#[derive(Serialize)]
+struct AwardView<'a> {
+    winner: Option<Link<'a>>,
+    amount: String,
+    date: String,
+}
+
+#[derive(Serialize)]
+struct TimelineStage<'a> {
+    stage: &'static str,
+    reached: bool,
+    current: bool,
+    entries: Vec<&'a crate::model::project::Stage>,
+}
+
+/// A green target against the figure measured at acceptance.
+#[derive(Serialize)]
+struct TargetRow {
+    key: &'static str,
+    /// `stars` when the values are rating keys, else `percent`.
+    unit: &'static str,
+    target: Option<String>,
+    actual: Option<String>,
+    met: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct MaterialRow<'a> {
+    category: Option<Link<'a>>,
+    category_id: &'a str,
+    product: Option<Link<'a>>,
+    manufacturer: Option<Link<'a>>,
+    certificate: Option<&'static str>,
+    description: Option<&'a str>,
+    quantity: String,
+    unit: &'a str,
+    amount: String,
+}
+
+#[derive(Serialize)]
+struct Party<'a> {
+    role: &'static str,
+    org: Link<'a>,
+}
+
+#[derive(Serialize)]
+struct LoanRow<'a> {
+    lender: Option<Link<'a>>,
+    borrower: Option<Link<'a>>,
+    amount: String,
+    date: String,
+}
+
+#[derive(Serialize)]
+struct EvaluationView<'a> {
+    evaluator: Option<Link<'a>>,
+    score: String,
+    grade: &'static str,
+    summary: String,
+}
+
+fn detail<'a>(site: &Site<'a>, i: usize) -> Detail<'a> {
+    let p = &site.dataset.projects[i].record;
+    let d = site.derived;
+    let mut ids = PageIds::new();
+    let current = d.current_stage[i];
+    let timeline = StageKind::ALL
+        .iter()
+        .map(|&stage| {
+            let entries: Vec<_> = p
+                .lifecycle
+                .iter()
+                .filter(|s| s.stage.value == stage)
+                .collect();
+            TimelineStage {
+                stage: stage.key(),
+                reached: !entries.is_empty(),
+                current: current == Some(stage),
+                entries,
+            }
+        })
+        .collect();
+    let materials: Vec<MaterialRow<'a>> = p
+        .materials
+        .iter()
+        .map(|line| {
+            let product = line
+                .product
+                .as_ref()
+                .and_then(|id| d.products.get(id.value.as_str()).copied());
+            MaterialRow {
+                category: site.category_by_id(&line.category.value),
+                category_id: &line.category.value,
+                product: product.map(|j| site.product_link(j)),
+                manufacturer: product.and_then(|j| {
+                    site.org_by_id(&site.dataset.products[j].record.manufacturer.value)
+                }),
+                certificate: product.map(|j| d.cert_status[j].key()),
+                description: line.description.as_deref(),
+                quantity: number(line.quantity),
+                unit: &line.unit,
+                amount: money(line.amount),
+            }
+        })
+        .collect();
+    let total: crate::model::Money = p.materials.iter().map(|l| l.amount).sum();
+    let in_catalog: crate::model::Money = p
+        .materials
+        .iter()
+        .filter(|l| {
+            l.product
+                .as_ref()
+                .is_some_and(|id| d.products.contains_key(id.value.as_str()))
+        })
+        .map(|l| l.amount)
+        .sum();
+    let catalog_share = (total.fen() > 0)
+        .then(|| Percent(in_catalog.fen() as f64 * 100.0 / total.fen() as f64).to_string());
+    let parties = d
+        .parties
+        .get(i)
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .filter_map(|&(role, org)| {
+            Some(Party {
+                role: role.key(),
+                org: site.org_by_id(org)?,
+            })
+        })
+        .collect();
+    Detail {
+        p,
+        district_name: d.area_name(&p.district.value),
+        zone_name: p.zone.as_ref().map(|z| d.area_name(&z.value)),
+        budget: money(p.procurement.budget),
+        award: p.award.as_ref().map(|a| AwardView {
+            winner: site.org_by_id(&a.winner.value),
+            amount: money(a.amount),
+            date: date(a.date.value),
+        }),
+        contract_amount: p.contract.as_ref().map(|c| money(c.amount)),
+        description: site.markdown(&p.description, &mut ids),
+        current_stage: current.map(StageKind::key),
+        timeline,
+        targets: targets(p),
+        materials,
+        materials_total: money(total),
+        catalog_share,
+        parties,
+        financing: p
+            .financing
+            .iter()
+            .map(|l| LoanRow {
+                lender: site.org_by_id(&l.lender.value),
+                borrower: site.org_by_id(&l.borrower.value),
+                amount: money(l.amount),
+                date: date(l.date.value),
+            })
+            .collect(),
+        evaluation: p.evaluation.as_ref().map(|e| EvaluationView {
+            evaluator: site.org_by_id(&e.evaluator.value),
+            score: e.score.value.to_string(),
+            grade: e.grade.key(),
+            summary: site.markdown(&e.summary, &mut ids),
+        }),
+        inspections: Site::indices(&d.project_inspections, &p.id.value)
+            .iter()
+            .map(|&j| site.inspection_row(j))
+            .collect(),
+    }
+}
+
+fn targets(p: &Project) -> Vec<TargetRow> {
+    let stars = TargetRow {
+        key: "star_rating",
+        unit: "stars",
+        target: p.targets.star_rating.map(|s| s.key().to_owned()),
+        actual: p.actual.star_rating.map(|s| s.key().to_owned()),
+        met: p
+            .targets
+            .star_rating
+            .zip(p.actual.star_rating)
+            .map(|(t, a)| a >= t),
+    };
+    let percent = |key,
+                   target: &Option<crate::model::Sp<Percent>>,
+                   actual: &Option<crate::model::Sp<Percent>>| {
+        let target = target.as_ref().map(|t| t.value);
+        let actual = actual.as_ref().map(|a| a.value);
+        TargetRow {
+            key,
+            unit: "percent",
+            target: target.map(|t| t.to_string()),
+            actual: actual.map(|a| a.to_string()),
+            met: target.zip(actual).map(|(t, a)| a.0 >= t.0),
+        }
+    };
+    vec![
+        stars,
+        percent(
+            "green_material_ratio",
+            &p.targets.green_material_ratio,
+            &p.actual.green_material_ratio,
+        ),
+        percent(
+            "prefab_ratio",
+            &p.targets.prefab_ratio,
+            &p.actual.prefab_ratio,
+        ),
+    ]
+}

@@ -1,0 +1,238 @@
+//! Themes: Tera templates, the visitor-facing strings, and static assets.
+//!
+//! The default theme (`themes/default/`) is compiled into the binary, so a site
+//! without a `themes/` folder still builds. A site overrides single files by placing
+//! them under `<root>/themes/<name>/` (name from `site.yaml`'s `theme`, else
+//! `default`): a template of the same name replaces the default one, strings merge
+//! key by key, assets are added or replaced. Nothing has to be copied wholesale.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use serde_json::Value;
+
+/// Language of the strings file; every visitor-facing text comes from it. A second
+/// language adds `strings.<lang>.yaml` and a way to choose it.
+pub const LANGUAGE: &str = "zh-CN";
+
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../themes/default/templates/", $name))),)*]
+    };
+}
+
+/// The default theme's templates, by name.
+const TEMPLATES: &[(&str, &str)] = embedded![
+    "base.html",
+    "macros.html",
+    "home.html",
+    "projects.html",
+    "project.html",
+    "catalog.html",
+    "category.html",
+    "product.html",
+    "orgs.html",
+    "org.html",
+    "policies.html",
+    "policy.html",
+    "interpretations.html",
+    "interpretation.html",
+    "events.html",
+    "event.html",
+    "inspections.html",
+    "inspection.html",
+    "standards.html",
+    "standard.html",
+    "page.html",
+    "404.html",
+];
+
+/// The default theme's strings.
+const STRINGS: &str = include_str!("../../themes/default/strings.zh-CN.yaml");
+
+/// The default theme's assets, by file name under `assets/`.
+const ASSETS: &[(&str, &[u8])] = &[
+    (
+        "site.css",
+        include_bytes!("../../themes/default/assets/site.css"),
+    ),
+    (
+        "site.js",
+        include_bytes!("../../themes/default/assets/site.js"),
+    ),
+];
+
+/// A problem with a theme's files.
+#[derive(Debug)]
+pub struct ThemeError(String);
+
+impl fmt::Display for ThemeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ThemeError {}
+
+/// A loaded theme: default files with the site's overrides applied.
+pub struct Theme {
+    /// The templates, autoescaping `.html`.
+    pub tera: tera::Tera,
+    /// The strings, a tree of maps with text leaves.
+    pub strings: Value,
+    /// Static files to publish under `assets/`, by file name, in name order.
+    pub assets: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    /// Loads the default theme and the overrides in `<root>/themes/<name>/`.
+    pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
+        let name = name.unwrap_or("default");
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(ThemeError(format!(
+                "theme name `{name}` in data/site.yaml: use letters, digits, - and _ only"
+            )));
+        }
+        let folder = root.join("themes").join(name);
+        let mut templates: BTreeMap<String, String> = TEMPLATES
+            .iter()
+            .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+            .collect();
+        for (file, bytes) in read_folder(&folder.join("templates"))? {
+            if file.ends_with(".html") {
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    ThemeError(format!("themes/{name}/templates/{file} is not UTF-8 text"))
+                })?;
+                templates.insert(file, text);
+            }
+        }
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on([".html"]);
+        tera.register_filter("external", external);
+        tera.add_raw_templates(templates.iter())
+            .map_err(|e| ThemeError(format!("a template does not compile:\n{e}")))?;
+
+        let mut strings = parse_strings(STRINGS, "the default theme's strings")?;
+        let override_file = format!("strings.{LANGUAGE}.yaml");
+        let path = folder.join(&override_file);
+        if path.is_file() {
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                ThemeError(format!("cannot read themes/{name}/{override_file}: {e}"))
+            })?;
+            let site = parse_strings(&text, &format!("themes/{name}/{override_file}"))?;
+            merge(&mut strings, site);
+        }
+
+        let mut assets: BTreeMap<String, Vec<u8>> = ASSETS
+            .iter()
+            .map(|(n, b)| ((*n).to_owned(), b.to_vec()))
+            .collect();
+        assets.extend(read_folder(&folder.join("assets"))?);
+        Ok(Theme {
+            tera,
+            strings,
+            assets,
+        })
+    }
+}
+
+/// Tera filter `external`: the address when it is a web or mail address, else an
+/// empty string (also for an absent value), so that a data value like
+/// `javascript:` never becomes a link.
+fn external(url: &tera::Value, _: tera::Kwargs, _: &tera::State) -> String {
+    let url = url.as_str().unwrap_or_default();
+    let lower = url.trim_start().to_ascii_lowercase();
+    let allowed = ["https://", "http://", "mailto:"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme));
+    if allowed {
+        url.trim().to_owned()
+    } else {
+        String::new()
+    }
+}
+
+/// The regular files directly in `folder` (none when it does not exist), skipping
+/// hidden files and names that are not plain, safe file names.
+fn read_folder(folder: &Path) -> Result<Vec<(String, Vec<u8>)>, ThemeError> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Ok(Vec::new());
+    };
+    let mut files = Vec::new();
+    for entry in entries.flatten() {
+        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+            continue;
+        };
+        let plain = !name.starts_with('.')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+        // Symbolic links are not followed, as for data files.
+        let is_file = entry.file_type().map(|t| t.is_file()).unwrap_or(false);
+        if plain && is_file {
+            let bytes = std::fs::read(entry.path())
+                .map_err(|e| ThemeError(format!("cannot read {}: {e}", entry.path().display())))?;
+            files.push((name, bytes));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn parse_strings(text: &str, what: &str) -> Result<Value, ThemeError> {
+    crate::load::parse_yaml::<Value>(text)
+        .map_err(|e| ThemeError(format!("{what} are not valid YAML: {e}")))
+}
+
+/// Merges `other` into `base`: maps key by key, anything else replaced.
+fn merge(base: &mut Value, other: Value) {
+    match (base, other) {
+        (Value::Object(base), Value::Object(other)) => {
+            for (key, value) in other {
+                match base.get_mut(&key) {
+                    Some(slot) => merge(slot, value),
+                    None => {
+                        base.insert(key, value);
+                    }
+                }
+            }
+        }
+        (base, other) => *base = other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_theme_loads_and_has_its_strings() {
+        let dir = tempfile::tempdir().unwrap();
+        let theme = Theme::load(dir.path(), None).unwrap();
+        assert!(theme.strings["site"]["fictional"].is_string());
+        assert!(theme.assets.contains_key("site.css"));
+        assert!(Theme::load(dir.path(), Some("../x")).is_err());
+    }
+
+    #[test]
+    fn a_site_overrides_one_template_and_one_string() {
+        let dir = tempfile::tempdir().unwrap();
+        let theme = dir.path().join("themes/civic");
+        std::fs::create_dir_all(theme.join("templates")).unwrap();
+        std::fs::write(theme.join("templates/404.html"), "override").unwrap();
+        std::fs::write(theme.join("strings.zh-CN.yaml"), "nav:\n  home: 首页X\n").unwrap();
+        let theme = Theme::load(dir.path(), Some("civic")).unwrap();
+        let html = theme
+            .tera
+            .render("404.html", &tera::Context::new())
+            .unwrap();
+        assert_eq!(html, "override");
+        assert_eq!(theme.strings["nav"]["home"], "首页X");
+        assert!(theme.strings["nav"]["projects"].is_string());
+    }
+}

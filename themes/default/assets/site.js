@@ -1,0 +1,55 @@
+// Progressive enhancement only: every page reads and navigates without this file.
+// It adds a text box above tables marked data-filterable that hides rows not
+// containing the typed text. Labels come from the page (data-* attributes set by
+// the templates from the strings file), never from this script.
+(function () {
+  "use strict";
+  function normalize(text) {
+    return text.replace(/\s+/g, " ").trim().toLowerCase();
+  }
+  function enhance(table, index) {
+    var body = table.tBodies[0];
+    if (!body || body.rows.length < 6) {
+      return;
+    }
+    var box = document.createElement("div");
+    box.className = "table-filter";
+    var id = "table-filter-" + index;
+    var label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = document.body.getAttribute("data-filter-label") || "";
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = id;
+    input.placeholder = document.body.getAttribute("data-filter-placeholder") || "";
+    var status = document.createElement("span");
+    status.className = "table-filter-status";
+    status.setAttribute("aria-live", "polite");
+    box.appendChild(label);
+    box.appendChild(input);
+    box.appendChild(status);
+    var wrapper = table.closest(".table-scroll") || table;
+    wrapper.parentNode.insertBefore(box, wrapper);
+    var rows = Array.prototype.slice.call(body.rows);
+    var texts = rows.map(function (row) { return normalize(row.textContent); });
+    input.addEventListener("input", function () {
+      var query = normalize(input.value);
+      var shown = 0;
+      rows.forEach(function (row, i) {
+        var match = query === "" || texts[i].indexOf(query) !== -1;
+        row.hidden = !match;
+        if (match) { shown += 1; }
+      });
+      status.textContent = query === "" ? "" : shown + " / " + rows.length;
+    });
+  }
+  function init() {
+    var tables = document.querySelectorAll("table[data-filterable]");
+    Array.prototype.forEach.call(tables, enhance);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
