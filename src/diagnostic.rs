@@ -72,9 +72,10 @@ codes! {
     UnknownIndicator = "E0209", Error, "an indicator that the category's thresholds do not define";
     EditionGap = "E0210", Error, "no edition of the demand standard is in force on a date that needs one";
     InvalidCode = "E0211", Error, "a code or address in the wrong form";
-    ExpiredCertificateInUse = "W0301", Warning, "an active project uses a product whose certificate has expired";
+    ExpiredCertificateInUse = "W0301", Warning, "a product is used outside its certificate's validity, or an active project uses an expired one";
     BelowThreshold = "W0302", Warning, "a product's indicator value does not meet its category's threshold";
     ProhibitedProduct = "W0303", Warning, "a project uses a product of a prohibited kind";
+    DelistedProductInUse = "W0304", Warning, "an active project uses a product that is suspended or removed from the catalog";
 }
 
 /// One problem, located in a source file.
@@ -292,4 +293,118 @@ pub fn render_short(d: &Diagnostic) -> String {
         d.code.as_str(),
         d.message
     )
+}
+
+/// GitHub Actions workflow commands: each problem becomes an annotation on its line
+/// in the pull request's diff.
+pub fn render_github(diagnostics: &[Diagnostic]) -> String {
+    // Workflow commands treat `%`, CR and LF specially everywhere, and `:` and `,` in
+    // property values; they are percent-encoded as the runner documents.
+    fn data(text: &str) -> String {
+        text.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    }
+    fn property(text: &str) -> String {
+        data(text).replace(':', "%3A").replace(',', "%2C")
+    }
+    let mut out = String::new();
+    for d in diagnostics {
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut message = d.message.clone();
+        if let Some(hint) = &d.hint {
+            message.push_str("\nhelp: ");
+            message.push_str(hint);
+        }
+        let _ = write!(out, "::{command} file={}", property(&d.file));
+        if d.line > 0 {
+            let _ = write!(out, ",line={},col={}", d.line, d.column.max(1));
+        }
+        let _ = writeln!(
+            out,
+            ",title={}::{}",
+            property(d.code.as_str()),
+            data(&message)
+        );
+    }
+    out
+}
+
+/// GitLab Code Quality report (a JSON array), which merge requests show on the changed
+/// lines.
+pub fn render_gitlab(diagnostics: &[Diagnostic]) -> String {
+    let issues: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let description = match &d.hint {
+                Some(hint) => format!("{} (help: {hint})", d.message),
+                None => d.message.clone(),
+            };
+            let severity = match d.severity {
+                Severity::Error => "major",
+                Severity::Warning => "minor",
+            };
+            serde_json::json!({
+                "description": description,
+                "check_name": d.code.as_str(),
+                "fingerprint": fingerprint(d),
+                "severity": severity,
+                "location": { "path": d.file, "lines": { "begin": d.line.max(1) } },
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&issues).unwrap_or_default() + "\n"
+}
+
+/// A stable id for a problem, so GitLab can tell new problems from known ones
+/// (FNV-1a over code, file, line and message).
+fn fingerprint(d: &Diagnostic) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let key = format!("{}\0{}\0{}\0{}", d.code.as_str(), d.file, d.line, d.message);
+    for byte in key.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Diagnostic {
+        Diagnostic::new(
+            Code::BrokenReference,
+            Path::new("data/projects/a, b.yaml"),
+            Position {
+                line: 7,
+                column: 8,
+                length: 3,
+            },
+            "no organization has the id `x`: 100%",
+        )
+        .hint("did you mean `y`?")
+    }
+
+    #[test]
+    fn github_annotations_escape_and_locate() {
+        let out = render_github(&[sample()]);
+        assert_eq!(
+            out,
+            "::error file=data/projects/a%2C b.yaml,line=7,col=8,title=E0203::no organization has the id `x`: 100%25%0Ahelp: did you mean `y`?\n"
+        );
+    }
+
+    #[test]
+    fn gitlab_report_has_path_line_and_stable_fingerprint() {
+        let out = render_gitlab(&[sample()]);
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(json[0]["location"]["path"], "data/projects/a, b.yaml");
+        assert_eq!(json[0]["location"]["lines"]["begin"], 7);
+        assert_eq!(json[0]["check_name"], "E0203");
+        assert_eq!(out, render_gitlab(&[sample()]));
+    }
 }

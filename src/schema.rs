@@ -9,8 +9,11 @@ use crate::model::{
     Taxonomy,
 };
 
+/// Makes the JSON Schema of one record kind.
+pub type SchemaFn = fn() -> serde_json::Value;
+
 /// The kinds an editor writes, with the schema file name each is published under.
-pub const KINDS: &[(&str, fn() -> serde_json::Value)] = &[
+pub const KINDS: &[(&str, SchemaFn)] = &[
     ("site", schema_of::<SiteConfig>),
     ("categories", schema_of::<Taxonomy>),
     ("edition", schema_of::<Edition>),

@@ -88,7 +88,7 @@ pub struct License {
     /// Short name, e.g. CC BY 4.0.
     pub name: String,
     /// Address of the license text.
-    pub url: String,
+    pub url: Sp<String>,
 }
 
 /// The programme's targets.

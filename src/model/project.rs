@@ -82,7 +82,9 @@ pub struct Project {
 }
 
 /// Building types in the programme's scope.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProjectType {
     /// 医院.
@@ -132,7 +134,9 @@ impl ProjectType {
 }
 
 /// Funding sources in Zibo's widened scope.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Funding {
     /// 政府采购工程.
@@ -208,7 +212,7 @@ pub struct Award {
     pub date: Sp<Date>,
     /// Address of the published notice.
     #[serde(default)]
-    pub notice_url: Option<String>,
+    pub notice_url: Option<Sp<String>>,
 }
 
 /// The contract (合同公告).
@@ -274,7 +278,9 @@ pub struct Stage {
 }
 
 /// The lifecycle stages of Zibo's "embed early, execute mid-way, evaluate after".
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum StageKind {
     /// 立项.
@@ -351,7 +357,8 @@ pub struct MaterialLine {
     pub unit: String,
     /// Amount in yuan.
     pub amount: Money,
-    /// Date of first use on site (defaults to the tender date for threshold checks).
+    /// Date of first use on site; the certificate must be valid then. Defaults to the
+    /// tender date.
     #[serde(default)]
     pub used_from: Option<Sp<Date>>,
 }

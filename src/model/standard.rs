@@ -81,7 +81,9 @@ pub struct CategoryRule {
 }
 
 /// Mandatory or optional category.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum MaterialClass {
     /// 必选类: must be 100% green.

@@ -5,8 +5,8 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, Visitor};
 use schemars::JsonSchema;
+use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 /// A value with the line and column it was read from.
@@ -272,7 +272,9 @@ impl<'de> Deserialize<'de> for Money {
 
 /// A percentage. Its range (0 to 100) is checked by validation, so that every
 /// out-of-range value in a file is reported, not just the first.
-#[derive(Clone, Copy, Debug, Default, PartialEq, PartialOrd, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, PartialOrd, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(transparent)]
 pub struct Percent(pub f64);
 
@@ -296,7 +298,9 @@ impl fmt::Display for Percent {
 }
 
 /// A green building rating (GB/T 50378-2019) or a green-material certificate grade.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Stars {
     /// 基本级: meets the basic requirements only.

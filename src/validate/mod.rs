@@ -88,6 +88,17 @@ impl Kind {
         }
     }
 
+    /// The kind's name after "a" or "an".
+    fn with_article(self) -> String {
+        let name = self.name();
+        let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {name}")
+    }
+
     /// Where records of this kind are defined, for hints.
     fn home(self) -> &'static str {
         match self {
@@ -111,6 +122,9 @@ struct Index<'a> {
     ids: HashMap<Kind, HashSet<&'a str>>,
     products: HashMap<&'a str, &'a Product>,
     editions: Vec<&'a Edition>,
+    /// Kinds whose defining file failed to load: references to them are not checked,
+    /// so that one broken `site.yaml` is one error, not one per reference.
+    unloaded: Vec<Kind>,
 }
 
 impl<'a> Index<'a> {
@@ -151,8 +165,16 @@ impl<'a> Index<'a> {
         ids.add_records(Kind::Page, &dataset.pages, |p| &p.meta.id);
         let mut editions: Vec<&Edition> = dataset.editions.iter().map(|e| &e.record).collect();
         editions.sort_by_key(|e| e.effective_from.value);
+        let mut unloaded = Vec::new();
+        if dataset.config.is_none() {
+            unloaded.extend([Kind::District, Kind::Zone]);
+        }
+        if dataset.taxonomy.is_none() {
+            unloaded.extend([Kind::Group, Kind::Category]);
+        }
         Index {
             ids: ids.finish(),
+            unloaded,
             products: dataset
                 .products
                 .iter()
@@ -191,14 +213,14 @@ struct Checker<'i, 'a> {
 impl Checker<'_, '_> {
     /// Reports `id` when no record of `kind` has it.
     fn reference(&mut self, file: &Path, kind: Kind, id: &Sp<String>) {
-        if self.index.contains(kind, &id.value) {
+        if self.index.contains(kind, &id.value) || self.index.unloaded.contains(&kind) {
             return;
         }
         let hint = match self.index.suggestion(kind, &id.value) {
             Some(best) => format!("did you mean `{best}`?"),
             None => format!(
-                "use the id of a {} defined in {}, or add that record first",
-                kind.name(),
+                "use the id of {} defined in {}, or add that record first",
+                kind.with_article(),
                 kind.home()
             ),
         };

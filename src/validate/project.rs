@@ -49,6 +49,7 @@ fn check_references(file: &std::path::Path, project: &Project, checker: &mut Che
     checker.optional_reference(file, Kind::Org, project.supervisor.as_ref());
     if let Some(award) = &project.award {
         checker.reference(file, Kind::Org, &award.winner);
+        checker.link(file, award.notice_url.as_ref());
     }
     if let Some(evaluation) = &project.evaluation {
         checker.reference(file, Kind::Org, &evaluation.evaluator);
@@ -184,6 +185,60 @@ fn check_stage_requirements(file: &std::path::Path, project: &Project, checker: 
     );
 }
 
+/// A catalog product named by a material line: its certificate must be valid on the
+/// day of use and, while the project is under way, today; and it must still be listed.
+fn check_product_in_use(
+    file: &std::path::Path,
+    product: &Sp<String>,
+    record: &crate::model::Product,
+    used: Option<crate::model::Date>,
+    used_is_explicit: bool,
+    active_today: Option<crate::model::Date>,
+    checker: &mut Checker,
+) {
+    let certificate = &record.certificate;
+    let (issued, expires) = (certificate.issued.value, certificate.expires.value);
+    // Materials arrive on site after the tender, so a certificate issued after the
+    // tender date counts as a problem only when the editor gave the day of use.
+    let invalid_on = |day: crate::model::Date| day > expires || (used_is_explicit && day < issued);
+    if let Some(day) = used.filter(|day| invalid_on(*day)) {
+        checker.diagnostics.report(
+            Code::ExpiredCertificateInUse,
+            file,
+            Position::of(product),
+            format!(
+                "the certificate of `{}` is valid from {issued} to {expires}, but the product is used from {day}",
+                product.value
+            ),
+            "check `used_from` and the certificate dates; a product counts as green only while its certificate is valid",
+        );
+    } else if let Some(today) = active_today.filter(|today| *today > expires) {
+        checker.diagnostics.report(
+            Code::ExpiredCertificateInUse,
+            file,
+            Position::of(product),
+            format!(
+                "the certificate of `{}` expired on {expires} (data as of {today}), and this project is still under way",
+                product.value
+            ),
+            "ask the supplier for the renewed certificate and update the product, or replace the product",
+        );
+    }
+    if active_today.is_some() && record.status != crate::model::product::ListingStatus::Listed {
+        checker.diagnostics.report(
+            Code::DelistedProductInUse,
+            file,
+            Position::of(product),
+            format!(
+                "the product `{}` is {} in the catalog, and this project is still under way",
+                product.value,
+                record.status.key()
+            ),
+            "check with the owner whether the product is still supplied; record the replacement",
+        );
+    }
+}
+
 /// Material lines: known categories and products of that category, and warnings for
 /// expired certificates on active projects and for prohibited materials.
 fn check_materials(
@@ -238,20 +293,17 @@ fn check_materials(
                     ),
                 );
             }
-            if let (true, Some(today), Some(record)) = (active, today, record) {
-                let expires = record.certificate.expires.value;
-                if expires < today {
-                    checker.diagnostics.report(
-                        Code::ExpiredCertificateInUse,
-                        file,
-                        Position::of(product),
-                        format!(
-                            "the certificate of `{}` expired on {expires}, and this project is still under way",
-                            product.value
-                        ),
-                        "ask the supplier for the renewed certificate and update the product, or replace the product",
-                    );
-                }
+            if let Some(record) = record {
+                let used = line.used_from.as_ref().map(|d| d.value);
+                check_product_in_use(
+                    file,
+                    product,
+                    record,
+                    used.or(tender),
+                    used.is_some(),
+                    active.then_some(today).flatten(),
+                    checker,
+                );
             }
         }
         if let (Some(edition), Some(description)) = (edition, &line.description)

@@ -67,6 +67,7 @@ pub(super) fn check_config(dataset: &Dataset, checker: &mut Checker) {
             "write the published address in full, ending with a slash, for example https://example.org/zibo/",
         );
     }
+    checker.link(file, Some(&site.license.url));
     let programme = &site.programme;
     checker.percent(
         file,

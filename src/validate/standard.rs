@@ -177,7 +177,7 @@ pub(super) fn check_products(dataset: &Dataset, checker: &mut Checker) {
                     file,
                     Position::of(&value.value),
                     format!(
-                        "{} is {}{}, which does not meet the threshold {} {}{} of the edition in force",
+                        "{} is {} {}, which does not meet the threshold {} {} {} of the edition in force",
                         threshold.name,
                         value.value.value,
                         threshold.unit,
