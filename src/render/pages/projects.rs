@@ -229,6 +229,7 @@ struct Detail<'a> {
     district_name: &'a str,
     zone_name: Option<&'a str>,
     budget: String,
+    floor_area: Option<String>,
     award: Option<AwardView<'a>>,
     contract_amount: Option<String>,
     description: String,
@@ -379,6 +380,7 @@ fn detail<'a>(site: &Site<'a>, i: usize) -> Detail<'a> {
         district_name: d.area_name(&p.district.value),
         zone_name: p.zone.as_ref().map(|z| d.area_name(&z.value)),
         budget: money(p.procurement.budget),
+        floor_area: p.floor_area.map(number),
         award: p.award.as_ref().map(|a| AwardView {
             winner: site.org_by_id(&a.winner.value),
             amount: money(a.amount),
