@@ -147,9 +147,14 @@ fn check_site(site: &BTreeMap<String, Vec<u8>>, base: &str) -> Vec<String> {
             continue;
         }
         let html = std::str::from_utf8(bytes).unwrap();
-        for tag in ["script", "img", "iframe", "audio", "video", "source", "embed", "object"] {
+        for tag in [
+            "script", "img", "iframe", "audio", "video", "source", "embed", "object",
+        ] {
             for t in tags(html, tag) {
-                for url in attribute_values(t, "src").iter().chain(&attribute_values(t, "data")) {
+                for url in attribute_values(t, "src")
+                    .iter()
+                    .chain(&attribute_values(t, "data"))
+                {
                     if is_external(url) {
                         problems.push(format!("{path}: <{tag}> loads {url} from another host"));
                     }
@@ -187,7 +192,9 @@ fn check_site(site: &BTreeMap<String, Vec<u8>>, base: &str) -> Vec<String> {
                     inside.to_owned()
                 }
             } else {
-                problems.push(format!("{path}: link `{link}` escapes the base path {base}"));
+                problems.push(format!(
+                    "{path}: link `{link}` escapes the base path {base}"
+                ));
                 continue;
             };
             // The search page arrives with issue 4; the form may point at it already.
@@ -197,7 +204,9 @@ fn check_site(site: &BTreeMap<String, Vec<u8>>, base: &str) -> Vec<String> {
             if !site.contains_key(&file) {
                 problems.push(format!("{path}: broken link `{link}`"));
             } else if !fragment.is_empty()
-                && !ids.get(file.as_str()).is_some_and(|set| set.contains(fragment))
+                && !ids
+                    .get(file.as_str())
+                    .is_some_and(|set| set.contains(fragment))
             {
                 problems.push(format!("{path}: link `{link}` names a missing anchor"));
             }
@@ -227,10 +236,10 @@ fn record_ids(folder: &Path) -> Vec<String> {
         let path = entry.unwrap().path();
         if path.is_dir() {
             ids.extend(record_ids(&path));
-        } else if let Ok(text) = fs::read_to_string(&path) {
-            if let Some(id) = text.lines().find_map(|l| l.strip_prefix("id: ")) {
-                ids.push(id.trim().trim_matches('"').to_owned());
-            }
+        } else if let Ok(text) = fs::read_to_string(&path)
+            && let Some(id) = text.lines().find_map(|l| l.strip_prefix("id: "))
+        {
+            ids.push(id.trim().trim_matches('"').to_owned());
         }
     }
     ids
@@ -256,7 +265,10 @@ fn assert_page_per_record(root: &Path, site: &BTreeMap<String, Vec<u8>>) {
         }
     }
     for id in record_ids(&root.join("content/pages")) {
-        assert!(site.contains_key(&format!("{id}/index.html")), "no page for {id}");
+        assert!(
+            site.contains_key(&format!("{id}/index.html")),
+            "no page for {id}"
+        );
     }
     assert!(count > 0);
 }
@@ -328,7 +340,12 @@ fn an_invalid_file_fails_the_build_and_keeps_the_previous_output() {
     let leftovers: Vec<PathBuf> = fs::read_dir(root.path())
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(".public"))
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".public")
+        })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
@@ -341,13 +358,20 @@ fn a_foreign_folder_is_never_replaced() {
     fs::write(output.join("thesis.txt"), "mine").unwrap();
     let run = build(root.path(), &output, &[]);
     assert_eq!(run.status.code(), Some(1));
-    assert_eq!(fs::read_to_string(output.join("thesis.txt")).unwrap(), "mine");
+    assert_eq!(
+        fs::read_to_string(output.join("thesis.txt")).unwrap(),
+        "mine"
+    );
 }
 
 #[test]
 fn a_bad_base_url_is_a_usage_error() {
     let root = mini_site();
-    let run = build(root.path(), &root.path().join("public"), &["--base-url", "ftp://x/"]);
+    let run = build(
+        root.path(),
+        &root.path().join("public"),
+        &["--base-url", "ftp://x/"],
+    );
     assert_eq!(run.status.code(), Some(2));
 }
 
@@ -365,7 +389,10 @@ fn a_site_theme_overrides_one_template() {
     assert_success(&build(root.path(), &output, &[]));
     let about = fs::read_to_string(output.join("about/index.html")).unwrap();
     assert!(about.contains("<p>custom 关于本站</p>"), "{about}");
-    assert!(about.contains("site.css"), "the default base layout still applies");
+    assert!(
+        about.contains("site.css"),
+        "the default base layout still applies"
+    );
 }
 
 /// The `<main>` element of a page: what differs between page kinds.
@@ -393,7 +420,10 @@ fn snapshots_of_one_page_per_kind() {
         ("org", "orgs/lz-build-group/index.html"),
         ("policies", "policies/index.html"),
         ("policy", "policies/zb-pilot-2025/index.html"),
-        ("interpretation", "interpretations/zb-pilot-2025-qa/index.html"),
+        (
+            "interpretation",
+            "interpretations/zb-pilot-2025-qa/index.html",
+        ),
         ("event", "events/match-2024-spring/index.html"),
         ("inspection", "inspections/insp-2025-001/index.html"),
         ("standard", "standards/2025/index.html"),
