@@ -312,6 +312,12 @@ pub fn yaml_diagnostic(file: &Path, error: &serde_saphyr::Error) -> Diagnostic {
             column: 1,
             length: 1,
         });
+    // A problem met while replaying an alias is wrapped with the alias's locations;
+    // classify it by the problem itself, located where the alias is used.
+    let mut error = error;
+    while let E::AliasError { error: inner, .. } | E::WithSnippet { error: inner, .. } = error {
+        error = inner.as_ref();
+    }
     let (code, message, hint) = match error {
         E::SerdeUnknownField { field, expected, .. } => (
             Code::UnknownField,
@@ -340,6 +346,21 @@ pub fn yaml_diagnostic(file: &Path, error: &serde_saphyr::Error) -> Diagnostic {
             format!("expected {expected}, found {unexpected}"),
             "change the value to the expected kind; quote text that looks like a number".to_owned(),
         ),
+        E::InvalidScalar { ty, .. } => (
+            Code::WrongType,
+            format!("this value is not a valid {}", scalar_kind(ty)),
+            "write the value in the expected form: numbers without units or separators, true or false for yes/no".to_owned(),
+        ),
+        E::Unexpected { expected, .. } => (
+            Code::WrongType,
+            format!("expected {expected} here"),
+            "change the value to the expected kind: a single value, a list (`- item`) or fields (`key: value`)".to_owned(),
+        ),
+        E::NullIntoString { .. } => (
+            Code::WrongType,
+            "this value is empty".to_owned(),
+            "write the text after the colon, or remove the line if the field is optional".to_owned(),
+        ),
         E::Message { msg, .. } => (
             Code::WrongType,
             msg.clone(),
@@ -352,6 +373,15 @@ pub fn yaml_diagnostic(file: &Path, error: &serde_saphyr::Error) -> Diagnostic {
                 None => "a key appears twice".to_owned(),
             },
             "keep one of the two entries".to_owned(),
+        ),
+        E::Budget {
+            breach: serde_saphyr::budget::BudgetBreach::Documents { .. },
+            ..
+        }
+        | E::MultipleDocuments { .. } => (
+            Code::YamlSyntax,
+            "the file holds more than one YAML document".to_owned(),
+            "one file holds one record: remove the `---` separator and move the second record to its own file".to_owned(),
         ),
         E::Budget { breach, .. } => (
             Code::ResourceLimit,
@@ -366,10 +396,10 @@ pub fn yaml_diagnostic(file: &Path, error: &serde_saphyr::Error) -> Diagnostic {
             "YAML aliases expand to too much data".to_owned(),
             "write values out instead of repeating anchors with aliases (`*name`)".to_owned(),
         ),
-        E::MultipleDocuments { .. } => (
-            Code::YamlSyntax,
-            "the file holds more than one YAML document".to_owned(),
-            "one file holds one record: remove the `---` separator and move the second record to its own file".to_owned(),
+        E::ExternalMessage { msg, .. } if msg.contains("recursion limit") => (
+            Code::ResourceLimit,
+            "the YAML is nested too deeply".to_owned(),
+            "records are small: remove the deep nesting of brackets or indented blocks".to_owned(),
         ),
         other => (
             Code::YamlSyntax,
@@ -380,12 +410,35 @@ pub fn yaml_diagnostic(file: &Path, error: &serde_saphyr::Error) -> Diagnostic {
     Diagnostic::new(code, file, position, message).hint(hint)
 }
 
+/// What a scalar type of the parser is called in a message.
+fn scalar_kind(ty: &str) -> &str {
+    match ty {
+        "floating point" => "number",
+        "boolean" => "true or false",
+        t if t.starts_with(['u', 'i']) && t[1..].bytes().all(|b| b.is_ascii_digit()) => {
+            "whole number"
+        }
+        other => other,
+    }
+}
+
 /// The error's own text without the location prefix saphyr adds.
 fn first_line(text: &str) -> String {
     let line = text.lines().next().unwrap_or(text);
     let line = line.strip_prefix("error: ").unwrap_or(line);
-    match line.split_once(": ") {
-        Some((prefix, rest)) if prefix.starts_with("line ") => rest.to_owned(),
+    let line = match line.split_once(": ") {
+        Some((prefix, rest)) if prefix.starts_with("line ") => rest,
+        _ => line,
+    };
+    // The diagnostic shows the position itself; drop a trailing " at line 3, column 7".
+    match line.rsplit_once(" at line ") {
+        Some((text, position))
+            if position
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b", column".contains(&b)) =>
+        {
+            text.to_owned()
+        }
         _ => line.to_owned(),
     }
 }
