@@ -201,7 +201,10 @@ fn check_product_in_use(
     // Materials arrive on site after the tender, so a certificate issued after the
     // tender date counts as a problem only when the editor gave the day of use.
     let invalid_on = |day: crate::model::Date| day > expires || (used_is_explicit && day < issued);
-    if let Some(day) = used.filter(|day| invalid_on(*day)) {
+    // Dates in the wrong order are reported on the product (E0208); judging the day of
+    // use by them would only repeat that problem in every project using it.
+    let dates_ok = issued <= expires;
+    if let Some(day) = used.filter(|day| dates_ok && invalid_on(*day)) {
         checker.diagnostics.report(
             Code::ExpiredCertificateInUse,
             file,
@@ -212,7 +215,7 @@ fn check_product_in_use(
             ),
             "check `used_from` and the certificate dates; a product counts as green only while its certificate is valid",
         );
-    } else if let Some(today) = active_today.filter(|today| *today > expires) {
+    } else if let Some(today) = active_today.filter(|today| dates_ok && *today > expires) {
         checker.diagnostics.report(
             Code::ExpiredCertificateInUse,
             file,
