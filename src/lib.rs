@@ -20,6 +20,7 @@
 pub mod build;
 pub mod derive;
 pub mod diagnostic;
+pub mod export;
 pub mod load;
 pub mod model;
 pub mod schema;

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Conformance of a built site's open data to the published standards:
+#   - data/datapackage.json passes `frictionless validate` (types, constraints,
+#     primary and foreign keys of every CSV);
+#   - the OCDS release and record packages and the OC4IDS project package pass the
+#     official JSON Schemas kept in ../shared/standards (validate_ocds.py).
+# usage: .ci/conformance.sh [SITE_DIR]   (default: public/)
+# The tools go into a virtual environment under target/, never into the system Python.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+site="${1:-public}"
+standards="../shared/standards"
+venv="target/conformance-venv"
+
+if [ ! -d "$standards" ]; then
+    echo "error: $standards is missing: the official OCDS and OC4IDS schemas are read from there (no network)" >&2
+    exit 2
+fi
+if [ ! -f "$site/data/datapackage.json" ]; then
+    echo "error: $site/data/datapackage.json is missing: build the site first (cargo run --release -- build)" >&2
+    exit 2
+fi
+
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install --quiet --disable-pip-version-check "frictionless>=5.18,<6" "jsonschema>=4.18,<5"
+
+echo "==> frictionless validate $site/data/datapackage.json"
+"$venv/bin/frictionless" validate "$site/data/datapackage.json"
+
+echo "==> OCDS 1.1 and OC4IDS 0.9 schemas"
+"$venv/bin/python" .ci/validate_ocds.py "$site" "$standards"
+
+echo "conformance passed"

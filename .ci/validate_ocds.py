@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Validates the OCDS and OC4IDS packages of a built site against the official JSON
+Schemas kept in ../shared/standards (Draft 4), with no network: the absolute schema ids
+the package schemas refer to are mapped to the local files.
+
+usage: validate_ocds.py SITE_DIR STANDARDS_DIR
+"""
+
+import json
+import pathlib
+import sys
+
+import jsonschema
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def registry(folder):
+    """Every schema of the folder, under its own `id` (the absolute URL)."""
+    resources = []
+    for path in sorted(folder.glob("*.json")):
+        schema = load(path)
+        if "id" in schema:
+            resources.append((schema["id"], Resource.from_contents(schema, default_specification=DRAFT4)))
+    return Registry().with_resources(resources)
+
+
+def validate(package_path, schema_path, reg):
+    """Prints every error of one package; returns how many there were."""
+    schema = load(schema_path)
+    validator = jsonschema.Draft4Validator(
+        schema, registry=reg, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
+    )
+    errors = sorted(validator.iter_errors(load(package_path)), key=lambda e: list(e.absolute_path))
+    for error in errors[:50]:
+        where = "/".join(str(p) for p in error.absolute_path) or "(root)"
+        print(f"  {package_path}: {where}: {error.message[:300]}")
+    if len(errors) > 50:
+        print(f"  ... and {len(errors) - 50} more")
+    status = "ok" if not errors else f"{len(errors)} error(s)"
+    print(f"{package_path.name}: {status} against {schema_path.parent.name}/{schema_path.name}")
+    return len(errors)
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    site, standards = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+    ocds, oc4ids = standards / "ocds-1.1.5", standards / "oc4ids-0.9.4"
+    for folder in (ocds, oc4ids):
+        if not (folder / "LICENSE").exists() and not any(folder.glob("*.json")):
+            sys.exit(f"error: {folder} is missing: the official schemas come from ../shared/standards")
+    checks = []
+    for path in sorted((site / "data" / "ocds").glob("release-package*.json")):
+        checks.append((path, ocds / "release-package-schema.json", ocds))
+    for path in sorted((site / "data" / "ocds").glob("record-package*.json")):
+        checks.append((path, ocds / "record-package-schema.json", ocds))
+    checks.append((site / "data" / "oc4ids" / "project-package.json", oc4ids / "project-package-schema.json", oc4ids))
+    missing = [str(p) for p, _, _ in checks if not p.exists()]
+    if len(checks) < 3 or missing:
+        sys.exit(f"error: packages missing from {site}: {missing or 'release or record package'}")
+    errors = sum(validate(path, schema, registry(folder)) for path, schema, folder in checks)
+    if errors:
+        sys.exit(f"error: {errors} schema error(s) in the open contracting packages")
+
+
+if __name__ == "__main__":
+    main()

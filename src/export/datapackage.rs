@@ -1,0 +1,107 @@
+//! `data/datapackage.json`: a Frictionless Data Package (v2) describing every CSV with
+//! a Table Schema, so that `frictionless validate` checks types, required values,
+//! codes, primary keys and foreign keys of the published files.
+
+use serde_json::{Map, Value, json};
+
+use super::tables::{FieldDef, FieldType, Table, definitions};
+use super::{ExportError, ExportFile, Site, json::pretty, timestamp};
+
+/// Builds the package descriptor; resource paths are relative to `data/`.
+pub(super) fn write(site: &Site, tables: &[Table]) -> Result<ExportFile, ExportError> {
+    let bundle = &definitions()?.bundles.datapackage;
+    let config = site.config;
+    let resources: Vec<Value> = tables
+        .iter()
+        .map(|t| {
+            json!({
+                "name": t.def.name,
+                "type": "table",
+                "path": format!("{}.csv", t.def.name),
+                "scheme": "file",
+                "format": "csv",
+                "mediatype": "text/csv",
+                // Frictionless reads the byte-order mark as part of UTF-8.
+                "encoding": "utf-8",
+                "title": t.def.title,
+                "description": t.def.description,
+                "schema": schema(t),
+            })
+        })
+        .collect();
+    let package = json!({
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": format!("greenproc-{}", config.admin_code.value),
+        "title": config.title,
+        "description": bundle.description,
+        "homepage": site.base_url,
+        "created": timestamp(site.as_of),
+        "keywords": definitions()?.strings.keywords,
+        "licenses": [{ "path": config.license.url, "title": config.license.name }],
+        "contributors": [{ "title": config.publisher.name, "roles": ["publisher"] }],
+        "resources": resources,
+    });
+    Ok(ExportFile {
+        path: "data/datapackage.json".to_owned(),
+        bytes: pretty(&package)?,
+    })
+}
+
+/// The Table Schema of one dataset.
+fn schema(table: &Table) -> Value {
+    let fields: Vec<Value> = table.def.fields.iter().map(field).collect();
+    let foreign_keys: Vec<Value> = table
+        .def
+        .fields
+        .iter()
+        .filter_map(|f| {
+            let (resource, key) = f.reference()?;
+            Some(json!({
+                "fields": [f.name],
+                "reference": { "resource": resource, "fields": [key] },
+            }))
+        })
+        .collect();
+    let mut schema = json!({
+        "$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
+        "fields": fields,
+        "missingValues": [""],
+        "primaryKey": table.def.primary_key,
+    });
+    if !foreign_keys.is_empty() {
+        schema["foreignKeys"] = foreign_keys.into();
+    }
+    schema
+}
+
+fn field(f: &FieldDef) -> Value {
+    let kind = match f.kind {
+        FieldType::String => "string",
+        FieldType::Integer => "integer",
+        FieldType::Number | FieldType::Money => "number",
+        FieldType::Date => "date",
+        FieldType::Boolean => "boolean",
+    };
+    let description = if f.unit.is_empty() {
+        f.meaning.clone()
+    } else {
+        format!("{} ({})", f.meaning, f.unit)
+    };
+    let mut value = Map::new();
+    value.insert("name".into(), f.name.clone().into());
+    value.insert("title".into(), f.label.clone().into());
+    value.insert("description".into(), description.into());
+    value.insert("type".into(), kind.into());
+    let mut constraints = Map::new();
+    if f.required {
+        constraints.insert("required".into(), true.into());
+    }
+    if !f.values.is_empty() {
+        let codes: Vec<&str> = f.values.iter().map(|(code, _)| code.as_str()).collect();
+        constraints.insert("enum".into(), codes.into());
+    }
+    if !constraints.is_empty() {
+        value.insert("constraints".into(), constraints.into());
+    }
+    value.into()
+}

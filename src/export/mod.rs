@@ -1,0 +1,239 @@
+//! Stage "export": the open-data files, derived from the same validated records as the
+//! pages. Every tabular format comes from one declaration ([`tables`]); the
+//! procurement standards (OCDS, OC4IDS), the catalog, the feed and the sitemap read
+//! the records directly.
+//!
+//! Output is byte-identical across runs: rows sorted by id, dates taken from the data
+//! (never the clock), and no file-system or hash-map order anywhere.
+
+mod catalog;
+mod csv;
+mod datapackage;
+mod feed;
+mod json;
+mod oc4ids;
+mod ocds;
+mod sitemap;
+mod sqlite;
+pub mod tables;
+mod xlsx;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::model::{Dataset, Date, Org, SiteConfig};
+
+/// The first segment of each record page's clean path, `<section>/<id>/`, shared with
+/// the pages so that links and JSON twins line up.
+pub mod sections {
+    /// Pilot projects.
+    pub const PROJECTS: &str = "projects";
+    /// Catalog products.
+    pub const PRODUCTS: &str = "products";
+    /// Organizations.
+    pub const ORGS: &str = "orgs";
+    /// Inspections.
+    pub const INSPECTIONS: &str = "inspections";
+    /// Matchmaking events.
+    pub const EVENTS: &str = "events";
+    /// Policies.
+    pub const POLICIES: &str = "policies";
+    /// Policy interpretations.
+    pub const INTERPRETATIONS: &str = "interpretations";
+    /// Editions of the demand standard.
+    pub const STANDARDS: &str = "standards";
+}
+
+/// One generated file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportFile {
+    /// Path relative to the output folder, `/`-separated, e.g. `data/projects.csv`.
+    pub path: String,
+    /// The file's content.
+    pub bytes: Vec<u8>,
+}
+
+/// Why the exports could not be produced.
+#[derive(Debug)]
+pub enum ExportError {
+    /// `data/site.yaml` did not load, and the exports need its publisher and prefix.
+    MissingConfig,
+    /// The base URL is not an absolute `http(s)://` address.
+    BaseUrl(String),
+    /// `datasets.yaml` and the extractors disagree: a bug, caught by the unit tests.
+    Definition(String),
+    /// Writing CSV failed.
+    Csv(::csv::Error),
+    /// Writing XLSX failed.
+    Xlsx(rust_xlsxwriter::XlsxError),
+    /// Building the SQLite database failed.
+    Sqlite(rusqlite::Error),
+    /// Serializing JSON failed.
+    Json(serde_json::Error),
+}
+
+impl fmt::Display for ExportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExportError::MissingConfig => {
+                f.write_str("the open-data exports need data/site.yaml, which did not load")
+            }
+            ExportError::BaseUrl(url) => write!(
+                f,
+                "`{url}` is not an absolute address: sitemap, feed and OCDS need one like https://example.org/"
+            ),
+            ExportError::Definition(what) => write!(f, "dataset definitions: {what}"),
+            ExportError::Csv(e) => write!(f, "writing CSV: {e}"),
+            ExportError::Xlsx(e) => write!(f, "writing XLSX: {e}"),
+            ExportError::Sqlite(e) => write!(f, "building the SQLite database: {e}"),
+            ExportError::Json(e) => write!(f, "writing JSON: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ExportError {}
+
+impl From<::csv::Error> for ExportError {
+    fn from(e: ::csv::Error) -> Self {
+        ExportError::Csv(e)
+    }
+}
+
+impl From<rust_xlsxwriter::XlsxError> for ExportError {
+    fn from(e: rust_xlsxwriter::XlsxError) -> Self {
+        ExportError::Xlsx(e)
+    }
+}
+
+impl From<rusqlite::Error> for ExportError {
+    fn from(e: rusqlite::Error) -> Self {
+        ExportError::Sqlite(e)
+    }
+}
+
+impl From<serde_json::Error> for ExportError {
+    fn from(e: serde_json::Error) -> Self {
+        ExportError::Json(e)
+    }
+}
+
+/// What every export reads: the records, the configuration, the absolute base URL and
+/// the as-of date that stands in for "now".
+struct Site<'a> {
+    dataset: &'a Dataset,
+    config: &'a SiteConfig,
+    /// Absolute, ending with `/`.
+    base_url: String,
+    as_of: Date,
+    /// Organizations by id, for the parties of OCDS and OC4IDS.
+    orgs: HashMap<&'a str, &'a Org>,
+}
+
+impl<'a> Site<'a> {
+    fn new(dataset: &'a Dataset, base_url: &str) -> Result<Site<'a>, ExportError> {
+        let config = &dataset
+            .config
+            .as_ref()
+            .ok_or(ExportError::MissingConfig)?
+            .record;
+        let lower = base_url.to_ascii_lowercase();
+        let host = lower
+            .strip_prefix("https://")
+            .or_else(|| lower.strip_prefix("http://"))
+            .map(|rest| rest.split('/').next().unwrap_or(""));
+        if host.is_none_or(str::is_empty) || base_url.chars().any(|c| c.is_whitespace()) {
+            return Err(ExportError::BaseUrl(base_url.to_owned()));
+        }
+        let mut base_url = base_url.to_owned();
+        if !base_url.ends_with('/') {
+            base_url.push('/');
+        }
+        // An empty site has no dates: the programme's first day keeps the output fixed.
+        let as_of = dataset
+            .as_of()
+            .or_else(|| Date::new(config.programme.start_year, 1, 1))
+            .unwrap_or(Date::new(1970, 1, 1).expect("1970-01-01 exists"));
+        let orgs = dataset
+            .orgs
+            .iter()
+            .map(|o| (o.record.id.value.as_str(), &o.record))
+            .collect();
+        Ok(Site {
+            dataset,
+            config,
+            base_url,
+            as_of,
+            orgs,
+        })
+    }
+
+    /// Absolute address of a site path given without its leading slash.
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+
+    /// An address written in the data made absolute: a site path (`/files/a.pdf`) gets
+    /// the base URL, anything else is kept.
+    fn absolute(&self, url: &str) -> String {
+        if url.starts_with('/') && !url.starts_with("//") {
+            self.url(url)
+        } else {
+            url.to_owned()
+        }
+    }
+
+    /// The organization with `id`; `None` for a reference validation reported.
+    fn org(&self, id: &str) -> Option<&'a Org> {
+        self.orgs.get(id).copied()
+    }
+
+    /// Absolute address of a record page.
+    fn page_url(&self, section: &str, id: &str) -> String {
+        self.url(&page_path(section, id))
+    }
+}
+
+/// The clean path of a record page, e.g. `projects/zb-001/`.
+pub fn page_path(section: &str, id: &str) -> String {
+    format!("{section}/{id}/")
+}
+
+/// A date as an RFC 3339 timestamp at midnight China Standard Time, the form OCDS,
+/// Atom and the catalogs want.
+fn timestamp(date: Date) -> String {
+    format!("{date}T00:00:00+08:00")
+}
+
+/// Produces every open-data file of the site: the datasets in CSV, JSON and XLSX, the
+/// SQLite database, the Data Package, the JSON twin of every record page, OCDS and
+/// OC4IDS packages, `data.json`, the Atom feed, `sitemap.xml` (of `page_paths`, clean
+/// paths relative to the site root) and `robots.txt`. `base_url` is the site's
+/// absolute address. Files come sorted by path.
+pub fn render_exports(
+    dataset: &Dataset,
+    base_url: &str,
+    page_paths: &[String],
+) -> Result<Vec<ExportFile>, ExportError> {
+    let site = Site::new(dataset, base_url)?;
+    let tables = tables::tables(&site)?;
+    let mut files = Vec::new();
+    for table in &tables {
+        files.push(csv::write(table)?);
+        files.push(json::dataset(table)?);
+        files.push(xlsx::write(table, site.as_of)?);
+    }
+    files.push(sqlite::write(&tables)?);
+    files.push(datapackage::write(&site, &tables)?);
+    files.extend(json::twins(&site)?);
+    files.extend(ocds::write(&site)?);
+    files.push(oc4ids::write(&site)?);
+    files.push(catalog::write(&site)?);
+    files.push(feed::write(&site)?);
+    files.extend(sitemap::write(&site, page_paths));
+    files.push(sitemap::robots(&site));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,481 @@
+//! Open Contracting Data Standard 1.1: each project's contracting process as releases,
+//! one per lifecycle step (planning, tender, award, contract, implementation), in a
+//! release package, and the compiled records in a record package.
+//!
+//! Every release is a cumulative snapshot of what was public on its date, so the
+//! compiled release is simply the last snapshot: merging the releases by the OCDS
+//! rules gives the same result.
+
+use serde_json::{Map, Value, json};
+
+use super::tables::{field_def, sorted_by_id};
+use super::{ExportError, ExportFile, Site, json::pretty, timestamp};
+use crate::model::org::Org;
+use crate::model::project::{Document, ProcurementMethod, Project, StageKind};
+use crate::model::{Date, Money};
+
+/// OCDS version of the packages.
+const VERSION: &str = "1.1";
+/// Most releases in one package file, after the OCDS guidance for bulk files.
+const MAX_RELEASES_PER_FILE: usize = 1_000_000;
+/// Most bytes in one package file (1 GB), after the same guidance.
+const MAX_BYTES_PER_FILE: usize = 1_000_000_000;
+
+/// The phases of a contracting process, each a release tag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Phase {
+    Planning,
+    Tender,
+    Award,
+    Contract,
+    Implementation,
+}
+
+impl Phase {
+    fn tag(self) -> &'static str {
+        match self {
+            Phase::Planning => "planning",
+            Phase::Tender => "tender",
+            Phase::Award => "award",
+            Phase::Contract => "contract",
+            Phase::Implementation => "implementation",
+        }
+    }
+
+    fn of(stage: StageKind) -> Phase {
+        match stage {
+            StageKind::Approval | StageKind::Design => Phase::Planning,
+            StageKind::Tender => Phase::Tender,
+            StageKind::Contract => Phase::Contract,
+            StageKind::Construction | StageKind::Acceptance | StageKind::Evaluation => {
+                Phase::Implementation
+            }
+        }
+    }
+}
+
+/// One release of a project: a lifecycle stage, or the award (which the lifecycle
+/// records as the award notice, not as a stage).
+#[derive(Clone, Copy, Debug)]
+struct Step {
+    /// Release id suffix.
+    key: &'static str,
+    phase: Phase,
+    date: Date,
+}
+
+/// The open contracting id of a project.
+pub(super) fn ocid(site: &Site, project: &Project) -> String {
+    format!("{}-{}", site.config.ocid_prefix.value, project.id.value)
+}
+
+/// The release and record packages, split only when a file would exceed the limits.
+pub(super) fn write(site: &Site) -> Result<Vec<ExportFile>, ExportError> {
+    let projects = sorted_by_id(&site.dataset.projects, |p| &p.record.id.value);
+    let mut releases = Vec::new();
+    let mut records = Vec::new();
+    for p in projects {
+        let project = &p.record;
+        let ocid = ocid(site, project);
+        let mut linked = Vec::new();
+        let mut last = None;
+        for step in steps(project) {
+            let release = release(site, project, &ocid, step)?;
+            linked.push((release["id"].clone(), step));
+            releases.push(release.clone());
+            last = Some(release);
+        }
+        if let Some(mut compiled) = last {
+            compiled["id"] = format!("{ocid}-compiled").into();
+            compiled["tag"] = json!(["compiled"]);
+            records.push((ocid, linked, compiled));
+        }
+    }
+
+    let release_files = split(releases, MAX_RELEASES_PER_FILE, MAX_BYTES_PER_FILE)?;
+    let release_names = names("release-package", release_files.len());
+    let release_urls: Vec<String> = release_names
+        .iter()
+        .map(|n| site.url(&format!("data/ocds/{n}")))
+        .collect();
+    let mut files = Vec::new();
+    let mut home = std::collections::HashMap::new();
+    for ((chunk, name), url) in release_files
+        .into_iter()
+        .zip(&release_names)
+        .zip(&release_urls)
+    {
+        for release in &chunk {
+            home.insert(
+                release["id"].as_str().unwrap_or_default().to_owned(),
+                url.clone(),
+            );
+        }
+        let mut package = header(site, url);
+        package.insert("releases".into(), chunk.into());
+        files.push(ExportFile {
+            path: format!("data/ocds/{name}"),
+            bytes: pretty(&package)?,
+        });
+    }
+
+    let records: Vec<Value> = records
+        .into_iter()
+        .map(|(ocid, linked, compiled)| {
+            let releases: Vec<Value> = linked
+                .into_iter()
+                .map(|(id, step)| {
+                    let id = id.as_str().unwrap_or_default();
+                    let url = home.get(id).map(String::as_str).unwrap_or_default();
+                    json!({ "url": format!("{url}#{id}"), "date": timestamp(step.date), "tag": [step.phase.tag()] })
+                })
+                .collect();
+            json!({ "ocid": ocid, "releases": releases, "compiledRelease": compiled })
+        })
+        .collect();
+    let record_files = split(records, MAX_RELEASES_PER_FILE, MAX_BYTES_PER_FILE)?;
+    let record_names = names("record-package", record_files.len());
+    for (chunk, name) in record_files.into_iter().zip(&record_names) {
+        let url = site.url(&format!("data/ocds/{name}"));
+        let mut package = header(site, &url);
+        package.insert("packages".into(), json!(release_urls));
+        package.insert("records".into(), chunk.into());
+        files.push(ExportFile {
+            path: format!("data/ocds/{name}"),
+            bytes: pretty(&package)?,
+        });
+    }
+    Ok(files)
+}
+
+/// File names: `<stem>.json` alone, `<stem>-1.json`... when split.
+fn names(stem: &str, count: usize) -> Vec<String> {
+    if count <= 1 {
+        vec![format!("{stem}.json")]
+    } else {
+        (1..=count).map(|i| format!("{stem}-{i}.json")).collect()
+    }
+}
+
+/// Splits items into files of at most `max_items` items and about `max_bytes` bytes;
+/// always at least one (possibly empty) file, since a package must exist.
+fn split(
+    items: Vec<Value>,
+    max_items: usize,
+    max_bytes: usize,
+) -> Result<Vec<Vec<Value>>, ExportError> {
+    let mut files = vec![Vec::new()];
+    let mut bytes = 0;
+    for item in items {
+        let size = serde_json::to_vec(&item)?.len();
+        let current = files.last_mut().expect("files starts non-empty");
+        if !current.is_empty() && (current.len() >= max_items || bytes + size > max_bytes) {
+            files.push(Vec::new());
+            bytes = 0;
+        }
+        bytes += size;
+        files.last_mut().expect("files is non-empty").push(item);
+    }
+    Ok(files)
+}
+
+/// The metadata every package carries.
+fn header(site: &Site, uri: &str) -> Map<String, Value> {
+    let mut package = Map::new();
+    package.insert("uri".into(), uri.into());
+    package.insert("version".into(), VERSION.into());
+    package.insert("publishedDate".into(), timestamp(site.as_of).into());
+    package.insert("publisher".into(), publisher(site));
+    package.insert(
+        "license".into(),
+        site.config.license.url.value.clone().into(),
+    );
+    package
+}
+
+/// The package publisher, identified by its credit code.
+pub(super) fn publisher(site: &Site) -> Value {
+    let p = &site.config.publisher;
+    json!({ "name": p.name, "scheme": "CN-USCC", "uid": p.credit_code.value })
+}
+
+/// The releases of a project in date order, the award slotted in by its date.
+fn steps(project: &Project) -> Vec<Step> {
+    let mut steps: Vec<Step> = project
+        .lifecycle
+        .iter()
+        .map(|s| Step {
+            key: s.stage.value.key(),
+            phase: Phase::of(s.stage.value),
+            date: s.date.value,
+        })
+        .collect();
+    if let Some(award) = &project.award {
+        steps.push(Step {
+            key: "award",
+            phase: Phase::Award,
+            date: award.date.value,
+        });
+    }
+    // Stable: stages keep their lifecycle order on the same date.
+    steps.sort_by_key(|s| (s.date, s.phase));
+    steps
+}
+
+/// The snapshot of a project's contracting process as of `step`.
+fn release(site: &Site, project: &Project, ocid: &str, step: Step) -> Result<Value, ExportError> {
+    let phase = step.phase;
+    // Documents of the stages reached by this step's date and phase.
+    let reached = |stage: StageKind| {
+        project.lifecycle.iter().filter(move |s| {
+            s.stage.value == stage && s.date.value <= step.date && Phase::of(stage) <= phase
+        })
+    };
+    let documents = |stages: &[StageKind]| -> Vec<Value> {
+        stages
+            .iter()
+            .flat_map(|&stage| reached(stage).map(move |s| (stage, s)))
+            .flat_map(|(stage, s)| {
+                s.documents
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, d)| document(site, stage, i, s.date.value, d))
+            })
+            .collect()
+    };
+
+    let mut parties = PartyList::default();
+    let owner = site.org(&project.owner.value);
+    let agency = project.agency.as_ref().and_then(|a| site.org(&a.value));
+    if let Some(owner) = owner {
+        parties.add(owner, "buyer");
+        if agency.is_none() {
+            parties.add(owner, "procuringEntity");
+        }
+    }
+    if let Some(agency) = agency {
+        parties.add(agency, "procuringEntity");
+    }
+
+    let mut release = Map::new();
+    release.insert("ocid".into(), ocid.into());
+    release.insert("id".into(), format!("{ocid}-{}", step.key).into());
+    release.insert("date".into(), timestamp(step.date).into());
+    release.insert("tag".into(), json!([phase.tag()]));
+    release.insert("initiationType".into(), "tender".into());
+    release.insert("language".into(), "zh".into());
+    if let Some(owner) = owner {
+        release.insert("buyer".into(), reference(owner));
+    }
+    let mut planning = json!({
+        "budget": {
+            "amount": amount(project.procurement.budget),
+            "project": project.name,
+            "projectID": project.code.value,
+        },
+    });
+    let planning_documents = documents(&[StageKind::Approval, StageKind::Design]);
+    if !planning_documents.is_empty() {
+        planning["documents"] = planning_documents.into();
+    }
+    release.insert("planning".into(), planning);
+
+    if phase >= Phase::Tender {
+        let method = project.procurement.method;
+        let mut tender = json!({
+            "id": project.procurement_code.as_ref().map_or(&project.code.value, |c| &c.value),
+            "title": project.name,
+            "status": if phase >= Phase::Award && project.award.is_some() { "complete" } else { "active" },
+            "value": amount(project.procurement.budget),
+            "procurementMethod": method_code(method),
+            "procurementMethodDetails": method_label(method)?,
+            "mainProcurementCategory": "works",
+        });
+        if let Some(entity) = agency.or(owner) {
+            tender["procuringEntity"] = reference(entity);
+        }
+        let tender_documents = documents(&[StageKind::Tender]);
+        if !tender_documents.is_empty() {
+            tender["documents"] = tender_documents.into();
+        }
+        release.insert("tender".into(), tender);
+    }
+
+    let award = project.award.as_ref().filter(|_| phase >= Phase::Award);
+    if let Some(award) = award {
+        let winner = site.org(&award.winner.value);
+        let mut value = json!({
+            "id": format!("{ocid}-award"),
+            "title": project.name,
+            "status": "active",
+            "date": timestamp(award.date.value),
+            "value": amount(award.amount),
+            "suppliers": winner.map(reference).into_iter().collect::<Vec<_>>(),
+        });
+        if let Some(url) = &award.notice_url {
+            value["documents"] = json!([{
+                "id": "award-notice",
+                "documentType": "awardNotice",
+                "title": project.name,
+                "url": site.absolute(&url.value),
+                "datePublished": timestamp(award.date.value),
+            }]);
+        }
+        if let Some(winner) = winner {
+            parties.add(winner, "tenderer");
+            parties.add(winner, "supplier");
+        }
+        release.insert("awards".into(), json!([value]));
+    }
+
+    let contract = project
+        .contract
+        .as_ref()
+        .filter(|_| phase >= Phase::Contract);
+    if let Some(contract) = contract {
+        let completed = project
+            .lifecycle
+            .iter()
+            .any(|s| s.stage.value >= StageKind::Acceptance && s.date.value <= step.date);
+        let mut value = json!({
+            "id": contract.code,
+            "awardID": format!("{ocid}-award"),
+            "title": project.name,
+            "status": if completed { "terminated" } else { "active" },
+            "value": amount(contract.amount),
+            "period": { "startDate": timestamp(contract.start.value), "endDate": timestamp(contract.end.value) },
+            "dateSigned": timestamp(contract.signed.value),
+        });
+        if award.is_none() {
+            value.as_object_mut().map(|c| c.remove("awardID"));
+        }
+        let contract_documents = documents(&[StageKind::Contract]);
+        if !contract_documents.is_empty() {
+            value["documents"] = contract_documents.into();
+        }
+        let implementation = documents(&[
+            StageKind::Construction,
+            StageKind::Acceptance,
+            StageKind::Evaluation,
+        ]);
+        if !implementation.is_empty() {
+            value["implementation"] = json!({ "documents": implementation });
+        }
+        release.insert("contracts".into(), json!([value]));
+    }
+    release.insert("parties".into(), parties.into_value());
+    Ok(release.into())
+}
+
+/// An OCDS document from a stage's document list; its id is unique within the
+/// release because it names the stage.
+fn document(site: &Site, stage: StageKind, index: usize, date: Date, d: &Document) -> Value {
+    let mut value = json!({
+        "id": format!("{}-{}", stage.key(), index + 1),
+        "title": d.title,
+        "datePublished": timestamp(date),
+    });
+    if let Some(url) = &d.url {
+        value["url"] = site.absolute(&url.value).into();
+    }
+    value
+}
+
+/// An amount of yuan.
+pub(super) fn amount(money: Money) -> Value {
+    json!({ "amount": money.yuan_f64(), "currency": "CNY" })
+}
+
+/// The OCDS method codelist value of a procurement method: 竞争性谈判, 竞争性磋商 and
+/// 询价 invite chosen suppliers, so they are selective; single source is direct.
+pub(super) fn method_code(method: ProcurementMethod) -> &'static str {
+    match method {
+        ProcurementMethod::OpenTender => "open",
+        ProcurementMethod::InvitedTender
+        | ProcurementMethod::CompetitiveNegotiation
+        | ProcurementMethod::CompetitiveConsultation
+        | ProcurementMethod::Inquiry => "selective",
+        ProcurementMethod::SingleSource => "direct",
+    }
+}
+
+/// The method's Chinese name, from the dataset definitions.
+pub(super) fn method_label(method: ProcurementMethod) -> Result<&'static str, ExportError> {
+    field_def("projects", "procurement_method")?
+        .label_of(method.key())
+        .ok_or_else(|| {
+            ExportError::Definition(format!(
+                "no label for the procurement method `{}`",
+                method.key()
+            ))
+        })
+}
+
+/// The OCDS party id of an organization: its credit code, the one identifier every
+/// Chinese register shares.
+pub(super) fn party_id(org: &Org) -> String {
+    format!("CN-USCC-{}", org.credit_code.value)
+}
+
+/// An organization reference.
+pub(super) fn reference(org: &Org) -> Value {
+    json!({ "id": party_id(org), "name": org.name })
+}
+
+/// Parties with their roles, in order of first mention.
+#[derive(Default)]
+pub(super) struct PartyList<'a> {
+    parties: Vec<(&'a Org, Vec<&'static str>)>,
+}
+
+impl<'a> PartyList<'a> {
+    /// Adds `role` to `org`, adding the organization when new.
+    pub(super) fn add(&mut self, org: &'a Org, role: &'static str) {
+        match self
+            .parties
+            .iter_mut()
+            .find(|(o, _)| o.id.value == org.id.value)
+        {
+            Some((_, roles)) if roles.contains(&role) => {}
+            Some((_, roles)) => roles.push(role),
+            None => self.parties.push((org, vec![role])),
+        }
+    }
+
+    /// The OCDS `parties` array.
+    pub(super) fn into_value(self) -> Value {
+        self.parties
+            .into_iter()
+            .map(|(org, roles)| {
+                let mut party = json!({
+                    "id": party_id(org),
+                    "name": org.name,
+                    "identifier": { "scheme": "CN-USCC", "id": org.credit_code.value, "legalName": org.name },
+                    "roles": roles,
+                });
+                if !org.address.is_empty() {
+                    party["address"] = json!({ "streetAddress": org.address });
+                }
+                party
+            })
+            .collect::<Vec<_>>()
+            .into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packages_split_only_past_the_limits() {
+        let items: Vec<Value> = (0..5).map(|i| json!({ "id": i })).collect();
+        assert_eq!(split(items.clone(), 10, 1000).unwrap().len(), 1);
+        let parts = split(items.clone(), 2, 1000).unwrap();
+        assert_eq!(parts.iter().map(Vec::len).collect::<Vec<_>>(), [2, 2, 1]);
+        assert_eq!(split(items, 10, 20).unwrap().len(), 3);
+        assert_eq!(split(Vec::new(), 10, 10).unwrap().len(), 1);
+        assert_eq!(names("release-package", 1), ["release-package.json"]);
+        assert_eq!(names("release-package", 2)[1], "release-package-2.json");
+    }
+}

@@ -1,0 +1,448 @@
+//! Tests of the exports on `tests/fixtures/export`, a small valid site of every record
+//! kind.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use super::csv::BOM;
+use super::*;
+use crate::load::{parse_yaml, split_front_matter};
+
+const FIXTURE: &str = "tests/fixtures/export";
+const BASE: &str = "https://example.org/zibo/";
+
+/// The fixture, loaded and checked once for every test.
+fn fixture() -> &'static Dataset {
+    static DATASET: OnceLock<Dataset> = OnceLock::new();
+    DATASET.get_or_init(|| {
+        let (dataset, diagnostics) = crate::check_site(Path::new(FIXTURE));
+        assert!(
+            diagnostics.error_count() == 0,
+            "the export fixture must be valid: {diagnostics:?}"
+        );
+        dataset
+    })
+}
+
+/// The fixture's exports by path.
+fn exports() -> &'static HashMap<String, Vec<u8>> {
+    static FILES: OnceLock<HashMap<String, Vec<u8>>> = OnceLock::new();
+    FILES.get_or_init(|| {
+        let pages = [
+            "".to_owned(),
+            "projects/zd-school-2023/".to_owned(),
+            "pages/关于/".to_owned(),
+        ];
+        render_exports(fixture(), BASE, &pages)
+            .expect("the fixture exports")
+            .into_iter()
+            .map(|f| (f.path, f.bytes))
+            .collect()
+    })
+}
+
+fn file(path: &str) -> &'static [u8] {
+    exports()
+        .get(path)
+        .unwrap_or_else(|| panic!("no export `{path}`"))
+}
+
+fn json_file(path: &str) -> Value {
+    serde_json::from_slice(file(path)).expect("valid JSON")
+}
+
+#[test]
+fn definitions_parse_and_their_keys_resolve() {
+    let defs = tables::definitions().unwrap();
+    assert!(defs.datasets.len() >= 10);
+    for d in &defs.datasets {
+        assert!(
+            d.fields.iter().any(|f| f.name == d.primary_key[0]),
+            "{}",
+            d.name
+        );
+        assert!(!d.title.is_empty() && d.fields.iter().all(|f| !f.label.is_empty()));
+    }
+}
+
+#[test]
+fn csv_files_start_with_a_bom_and_hold_one_row_per_record() {
+    let d = fixture();
+    let taxonomy = &d.taxonomy.as_ref().unwrap().record;
+    let expected = [
+        ("categories", taxonomy.categories.len()),
+        ("projects", d.projects.len()),
+        (
+            "project_materials",
+            d.projects.iter().map(|p| p.record.materials.len()).sum(),
+        ),
+        ("products", d.products.len()),
+        (
+            "product_indicators",
+            d.products.iter().map(|p| p.record.indicators.len()).sum(),
+        ),
+        ("organizations", d.orgs.len()),
+        (
+            "credit_evaluations",
+            d.orgs.iter().map(|o| o.record.credit.len()).sum(),
+        ),
+        ("policies", d.policies.len()),
+        ("inspections", d.inspections.len()),
+        ("events", d.events.len()),
+    ];
+    assert_eq!(
+        expected.len(),
+        tables::definitions().unwrap().datasets.len()
+    );
+    for (name, count) in expected {
+        assert!(
+            count > 0,
+            "the fixture has no {name}: the test would prove nothing"
+        );
+        let bytes = file(&format!("data/{name}.csv"));
+        assert!(bytes.starts_with(BOM), "{name}.csv has no byte-order mark");
+        let mut reader = ::csv::Reader::from_reader(&bytes[BOM.len()..]);
+        assert_eq!(reader.records().count(), count, "rows of {name}.csv");
+        let rows = json_file(&format!("data/{name}.json"));
+        assert_eq!(rows.as_array().unwrap().len(), count, "rows of {name}.json");
+    }
+}
+
+#[test]
+fn csv_writes_money_with_two_decimals_and_lists_with_semicolons() {
+    let bytes = file("data/projects.csv");
+    let mut reader = ::csv::Reader::from_reader(&bytes[BOM.len()..]);
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let row = reader
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[column("id")] == "zd-school-2023")
+        .unwrap();
+    assert_eq!(&row[column("budget")], "45000000.00");
+    assert_eq!(&row[column("award_amount")], "43800000.50");
+    assert_eq!(
+        &row[column("url")],
+        "https://example.org/zibo/projects/zd-school-2023/"
+    );
+    let policies = String::from_utf8(file("data/policies.csv").to_vec()).unwrap();
+    assert!(policies.contains(",zb-pilot-2022,"), "supersedes list");
+}
+
+#[test]
+fn sqlite_keys_hold_and_counts_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("greenproc.sqlite");
+    std::fs::write(&path, file("data/greenproc.sqlite")).unwrap();
+    let db = rusqlite::Connection::open(&path).unwrap();
+    let problems: Vec<String> = db
+        .prepare("PRAGMA foreign_key_check")
+        .unwrap()
+        .query_map([], |row| row.get::<_, String>(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(problems.is_empty(), "foreign keys broken in {problems:?}");
+    let count = |table: &str| -> usize {
+        let n: i64 = db
+            .query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        usize::try_from(n).unwrap()
+    };
+    let d = fixture();
+    assert_eq!(count("projects"), d.projects.len());
+    assert_eq!(count("organizations"), d.orgs.len());
+    let fen: i64 = db
+        .query_row(
+            "SELECT budget_fen FROM projects WHERE id = 'zd-school-2023'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(fen, 4_500_000_000);
+    let fields: i64 = db
+        .query_row(
+            "SELECT count(*) FROM meta_fields WHERE dataset = 'projects'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let defs = tables::definitions().unwrap();
+    let projects = defs.datasets.iter().find(|d| d.name == "projects").unwrap();
+    assert_eq!(usize::try_from(fields).unwrap(), projects.fields.len());
+}
+
+#[test]
+fn json_twins_match_their_yaml_sources() {
+    let d = fixture();
+    let mut checked = 0;
+    let yaml_records = d
+        .projects
+        .iter()
+        .map(|p| (&p.file, page_path(sections::PROJECTS, &p.record.id.value)))
+        .chain(
+            d.products
+                .iter()
+                .map(|p| (&p.file, page_path(sections::PRODUCTS, &p.record.id.value))),
+        )
+        .chain(
+            d.orgs
+                .iter()
+                .map(|o| (&o.file, page_path(sections::ORGS, &o.record.id.value))),
+        )
+        .chain(d.inspections.iter().map(|i| {
+            (
+                &i.file,
+                page_path(sections::INSPECTIONS, &i.record.id.value),
+            )
+        }))
+        .chain(
+            d.events
+                .iter()
+                .map(|e| (&e.file, page_path(sections::EVENTS, &e.record.id.value))),
+        )
+        .chain(
+            d.editions
+                .iter()
+                .map(|e| (&e.file, page_path(sections::STANDARDS, &e.record.id.value))),
+        );
+    for (source, page) in yaml_records {
+        let text = std::fs::read_to_string(Path::new(FIXTURE).join(source)).unwrap();
+        let yaml: Value = parse_yaml(&text).unwrap();
+        let twin = json_file(&format!("{page}index.json"));
+        assert_same_record(&yaml, &twin, &source.display().to_string());
+        checked += 1;
+    }
+    let documents = d
+        .policies
+        .iter()
+        .map(|p| {
+            (
+                &p.file,
+                page_path(sections::POLICIES, &p.record.meta.id.value),
+            )
+        })
+        .chain(d.interpretations.iter().map(|i| {
+            (
+                &i.file,
+                page_path(sections::INTERPRETATIONS, &i.record.meta.id.value),
+            )
+        }));
+    for (source, page) in documents {
+        let text = std::fs::read_to_string(Path::new(FIXTURE).join(source)).unwrap();
+        let (front, body) = split_front_matter(&text).unwrap();
+        let mut yaml: Value = parse_yaml(front).unwrap();
+        yaml["body"] = body.into();
+        let twin = json_file(&format!("{page}index.json"));
+        assert_same_record(&yaml, &twin, &source.display().to_string());
+        checked += 1;
+    }
+    assert!(checked >= 10);
+}
+
+/// The twin holds every value of the source; fields the source leaves out may appear
+/// only with their empty default. Numbers compare by value (YAML `30` is the model's
+/// `30.0`).
+fn assert_same_record(source: &Value, twin: &Value, at: &str) {
+    match (source, twin) {
+        (Value::Number(a), Value::Number(b)) => {
+            assert_eq!(a.as_f64(), b.as_f64(), "{at}");
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            for (key, value) in a {
+                let other = b
+                    .get(key)
+                    .unwrap_or_else(|| panic!("{at}.{key} is missing from the twin"));
+                assert_same_record(value, other, &format!("{at}.{key}"));
+            }
+            for (key, value) in b.iter().filter(|(k, _)| !a.contains_key(*k)) {
+                // A product's listing status defaults to `listed`.
+                let default = is_empty_default(value) || (key == "status" && value == "listed");
+                assert!(default, "{at}.{key} = {value} is not in the source");
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            assert_eq!(a.len(), b.len(), "{at}");
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                assert_same_record(x, y, &format!("{at}[{i}]"));
+            }
+        }
+        _ => assert_eq!(source, twin, "{at}"),
+    }
+}
+
+fn is_empty_default(value: &Value) -> bool {
+    match value {
+        Value::Null | Value::Bool(false) => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.values().all(is_empty_default),
+        Value::Number(_) | Value::Bool(true) => false,
+    }
+}
+
+#[test]
+fn exports_are_byte_identical_across_runs() {
+    let pages = ["projects/zd-school-2023/".to_owned()];
+    let first = render_exports(fixture(), BASE, &pages).unwrap();
+    let second = render_exports(fixture(), BASE, &pages).unwrap();
+    assert_eq!(first.len(), second.len());
+    for (a, b) in first.iter().zip(&second) {
+        assert_eq!(a.path, b.path);
+        assert!(a.bytes == b.bytes, "{} differs between runs", a.path);
+    }
+    let mut paths: Vec<&str> = first.iter().map(|f| f.path.as_str()).collect();
+    paths.dedup();
+    assert_eq!(paths.len(), first.len(), "two exports share a path");
+}
+
+#[test]
+fn ocds_releases_follow_the_lifecycle() {
+    let package = json_file("data/ocds/release-package.json");
+    let releases = package["releases"].as_array().unwrap();
+    let school: Vec<&Value> = releases
+        .iter()
+        .filter(|r| r["ocid"] == "ocds-abc123-zd-school-2023")
+        .collect();
+    let tags: Vec<&str> = school
+        .iter()
+        .map(|r| r["tag"][0].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            "planning",
+            "planning",
+            "tender",
+            "award",
+            "contract",
+            "implementation",
+            "implementation",
+            "implementation"
+        ]
+    );
+    let award = school.iter().find(|r| r["tag"][0] == "award").unwrap();
+    assert_eq!(
+        award["awards"][0]["value"],
+        serde_json::json!({ "amount": 43800000.5, "currency": "CNY" })
+    );
+    let supplier = &award["parties"].as_array().unwrap()[1];
+    assert_eq!(supplier["identifier"]["scheme"], "CN-USCC");
+    assert_eq!(
+        supplier["roles"],
+        serde_json::json!(["tenderer", "supplier"])
+    );
+
+    let records = json_file("data/ocds/record-package.json");
+    let records = records["records"].as_array().unwrap();
+    assert_eq!(records.len(), fixture().projects.len());
+    let record = records
+        .iter()
+        .find(|r| r["ocid"] == "ocds-abc123-zd-school-2023")
+        .unwrap();
+    assert_eq!(record["releases"].as_array().unwrap().len(), school.len());
+    assert_eq!(
+        record["compiledRelease"]["tag"],
+        serde_json::json!(["compiled"])
+    );
+    assert_eq!(
+        record["compiledRelease"]["contracts"][0]["status"],
+        "terminated"
+    );
+}
+
+#[test]
+fn oc4ids_metrics_carry_targets_and_actuals() {
+    let package = json_file("data/oc4ids/project-package.json");
+    let project = package["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "oc4ids-abc123-zd-school-2023")
+        .unwrap();
+    let metric = project["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "green-material-ratio")
+        .unwrap();
+    let measures: Vec<f64> = metric["observations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["measure"].as_f64().unwrap())
+        .collect();
+    assert_eq!(measures, [65.0, 68.5]);
+    assert_eq!(
+        project["contractingProcesses"][0]["id"],
+        "ocds-abc123-zd-school-2023"
+    );
+}
+
+#[test]
+fn feed_sitemap_and_robots_are_well_formed() {
+    let feed = String::from_utf8(file("feed.xml").to_vec()).unwrap();
+    let dates: Vec<&str> = feed.split("<updated>").skip(2).map(|s| &s[..10]).collect();
+    assert!(!dates.is_empty());
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "entries newest first: {dates:?}"
+    );
+    assert!(feed.contains("<id>https://example.org/zibo/projects/zd-school-2023/</id>"));
+
+    let sitemap = String::from_utf8(file("sitemap.xml").to_vec()).unwrap();
+    assert!(sitemap.contains("<loc>https://example.org/zibo/</loc>"));
+    assert!(sitemap.contains("<loc>https://example.org/zibo/pages/%E5%85%B3%E4%BA%8E/</loc>"));
+    let robots = String::from_utf8(file("robots.txt").to_vec()).unwrap();
+    assert!(robots.contains("Sitemap: https://example.org/zibo/sitemap.xml"));
+
+    let catalog = json_file("data.json");
+    assert_eq!(
+        catalog["conformsTo"],
+        "https://project-open-data.cio.gov/v1.1/schema"
+    );
+    let first = &catalog["dataset"][0]["distribution"][0];
+    assert_eq!(
+        first["downloadURL"],
+        "https://example.org/zibo/data/categories.csv"
+    );
+}
+
+#[test]
+fn xlsx_workbooks_are_zip_files() {
+    assert!(file("data/projects.xlsx").starts_with(b"PK\x03\x04"));
+}
+
+#[test]
+fn a_relative_base_url_is_refused() {
+    assert!(matches!(
+        render_exports(fixture(), "/zibo/", &[]),
+        Err(ExportError::BaseUrl(_))
+    ));
+}
+
+/// Writes the exports of the sample site (the repository's own `data/` and
+/// `content/`) into `target/export-sample/`, for `.ci/conformance.sh` before the build
+/// writes them itself: `cargo test --lib export::tests::dump -- --ignored`.
+#[test]
+#[ignore = "writes files; run on demand"]
+fn dump_sample_exports() {
+    let (dataset, diagnostics) = crate::check_site(Path::new("."));
+    assert!(diagnostics.error_count() == 0, "the sample site has errors");
+    let base = dataset
+        .config
+        .as_ref()
+        .map(|c| c.record.base_url.value.clone())
+        .unwrap();
+    let out = Path::new("target/export-sample");
+    for f in render_exports(&dataset, &base, &[String::new()]).unwrap() {
+        let path = out.join(&f.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, f.bytes).unwrap();
+    }
+}

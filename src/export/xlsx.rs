@@ -1,0 +1,117 @@
+//! XLSX downloads: one workbook per dataset, the rows on the first sheet (header of
+//! field names, money and dates as real Excel numbers and dates) and the field
+//! dictionary on the second.
+
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+
+use super::tables::{Cell, Table, definitions};
+use super::{ExportError, ExportFile};
+use crate::model::Date;
+
+/// Widest column, in characters: long text (policy bodies) would otherwise make
+/// columns screens wide.
+const MAX_WIDTH: f64 = 60.0;
+
+/// `data/<dataset>.xlsx`.
+pub(super) fn write(table: &Table, as_of: Date) -> Result<ExportFile, ExportError> {
+    let strings = &definitions()?.strings;
+    let mut workbook = Workbook::new();
+    // The creation date goes into docProps/core.xml: the data's as-of date keeps the
+    // file identical across builds.
+    let created = excel_date(as_of)?;
+    workbook.set_properties(
+        &DocProperties::new()
+            .set_title(&table.def.title)
+            .set_comment(&table.def.description)
+            .set_creation_datetime(&created),
+    );
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("0.00");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(&table.def.name)?;
+    let mut widths: Vec<usize> = table.def.fields.iter().map(|f| f.name.len()).collect();
+    for (col, field) in table.def.fields.iter().enumerate() {
+        sheet.write_string_with_format(0, column(col)?, &field.name, &bold)?;
+    }
+    for (r, row) in table.rows.iter().enumerate() {
+        let r = u32::try_from(r + 1).map_err(|_| too_big(table))?;
+        for (col, cell) in row.iter().enumerate() {
+            let c = column(col)?;
+            match cell {
+                Cell::Null => {}
+                Cell::Text(s) => {
+                    sheet.write_string(r, c, s)?;
+                }
+                Cell::Int(i) => {
+                    // Exact for every count a table holds (far below 2^53).
+                    sheet.write_number(r, c, *i as f64)?;
+                }
+                Cell::Num(n) => {
+                    sheet.write_number(r, c, *n)?;
+                }
+                Cell::Money(m) => {
+                    sheet.write_number_with_format(r, c, m.yuan_f64(), &money)?;
+                }
+                Cell::Date(d) => {
+                    sheet.write_datetime_with_format(r, c, excel_date(*d)?, &date)?;
+                }
+                Cell::Bool(b) => {
+                    sheet.write_boolean(r, c, *b)?;
+                }
+            }
+            widths[col] = widths[col].max(display_width(&cell.text()));
+        }
+    }
+    for (col, width) in widths.into_iter().enumerate() {
+        sheet.set_column_width(column(col)?, (width as f64 + 2.0).min(MAX_WIDTH))?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+
+    let dictionary = workbook.add_worksheet();
+    dictionary.set_name(&strings.dictionary_sheet)?;
+    for (col, header) in strings.dictionary_headers.iter().enumerate() {
+        dictionary.write_string_with_format(0, column(col)?, header, &bold)?;
+    }
+    for (r, field) in table.def.fields.iter().enumerate() {
+        let r = u32::try_from(r + 1).map_err(|_| too_big(table))?;
+        let cells = [
+            field.name.as_str(),
+            field.label.as_str(),
+            field.kind.name(),
+            field.unit.as_str(),
+            field.meaning.as_str(),
+        ];
+        for (col, text) in cells.into_iter().enumerate() {
+            dictionary.write_string(r, column(col)?, text)?;
+        }
+    }
+    for (col, width) in [16.0, 24.0, 10.0, 8.0, MAX_WIDTH].into_iter().enumerate() {
+        dictionary.set_column_width(column(col)?, width)?;
+    }
+    Ok(ExportFile {
+        path: format!("data/{}.xlsx", table.def.name),
+        bytes: workbook.save_to_buffer()?,
+    })
+}
+
+fn column(index: usize) -> Result<u16, ExportError> {
+    u16::try_from(index).map_err(|_| ExportError::Definition("too many fields for a sheet".into()))
+}
+
+fn too_big(table: &Table) -> ExportError {
+    ExportError::Definition(format!(
+        "`{}` has more rows than a sheet holds",
+        table.def.name
+    ))
+}
+
+fn excel_date(date: Date) -> Result<ExcelDateTime, ExportError> {
+    Ok(ExcelDateTime::parse_from_str(&date.to_string())?)
+}
+
+/// Width in Excel's character units: a CJK character takes two.
+fn display_width(text: &str) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
