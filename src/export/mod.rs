@@ -220,7 +220,7 @@ pub fn render_exports(
     for table in &tables {
         files.push(csv::write(table)?);
         files.push(json::dataset(table)?);
-        files.push(xlsx::write(table, site.as_of)?);
+        files.push(xlsx::write(&site, table)?);
     }
     files.push(sqlite::write(&tables)?);
     files.push(datapackage::write(&site, &tables)?);

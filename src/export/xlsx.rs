@@ -5,7 +5,7 @@
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
 use super::tables::{Cell, Table, definitions};
-use super::{ExportError, ExportFile};
+use super::{ExportError, ExportFile, Site};
 use crate::model::Date;
 
 /// Widest column, in characters: long text (policy bodies) would otherwise make
@@ -13,15 +13,16 @@ use crate::model::Date;
 const MAX_WIDTH: f64 = 60.0;
 
 /// `data/<dataset>.xlsx`.
-pub(super) fn write(table: &Table, as_of: Date) -> Result<ExportFile, ExportError> {
+pub(super) fn write(site: &Site, table: &Table) -> Result<ExportFile, ExportError> {
     let strings = &definitions()?.strings;
     let mut workbook = Workbook::new();
     // The creation date goes into docProps/core.xml: the data's as-of date keeps the
     // file identical across builds.
-    let created = excel_date(as_of)?;
+    let created = excel_date(site.as_of)?;
     workbook.set_properties(
         &DocProperties::new()
             .set_title(&table.def.title)
+            .set_author(&site.config.publisher.name)
             .set_comment(&table.def.description)
             .set_creation_datetime(&created),
     );
