@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use crate::derive::Derived;
 use crate::diagnostic::Diagnostic;
-use crate::render::{RenderError, Site, Stats};
+use crate::export::ExportError;
+use crate::render::{Output, RenderError, Site, Stats};
 use crate::write::{Staging, WriteError};
 
 /// What to build and where.
@@ -43,6 +44,8 @@ pub enum BuildError {
     Invalid(Vec<Diagnostic>),
     /// Rendering failed.
     Render(RenderError),
+    /// The open-data exports failed.
+    Export(ExportError),
     /// Writing the output failed.
     Write(WriteError),
 }
@@ -52,6 +55,7 @@ impl fmt::Display for BuildError {
         match self {
             BuildError::Invalid(list) => write!(f, "the data has {} problem(s)", list.len()),
             BuildError::Render(e) => write!(f, "{e}"),
+            BuildError::Export(e) => write!(f, "{e}"),
             BuildError::Write(e) => write!(f, "{e}"),
         }
     }
@@ -72,7 +76,22 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
         .map_err(BuildError::Render)?;
     let output = output_folder(root, options.output.as_deref());
     let mut staging = Staging::new(&output).map_err(BuildError::Write)?;
-    let stats = site.render(&mut staging).map_err(BuildError::Render)?;
+    let mut pages = PageList {
+        out: &mut staging,
+        paths: Vec::new(),
+    };
+    let mut stats = site.render(&mut pages).map_err(BuildError::Render)?;
+    let page_paths = pages.paths;
+    let base_url = export_base_url(&dataset, options.base_url.as_deref());
+    let exports = crate::export::render_exports(&dataset, &base_url, &page_paths)
+        .map_err(BuildError::Export)?;
+    for file in exports {
+        stats.files += 1;
+        stats.bytes += file.bytes.len() as u64;
+        staging
+            .write(&file.path, &file.bytes)
+            .map_err(BuildError::Write)?;
+    }
     staging.commit().map_err(BuildError::Write)?;
     Ok(Built {
         warnings,
@@ -80,6 +99,47 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
         stats,
         output,
     })
+}
+
+/// Passes files through to the staging folder and keeps the clean path of every page,
+/// for the sitemap.
+struct PageList<'s> {
+    out: &'s mut Staging,
+    paths: Vec<String>,
+}
+
+impl Output for PageList<'_> {
+    fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
+        if let Some(clean) = path.strip_suffix("index.html") {
+            self.paths.push(clean.to_owned());
+        }
+        self.out.file(path, bytes)
+    }
+}
+
+/// The absolute address the feed, sitemap and OCDS need: `--base-url` when it is one;
+/// a bare path (`/zibo/`) keeps the scheme and host of `site.yaml`'s `base_url`.
+fn export_base_url(dataset: &crate::model::Dataset, flag: Option<&str>) -> String {
+    let configured = dataset
+        .config
+        .as_ref()
+        .map(|c| c.record.base_url.value.as_str())
+        .unwrap_or("https://example.org/");
+    match flag {
+        Some(url) if url.contains("://") => url.to_owned(),
+        Some(path) => {
+            let origin_end = configured
+                .find("://")
+                .and_then(|i| configured[i + 3..].find('/').map(|j| i + 3 + j))
+                .unwrap_or(configured.len());
+            format!(
+                "{}/{}",
+                &configured[..origin_end],
+                path.trim_start_matches('/')
+            )
+        }
+        None => configured.to_owned(),
+    }
 }
 
 /// The output folder: as given (relative to the working directory), or `public/`

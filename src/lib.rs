@@ -23,9 +23,9 @@ pub mod diagnostic;
 pub mod export;
 pub mod load;
 pub mod model;
+pub mod render;
 pub mod schema;
 pub mod synthetic;
-pub mod render;
 pub mod validate;
 pub mod write;
 

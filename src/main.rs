@@ -46,6 +46,16 @@ enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// Write a synthetic site of about N records, for benchmarks and scale tests.
+    Gen {
+        /// Number of records (10% projects, 60% products, 20% organizations, 10%
+        /// policies and interpretations).
+        #[arg(long)]
+        records: usize,
+        /// Folder to create; it must not exist or be empty.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -54,6 +64,10 @@ enum Format {
     Human,
     /// A JSON array of {severity, code, file, line, column, message, hint}.
     Json,
+    /// GitHub Actions workflow commands, shown as annotations on pull requests.
+    Github,
+    /// GitLab Code Quality report (JSON), shown on merge requests.
+    Gitlab,
 }
 
 fn main() -> ExitCode {
@@ -83,6 +97,24 @@ fn main() -> ExitCode {
             output,
             base_url,
         }),
+        Command::Gen { records, out } => match greenproc::synthetic::generate(records, &out) {
+            Ok(counts) => {
+                println!(
+                    "gen: {} projects, {} products, {} organizations, {} policies, {} interpretations → {}",
+                    counts.projects,
+                    counts.products,
+                    counts.orgs,
+                    counts.policies,
+                    counts.interpretations,
+                    out.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: gen: {error}");
+                ExitCode::from(1)
+            }
+        },
     }
 }
 
@@ -146,6 +178,8 @@ fn check(root: &std::path::Path, format: Format, deny_warnings: bool) -> ExitCod
             "{}",
             serde_json::to_string_pretty(&list).expect("diagnostics serialize")
         ),
+        Format::Github => print!("{}", diagnostic::render_github(&list)),
+        Format::Gitlab => print!("{}", diagnostic::render_gitlab(&list)),
         Format::Human => {
             let color = std::io::stderr().is_terminal();
             eprint!("{}", diagnostic::render_human(&list, root, color));

@@ -145,13 +145,11 @@ impl<'a> Derived<'a> {
     /// Derives everything from `dataset`; `root` is the site folder, read for its git
     /// revision only.
     pub fn new(dataset: &'a Dataset, root: &Path) -> Derived<'a> {
-        let revision = Revision::read(root);
+        // The as-of date is the data's own latest date, as `check` uses, so that a page
+        // and the checker never disagree on whether a certificate has expired.
         let mut derived = Derived {
-            as_of: revision
-                .as_ref()
-                .map(|r| r.date)
-                .or_else(|| latest_date(dataset)),
-            revision,
+            as_of: dataset.as_of(),
+            revision: Revision::read(root),
             ..Derived::default()
         };
         derived.index(dataset);
@@ -367,40 +365,6 @@ fn cert_status(expires: Date, as_of: Option<Date>, expiring_days: u32) -> CertSt
     } else {
         CertStatus::Valid
     }
-}
-
-/// The latest date on which something happened in the data: stages reached, awards,
-/// signatures, listings, inspections, events, publications. Planned dates (contract
-/// ends, certificate expiries) are left out, as they lie in the future.
-fn latest_date(d: &Dataset) -> Option<Date> {
-    let projects = d.projects.iter().flat_map(|p| {
-        let p = &p.record;
-        p.lifecycle
-            .iter()
-            .map(|s| s.date.value)
-            .chain(p.award.as_ref().map(|a| a.date.value))
-            .chain(p.contract.as_ref().map(|c| c.signed.value))
-            .chain(p.financing.iter().map(|l| l.date.value))
-    });
-    let products = d
-        .products
-        .iter()
-        .flat_map(|p| [p.record.listed.value, p.record.certificate.issued.value]);
-    let orgs = d.orgs.iter().flat_map(|o| {
-        o.record
-            .credit
-            .iter()
-            .map(|c| c.date.value)
-            .chain(o.record.commitments.iter().map(|c| c.date.value))
-    });
-    projects
-        .chain(products)
-        .chain(orgs)
-        .chain(d.inspections.iter().map(|i| i.record.date.value))
-        .chain(d.events.iter().map(|e| e.record.date.value))
-        .chain(d.policies.iter().map(|p| p.record.meta.issued.value))
-        .chain(d.interpretations.iter().map(|i| i.record.meta.date.value))
-        .max()
 }
 
 fn latest_changes(d: &Dataset) -> Vec<Change> {

@@ -92,6 +92,7 @@ impl Dataset {
                 .map(|s| s.date.value)
                 .chain(p.award.iter().map(|a| a.date.value))
                 .chain(p.contract.iter().map(|c| c.signed.value))
+                .chain(p.financing.iter().map(|l| l.date.value))
         });
         let products = self
             .products

@@ -103,6 +103,8 @@ struct PageMeta<'a> {
     section: &'static str,
     /// Breadcrumbs above the title, home excluded.
     crumbs: Vec<Link<'a>>,
+    /// The record's JSON twin, on record pages.
+    alternate: Option<String>,
 }
 
 /// Site-wide values, in Tera's global context as `site`.
@@ -231,6 +233,7 @@ impl<'a> Site<'a> {
             href: self.urls.href(path),
             section,
             crumbs: Vec::new(),
+            alternate: is_record_page(path).then(|| self.urls.href(&format!("{path}index.json"))),
         }
     }
 
@@ -246,6 +249,27 @@ impl<'a> Site<'a> {
     fn markdown(&self, text: &str, ids: &mut PageIds) -> String {
         self.markdown.render(text, ids)
     }
+}
+
+/// Whether `path` is a record page (`<section>/<id>/`) whose JSON twin the exports
+/// write beside it.
+fn is_record_page(path: &str) -> bool {
+    use crate::export::sections::*;
+    let mut parts = path.trim_end_matches('/').split('/');
+    let (Some(section), Some(_id), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    [
+        PROJECTS,
+        PRODUCTS,
+        ORGS,
+        INSPECTIONS,
+        EVENTS,
+        POLICIES,
+        INTERPRETATIONS,
+        STANDARDS,
+    ]
+    .contains(&section)
 }
 
 /// Counts what passes to the output.
