@@ -22,6 +22,8 @@ struct Words {
     province: String,
     admin_code: String,
     publisher: String,
+    product_attribute: String,
+    policy_number: String,
     districts: Vec<(String, String, String)>,
     zones: Vec<(String, String)>,
     org_names: Vec<String>,
@@ -362,7 +364,7 @@ impl Generator<'_> {
                 c.8 * self.rng.between(0.4, 0.9)
             };
             let y = format!(
-                "id: {id}\nname: {}\nmodel: {}\ncategory: {}\nmanufacturer: {}\nlisted: {listed}\ndescription: {}\nindicators:\n  - {{indicator: {}, value: {}}}\nattributes: [低碳]\ncertificate:\n  number: LSJC-{i:08}\n  grade: {}\n  body: {}\n  issued: {issued}\n  expires: {expires}\n",
+                "id: {id}\nname: {}\nmodel: {}\ncategory: {}\nmanufacturer: {}\nlisted: {listed}\ndescription: {}\nindicators:\n  - {{indicator: {}, value: {}}}\nattributes: [{}]\ncertificate:\n  number: LSJC-{i:08}\n  grade: {}\n  body: {}\n  issued: {issued}\n  expires: {expires}\n",
                 q(&format!("{}{}", self.rng.pick(&w.org_names), c.1)),
                 q(&format!("GP-{}", self.rng.below(9000) + 1000)),
                 c.0,
@@ -370,6 +372,7 @@ impl Generator<'_> {
                 q(self.rng.pick(&w.sentences).as_str()),
                 c.5,
                 round4(value),
+                q(&w.product_attribute),
                 ["one-star", "two-star", "three-star"][self.rng.below(3) as usize],
                 self.org("certifier"),
             );
@@ -502,7 +505,9 @@ impl Generator<'_> {
             let text = format!(
                 "---\nid: pol-{i:06}\ntitle: {}\nnumber: {}\nissuer: {}\nlevel: {}\nissued: {issued}\nstatus: in-force\nsummary_only: true\n---\n{body}",
                 q(&format!("{issuer}{topic}{i}")),
-                q(&format!("淄财采〔{year}〕{}号", i + 1)),
+                q(&w.policy_number
+                    .replace("{year}", &year.to_string())
+                    .replace("{serial}", &(i + 1).to_string())),
                 q(issuer),
                 ["national", "provincial", "municipal"][i % 3],
             );
