@@ -25,6 +25,7 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod schema;
+pub mod search;
 pub mod synthetic;
 pub mod validate;
 pub mod write;

@@ -1,0 +1,72 @@
+//! Site search in Chinese, and one-code lookup (一码通查), built at build time into a
+//! split index that the browser fetches piece by piece.
+//!
+//! Why not a ready engine: elasticlunr-style indexes download whole, and segmenters
+//! (jieba, ICU) cut domain terms differently in the build and in the browser, or
+//! into single characters. Here matching never depends on segmentation:
+//!
+//! - text is normalized ([`text::normalize`]: full-width → half-width, every bracket
+//!   form → `[` `]`, lower case), then split into runs of Chinese characters and
+//!   runs of Latin letters and digits;
+//! - a Chinese run is indexed as overlapping character bigrams, so any run of two or
+//!   more characters of a title finds it, by intersecting bigram postings; Latin and
+//!   digit runs are words, the last query word also matching as a prefix;
+//! - a domain dictionary ([`text::Dictionary`], `terms.txt` plus the category and
+//!   district names) adds a whole-term key wherever a term occurs as a word, so that
+//!   岩棉 in 岩棉板 ranks above the same characters straddling two words; the browser
+//!   gets the same dictionary;
+//! - every posting carries which fields (title or code, related names, text) hold
+//!   the term, and the score weighs them;
+//! - codes (credit codes, certificate numbers, project codes, document numbers) go
+//!   into a separate exact map keyed by [`text::code_key`], so a code typed with any
+//!   bracket or width leads straight to its page.
+//!
+//! [`index`] describes the files; [`query`] is the browser's algorithm in Rust, for
+//! tests and the benchmark; `themes/default/assets/search.js` is the browser side.
+
+pub mod index;
+pub mod qr;
+pub mod query;
+pub mod records;
+pub mod text;
+
+pub use qr::qr_svg;
+pub use records::{Labels, SearchDoc};
+
+use crate::model::Dataset;
+
+/// Every search file of a site, as (path relative to the output root, bytes):
+/// `search/index/meta.json` and the shards, chunks and code maps beside it.
+/// `labels` names kinds, stages and the like in the visitor's language (see
+/// [`Labels`]).
+pub fn build_index(dataset: &Dataset, labels: &Labels<'_>) -> Vec<(String, Vec<u8>)> {
+    let docs = records::documents(dataset, labels);
+    let mut dictionary = text::Dictionary::builtin();
+    let mut facets = index::Facets::default();
+    for kind in index::KINDS {
+        if docs.iter().any(|d| d.kind == kind) {
+            let name = labels("kind", kind).unwrap_or_else(|| kind.to_owned());
+            facets.kinds.push((kind.to_owned(), name));
+        }
+    }
+    if let Some(config) = &dataset.config {
+        let c = &config.record;
+        let districts = c.districts.iter().map(|d| (&d.id, &d.name));
+        for (id, name) in districts.chain(c.zones.iter().map(|z| (&z.id, &z.name))) {
+            dictionary.add(name);
+            facets.districts.push((id.value.clone(), name.clone()));
+        }
+    }
+    if let Some(taxonomy) = &dataset.taxonomy {
+        for group in &taxonomy.record.groups {
+            dictionary.add(&group.name);
+        }
+        for category in &taxonomy.record.categories {
+            dictionary.add(&category.name);
+            facets
+                .categories
+                .push((category.id.value.clone(), category.name.clone()));
+        }
+    }
+    index::build(&docs, &dictionary, &facets)
+}
