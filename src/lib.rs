@@ -24,6 +24,7 @@ pub mod export;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod scaffold;
 pub mod schema;
 pub mod search;
 pub mod synthetic;

@@ -1,0 +1,698 @@
+//! `greenproc init` and `greenproc new`: start a new city's site, and write a new
+//! record as a form to fill in.
+//!
+//! The files come from templates under `src/scaffold/templates/`: Chinese text for
+//! editors, kept out of the Rust code. `templates/new/` holds one form per kind with
+//! every field of the record type: required fields present with an empty value, so
+//! that `check` points at each one until it is filled, optional fields commented out.
+//! `templates/site/` holds the example site `init` writes, valid as written.
+//!
+//! Every YAML file written starts with a `# yaml-language-server: $schema=` line that
+//! points at the site's own `schema/<kind>.json` by a relative path, so editors get
+//! completion and checking offline; Markdown documents carry it inside their front
+//! matter.
+
+use std::fmt;
+use std::fs;
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::load::{self, paths};
+use crate::model::Taxonomy;
+use crate::schema;
+use crate::validate::is_safe_id;
+
+/// The kinds `greenproc new` writes.
+pub const NEW_KINDS: &[&str] = &[
+    "project",
+    "product",
+    "org",
+    "inspection",
+    "event",
+    "policy",
+    "interpretation",
+    "page",
+    "edition",
+];
+
+/// A blank record of one kind: where it goes and its template.
+struct Form {
+    kind: &'static str,
+    folder: &'static str,
+    extension: &'static str,
+    template: &'static str,
+}
+
+const FORMS: &[Form] = &[
+    Form {
+        kind: "project",
+        folder: paths::PROJECTS,
+        extension: "yaml",
+        template: include_str!("templates/new/project.yaml"),
+    },
+    Form {
+        kind: "product",
+        folder: paths::CATALOG,
+        extension: "yaml",
+        template: include_str!("templates/new/product.yaml"),
+    },
+    Form {
+        kind: "org",
+        folder: paths::ORGS,
+        extension: "yaml",
+        template: include_str!("templates/new/org.yaml"),
+    },
+    Form {
+        kind: "inspection",
+        folder: paths::INSPECTIONS,
+        extension: "yaml",
+        template: include_str!("templates/new/inspection.yaml"),
+    },
+    Form {
+        kind: "event",
+        folder: paths::EVENTS,
+        extension: "yaml",
+        template: include_str!("templates/new/event.yaml"),
+    },
+    Form {
+        kind: "policy",
+        folder: paths::POLICIES,
+        extension: "md",
+        template: include_str!("templates/new/policy.md"),
+    },
+    Form {
+        kind: "interpretation",
+        folder: paths::INTERPRETATIONS,
+        extension: "md",
+        template: include_str!("templates/new/interpretation.md"),
+    },
+    Form {
+        kind: "page",
+        folder: paths::PAGES,
+        extension: "md",
+        template: include_str!("templates/new/page.md"),
+    },
+    Form {
+        kind: "edition",
+        folder: paths::STANDARDS,
+        extension: "yaml",
+        template: include_str!("templates/new/edition.yaml"),
+    },
+];
+
+/// The example site `init` writes, by path under the site root.
+const SITE_FILES: &[(&str, &str)] = &[
+    (paths::SITE, include_str!("templates/site/site.yaml")),
+    (
+        paths::TAXONOMY,
+        include_str!("templates/site/categories.yaml"),
+    ),
+    (
+        "data/standards/2025.yaml",
+        include_str!("templates/site/edition.yaml"),
+    ),
+    (
+        "data/orgs/example-finance-bureau.yaml",
+        include_str!("templates/site/org-bureau.yaml"),
+    ),
+    (
+        "data/orgs/example-owner.yaml",
+        include_str!("templates/site/org-owner.yaml"),
+    ),
+    (
+        "data/orgs/example-contractor.yaml",
+        include_str!("templates/site/org-contractor.yaml"),
+    ),
+    (
+        "data/orgs/example-manufacturer.yaml",
+        include_str!("templates/site/org-manufacturer.yaml"),
+    ),
+    (
+        "data/orgs/example-certifier.yaml",
+        include_str!("templates/site/org-certifier.yaml"),
+    ),
+    (
+        "data/catalog/envelope-concrete/ready-mixed-concrete/example-concrete-c30.yaml",
+        include_str!("templates/site/product.yaml"),
+    ),
+    (
+        "data/projects/example-school.yaml",
+        include_str!("templates/site/project.yaml"),
+    ),
+    (
+        "data/inspections/example-sampling-2025.yaml",
+        include_str!("templates/site/inspection.yaml"),
+    ),
+    (
+        "data/events/example-matchmaking-2025.yaml",
+        include_str!("templates/site/event.yaml"),
+    ),
+    (
+        "content/policies/example-standard-2025.md",
+        include_str!("templates/site/policy.md"),
+    ),
+    (
+        "content/interpretations/example-standard-2025-qa.md",
+        include_str!("templates/site/interpretation.md"),
+    ),
+    (
+        "content/pages/about.md",
+        include_str!("templates/site/about.md"),
+    ),
+    ("README.md", include_str!("templates/site/README.md")),
+    (".gitignore", include_str!("templates/site/gitignore")),
+    (
+        ".vscode/extensions.json",
+        include_str!("templates/site/vscode-extensions.json"),
+    ),
+];
+
+/// Placeholders for a city not named on the command line, and province names by the
+/// first two digits of a division code.
+#[derive(Deserialize)]
+struct Defaults {
+    city: String,
+    province: String,
+    admin_code: String,
+    provinces: std::collections::BTreeMap<String, String>,
+}
+
+const DEFAULTS: &str = include_str!("templates/defaults.yaml");
+
+/// Why `init` or `new` wrote nothing.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ScaffoldError {
+    /// The request itself is wrong (an unsafe id, a malformed option): a usage error.
+    Usage(String),
+    /// The site or the file system prevents it (an existing file, an unknown category).
+    Failed(String),
+}
+
+impl fmt::Display for ScaffoldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScaffoldError::Usage(message) | ScaffoldError::Failed(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for ScaffoldError {}
+
+/// The city a new site is for; what is not given becomes a placeholder to fill in.
+#[derive(Debug, Default)]
+pub struct City {
+    /// City name, as the site shows it.
+    pub name: Option<String>,
+    /// Six-digit administrative division code (GB/T 2260).
+    pub admin_code: Option<String>,
+    /// Province name; by default looked up from the division code.
+    pub province: Option<String>,
+}
+
+/// What `init` wrote.
+#[derive(Debug)]
+pub struct Initialized {
+    /// Files written, relative to the new site's root.
+    pub files: Vec<PathBuf>,
+    /// Whether the city, its code or the province are placeholders.
+    pub placeholders: bool,
+}
+
+/// What `new` wrote.
+#[derive(Debug)]
+pub struct NewRecord {
+    /// The new file, relative to the site root.
+    pub file: PathBuf,
+    /// Required fields still empty in it.
+    pub blanks: Vec<Blank>,
+    /// Schema files written or refreshed under `schema/`.
+    pub schemas_written: usize,
+}
+
+/// A required field left empty in a form, for the editor to fill in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Blank {
+    /// 1-based line in the file.
+    pub line: usize,
+    /// Dotted field path, e.g. `procurement.budget`.
+    pub field: String,
+}
+
+/// Writes a new site into `dir`, which must not exist or be empty.
+pub fn init(dir: &Path, city: &City) -> Result<Initialized, ScaffoldError> {
+    let defaults: Defaults = load::parse_yaml(DEFAULTS).expect("templates/defaults.yaml parses");
+    let name = checked_name("--city", city.name.as_deref())?;
+    let province = checked_name("--province", city.province.as_deref())?;
+    let admin_code = match city.admin_code.as_deref() {
+        Some(code) if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(code.to_owned())
+        }
+        Some(code) => {
+            return Err(ScaffoldError::Usage(format!(
+                "--admin-code `{code}` is not a six-digit administrative division code, e.g. 370100"
+            )));
+        }
+        None => None,
+    };
+    let looked_up = admin_code
+        .as_deref()
+        .and_then(|code| defaults.provinces.get(&code[..2]).cloned());
+    let placeholders =
+        name.is_none() || admin_code.is_none() || (province.is_none() && looked_up.is_none());
+    let name = name.unwrap_or(defaults.city);
+    let province = province.or(looked_up).unwrap_or(defaults.province);
+    let admin_code = admin_code.unwrap_or(defaults.admin_code);
+
+    ensure_empty(dir)?;
+    let vars = [
+        ("city", name.as_str()),
+        ("province", province.as_str()),
+        ("admin_code", admin_code.as_str()),
+        ("code_prefix", &admin_code[..4]),
+    ];
+    let mut files = Vec::new();
+    let mut write = |relative: &str, text: &str| -> Result<(), ScaffoldError> {
+        write_file(dir, relative, text.as_bytes(), false)?;
+        files.push(PathBuf::from(relative));
+        Ok(())
+    };
+    for (relative, template) in SITE_FILES {
+        write(
+            relative,
+            &with_schema_line(relative, &render(template, &vars)),
+        )?;
+    }
+    write(".vscode/settings.json", &vscode_settings())?;
+    for (relative, json) in schema::schema_files() {
+        write(&relative, &json)?;
+    }
+    Ok(Initialized {
+        files,
+        placeholders,
+    })
+}
+
+/// Writes a new record of `kind` with id `id` into the site at `root`: every field
+/// present, required ones empty. A product needs its `category`, which decides its
+/// folder under `data/catalog/`.
+pub fn new_record(
+    root: &Path,
+    kind: &str,
+    id: &str,
+    category: Option<&str>,
+) -> Result<NewRecord, ScaffoldError> {
+    let form = FORMS.iter().find(|f| f.kind == kind).ok_or_else(|| {
+        ScaffoldError::Usage(format!(
+            "`{kind}` is not a kind of record; choose one of: {}",
+            NEW_KINDS.join(", ")
+        ))
+    })?;
+    if !is_safe_id(id) {
+        return Err(ScaffoldError::Usage(format!(
+            "`{id}` is not a safe id: use lowercase letters a-z, digits and inner hyphens, at most 100 characters, e.g. `zd-demo-school`"
+        )));
+    }
+    let category = match (kind, category) {
+        ("product", Some(category)) if is_safe_id(category) => Some(category),
+        ("product", Some(category)) => {
+            return Err(ScaffoldError::Usage(format!(
+                "`{category}` is not a category id: ids use lowercase letters a-z, digits and hyphens"
+            )));
+        }
+        ("product", None) => {
+            return Err(ScaffoldError::Usage(
+                "a product needs its category: greenproc new product <id> --category <category-id>"
+                    .to_owned(),
+            ));
+        }
+        (_, Some(_)) => {
+            return Err(ScaffoldError::Usage(
+                "--category applies to products only".to_owned(),
+            ));
+        }
+        (_, None) => None,
+    };
+    if !root.join(paths::SITE).is_file() {
+        return Err(ScaffoldError::Failed(format!(
+            "{} is not a site: it has no {}; pass the site's folder with --root, or start one with greenproc init",
+            root.display(),
+            paths::SITE
+        )));
+    }
+    let file_name = format!("{id}.{}", form.extension);
+    let relative = match category {
+        Some(category) => {
+            let group = group_of(root, category)?;
+            format!("{}/{group}/{category}/{file_name}", form.folder)
+        }
+        None => format!("{}/{file_name}", form.folder),
+    };
+    let id_scalar = yaml_scalar(id);
+    let category_scalar = category.map(yaml_scalar).unwrap_or_default();
+    let vars = [("id", id_scalar.as_str()), ("category", &category_scalar)];
+    let text = with_schema_line(&relative, &render(form.template, &vars));
+    write_file(root, &relative, text.as_bytes(), true)?;
+    let schemas_written = sync_schemas(root)?;
+    Ok(NewRecord {
+        file: PathBuf::from(relative),
+        blanks: blanks(&text),
+        schemas_written,
+    })
+}
+
+/// Required fields left empty in a form: keys with no value and nothing nested below
+/// them. In a Markdown document only the front matter is read.
+pub fn blanks(text: &str) -> Vec<Blank> {
+    let lines: Vec<&str> = text.lines().collect();
+    let (start, end) = if lines.first().is_some_and(|l| l.trim_end() == "---") {
+        let close = lines[1..].iter().position(|l| l.trim_end() == "---");
+        (1, close.map_or(lines.len(), |i| i + 1))
+    } else {
+        (0, lines.len())
+    };
+    let mut parents: Vec<(usize, &str)> = Vec::new();
+    let mut found = Vec::new();
+    for index in start..end {
+        let Some(key) = key_line(lines[index]) else {
+            continue;
+        };
+        while parents
+            .last()
+            .is_some_and(|(indent, _)| *indent >= key.indent)
+        {
+            parents.pop();
+        }
+        if key.empty {
+            let nested = lines[index + 1..end]
+                .iter()
+                .find(|l| !is_blank_or_comment(l))
+                .is_some_and(|next| {
+                    let spaces = next.len() - next.trim_start_matches(' ').len();
+                    spaces > key.indent
+                        || (spaces == key.indent && next.trim_start().starts_with("- "))
+                });
+            if !nested {
+                let mut field: Vec<&str> = parents.iter().map(|(_, k)| *k).collect();
+                field.push(key.name);
+                found.push(Blank {
+                    line: index + 1,
+                    field: field.join("."),
+                });
+            }
+        }
+        parents.push((key.indent, key.name));
+    }
+    found
+}
+
+/// The `yaml-language-server` comment for a file under the site root, pointing at its
+/// kind's schema by a path relative to the file, or `None` for files of no kind.
+pub fn schema_line(relative: &str) -> Option<String> {
+    let kind = schema::kind_of_file(relative)?;
+    let up = "../".repeat(relative.matches('/').count());
+    Some(format!(
+        "# yaml-language-server: $schema={up}schema/{kind}.json"
+    ))
+}
+
+/// Writes the schema files under `<root>/schema/` that are missing or differ from this
+/// version's types, and returns how many were written.
+pub fn sync_schemas(root: &Path) -> Result<usize, ScaffoldError> {
+    let mut written = 0;
+    for (relative, json) in schema::schema_files() {
+        if fs::read_to_string(root.join(&relative)).is_ok_and(|old| old == json) {
+            continue;
+        }
+        write_file(root, &relative, json.as_bytes(), false)?;
+        written += 1;
+    }
+    Ok(written)
+}
+
+/// A line holding a mapping key, as far as forms need: `key:` or `- key:`.
+struct KeyLine<'a> {
+    /// Column of the key itself (after a `- ` list marker).
+    indent: usize,
+    name: &'a str,
+    /// No value after the colon (a comment may follow).
+    empty: bool,
+}
+
+fn key_line(line: &str) -> Option<KeyLine<'_>> {
+    let rest = line.trim_start_matches(' ');
+    let line_indent = line.len() - rest.len();
+    let (indent, rest) = match rest.strip_prefix("- ") {
+        Some(item) => (line_indent + 2, item),
+        None => (line_indent, rest),
+    };
+    let name_end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    let (name, after) = rest.split_at(name_end);
+    let value = after.strip_prefix(':')?;
+    if name.is_empty() || !(value.is_empty() || value.starts_with([' ', '\t'])) {
+        return None;
+    }
+    let value = value.trim();
+    Some(KeyLine {
+        indent,
+        name,
+        empty: value.is_empty() || value.starts_with('#'),
+    })
+}
+
+fn is_blank_or_comment(line: &str) -> bool {
+    let trimmed = line.trim();
+    trimmed.is_empty() || trimmed.starts_with('#')
+}
+
+/// Puts the schema comment first in a YAML file, or first inside a Markdown
+/// document's front matter (the `---` line must stay the file's first line).
+fn with_schema_line(relative: &str, text: &str) -> String {
+    let Some(line) = schema_line(relative) else {
+        return text.to_owned();
+    };
+    match text.strip_prefix("---\n") {
+        Some(front) => format!("---\n{line}\n{front}"),
+        None => format!("{line}\n{text}"),
+    }
+}
+
+/// Replaces every `{{name}}` in a template.
+fn render(template: &str, vars: &[(&str, &str)]) -> String {
+    vars.iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{{{name}}}}}"), value)
+        })
+}
+
+/// An id as a YAML scalar: plain when YAML reads it as text, quoted when it would read
+/// as a number or a boolean (`2025`, `1e5`, `no`).
+fn yaml_scalar(id: &str) -> String {
+    const WORDS: &[&str] = &["y", "n", "yes", "no", "on", "off", "true", "false", "null"];
+    if id.starts_with(|c: char| c.is_ascii_lowercase()) && !WORDS.contains(&id) {
+        id.to_owned()
+    } else {
+        format!("\"{id}\"")
+    }
+}
+
+/// A city or province name: letters only, so that it reads as plain text wherever the
+/// templates put it (YAML values, Markdown, titles).
+fn checked_name(option: &str, name: Option<&str>) -> Result<Option<String>, ScaffoldError> {
+    match name {
+        Some(name) if !name.is_empty() && name.chars().all(char::is_alphanumeric) => {
+            Ok(Some(name.to_owned()))
+        }
+        Some(name) => Err(ScaffoldError::Usage(format!(
+            "{option} `{name}` must be a name made of letters only, without spaces or punctuation"
+        ))),
+        None => Ok(None),
+    }
+}
+
+/// Refuses a folder that holds anything, so that `init` never mixes with existing work.
+fn ensure_empty(dir: &Path) -> Result<(), ScaffoldError> {
+    match fs::read_dir(dir).map(|mut entries| entries.next().is_none()) {
+        Ok(false) => Err(ScaffoldError::Failed(format!(
+            "{} is not empty; init writes a new site into a new or empty folder",
+            dir.display()
+        ))),
+        Ok(true) => Ok(()),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(error) => Err(ScaffoldError::Failed(format!(
+            "cannot use {} as the site folder: {error}",
+            dir.display()
+        ))),
+    }
+}
+
+/// The group of a category, from the site's `categories.yaml`.
+fn group_of(root: &Path, category: &str) -> Result<String, ScaffoldError> {
+    let text = fs::read_to_string(root.join(paths::TAXONOMY)).map_err(|error| {
+        ScaffoldError::Failed(format!(
+            "cannot read {} to find the category's group: {error}",
+            paths::TAXONOMY
+        ))
+    })?;
+    let taxonomy: Taxonomy = load::parse_yaml(&text).map_err(|_| {
+        ScaffoldError::Failed(format!(
+            "{} has errors; run greenproc check and fix them first",
+            paths::TAXONOMY
+        ))
+    })?;
+    let Some(found) = taxonomy.categories.iter().find(|c| c.id.value == category) else {
+        let ids: Vec<&str> = taxonomy
+            .categories
+            .iter()
+            .map(|c| c.id.value.as_str())
+            .collect();
+        let hint = match load::closest(category, &ids) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("known categories: {}", ids.join(", ")),
+        };
+        return Err(ScaffoldError::Failed(format!(
+            "no category has the id `{category}` in {}; {hint}",
+            paths::TAXONOMY
+        )));
+    };
+    let group = &found.group.value;
+    // The group becomes a folder name: never let a malformed one lead outside the site.
+    if !is_safe_id(group) {
+        return Err(ScaffoldError::Failed(format!(
+            "the category `{category}` has the group `{group}`, which is not a safe id; run greenproc check"
+        )));
+    }
+    Ok(group.clone())
+}
+
+/// Writes a file under `root`, creating its folders; with `new_only`, refuses to
+/// replace one.
+fn write_file(
+    root: &Path,
+    relative: &str,
+    bytes: &[u8],
+    new_only: bool,
+) -> Result<(), ScaffoldError> {
+    let path = root.join(relative);
+    let failed = |error: io::Error| {
+        ScaffoldError::Failed(match error.kind() {
+            io::ErrorKind::AlreadyExists => {
+                format!("{relative} already exists; choose another id")
+            }
+            _ => format!("cannot write {}: {error}", path.display()),
+        })
+    };
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(failed)?;
+    }
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .create_new(new_only)
+        .truncate(true)
+        .open(&path)
+        .map_err(failed)?;
+    file.write_all(bytes).map_err(failed)
+}
+
+/// `.vscode/settings.json`: the schema of each kind mapped onto its files, for editors
+/// that open a file without the `$schema` line.
+fn vscode_settings() -> String {
+    let all_yaml = |folder: &str| format!("{folder}/**/*.yaml");
+    let mapping = [
+        ("site", vec![paths::SITE.to_owned()]),
+        ("categories", vec![paths::TAXONOMY.to_owned()]),
+        (
+            "edition",
+            vec![all_yaml(paths::STANDARDS), format!("!{}", paths::TAXONOMY)],
+        ),
+        ("project", vec![all_yaml(paths::PROJECTS)]),
+        ("product", vec![all_yaml(paths::CATALOG)]),
+        ("org", vec![all_yaml(paths::ORGS)]),
+        ("inspection", vec![all_yaml(paths::INSPECTIONS)]),
+        ("event", vec![all_yaml(paths::EVENTS)]),
+    ];
+    let schemas: serde_json::Map<String, serde_json::Value> = mapping
+        .into_iter()
+        .map(|(kind, globs)| (format!("./schema/{kind}.json"), globs.into()))
+        .collect();
+    let settings = serde_json::json!({ "yaml.schemas": schemas });
+    serde_json::to_string_pretty(&settings).unwrap_or_default() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_line_climbs_to_the_site_root() {
+        assert_eq!(
+            schema_line("data/projects/x.yaml").unwrap(),
+            "# yaml-language-server: $schema=../../schema/project.json"
+        );
+        assert_eq!(
+            schema_line("data/catalog/g/c/x.yaml").unwrap(),
+            "# yaml-language-server: $schema=../../../../schema/product.json"
+        );
+        assert_eq!(
+            schema_line("data/site.yaml").unwrap(),
+            "# yaml-language-server: $schema=../schema/site.json"
+        );
+        assert!(schema_line("README.md").is_none());
+    }
+
+    #[test]
+    fn blanks_are_empty_leaves_with_their_paths() {
+        let text = "---\n# c\nid: a\nname:   # fill\nprocurement:\n  method:\n  budget: 1\nlifecycle:\n  - stage: approval\n    date:\n# note:\n---\nbody:\n";
+        let found: Vec<(usize, String)> = blanks(text)
+            .into_iter()
+            .map(|b| (b.line, b.field))
+            .collect();
+        let expected = [
+            (4, "name"),
+            (6, "procurement.method"),
+            (10, "lifecycle.date"),
+        ];
+        assert_eq!(
+            found,
+            expected.map(|(line, field)| (line, field.to_owned()))
+        );
+    }
+
+    #[test]
+    fn every_kind_has_a_form() {
+        let kinds: Vec<&str> = FORMS.iter().map(|f| f.kind).collect();
+        assert_eq!(kinds, NEW_KINDS);
+    }
+
+    #[test]
+    fn ids_that_read_as_numbers_are_quoted() {
+        assert_eq!(yaml_scalar("zd-school"), "zd-school");
+        assert_eq!(yaml_scalar("2025"), "\"2025\"");
+        assert_eq!(yaml_scalar("1e5"), "\"1e5\"");
+        assert_eq!(yaml_scalar("no"), "\"no\"");
+    }
+
+    #[test]
+    fn render_fills_every_placeholder() {
+        for (_, template) in SITE_FILES {
+            let text = render(
+                template,
+                &[
+                    ("city", "c"),
+                    ("province", "p"),
+                    ("admin_code", "370100"),
+                    ("code_prefix", "3701"),
+                ],
+            );
+            assert!(!text.contains("{{"), "{text}");
+        }
+        for form in FORMS {
+            let text = render(form.template, &[("id", "x"), ("category", "c")]);
+            assert!(!text.contains("{{"), "{}", form.kind);
+        }
+    }
+}
