@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use greenproc::build::{BuildError, BuildOptions};
 use greenproc::diagnostic::{self, Severity};
 use greenproc::render::url::Urls;
+use greenproc::scaffold::{self, ScaffoldError};
 
 /// Static-site generator for open data on green building materials in government
 /// procurement.
@@ -45,6 +46,39 @@ enum Command {
         /// assets work under its path [default: base_url in data/site.yaml].
         #[arg(long)]
         base_url: Option<String>,
+    },
+    /// Start a new city's site in a new or empty folder: site.yaml to fill in, one
+    /// example of each record kind, JSON Schemas for editors, a README.
+    Init {
+        /// Folder to create; it must not exist or be empty.
+        dir: PathBuf,
+        /// City name, in Chinese as the site shows it [default: a placeholder].
+        #[arg(long)]
+        city: Option<String>,
+        /// The city's six-digit administrative division code (GB/T 2260), e.g. 370100
+        /// [default: a placeholder].
+        #[arg(long)]
+        admin_code: Option<String>,
+        /// Province name [default: looked up from --admin-code].
+        #[arg(long)]
+        province: Option<String>,
+    },
+    /// Write a new record with every field, commented in Chinese, and list the
+    /// required fields to fill in before it passes `check`.
+    New {
+        /// Kind of record.
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(scaffold::NEW_KINDS))]
+        kind: String,
+        /// Id of the new record, also its file name: lowercase letters, digits and
+        /// hyphens.
+        id: String,
+        /// Category id of a new product (required for products): it decides the folder
+        /// data/catalog/<group>/<category>/.
+        #[arg(long)]
+        category: Option<String>,
+        /// Site root folder (holding data/ and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
     },
     /// Write a synthetic site of about N records, for benchmarks and scale tests.
     Gen {
@@ -97,6 +131,25 @@ fn main() -> ExitCode {
             output,
             base_url,
         }),
+        Command::Init {
+            dir,
+            city,
+            admin_code,
+            province,
+        } => init(
+            &dir,
+            &scaffold::City {
+                name: city,
+                admin_code,
+                province,
+            },
+        ),
+        Command::New {
+            kind,
+            id,
+            category,
+            root,
+        } => new(&root, &kind, &id, category.as_deref()),
         Command::Gen { records, out } => match greenproc::synthetic::generate(records, &out) {
             Ok(counts) => {
                 println!(
@@ -115,6 +168,57 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+    }
+}
+
+fn init(dir: &std::path::Path, city: &scaffold::City) -> ExitCode {
+    match scaffold::init(dir, city) {
+        Ok(done) => {
+            println!("init: wrote {} files → {}", done.files.len(), dir.display());
+            if done.placeholders {
+                println!(
+                    "init: the city, its division code or the province are placeholders: fill them in (--city, --admin-code, --province)"
+                );
+            }
+            println!(
+                "next: edit data/site.yaml (districts, publisher, base_url, ocid_prefix), replace the examples, then run `greenproc check --root {}`",
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => scaffold_failure("init", &error),
+    }
+}
+
+fn new(root: &std::path::Path, kind: &str, id: &str, category: Option<&str>) -> ExitCode {
+    match scaffold::new_record(root, kind, id, category) {
+        Ok(record) => {
+            let file = record.file.display().to_string();
+            println!("new: wrote {file}");
+            if record.schemas_written > 0 {
+                println!(
+                    "new: wrote {} schema files under schema/ for editors' completion",
+                    record.schemas_written
+                );
+            }
+            if !record.blanks.is_empty() {
+                println!("fill in the required fields, then run `greenproc check`:");
+                for blank in &record.blanks {
+                    println!("  {file}:{}  {}", blank.line, blank.field);
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => scaffold_failure("new", &error),
+    }
+}
+
+/// Reports a failed `init` or `new`: 2 when the command line was wrong, else 1.
+fn scaffold_failure(command: &str, error: &ScaffoldError) -> ExitCode {
+    eprintln!("error: {command}: {error}");
+    match error {
+        ScaffoldError::Usage(_) => ExitCode::from(2),
+        ScaffoldError::Failed(_) => ExitCode::from(1),
     }
 }
 

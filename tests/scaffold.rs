@@ -1,0 +1,502 @@
+//! `greenproc init` and `greenproc new`, run as the real binary in temporary folders:
+//! a new site passes `check` as written; a new record fails `check` at its first
+//! empty required field, passes once the required fields are filled, and validates
+//! against its JSON Schema.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use greenproc::schema::KINDS;
+use serde_json::Value;
+
+/// Runs the binary with `args`.
+fn greenproc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_greenproc"))
+        .args(args)
+        .output()
+        .expect("start greenproc")
+}
+
+fn exit(output: &Output) -> i32 {
+    output.status.code().expect("exit code")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A new site for Jinan in a temporary folder.
+fn new_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let out = greenproc(&[
+        "init",
+        path(&site),
+        "--city",
+        "\u{6d4e}\u{5357}\u{5e02}",
+        "--admin-code",
+        "370100",
+    ]);
+    assert_eq!(exit(&out), 0, "{}", text(&out.stderr));
+    dir
+}
+
+fn site(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("site")
+}
+
+fn path(path: &Path) -> &str {
+    path.to_str().expect("UTF-8 temporary path")
+}
+
+/// `check --format json` of a site: exit code and diagnostics.
+fn check(root: &Path) -> (i32, Vec<Value>) {
+    let out = greenproc(&[
+        "check",
+        "--root",
+        path(root),
+        "--format",
+        "json",
+        "--deny-warnings",
+    ]);
+    let list: Value = serde_json::from_slice(&out.stdout).expect("JSON diagnostics");
+    (exit(&out), list.as_array().unwrap().clone())
+}
+
+/// `new <kind> <id>` in a site, with extra arguments.
+fn new(root: &Path, kind: &str, id: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["new", kind, id, "--root", path(root)];
+    args.extend_from_slice(extra);
+    greenproc(&args)
+}
+
+/// Where `new` puts each kind, and what an editor would write into its required fields.
+struct Case {
+    kind: &'static str,
+    id: &'static str,
+    extra: &'static [&'static str],
+    file: &'static str,
+    fill: &'static [(&'static str, &'static str)],
+}
+
+const CASES: &[Case] = &[
+    Case {
+        kind: "project",
+        id: "test-project",
+        extra: &[],
+        file: "data/projects/test-project.yaml",
+        fill: &[
+            ("name", "Test project"),
+            ("code", "2509-370102-04-01-000009"),
+            ("district", "example-district-a"),
+            ("type", "office"),
+            ("funding", "government-investment"),
+            ("owner", "example-owner"),
+            ("procurement.method", "open-tender"),
+            ("procurement.budget", "1000000"),
+            ("lifecycle.date", "2025-09-01"),
+        ],
+    },
+    Case {
+        kind: "product",
+        id: "test-product",
+        extra: &["--category", "masonry"],
+        file: "data/catalog/envelope-concrete/masonry/test-product.yaml",
+        fill: &[
+            ("name", "Test block"),
+            ("manufacturer", "example-manufacturer"),
+            ("listed", "2025-09-05"),
+            ("certificate.number", "TEST-2025-0001"),
+            ("certificate.grade", "one-star"),
+            ("certificate.body", "example-certifier"),
+            ("certificate.issued", "2025-09-01"),
+            ("certificate.expires", "2030-08-31"),
+        ],
+    },
+    Case {
+        kind: "org",
+        id: "test-org",
+        extra: &[],
+        file: "data/orgs/test-org.yaml",
+        fill: &[
+            ("name", "Test company"),
+            ("credit_code", "\"91370102000000094C\""),
+            ("roles", "[supervisor]"),
+        ],
+    },
+    Case {
+        kind: "inspection",
+        id: "test-inspection",
+        extra: &[],
+        file: "data/inspections/test-inspection.yaml",
+        fill: &[
+            ("title", "Test inspection"),
+            ("date", "2025-09-02"),
+            ("inspector", "example-finance-bureau"),
+            ("kind", "certificate-check"),
+            ("products", "[example-concrete-c30]"),
+            ("result", "pass"),
+        ],
+    },
+    Case {
+        kind: "event",
+        id: "test-event",
+        extra: &[],
+        file: "data/events/test-event.yaml",
+        fill: &[
+            ("title", "Test event"),
+            ("date", "2025-09-03"),
+            ("place", "Test hall"),
+            ("organizer", "example-finance-bureau"),
+        ],
+    },
+    Case {
+        kind: "policy",
+        id: "test-policy",
+        extra: &[],
+        file: "content/policies/test-policy.md",
+        fill: &[
+            ("title", "Test policy"),
+            ("issuer", "Test bureau"),
+            ("level", "provincial"),
+            ("issued", "2025-09-04"),
+            ("status", "in-force"),
+        ],
+    },
+    Case {
+        kind: "interpretation",
+        id: "test-interpretation",
+        extra: &[],
+        file: "content/interpretations/test-interpretation.md",
+        fill: &[
+            ("title", "Test interpretation"),
+            ("policy", "example-standard-2025"),
+            ("author", "Test bureau"),
+            ("date", "2025-09-05"),
+        ],
+    },
+    Case {
+        kind: "page",
+        id: "test-page",
+        extra: &[],
+        file: "content/pages/test-page.md",
+        fill: &[("title", "Test page")],
+    },
+    Case {
+        kind: "edition",
+        id: "2027",
+        extra: &[],
+        file: "data/standards/2027.yaml",
+        fill: &[
+            ("title", "Test edition"),
+            ("effective_from", "2027-01-01"),
+            ("categories.category", "ready-mixed-concrete"),
+            ("categories.class", "mandatory"),
+        ],
+    },
+];
+
+/// Writes each value after its empty key, as an editor would; panics on a required
+/// field the case does not know, so that a new required field in a form is noticed.
+fn fill(case: &Case, form: &str) -> String {
+    let mut lines: Vec<String> = form.lines().map(str::to_owned).collect();
+    for blank in greenproc::scaffold::blanks(form) {
+        let value = case
+            .fill
+            .iter()
+            .find(|(field, _)| *field == blank.field)
+            .unwrap_or_else(|| panic!("{}: no value for `{}`", case.kind, blank.field))
+            .1;
+        let key = blank.field.rsplit('.').next().unwrap();
+        let line = &mut lines[blank.line - 1];
+        *line = line.replacen(&format!("{key}:"), &format!("{key}: {value}"), 1);
+    }
+    lines.join("\n") + "\n"
+}
+
+/// The YAML of a file as JSON: the whole file, or a Markdown document's front matter.
+fn yaml_value(file: &str, text: &str) -> Value {
+    let yaml = if file.ends_with(".md") {
+        greenproc::load::split_front_matter(text).unwrap().0
+    } else {
+        text
+    };
+    greenproc::load::parse_yaml(yaml).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+fn validator(kind: &str) -> jsonschema::Validator {
+    let (_, schema) = KINDS.iter().find(|(name, _)| *name == kind).unwrap();
+    jsonschema::validator_for(&schema()).unwrap()
+}
+
+#[test]
+fn a_new_site_passes_check_and_builds() {
+    let dir = new_site();
+    let root = site(&dir);
+    let (code, list) = check(&root);
+    assert_eq!(code, 0, "{list:#?}");
+    assert!(list.is_empty(), "{list:#?}");
+    for file in [
+        "data/site.yaml",
+        "data/standards/categories.yaml",
+        "data/standards/2025.yaml",
+        "content/pages/about.md",
+        "schema/project.json",
+        ".gitignore",
+        "README.md",
+        ".vscode/settings.json",
+    ] {
+        assert!(root.join(file).is_file(), "{file} missing");
+    }
+    let gitignore = std::fs::read_to_string(root.join(".gitignore")).unwrap();
+    assert!(gitignore.lines().any(|l| l == "/public/"));
+    let site_yaml = std::fs::read_to_string(root.join("data/site.yaml")).unwrap();
+    assert!(site_yaml.contains("admin_code: \"370100\""));
+    assert!(site_yaml.contains("code: \"370102\""));
+    let out = greenproc(&["build", "--root", path(&root)]);
+    assert_eq!(exit(&out), 0, "{}", text(&out.stderr));
+    assert!(root.join("public/index.html").is_file());
+}
+
+#[test]
+fn init_without_a_city_writes_placeholders_that_pass_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = greenproc(&["init", path(dir.path())]);
+    assert_eq!(exit(&out), 0, "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("placeholders"));
+    let (code, list) = check(dir.path());
+    assert_eq!(code, 0, "{list:#?}");
+}
+
+#[test]
+fn every_file_init_writes_has_the_schema_line_of_its_kind() {
+    let dir = new_site();
+    let root = site(&dir);
+    let mut checked = 0;
+    for folder in ["data", "content"] {
+        for entry in walkdir::WalkDir::new(root.join(folder)) {
+            let entry = entry.unwrap();
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let relative = entry.path().strip_prefix(&root).unwrap().to_str().unwrap();
+            let kind = greenproc::schema::kind_of_file(relative).unwrap();
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            assert_schema_line(&root, relative, &text, kind);
+            let errors: Vec<String> = validator(kind)
+                .iter_errors(&yaml_value(relative, &text))
+                .map(|e| e.to_string())
+                .collect();
+            assert!(errors.is_empty(), "{relative}: {errors:#?}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 15);
+}
+
+/// The file's schema line points, relative to the file, at the site's schema of `kind`.
+fn assert_schema_line(root: &Path, relative: &str, text: &str, kind: &str) {
+    let line = if relative.ends_with(".md") {
+        assert!(text.starts_with("---\n"), "{relative}");
+        text.lines().nth(1)
+    } else {
+        text.lines().next()
+    }
+    .unwrap();
+    let target = line
+        .strip_prefix("# yaml-language-server: $schema=")
+        .unwrap_or_else(|| panic!("{relative}: no schema line, found {line:?}"));
+    assert!(target.ends_with(&format!("schema/{kind}.json")), "{line}");
+    let folder = root.join(relative).parent().unwrap().to_path_buf();
+    let resolved = folder.join(target).canonicalize().unwrap();
+    assert_eq!(
+        resolved,
+        root.join(format!("schema/{kind}.json"))
+            .canonicalize()
+            .unwrap()
+    );
+}
+
+#[test]
+fn init_refuses_a_folder_that_is_not_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "keep me").unwrap();
+    let out = greenproc(&["init", path(dir.path())]);
+    assert_eq!(exit(&out), 1);
+    assert!(
+        text(&out.stderr).contains("not empty"),
+        "{}",
+        text(&out.stderr)
+    );
+    let entries: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(entries.len(), 1, "init wrote into a non-empty folder");
+}
+
+#[test]
+fn init_rejects_a_malformed_division_code_as_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("site");
+    for bad in ["3701", "37010a", "3701000"] {
+        let out = greenproc(&["init", path(&target), "--admin-code", bad]);
+        assert_eq!(exit(&out), 2, "{bad}");
+    }
+    let out = greenproc(&["init", path(&target), "--city", "a: b"]);
+    assert_eq!(exit(&out), 2);
+    assert!(!target.exists());
+}
+
+#[test]
+fn new_records_fail_check_until_filled_then_pass_and_match_their_schema() {
+    let dir = new_site();
+    let root = site(&dir);
+    for case in CASES {
+        let out = new(&root, case.kind, case.id, case.extra);
+        assert_eq!(exit(&out), 0, "{}: {}", case.kind, text(&out.stderr));
+        let stdout = text(&out.stdout);
+        assert!(stdout.contains(&format!("wrote {}", case.file)), "{stdout}");
+        let form = std::fs::read_to_string(root.join(case.file))
+            .unwrap_or_else(|e| panic!("{}: {e}", case.file));
+        assert!(
+            !form.contains("{{"),
+            "{}: unreplaced placeholder",
+            case.file
+        );
+        let kind = greenproc::schema::kind_of_file(case.file).unwrap();
+        assert_eq!(kind, case.kind);
+        assert_schema_line(&root, case.file, &form, kind);
+
+        // The form is valid YAML, and `new` named every empty required field.
+        yaml_value(case.file, &form);
+        let blanks = greenproc::scaffold::blanks(&form);
+        assert!(!blanks.is_empty(), "{}", case.kind);
+        for blank in &blanks {
+            assert!(
+                stdout.contains(&format!("{}:{}  {}", case.file, blank.line, blank.field)),
+                "{stdout}"
+            );
+        }
+
+        // Unfilled, check fails at the first empty field of the new file, and the
+        // schema rejects it too.
+        let (code, list) = check(&root);
+        assert_eq!(code, 1, "{}", case.kind);
+        let first = list
+            .iter()
+            .find(|d| d["file"] == case.file)
+            .unwrap_or_else(|| panic!("{}: no diagnostic for the new file", case.kind));
+        assert!(
+            first["code"] == "E0102" || first["code"] == "E0103",
+            "{first}"
+        );
+        assert_eq!(first["line"], blanks[0].line, "{first}");
+        assert!(!validator(kind).is_valid(&yaml_value(case.file, &form)));
+
+        // Filled, the whole site passes again.
+        if case.kind == "edition" {
+            // Editions may not overlap: the form's header says to close the previous one.
+            let previous = root.join("data/standards/2025.yaml");
+            let text = std::fs::read_to_string(&previous).unwrap();
+            std::fs::write(&previous, text + "effective_until: 2026-12-31\n").unwrap();
+        }
+        let filled = fill(case, &form);
+        std::fs::write(root.join(case.file), &filled).unwrap();
+        let (code, list) = check(&root);
+        assert_eq!(code, 0, "{}: {list:#?}\n{filled}", case.kind);
+        let errors: Vec<String> = validator(kind)
+            .iter_errors(&yaml_value(case.file, &filled))
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", case.kind);
+    }
+}
+
+#[test]
+fn forms_hold_every_field_of_their_record_type() {
+    let dir = new_site();
+    let root = site(&dir);
+    for case in CASES {
+        let out = new(&root, case.kind, case.id, case.extra);
+        assert_eq!(exit(&out), 0, "{}", text(&out.stderr));
+        let form = std::fs::read_to_string(root.join(case.file)).unwrap();
+        let (_, schema) = KINDS.iter().find(|(name, _)| *name == case.kind).unwrap();
+        let mut fields = Vec::new();
+        property_names(&schema(), &mut fields);
+        for field in fields {
+            // Present as `field:`, commented out or not, at the start of a key.
+            let present = form.lines().any(|line| {
+                let key = line.trim_start_matches([' ', '#', '-']);
+                key.starts_with(&format!("{field}:"))
+            });
+            assert!(present, "{}: the form lacks `{field}`", case.kind);
+        }
+    }
+}
+
+/// Every property name anywhere in a schema, nested types included.
+fn property_names(schema: &Value, names: &mut Vec<String>) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::Object(properties)) = map.get("properties") {
+                names.extend(properties.keys().cloned());
+            }
+            map.values().for_each(|v| property_names(v, names));
+        }
+        Value::Array(items) => items.iter().for_each(|v| property_names(v, names)),
+        _ => {}
+    }
+}
+
+#[test]
+fn new_refuses_unsafe_ids_and_existing_files() {
+    let dir = new_site();
+    let root = site(&dir);
+    for bad in ["Bad_Id", "../escape", "-lead", "trail-", "a/b", ""] {
+        let out = new(&root, "project", bad, &[]);
+        assert_eq!(exit(&out), 2, "{bad:?}: {}", text(&out.stderr));
+    }
+    assert!(!root.join("escape.yaml").exists());
+    let existing = root.join("data/projects/example-school.yaml");
+    let before = std::fs::read(&existing).unwrap();
+    let out = new(&root, "project", "example-school", &[]);
+    assert_eq!(exit(&out), 1);
+    assert!(text(&out.stderr).contains("already exists"));
+    assert_eq!(std::fs::read(&existing).unwrap(), before);
+}
+
+#[test]
+fn new_product_needs_a_known_category() {
+    let dir = new_site();
+    let root = site(&dir);
+    let out = new(&root, "product", "p", &[]);
+    assert_eq!(exit(&out), 2, "no --category");
+    let out = new(&root, "product", "p", &["--category", "masnry"]);
+    assert_eq!(exit(&out), 1);
+    assert!(
+        text(&out.stderr).contains("did you mean `masonry`?"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = new(&root, "org", "o", &["--category", "masonry"]);
+    assert_eq!(exit(&out), 2, "--category on another kind");
+    let out = new(&root, "recipe", "r", &[]);
+    assert_eq!(exit(&out), 2, "unknown kind");
+}
+
+#[test]
+fn new_outside_a_site_fails_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = new(dir.path(), "project", "p", &[]);
+    assert_eq!(exit(&out), 1);
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+}
+
+#[test]
+fn new_writes_the_schemas_a_site_lacks() {
+    let dir = new_site();
+    let root = site(&dir);
+    std::fs::remove_dir_all(root.join("schema")).unwrap();
+    let out = new(&root, "page", "guide", &[]);
+    assert_eq!(exit(&out), 0);
+    assert!(root.join("schema/page.json").is_file());
+    assert!(text(&out.stdout).contains("schema files"));
+}
