@@ -45,7 +45,7 @@ pub fn build_index(dataset: &Dataset, labels: &Labels<'_>) -> Vec<(String, Vec<u
     let mut facets = index::Facets::default();
     for kind in index::KINDS {
         if docs.iter().any(|d| d.kind == kind) {
-            let name = labels("kind", kind).unwrap_or_else(|| kind.to_owned());
+            let name = labels("search_kind", kind).unwrap_or_else(|| kind.to_owned());
             facets.kinds.push((kind.to_owned(), name));
         }
     }

@@ -36,7 +36,8 @@ pub struct SearchDoc {
 }
 
 /// Where display names for keys come from: the theme's strings, looked up by a group
-/// (`kind`, `stage`, `project-type`, `role`) and a key. `None` shows the key itself.
+/// (`search_kind`, `stage`, `project_type`, `role`, `policy_level`,
+/// `inspection_result`) and a key. `None` shows the key itself.
 pub type Labels<'a> = dyn Fn(&str, &str) -> Option<String> + 'a;
 
 /// The searchable documents of a dataset, in the dataset's order.
@@ -109,7 +110,7 @@ pub fn documents(dataset: &Dataset, labels: &Labels<'_>) -> Vec<SearchDoc> {
         let mut related: Vec<String> = org_ids.filter_map(|id| name(&orgs, &id.value)).collect();
         related.extend(name(&areas, &p.district.value));
         related.extend(p.zone.iter().filter_map(|z| name(&areas, &z.value)));
-        related.push(label("project-type", p.kind.key()));
+        related.push(label("project_type", p.kind.key()));
         related.extend(
             p.materials
                 .iter()
@@ -127,7 +128,7 @@ pub fn documents(dataset: &Dataset, labels: &Labels<'_>) -> Vec<SearchDoc> {
         body.extend(p.materials.iter().filter_map(|m| m.description.clone()));
         let stage = p.lifecycle.last().map(|s| s.stage.value.key());
         let mut facts: Vec<String> = name(&areas, &p.district.value).into_iter().collect();
-        facts.push(label("project-type", p.kind.key()));
+        facts.push(label("project_type", p.kind.key()));
         facts.extend(stage.map(|s| label("stage", s)));
         facts.push(p.code.value.clone());
         docs.push(SearchDoc {
@@ -206,7 +207,7 @@ pub fn documents(dataset: &Dataset, labels: &Labels<'_>) -> Vec<SearchDoc> {
 
     for p in dataset.policies.iter().map(|p| &p.record) {
         let m = &p.meta;
-        let mut facts = vec![label("policy-level", m.level.key())];
+        let mut facts = vec![label("policy_level", m.level.key())];
         facts.extend(m.number.iter().map(|n| n.value.clone()));
         facts.push(m.issued.value.to_string());
         docs.push(SearchDoc {
@@ -298,7 +299,7 @@ pub fn documents(dataset: &Dataset, labels: &Labels<'_>) -> Vec<SearchDoc> {
             summary: plain(&i.findings),
             body: vec![i.findings.clone()],
             facts: vec![
-                label("inspection-result", i.result.key()),
+                label("inspection_result", i.result.key()),
                 i.date.value.to_string(),
             ],
             ..SearchDoc::default()
