@@ -11,16 +11,20 @@
 //! with a stable tie-break, so that the same input always renders the same bytes.
 //! References that do not resolve are skipped: validation has reported them already.
 
+pub mod compliance;
 mod revision;
+pub mod stats;
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use crate::model::org::Role;
-use crate::model::project::StageKind;
+use crate::model::project::{Project, StageKind};
 use crate::model::{Dataset, Date};
 
+pub use compliance::{Assessment, Verdict};
 pub use revision::Revision;
+pub use stats::Statistics;
 
 /// Whether a green building material certificate is in force on the as-of date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,6 +143,10 @@ pub struct Derived<'a> {
     pub cert_status: Vec<CertStatus>,
     /// The latest dated changes, newest first.
     pub latest_changes: Vec<Change>,
+    /// Rule verdicts per project and indicator checks per product.
+    pub assessment: Assessment<'a>,
+    /// Aggregates for the statistics pages.
+    pub statistics: Statistics<'a>,
 }
 
 impl<'a> Derived<'a> {
@@ -156,6 +164,8 @@ impl<'a> Derived<'a> {
         derived.reverse_references(dataset);
         derived.statuses(dataset);
         derived.latest_changes = latest_changes(dataset);
+        derived.assessment = Assessment::new(dataset, derived.as_of);
+        derived.statistics = Statistics::new(dataset, &derived.assessment, derived.as_of);
         derived
     }
 
@@ -298,14 +308,7 @@ impl<'a> Derived<'a> {
         self.current_stage = d
             .projects
             .iter()
-            .map(|p| {
-                // The latest entry by date; among entries of one day, the later stage.
-                p.record
-                    .lifecycle
-                    .iter()
-                    .max_by_key(|s| (s.date.value, s.stage.value))
-                    .map(|s| s.stage.value)
-            })
+            .map(|p| current_stage(&p.record))
             .collect();
         let expiring_days = d
             .config
@@ -327,17 +330,7 @@ impl<'a> Derived<'a> {
     /// The index of the demand-standard edition in force on `date`: the one with the
     /// latest start on or before it whose end, if any, is not before it.
     pub fn edition_on(&self, dataset: &Dataset, date: Date) -> Option<usize> {
-        dataset
-            .editions
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| {
-                let e = &e.record;
-                e.effective_from.value <= date
-                    && e.effective_until.as_ref().is_none_or(|u| date <= u.value)
-            })
-            .max_by_key(|(_, e)| e.record.effective_from.value)
-            .map(|(i, _)| i)
+        edition_in_force(dataset, date)
     }
 
     /// The edition in force on the as-of date.
@@ -349,6 +342,32 @@ impl<'a> Derived<'a> {
     pub fn area_name(&self, id: &'a str) -> &'a str {
         self.areas.get(id).copied().unwrap_or(id)
     }
+}
+
+/// A project's current stage: its latest lifecycle entry by date, and among entries of
+/// one day, the later stage.
+pub fn current_stage(project: &Project) -> Option<StageKind> {
+    project
+        .lifecycle
+        .iter()
+        .max_by_key(|s| (s.date.value, s.stage.value))
+        .map(|s| s.stage.value)
+}
+
+/// The index of the demand-standard edition in force on `date`: the one with the
+/// latest start on or before it whose end, if any, is not before it.
+pub fn edition_in_force(dataset: &Dataset, date: Date) -> Option<usize> {
+    dataset
+        .editions
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            let e = &e.record;
+            e.effective_from.value <= date
+                && e.effective_until.as_ref().is_none_or(|u| date <= u.value)
+        })
+        .max_by_key(|(_, e)| e.record.effective_from.value)
+        .map(|(i, _)| i)
 }
 
 /// A certificate's status on `as_of`; without an as-of date every certificate counts

@@ -9,6 +9,8 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use super::{ExportError, Site, sections};
+use crate::derive::compliance::{Assessment, Figure, ProjectCompliance, Rule, percent_of};
+use crate::derive::stats::{Dimension, GroupStats, Statistics};
 use crate::model::org::CreditRating;
 use crate::model::project::StageKind;
 use crate::model::standard::Threshold;
@@ -447,6 +449,11 @@ fn extract(name: &str, site: &Site) -> Option<Vec<NamedRow>> {
         "policies" => policies(site),
         "inspections" => inspections(site),
         "events" => events(site),
+        "project_compliance"
+        | "project_green_shares"
+        | "stats_groups"
+        | "stats_categories"
+        | "stats_years" => aggregates(name, site),
         _ => return None,
     };
     Some(rows)
@@ -828,4 +835,202 @@ pub(super) fn field_def(dataset: &str, field: &str) -> Result<&'static FieldDef,
         .ok_or_else(|| {
             ExportError::Definition(format!("datasets.yaml declares no field {dataset}.{field}"))
         })
+}
+
+/// The aggregate datasets, from the derive stage's one implementation: the same
+/// figures as the statistics and project pages. (Each call derives again; the work is
+/// linear in the records and a few milliseconds for a real site.)
+fn aggregates(name: &str, site: &Site) -> Vec<NamedRow> {
+    let dataset = site.dataset;
+    let assessment = Assessment::new(dataset, dataset.as_of());
+    match name {
+        "project_compliance" => project_compliance(site, &assessment),
+        "project_green_shares" => project_green_shares(site, &assessment),
+        "stats_groups" => stats_groups(
+            site,
+            &Statistics::new(dataset, &assessment, dataset.as_of()),
+        ),
+        "stats_categories" => {
+            stats_categories(&Statistics::new(dataset, &assessment, dataset.as_of()))
+        }
+        _ => stats_years(&Statistics::new(dataset, &assessment, dataset.as_of())),
+    }
+}
+
+/// Projects with their assessment, in id order.
+fn assessed<'s>(
+    site: &'s Site,
+    assessment: &'s Assessment<'_>,
+) -> Vec<(&'s crate::model::Project, &'s ProjectCompliance)> {
+    let mut list: Vec<_> = site
+        .dataset
+        .projects
+        .iter()
+        .map(|p| &p.record)
+        .zip(&assessment.projects)
+        .collect();
+    list.sort_by(|a, b| a.0.id.value.cmp(&b.0.id.value));
+    list
+}
+
+fn project_compliance(site: &Site, assessment: &Assessment<'_>) -> Vec<NamedRow> {
+    let number = |f: Option<Figure>| match f {
+        Some(Figure::Percent(p)) => Cell::Num(p.0),
+        Some(Figure::Stars(s)) => Cell::Num(f64::from(s.count())),
+        None => Cell::Null,
+    };
+    assessed(site, assessment)
+        .into_iter()
+        .flat_map(|(p, c)| {
+            c.rules.iter().map(move |r| {
+                let measure = match r.rule {
+                    Rule::StarTarget | Rule::StarActual => "stars",
+                    _ => "percent",
+                };
+                vec![
+                    ("project", (&p.id).into()),
+                    ("rule", r.rule.key().into()),
+                    ("verdict", r.verdict.key().into()),
+                    ("reason", r.reason.key().into()),
+                    ("measure", measure.into()),
+                    ("value", number(r.value)),
+                    ("threshold", number(r.threshold)),
+                    ("measurable_from", r.rule.measurable_from().key().into()),
+                    ("project_verdict", c.verdict.key().into()),
+                ]
+            })
+        })
+        .collect()
+}
+
+fn project_green_shares(site: &Site, assessment: &Assessment<'_>) -> Vec<NamedRow> {
+    assessed(site, assessment)
+        .into_iter()
+        .flat_map(|(p, c)| {
+            [
+                ("all", c.all),
+                ("mandatory", c.mandatory),
+                ("optional", c.optional),
+            ]
+            .map(|(class, share)| {
+                vec![
+                    ("project", (&p.id).into()),
+                    ("class", class.into()),
+                    ("amount", share.amount.into()),
+                    ("green_amount", share.green.into()),
+                    ("green_ratio", share.ratio.into()),
+                    ("types", share.types.into()),
+                    ("green_types", share.green_types.into()),
+                    ("green_type_ratio", share.type_ratio.into()),
+                ]
+            })
+        })
+        .collect()
+}
+
+fn group_row(dimension: &str, key: &str, name: Cell, g: &GroupStats<'_>) -> NamedRow {
+    vec![
+        ("dimension", dimension.into()),
+        ("key", key.into()),
+        ("name", name),
+        ("projects", g.projects.into()),
+        ("covered", g.covered.into()),
+        ("coverage", g.coverage.into()),
+        ("budget", g.budget.into()),
+        ("awarded", g.awarded.into()),
+        ("material_amount", g.materials.amount.into()),
+        ("green_amount", g.materials.green.into()),
+        ("green_ratio", g.materials.ratio.into()),
+        ("met", g.verdicts.met.into()),
+        ("not_met", g.verdicts.not_met.into()),
+        ("not_measurable", g.verdicts.not_measurable.into()),
+    ]
+}
+
+fn stats_groups(site: &Site, stats: &Statistics<'_>) -> Vec<NamedRow> {
+    let config = site.config;
+    let mut rows = vec![group_row(
+        "city",
+        &config.admin_code.value,
+        config.city.as_str().into(),
+        &stats.city,
+    )];
+    for (dimension, groups) in &stats.groups {
+        // Names of coded keys come from the `projects` dataset's code lists, so that
+        // the download and the field dictionary say the same.
+        let codes = match dimension {
+            Dimension::ProjectType => field_def("projects", "type").ok(),
+            Dimension::Funding => field_def("projects", "funding").ok(),
+            Dimension::Stage => field_def("projects", "stage").ok(),
+            Dimension::District | Dimension::Year => None,
+        };
+        for (key, group) in groups {
+            let name: Cell = match dimension {
+                Dimension::District => config
+                    .districts
+                    .iter()
+                    .find(|d| d.id.value == *key)
+                    .map(|d| &d.name)
+                    .into(),
+                Dimension::Year => key.into(),
+                _ => codes.and_then(|f| f.label_of(key)).into(),
+            };
+            rows.push(group_row(dimension.key(), key, name, group));
+        }
+    }
+    rows.sort_by_key(|row| (cell_text(row, 0), cell_text(row, 1)));
+    rows
+}
+
+/// The text of a row's `i`-th cell, for sorting by key.
+fn cell_text(row: &NamedRow, i: usize) -> String {
+    row.get(i).map(|(_, c)| c.text()).unwrap_or_default()
+}
+
+fn stats_categories(stats: &Statistics<'_>) -> Vec<NamedRow> {
+    stats
+        .city
+        .categories
+        .iter()
+        .flat_map(|(category, totals)| {
+            totals.quantities.iter().map(move |(unit, q)| {
+                vec![
+                    ("category", (*category).into()),
+                    ("unit", (*unit).into()),
+                    ("lines", q.lines.into()),
+                    ("category_projects", totals.projects.into()),
+                    ("quantity", q.total.into()),
+                    ("green_quantity", q.green.into()),
+                    ("amount", q.amount.into()),
+                    ("green_amount", q.green_amount.into()),
+                    (
+                        "green_ratio",
+                        percent_of(q.green_amount.fen(), q.amount.fen()).into(),
+                    ),
+                ]
+            })
+        })
+        .collect()
+}
+
+fn stats_years(stats: &Statistics<'_>) -> Vec<NamedRow> {
+    stats
+        .years
+        .iter()
+        .map(|y| {
+            let mut row: NamedRow = vec![
+                ("year", Cell::Int(y.year.into())),
+                ("in_scope", y.in_scope.into()),
+                ("covered", y.covered.into()),
+                ("coverage", y.coverage.into()),
+            ];
+            row.extend(
+                StageKind::ALL
+                    .iter()
+                    .zip(y.stages)
+                    .map(|(stage, n)| (stage.key(), n.into())),
+            );
+            row
+        })
+        .collect()
 }

@@ -72,6 +72,8 @@ fn definitions_parse_and_their_keys_resolve() {
 fn csv_files_start_with_a_bom_and_hold_one_row_per_record() {
     let d = fixture();
     let taxonomy = &d.taxonomy.as_ref().unwrap().record;
+    let assessment = crate::derive::Assessment::new(d, d.as_of());
+    let statistics = crate::derive::Statistics::new(d, &assessment, d.as_of());
     let expected = [
         ("categories", taxonomy.categories.len()),
         ("projects", d.projects.len()),
@@ -92,6 +94,30 @@ fn csv_files_start_with_a_bom_and_hold_one_row_per_record() {
         ("policies", d.policies.len()),
         ("inspections", d.inspections.len()),
         ("events", d.events.len()),
+        // The aggregates: as many rows as the derive stage has figures.
+        (
+            "project_compliance",
+            assessment.projects.iter().map(|p| p.rules.len()).sum(),
+        ),
+        ("project_green_shares", 3 * d.projects.len()),
+        (
+            "stats_groups",
+            1 + statistics
+                .groups
+                .iter()
+                .map(|(_, g)| g.len())
+                .sum::<usize>(),
+        ),
+        (
+            "stats_categories",
+            statistics
+                .city
+                .categories
+                .values()
+                .map(|c| c.quantities.len())
+                .sum(),
+        ),
+        ("stats_years", statistics.years.len()),
     ];
     assert_eq!(
         expected.len(),

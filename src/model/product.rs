@@ -104,3 +104,16 @@ pub struct Certificate {
     /// Expiry date (certificates last five years).
     pub expires: Sp<Date>,
 }
+
+impl Certificate {
+    /// Whether the certificate covers a use of the product on `day`: its dates are in
+    /// order and it has not expired by then. The issue date counts only when the
+    /// editor gave the day of use (`explicit`): a day defaulted to the tender date
+    /// precedes delivery, and a certificate issued between tender and delivery is fine.
+    ///
+    /// Validation (W0301) and the green-material statistics share this one rule.
+    pub fn covers_use(&self, day: Date, explicit: bool) -> bool {
+        let (issued, expires) = (self.issued.value, self.expires.value);
+        issued <= expires && day <= expires && (!explicit || day >= issued)
+    }
+}

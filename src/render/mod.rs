@@ -6,6 +6,7 @@
 //! and the site-wide values (strings, publisher, revision) sit once in Tera's global
 //! context instead of being copied into every page.
 
+pub mod chart;
 pub mod markdown;
 mod pages;
 pub mod theme;

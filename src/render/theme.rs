@@ -46,6 +46,9 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "standard.html",
     "page.html",
     "404.html",
+    "stats.html",
+    "stats_district.html",
+    "stats_category.html",
 ];
 
 /// The default theme's strings.

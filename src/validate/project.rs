@@ -198,9 +198,7 @@ fn check_product_in_use(
 ) {
     let certificate = &record.certificate;
     let (issued, expires) = (certificate.issued.value, certificate.expires.value);
-    // Materials arrive on site after the tender, so a certificate issued after the
-    // tender date counts as a problem only when the editor gave the day of use.
-    let invalid_on = |day: crate::model::Date| day > expires || (used_is_explicit && day < issued);
+    let invalid_on = |day: crate::model::Date| !certificate.covers_use(day, used_is_explicit);
     // Dates in the wrong order are reported on the product (E0208); judging the day of
     // use by them would only repeat that problem in every project using it.
     let dates_ok = issued <= expires;

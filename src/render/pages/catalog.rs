@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::{Dated, date};
+use crate::derive::compliance::IndicatorCheck;
 use crate::model::product::Product;
 use crate::model::standard::{Category, CategoryRule, Edition, Prohibited, Threshold};
 use crate::render::markdown::PageIds;
@@ -188,6 +189,9 @@ struct ProductView<'a> {
     description: String,
     edition: Option<Link<'a>>,
     indicators: Vec<IndicatorRow<'a>>,
+    /// The indicators' combined verdict against the current edition.
+    verdict: &'static str,
+    uses: Vec<UseRow<'a>>,
     certificate: CertificateView<'a>,
     projects: Vec<Link<'a>>,
     inspections: Vec<Dated<'a>>,
@@ -207,6 +211,31 @@ struct IndicatorRow<'a> {
     met: Option<bool>,
 }
 
+/// The product as used by one project's material line, judged on the day of use.
+#[derive(Serialize)]
+struct UseRow<'a> {
+    project: Link<'a>,
+    date: Option<String>,
+    edition: Option<Link<'a>>,
+    certificate_valid: bool,
+    indicators: Vec<IndicatorRow<'a>>,
+    verdict: &'static str,
+}
+
+/// An indicator check as a table row; a value no threshold judges is named by its id.
+fn indicator_row<'a>(c: &IndicatorCheck<'a>) -> IndicatorRow<'a> {
+    IndicatorRow {
+        id: c.indicator,
+        name: c.threshold.map_or(c.indicator, |t| t.name.as_str()),
+        value: c.value.map(number),
+        op: c.threshold.map(|t| t.op.symbol()),
+        threshold: c.threshold.map(|t| number(t.value)),
+        unit: c.threshold.map_or("", |t| t.unit.as_str()),
+        source: c.threshold.map_or("", |t| t.source.as_str()),
+        met: c.met,
+    }
+}
+
 #[derive(Serialize)]
 struct CertificateView<'a> {
     number: &'a str,
@@ -220,47 +249,20 @@ struct CertificateView<'a> {
 fn product_view<'a>(site: &Site<'a>, i: usize, current: Option<usize>) -> ProductView<'a> {
     let p = &site.dataset.products[i].record;
     let mut ids = PageIds::new();
-    let thresholds: &'a [Threshold] = current
-        .and_then(|e| rule(&site.dataset.editions[e].record, &p.category.value))
-        .map_or(&[], |r| r.thresholds.as_slice());
-    // Thresholds in the standard's order, then values the standard does not judge.
-    let mut indicators: Vec<IndicatorRow<'a>> = thresholds
+    let assessed = &site.derived.assessment.products[i];
+    let indicators = assessed.current.iter().map(indicator_row).collect();
+    let uses = assessed
+        .uses
         .iter()
-        .map(|t| {
-            let value = p
-                .indicators
-                .iter()
-                .find(|v| v.indicator.value == t.indicator.value)
-                .map(|v| v.value.value);
-            IndicatorRow {
-                id: &t.indicator.value,
-                name: &t.name,
-                value: value.map(number),
-                op: Some(t.op.symbol()),
-                threshold: Some(number(t.value)),
-                unit: &t.unit,
-                source: &t.source,
-                met: value.map(|v| t.op.holds(v, t.value)),
-            }
+        .map(|u| UseRow {
+            project: site.project_link(u.project),
+            date: u.used_on.map(date),
+            edition: u.edition.map(|e| site.edition_link(e)),
+            certificate_valid: u.certificate_valid,
+            indicators: u.indicators.iter().map(indicator_row).collect(),
+            verdict: u.verdict.key(),
         })
         .collect();
-    for v in &p.indicators {
-        if !thresholds
-            .iter()
-            .any(|t| t.indicator.value == v.indicator.value)
-        {
-            indicators.push(IndicatorRow {
-                id: &v.indicator.value,
-                name: &v.indicator.value,
-                value: Some(number(v.value.value)),
-                op: None,
-                threshold: None,
-                unit: "",
-                source: "",
-                met: None,
-            });
-        }
-    }
     let c = &p.certificate;
     ProductView {
         p,
@@ -270,6 +272,8 @@ fn product_view<'a>(site: &Site<'a>, i: usize, current: Option<usize>) -> Produc
         description: site.markdown(&p.description, &mut ids),
         edition: current.map(|e| site.edition_link(e)),
         indicators,
+        verdict: assessed.verdict.key(),
+        uses,
         certificate: CertificateView {
             number: &c.number.value,
             grade: c.grade.value.key(),

@@ -4,7 +4,8 @@
 //! `/projects/{district,type,stage,stars}/<key>/`; `/catalog/` and
 //! `/catalog/<category>/`; `/products/<id>/`; `/orgs/<id>/`; `/policies/<id>/` with
 //! `/policies/{level,status,year}/<key>/`; `/interpretations/<id>/`; `/events/<id>/`;
-//! `/inspections/<id>/`; `/standards/<edition>/`; content pages at `/<id>/`; `/404.html`.
+//! `/inspections/<id>/`; `/standards/<edition>/`; statistics `/stats/` with
+//! `/stats/{districts,categories}/<id>/`; content pages at `/<id>/`; `/404.html`.
 
 mod activity;
 mod catalog;
@@ -12,6 +13,7 @@ mod home;
 mod orgs;
 mod policies;
 mod projects;
+mod stats;
 
 use serde::Serialize;
 
@@ -26,6 +28,7 @@ pub(super) fn render_all(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), 
     orgs::render(site, out)?;
     policies::render(site, out)?;
     activity::render(site, out)?;
+    stats::render(site, out)?;
     content_pages(site, out)?;
     not_found(site, out)
 }

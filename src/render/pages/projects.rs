@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::stats::{RuleRow, rule_row};
 use super::{Dated, date};
+use crate::derive::Verdict;
+use crate::derive::compliance::{ProjectCompliance, Share};
 use crate::model::project::{Project, StageKind};
 use crate::model::{Percent, Stars};
 use crate::render::markdown::PageIds;
@@ -76,6 +79,8 @@ struct Row<'a> {
     stars: Option<&'static str>,
     budget: String,
     green_ratio: Option<String>,
+    /// The overall verdict on the programme's rules, a key of `t.verdict`.
+    verdict: &'static str,
 }
 
 impl Row<'_> {
@@ -85,6 +90,7 @@ impl Row<'_> {
             "type" => Some(self.project_type),
             "stage" => self.stage,
             "stars" => self.stars,
+            "verdict" => Some(self.verdict),
             _ => None,
         }
     }
@@ -107,6 +113,7 @@ fn row<'a>(site: &Site<'a>, i: usize) -> Row<'a> {
             .as_ref()
             .or(p.targets.green_material_ratio.as_ref())
             .map(|r| r.value.to_string()),
+        verdict: site.derived.assessment.projects[i].verdict.key(),
     }
 }
 
@@ -159,7 +166,7 @@ fn filters<'a>(site: &Site<'a>, rows: &[Row<'a>]) -> Vec<Filter<'a>> {
         );
     }
     let keyed = |keys: Vec<&'static str>| keys.into_iter().map(|k| (k, None)).collect();
-    let dimensions: [Dimension<'a>; 4] = [
+    let dimensions: [Dimension<'a>; 5] = [
         ("district", "district", districts),
         (
             "type",
@@ -190,6 +197,12 @@ fn filters<'a>(site: &Site<'a>, rows: &[Row<'a>]) -> Vec<Filter<'a>> {
                 .map(|s| s.key())
                 .collect(),
             ),
+        ),
+        // Pre-rendered like the others, so "not met" is one link away without script.
+        (
+            "verdict",
+            "verdict",
+            keyed(Verdict::ALL.iter().map(|v| v.key()).collect()),
         ),
     ];
     dimensions
@@ -236,6 +249,7 @@ struct Detail<'a> {
     current_stage: Option<&'static str>,
     timeline: Vec<TimelineStage<'a>>,
     targets: Vec<TargetRow>,
+    compliance: ComplianceView,
     materials: Vec<MaterialRow<'a>>,
     materials_total: String,
     catalog_share: Option<String>,
@@ -271,6 +285,51 @@ struct TargetRow {
     met: Option<bool>,
 }
 
+/// The project's verdicts on the programme's rules and the shares they rest on.
+#[derive(Serialize)]
+struct ComplianceView {
+    verdict: &'static str,
+    rules: Vec<RuleRow>,
+    shares: Vec<ShareRow>,
+}
+
+/// Green shares of one class of categories: `all`, `mandatory` or `optional`.
+#[derive(Serialize)]
+struct ShareRow {
+    class: &'static str,
+    amount: String,
+    green: String,
+    ratio: Option<String>,
+    types: usize,
+    green_types: usize,
+    type_ratio: Option<String>,
+}
+
+fn compliance(site: &Site<'_>, c: &ProjectCompliance) -> ComplianceView {
+    let share = |class, s: &Share| ShareRow {
+        class,
+        amount: money(s.amount),
+        green: money(s.green),
+        ratio: s.ratio.map(|r| r.to_string()),
+        types: s.types,
+        green_types: s.green_types,
+        type_ratio: s.type_ratio.map(|r| r.to_string()),
+    };
+    ComplianceView {
+        verdict: c.verdict.key(),
+        rules: c
+            .rules
+            .iter()
+            .map(|r| rule_row(&site.theme.strings, r))
+            .collect(),
+        shares: vec![
+            share("all", &c.all),
+            share("mandatory", &c.mandatory),
+            share("optional", &c.optional),
+        ],
+    }
+}
+
 #[derive(Serialize)]
 struct MaterialRow<'a> {
     category: Option<Link<'a>>,
@@ -282,6 +341,10 @@ struct MaterialRow<'a> {
     quantity: String,
     unit: &'a str,
     amount: String,
+    /// Counted as green (a catalog product certified on the day of use).
+    green: bool,
+    /// The category's class in the project's edition, a key of `t.material_class`.
+    class: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -327,10 +390,12 @@ fn detail<'a>(site: &Site<'a>, i: usize) -> Detail<'a> {
             }
         })
         .collect();
+    let assessed = &d.assessment.projects[i];
     let materials: Vec<MaterialRow<'a>> = p
         .materials
         .iter()
-        .map(|line| {
+        .zip(&assessed.lines)
+        .map(|(line, status)| {
             let product = line
                 .product
                 .as_ref()
@@ -347,6 +412,8 @@ fn detail<'a>(site: &Site<'a>, i: usize) -> Detail<'a> {
                 quantity: number(line.quantity),
                 unit: &line.unit,
                 amount: money(line.amount),
+                green: status.green,
+                class: status.class.map(|c| c.key()),
             }
         })
         .collect();
@@ -391,6 +458,7 @@ fn detail<'a>(site: &Site<'a>, i: usize) -> Detail<'a> {
         current_stage: current.map(StageKind::key),
         timeline,
         targets: targets(p),
+        compliance: compliance(site, assessed),
         materials,
         materials_total: money(total),
         catalog_share,

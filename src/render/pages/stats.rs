@@ -1,0 +1,892 @@
+//! The statistics section: `/stats/` with the city-wide figures and charts,
+//! `/stats/districts/<id>/` and `/stats/categories/<id>/`; and the verdict texts the
+//! project and product pages share.
+//!
+//! Every figure comes from [`Statistics`] and [`Assessment`] (the derive stage); this
+//! module only arranges and words them. Each chart is drawn by [`chart`] as inline SVG
+//! and accompanied by a text summary and a table with the same numbers, so the chart
+//! never carries information alone.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::derive::compliance::{Figure, Reason, RuleVerdict, Verdict};
+use crate::derive::stats::{CategoryTotals, Dimension, GroupStats, Statistics};
+use crate::model::project::StageKind;
+use crate::model::{Money, Percent};
+use crate::render::chart::{self, Bar, ChartText};
+use crate::render::{Counting, Link, RenderError, Site, money, number};
+
+/// The content page that defines every figure; linked from the statistics pages when
+/// the site has it.
+const METHODOLOGY_PAGE: &str = "methodology";
+
+/// The datasets with the aggregates, offered for download on `/stats/`.
+const DOWNLOADS: [&str; 3] = ["stats_groups", "stats_categories", "project_compliance"];
+
+pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
+    let stats = &site.derived.statistics;
+    let strings = &site.theme.strings;
+    let title = text(strings, &["stats", "title"]);
+    let lines = category_projects(site);
+    site.page(
+        out,
+        "stats/",
+        "stats.html",
+        site.meta(title, "stats/", "stats"),
+        &index(site, stats),
+    )?;
+    for (id, group) in stats.groups(Dimension::District) {
+        let name = site.derived.area_name(id);
+        let path = format!("stats/districts/{id}/");
+        let mut meta = site.meta(name, &path, "stats");
+        meta.crumbs.push(site.link("stats/", title));
+        site.page(
+            out,
+            &path,
+            "stats_district.html",
+            meta,
+            &district(site, id, group),
+        )?;
+    }
+    if let Some(taxonomy) = &site.dataset.taxonomy {
+        for category in &taxonomy.record.categories {
+            let id = category.id.value.as_str();
+            let path = format!("stats/categories/{id}/");
+            let mut meta = site.meta(&category.name, &path, "stats");
+            meta.crumbs.push(site.link("stats/", title));
+            let data = category_page(site, id, &category.name, &category.unit, &lines);
+            site.page(out, &path, "stats_category.html", meta, &data)?;
+        }
+    }
+    Ok(())
+}
+
+/// A string of the theme by path; empty when missing, so a theme that lacks a new key
+/// still renders.
+fn text<'s>(strings: &'s Value, path: &[&str]) -> &'s str {
+    path.iter()
+        .fold(strings, |v, key| &v[*key])
+        .as_str()
+        .unwrap_or_default()
+}
+
+/// Fills `{name}` placeholders of a string of the theme.
+fn fill(template: &str, values: &[(&str, String)]) -> String {
+    values
+        .iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
+}
+
+fn percent(p: Option<Percent>) -> Option<String> {
+    p.map(|p| p.to_string())
+}
+
+/// A rule verdict as the pages show it: names from the strings, the reason worded.
+#[derive(Serialize)]
+pub(super) struct RuleRow {
+    rule: &'static str,
+    verdict: &'static str,
+    requirement: String,
+    value: String,
+    reason: String,
+}
+
+/// A figure as readers see it: `62.5%`, `二星级`.
+fn figure(strings: &Value, f: Option<Figure>) -> String {
+    match f {
+        Some(Figure::Percent(p)) => format!("{p}%"),
+        Some(Figure::Stars(s)) => text(strings, &["stars", s.key()]).to_owned(),
+        None => String::new(),
+    }
+}
+
+/// Words a rule verdict with the theme's strings.
+pub(super) fn rule_row(strings: &Value, r: &RuleVerdict) -> RuleRow {
+    let stage = match r.reason {
+        Reason::BeforeStage(stage) => text(strings, &["stage", stage.key()]).to_owned(),
+        _ => String::new(),
+    };
+    // A value short of its threshold is cut, not rounded, to one decimal: 99.96%
+    // must not read "100%, below 100%".
+    let value = match (r.verdict, r.value) {
+        (Verdict::NotMet, Some(Figure::Percent(p))) => {
+            Some(Figure::Percent(Percent((p.0 * 10.0).floor() / 10.0)))
+        }
+        (_, value) => value,
+    };
+    let template = text(strings, &["verdict", "reasons", r.reason.key()]);
+    RuleRow {
+        rule: r.rule.key(),
+        verdict: r.verdict.key(),
+        requirement: figure(strings, r.threshold),
+        value: figure(strings, value),
+        reason: fill(
+            template,
+            &[
+                ("value", figure(strings, value)),
+                ("threshold", figure(strings, r.threshold)),
+                ("stage", stage),
+            ],
+        ),
+    }
+}
+
+#[derive(Serialize)]
+struct Index<'a> {
+    headline: Headline,
+    methodology: Option<Link<'a>>,
+    charts: Charts,
+    summaries: Summaries,
+    districts: Vec<GroupRow<'a>>,
+    tables: Vec<GroupTable<'a>>,
+    categories: Vec<CategoryRow<'a>>,
+    years: Vec<YearRow>,
+    stages: [&'static str; 7],
+    downloads: Vec<Download<'a>>,
+}
+
+#[derive(Serialize)]
+struct Headline {
+    projects: usize,
+    covered: usize,
+    coverage: Option<String>,
+    green_ratio: Option<String>,
+    budget: String,
+    awarded: String,
+    materials: String,
+    green: String,
+    met: usize,
+    not_met: usize,
+    not_measurable: usize,
+    target_year: Option<i32>,
+    /// The target year lies after the last year of data: the chart outlines it.
+    target_ahead: bool,
+}
+
+#[derive(Serialize)]
+struct Charts {
+    progress: String,
+    coverage_years: String,
+    districts: String,
+    categories: String,
+    stages: String,
+}
+
+#[derive(Serialize)]
+struct Summaries {
+    progress: String,
+    districts: String,
+    categories: String,
+    stages: String,
+}
+
+/// One group in a table.
+#[derive(Serialize)]
+struct GroupRow<'a> {
+    key: String,
+    /// The name when it comes from the data (districts); else `t[strings][key]`.
+    name: Option<&'a str>,
+    link: Option<String>,
+    projects: usize,
+    covered: usize,
+    coverage: Option<String>,
+    budget: String,
+    materials: String,
+    green: String,
+    green_ratio: Option<String>,
+    met: usize,
+    not_met: usize,
+    not_measurable: usize,
+}
+
+#[derive(Serialize)]
+struct GroupTable<'a> {
+    dimension: &'static str,
+    /// The strings table that names the keys, absent for years.
+    strings: Option<&'static str>,
+    rows: Vec<GroupRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct CategoryRow<'a> {
+    link: Link<'a>,
+    id: &'a str,
+    lines: usize,
+    projects: usize,
+    amount: String,
+    green: String,
+    ratio: Option<String>,
+    quantities: Vec<QuantityRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct QuantityRow<'a> {
+    unit: &'a str,
+    total: String,
+    green: String,
+}
+
+#[derive(Serialize)]
+struct YearRow {
+    year: i32,
+    in_scope: usize,
+    covered: usize,
+    coverage: Option<String>,
+    stages: [usize; 7],
+}
+
+#[derive(Serialize)]
+struct Download<'a> {
+    name: &'a str,
+    title: &'a str,
+    csv: String,
+    json: String,
+}
+
+fn group_row<'a>(
+    site: &Site<'a>,
+    dimension: Dimension,
+    key: &str,
+    g: &GroupStats<'_>,
+) -> GroupRow<'a> {
+    let district = dimension == Dimension::District;
+    GroupRow {
+        key: key.to_owned(),
+        name: district.then(|| {
+            site.dataset
+                .config
+                .as_ref()
+                .and_then(|c| c.record.districts.iter().find(|d| d.id.value == key))
+                .map_or("", |d| d.name.as_str())
+        }),
+        link: district.then(|| site.urls.href(&format!("stats/districts/{key}/"))),
+        projects: g.projects,
+        covered: g.covered,
+        coverage: percent(g.coverage),
+        budget: money(g.budget),
+        materials: money(g.materials.amount),
+        green: money(g.materials.green),
+        green_ratio: percent(g.materials.ratio),
+        met: g.verdicts.met,
+        not_met: g.verdicts.not_met,
+        not_measurable: g.verdicts.not_measurable,
+    }
+}
+
+fn category_rows<'a>(
+    site: &Site<'a>,
+    totals: &BTreeMap<&'a str, CategoryTotals<'a>>,
+) -> Vec<CategoryRow<'a>> {
+    let Some(taxonomy) = &site.dataset.taxonomy else {
+        return Vec::new();
+    };
+    taxonomy
+        .record
+        .categories
+        .iter()
+        .filter_map(|c| {
+            let id = c.id.value.as_str();
+            let t = totals.get(id)?;
+            Some(CategoryRow {
+                link: site.link(&format!("stats/categories/{id}/"), &c.name),
+                id,
+                lines: t.lines,
+                projects: t.projects,
+                amount: money(t.amount),
+                green: money(t.green),
+                ratio: percent(t.ratio),
+                quantities: quantities(t),
+            })
+        })
+        .collect()
+}
+
+fn quantities<'a>(t: &CategoryTotals<'a>) -> Vec<QuantityRow<'a>> {
+    t.quantities
+        .iter()
+        .map(|(unit, q)| QuantityRow {
+            unit,
+            total: number(q.total),
+            green: number(q.green),
+        })
+        .collect()
+}
+
+/// Bars of green and other amounts per category, the longest first.
+fn category_chart(
+    site: &Site<'_>,
+    id: &str,
+    title: &str,
+    desc: &str,
+    totals: &BTreeMap<&str, CategoryTotals<'_>>,
+) -> String {
+    let names: BTreeMap<&str, &str> = site
+        .dataset
+        .taxonomy
+        .iter()
+        .flat_map(|t| &t.record.categories)
+        .map(|c| (c.id.value.as_str(), c.name.as_str()))
+        .collect();
+    let mut rows: Vec<(&str, &CategoryTotals<'_>)> = totals.iter().map(|(k, v)| (*k, v)).collect();
+    rows.sort_by(|a, b| b.1.amount.cmp(&a.1.amount).then(a.0.cmp(b.0)));
+    let max = rows.first().map_or(0.0, |r| r.1.amount.yuan_f64());
+    let bars: Vec<Bar<'_>> = rows
+        .iter()
+        .map(|(key, t)| Bar {
+            label: names.get(key).copied().unwrap_or(key),
+            values: vec![
+                t.green.yuan_f64(),
+                Money::from_fen(t.amount.fen() - t.green.fen()).yuan_f64(),
+            ],
+            note: t.ratio.map(|r| format!("{r}%")).unwrap_or_default(),
+        })
+        .collect();
+    chart::bars(ChartText { id, title, desc }, "share", &bars, max, None)
+}
+
+fn index<'a>(site: &Site<'a>, stats: &'a Statistics<'a>) -> Index<'a> {
+    let strings = &site.theme.strings;
+    let city = &stats.city;
+    let as_of = site.derived.as_of;
+    let s = |key: &str| text(strings, &["stats", key]);
+    let coverage = city.coverage.unwrap_or_default();
+    let target_year = stats.target_year;
+    let progress_summary = fill(
+        s("progress_summary"),
+        &[
+            ("date", as_of.map(|d| d.to_string()).unwrap_or_default()),
+            ("covered", city.covered.to_string()),
+            ("projects", city.projects.to_string()),
+            ("coverage", coverage.to_string()),
+            (
+                "year",
+                target_year.map(|y| y.to_string()).unwrap_or_default(),
+            ),
+        ],
+    );
+    let progress = chart::progress(
+        ChartText {
+            id: "chart-progress",
+            title: s("progress_chart"),
+            desc: &progress_summary,
+        },
+        coverage.0,
+        100.0,
+    );
+    // Coverage at each year's end, and the target year as an outline when it is
+    // still ahead.
+    let mut year_bars: Vec<Bar<'_>> = Vec::new();
+    let mut outlined = Vec::new();
+    let year_labels: Vec<String> = stats
+        .years
+        .iter()
+        .map(|y| y.year.to_string())
+        .chain(
+            target_year
+                .filter(|t| stats.years.last().is_none_or(|y| y.year < *t))
+                .map(|t| t.to_string()),
+        )
+        .collect();
+    for (i, label) in year_labels.iter().enumerate() {
+        match stats.years.get(i) {
+            Some(point) => {
+                let c = point.coverage.unwrap_or_default();
+                year_bars.push(Bar {
+                    label,
+                    values: vec![c.0],
+                    note: format!("{c}%"),
+                });
+                outlined.push(false);
+            }
+            None => {
+                year_bars.push(Bar {
+                    label,
+                    values: Vec::new(),
+                    note: String::new(),
+                });
+                outlined.push(true);
+            }
+        }
+    }
+    let years_summary = stats
+        .years
+        .iter()
+        .map(|y| {
+            fill(
+                s("year_item"),
+                &[
+                    ("year", y.year.to_string()),
+                    ("coverage", y.coverage.unwrap_or_default().to_string()),
+                ],
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(s("separator"));
+    let coverage_years = chart::columns(
+        ChartText {
+            id: "chart-coverage-years",
+            title: s("coverage_years_chart"),
+            desc: &years_summary,
+        },
+        "share",
+        &year_bars,
+        100.0,
+        &outlined,
+        Some(100.0),
+    );
+
+    let districts = stats.groups(Dimension::District);
+    let district_rows: Vec<GroupRow<'a>> = districts
+        .iter()
+        .map(|(k, g)| group_row(site, Dimension::District, k, g))
+        .collect();
+    let measured: Vec<&GroupRow<'_>> = district_rows
+        .iter()
+        .filter(|r| r.green_ratio.is_some())
+        .collect();
+    let ratio_of = |r: &GroupRow<'_>| {
+        districts
+            .iter()
+            .find(|(k, _)| *k == r.key)
+            .and_then(|(_, g)| g.materials.ratio)
+            .unwrap_or_default()
+    };
+    let top = measured
+        .iter()
+        .copied()
+        .max_by(|a, b| ratio_of(a).0.total_cmp(&ratio_of(b).0));
+    let bottom = measured
+        .iter()
+        .copied()
+        .min_by(|a, b| ratio_of(a).0.total_cmp(&ratio_of(b).0));
+    let districts_summary = match (top, bottom) {
+        (Some(top), Some(bottom)) => fill(
+            s("districts_summary"),
+            &[
+                ("top", top.name.unwrap_or_default().to_owned()),
+                ("top_ratio", ratio_of(top).to_string()),
+                ("bottom", bottom.name.unwrap_or_default().to_owned()),
+                ("bottom_ratio", ratio_of(bottom).to_string()),
+                ("city", city.materials.ratio.unwrap_or_default().to_string()),
+            ],
+        ),
+        _ => s("no_data").to_owned(),
+    };
+    let district_bars: Vec<Bar<'_>> = measured
+        .iter()
+        .map(|r| Bar {
+            label: r.name.unwrap_or_default(),
+            values: vec![ratio_of(r).0],
+            note: format!("{}%", ratio_of(r)),
+        })
+        .collect();
+    let districts_chart = chart::bars(
+        ChartText {
+            id: "chart-districts",
+            title: s("districts_chart"),
+            desc: &districts_summary,
+        },
+        "share",
+        &district_bars,
+        100.0,
+        None,
+    );
+
+    let categories = category_rows(site, &city.categories);
+    let largest = city
+        .categories
+        .iter()
+        .max_by(|a, b| a.1.amount.cmp(&b.1.amount).then(b.0.cmp(a.0)));
+    let categories_summary = match largest {
+        Some((id, t)) => fill(
+            s("categories_summary"),
+            &[
+                ("count", city.categories.len().to_string()),
+                (
+                    "top",
+                    categories
+                        .iter()
+                        .find(|c| c.id == *id)
+                        .map_or_else(|| (*id).to_owned(), |c| c.link.title.to_owned()),
+                ),
+                ("amount", money(t.amount)),
+                ("ratio", t.ratio.unwrap_or_default().to_string()),
+            ],
+        ),
+        None => s("no_data").to_owned(),
+    };
+    let categories_chart = category_chart(
+        site,
+        "chart-categories",
+        s("categories_chart"),
+        &categories_summary,
+        &city.categories,
+    );
+
+    let stage_bars: Vec<Bar<'_>> = stats
+        .years
+        .iter()
+        .zip(&year_labels)
+        .map(|(y, label)| Bar {
+            label,
+            values: y.stages.iter().map(|&n| n as f64).collect(),
+            note: y.in_scope.to_string(),
+        })
+        .collect();
+    let max_scope = stats.years.iter().map(|y| y.in_scope).max().unwrap_or(0);
+    let stages_summary = match stats.years.last() {
+        Some(last) => fill(
+            s("stages_summary"),
+            &[
+                ("year", last.year.to_string()),
+                ("projects", last.in_scope.to_string()),
+                (
+                    "accepted",
+                    (last.stages[StageKind::Acceptance as usize]
+                        + last.stages[StageKind::Evaluation as usize])
+                        .to_string(),
+                ),
+                (
+                    "building",
+                    (last.stages[StageKind::Tender as usize]
+                        + last.stages[StageKind::Contract as usize]
+                        + last.stages[StageKind::Construction as usize])
+                        .to_string(),
+                ),
+            ],
+        ),
+        None => s("no_data").to_owned(),
+    };
+    let stages_chart = chart::columns(
+        ChartText {
+            id: "chart-stages",
+            title: s("stages_chart"),
+            desc: &stages_summary,
+        },
+        "stage",
+        &stage_bars,
+        max_scope as f64,
+        &[],
+        None,
+    );
+
+    let tables = [
+        (Dimension::ProjectType, Some("project_type")),
+        (Dimension::Funding, Some("funding")),
+        (Dimension::Stage, Some("stage")),
+        (Dimension::Year, None),
+    ]
+    .into_iter()
+    .map(|(dimension, strings)| GroupTable {
+        dimension: dimension.key(),
+        strings,
+        rows: stats
+            .groups(dimension)
+            .iter()
+            .map(|(k, g)| group_row(site, dimension, k, g))
+            .collect(),
+    })
+    .collect();
+    let definitions = crate::export::tables::definitions().ok();
+    Index {
+        headline: Headline {
+            projects: city.projects,
+            covered: city.covered,
+            coverage: percent(city.coverage),
+            green_ratio: percent(city.materials.ratio),
+            budget: money(city.budget),
+            awarded: money(city.awarded),
+            materials: money(city.materials.amount),
+            green: money(city.materials.green),
+            met: city.verdicts.met,
+            not_met: city.verdicts.not_met,
+            not_measurable: city.verdicts.not_measurable,
+            target_year,
+            target_ahead: outlined.contains(&true),
+        },
+        methodology: methodology(site),
+        charts: Charts {
+            progress,
+            coverage_years,
+            districts: districts_chart,
+            categories: categories_chart,
+            stages: stages_chart,
+        },
+        summaries: Summaries {
+            progress: progress_summary,
+            districts: districts_summary,
+            categories: categories_summary,
+            stages: stages_summary,
+        },
+        districts: district_rows,
+        tables,
+        categories,
+        years: stats
+            .years
+            .iter()
+            .map(|y| YearRow {
+                year: y.year,
+                in_scope: y.in_scope,
+                covered: y.covered,
+                coverage: percent(y.coverage),
+                stages: y.stages,
+            })
+            .collect(),
+        stages: StageKind::ALL.map(StageKind::key),
+        downloads: DOWNLOADS
+            .iter()
+            .filter_map(|name| {
+                let def = definitions?.datasets.iter().find(|d| d.name == *name)?;
+                Some(Download {
+                    name,
+                    title: &def.title,
+                    csv: site.urls.href(&format!("data/{name}.csv")),
+                    json: site.urls.href(&format!("data/{name}.json")),
+                })
+            })
+            .collect(),
+    }
+}
+
+fn methodology<'a>(site: &Site<'a>) -> Option<Link<'a>> {
+    site.dataset
+        .pages
+        .iter()
+        .map(|p| &p.record.meta)
+        .find(|m| m.id.value == METHODOLOGY_PAGE)
+        .map(|m| site.link(&format!("{METHODOLOGY_PAGE}/"), &m.title))
+}
+
+/// A project in a district or category list, with its verdict.
+#[derive(Serialize)]
+struct ProjectRow<'a> {
+    link: Link<'a>,
+    stage: Option<&'static str>,
+    verdict: &'static str,
+    amount: String,
+    green: String,
+    ratio: Option<String>,
+    failed: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct DistrictPage<'a> {
+    headline: GroupRow<'a>,
+    methodology: Option<Link<'a>>,
+    chart: String,
+    summary: String,
+    categories: Vec<CategoryRow<'a>>,
+    projects: Vec<ProjectRow<'a>>,
+}
+
+fn project_row<'a>(site: &Site<'a>, i: usize, amount: Money, green: Money) -> ProjectRow<'a> {
+    let assessed = &site.derived.assessment.projects[i];
+    ProjectRow {
+        link: site.project_link(i),
+        stage: site.derived.current_stage[i].map(StageKind::key),
+        verdict: assessed.verdict.key(),
+        amount: money(amount),
+        green: money(green),
+        ratio: percent(crate::derive::compliance::percent_of(
+            green.fen(),
+            amount.fen(),
+        )),
+        failed: assessed
+            .rules
+            .iter()
+            .filter(|r| r.verdict == Verdict::NotMet)
+            .map(|r| r.rule.key())
+            .collect(),
+    }
+}
+
+fn district<'a>(site: &Site<'a>, id: &str, group: &'a GroupStats<'a>) -> DistrictPage<'a> {
+    let strings = &site.theme.strings;
+    let s = |key: &str| text(strings, &["stats", key]);
+    let headline = group_row(site, Dimension::District, id, group);
+    let summary = match group.materials.ratio {
+        Some(ratio) => fill(
+            s("district_summary"),
+            &[
+                ("name", headline.name.unwrap_or_default().to_owned()),
+                ("projects", group.projects.to_string()),
+                ("covered", group.covered.to_string()),
+                ("ratio", ratio.to_string()),
+                ("not_met", group.verdicts.not_met.to_string()),
+            ],
+        ),
+        None => s("no_data").to_owned(),
+    };
+    let chart = category_chart(
+        site,
+        "chart-district-categories",
+        s("categories_chart"),
+        &summary,
+        &group.categories,
+    );
+    let projects = site
+        .dataset
+        .projects
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.record.district.value == id)
+        .map(|(i, _)| {
+            let a = &site.derived.assessment.projects[i].all;
+            project_row(site, i, a.amount, a.green)
+        })
+        .collect();
+    DistrictPage {
+        headline,
+        methodology: methodology(site),
+        chart,
+        summary,
+        categories: category_rows(site, &group.categories),
+        projects,
+    }
+}
+
+/// Each category's material lines summed per project, in project order: one pass
+/// over all lines for every category page.
+type CategoryLines = BTreeMap<String, Vec<(usize, Money, Money)>>;
+
+fn category_projects(site: &Site<'_>) -> CategoryLines {
+    let mut map: CategoryLines = BTreeMap::new();
+    for (i, (p, assessed)) in site
+        .dataset
+        .projects
+        .iter()
+        .zip(&site.derived.assessment.projects)
+        .enumerate()
+    {
+        for (line, status) in p.record.materials.iter().zip(&assessed.lines) {
+            let list = map.entry(line.category.value.clone()).or_default();
+            let green = if status.green {
+                line.amount
+            } else {
+                Money::default()
+            };
+            match list.last_mut() {
+                Some((j, amount, g)) if *j == i => {
+                    *amount = *amount + line.amount;
+                    *g = *g + green;
+                }
+                _ => list.push((i, line.amount, green)),
+            }
+        }
+    }
+    map
+}
+
+#[derive(Serialize)]
+struct CategoryPage<'a> {
+    catalog: Link<'a>,
+    unit: &'a str,
+    totals: Option<CategoryRow<'a>>,
+    methodology: Option<Link<'a>>,
+    chart: String,
+    summary: String,
+    districts: Vec<DistrictShare<'a>>,
+    projects: Vec<ProjectRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct DistrictShare<'a> {
+    name: &'a str,
+    link: String,
+    amount: String,
+    green: String,
+    ratio: Option<String>,
+}
+
+fn category_page<'a>(
+    site: &Site<'a>,
+    id: &str,
+    name: &'a str,
+    unit: &'a str,
+    lines: &CategoryLines,
+) -> CategoryPage<'a> {
+    let strings = &site.theme.strings;
+    let s = |key: &str| text(strings, &["stats", key]);
+    let stats = &site.derived.statistics;
+    let totals = category_rows(site, &stats.city.categories)
+        .into_iter()
+        .find(|c| c.id == id);
+    let districts: Vec<(&'a str, String, &CategoryTotals<'a>)> = stats
+        .groups(Dimension::District)
+        .iter()
+        .filter_map(|(k, g)| {
+            let t = g.categories.get(id)?;
+            Some((site.derived.area_name(k), k.clone(), t))
+        })
+        .collect();
+    let summary = match stats.city.categories.get(id) {
+        Some(t) => fill(
+            s("category_summary"),
+            &[
+                ("name", name.to_owned()),
+                ("projects", t.projects.to_string()),
+                ("districts", districts.len().to_string()),
+                ("amount", money(t.amount)),
+                ("ratio", t.ratio.unwrap_or_default().to_string()),
+            ],
+        ),
+        None => s("no_data").to_owned(),
+    };
+    let bars: Vec<Bar<'_>> = districts
+        .iter()
+        .map(|(name, _, t)| Bar {
+            label: name,
+            values: vec![
+                t.green.yuan_f64(),
+                Money::from_fen(t.amount.fen() - t.green.fen()).yuan_f64(),
+            ],
+            note: t.ratio.map(|r| format!("{r}%")).unwrap_or_default(),
+        })
+        .collect();
+    let max = districts
+        .iter()
+        .map(|(_, _, t)| t.amount.yuan_f64())
+        .fold(0.0, f64::max);
+    let chart = chart::bars(
+        ChartText {
+            id: "chart-category-districts",
+            title: s("category_districts_chart"),
+            desc: &summary,
+        },
+        "share",
+        &bars,
+        max,
+        None,
+    );
+    CategoryPage {
+        catalog: site.link(&format!("catalog/{id}/"), name),
+        unit,
+        totals,
+        methodology: methodology(site),
+        chart,
+        summary,
+        districts: districts
+            .iter()
+            .map(|(name, key, t)| DistrictShare {
+                name,
+                link: site.urls.href(&format!("stats/districts/{key}/")),
+                amount: money(t.amount),
+                green: money(t.green),
+                ratio: percent(t.ratio),
+            })
+            .collect(),
+        projects: lines
+            .get(id)
+            .map(|list| {
+                list.iter()
+                    .map(|&(i, amount, green)| project_row(site, i, amount, green))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}

@@ -1,0 +1,226 @@
+//! Statistics and compliance end to end: the real binary builds the hand-made fixture
+//! `tests/fixtures/stats/`, whose figures are worked out by hand in the comments of its
+//! project files, and the built pages and downloads must say exactly those figures.
+//!
+//! The fixture, in round numbers (programme: mandatory 100%, optional types ≥ 50%,
+//! star rating ≥ two-star, prefabrication ≥ 50%; as-of date 2025-09-10):
+//!
+//! | project | district | materials | green | verdict |
+//! | --- | --- | --- | --- | --- |
+//! | a-school-accepted | zhangdian | 1,000,000 | 950,000 | met |
+//! | b-office-mandatory-short | linzi | 400,000 | 300,000 | not met (mandatory 75%) |
+//! | c-hospital-expired | linzi | 500,000 | 400,000 | not met (star, optional 0/1, 80% < 90%) |
+//! | d-housing-design | zhangdian | — | — | met so far (star target) |
+//! | e-stadium-approval | linzi | — | — | not measurable |
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_greenproc");
+const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
+
+/// Builds the stats fixture (copied outside any git repository) and returns the
+/// output folder's temporary directory.
+fn built() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_dir(&Path::new(MANIFEST).join("tests/fixtures/stats"), &root);
+    let output = Command::new(BIN)
+        .args(["build", "--base-url", "/"])
+        .arg("--root")
+        .arg(&root)
+        .arg("--output")
+        .arg(dir.path().join("public"))
+        .output()
+        .expect("greenproc runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn read(dir: &tempfile::TempDir, path: &str) -> String {
+    fs::read_to_string(dir.path().join("public").join(path)).unwrap()
+}
+
+/// The text of the table row whose opening tag contains `marker`, tags removed.
+fn row(html: &str, marker: &str) -> String {
+    let start = html.find(marker).unwrap_or_else(|| panic!("no {marker}"));
+    let end = start + html[start..].find("</tr>").unwrap();
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html[start..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn the_statistics_page_shows_the_hand_computed_figures() {
+    let dir = built();
+    let html = read(&dir, "stats/index.html");
+    // Coverage: a, b, c reached the tender with a target ratio; 3 of 5.
+    assert!(html.contains("id=\"fig-coverage\">60<small>%"), "{html}");
+    // City ratio: 1,650,000 / 1,900,000 = 86.84%.
+    assert!(html.contains("id=\"fig-green-ratio\">86.8<small>%"));
+    assert!(html.contains("1,900,000.00 元"));
+    assert!(html.contains("1,650,000.00 元"));
+    // Budgets 10 + 5 + 12 + 20 + 8 million; awards 9 + 4.8 + 11.5 million.
+    assert!(html.contains("55,000,000.00 元"));
+    assert!(html.contains("25,300,000.00 元"));
+    // Verdicts: met a, d; not met b, c; not measurable e.
+    assert!(html.contains("<span class=\"figure-value\">2<small>个</small></span><span class=\"figure-label\"><a href=\"/projects/verdict/met/\">"));
+    assert!(html.contains("<span class=\"figure-value\">2<small>个</small></span><span class=\"figure-label\"><a href=\"/projects/verdict/not-met/\">"));
+    assert_eq!(
+        row(&html, "<tr data-key=\"zhangdian\">"),
+        "张店区 2 50% 1,000,000.00 950,000.00 95% 0"
+    );
+    assert_eq!(
+        row(&html, "<tr data-key=\"linzi\">"),
+        "临淄区 3 66.7% 900,000.00 700,000.00 77.8% 2"
+    );
+    // Categories: concrete 600k + 300k + 400k, all green; mortar 200k of 300k;
+    // membrane 150k of 250k (the expired certificate's 100k is not green).
+    assert_eq!(
+        row(&html, "<tr data-key=\"ready-mixed-concrete\">"),
+        "预拌混凝土 3 2600 m³ 2600 m³ 1,300,000.00 1,300,000.00 100%"
+    );
+    assert_eq!(
+        row(&html, "<tr data-key=\"ready-mixed-mortar\">"),
+        "预拌砂浆 2 600 t 400 t 300,000.00 200,000.00 66.7%"
+    );
+    assert_eq!(
+        row(&html, "<tr data-key=\"waterproof-membrane\">"),
+        "防水卷材 2 5000 m² 3000 m² 250,000.00 150,000.00 60%"
+    );
+    // Every chart is a named image with its numbers beside it, and no inline style.
+    assert_eq!(html.matches("<svg class=\"chart").count(), 5);
+    assert_eq!(html.matches("role=\"img\" aria-labelledby=").count(), 5);
+    assert!(!html.contains(" style=\"") && !html.contains("<style"));
+    assert!(html.contains("href=\"/methodology/\""));
+    assert!(html.contains("href=\"/data/project_compliance.csv\""));
+}
+
+#[test]
+fn district_and_category_pages_break_the_figures_down() {
+    let dir = built();
+    let linzi = read(&dir, "stats/districts/linzi/index.html");
+    assert!(linzi.contains("id=\"fig-green-ratio\">77.8%"));
+    assert!(linzi.contains("b-office-mandatory-short"));
+    assert!(!linzi.contains("a-school-accepted"));
+    let membrane = read(&dir, "stats/categories/waterproof-membrane/index.html");
+    assert!(membrane.contains("id=\"fig-green-ratio\">60%"));
+    assert!(membrane.contains("临淄区"));
+}
+
+#[test]
+fn a_project_page_says_which_rules_it_meets_and_why() {
+    let dir = built();
+    let html = read(&dir, "projects/c-hospital-expired/index.html");
+    let verdict = |rule: &str| row(&html, &format!("<tr data-rule=\"{rule}\""));
+    assert_eq!(
+        verdict("star-target"),
+        "目标绿色建筑星级不低于试点要求 二星级 一星级 不符合 一星级，低于要求的二星级"
+    );
+    assert_eq!(
+        verdict("optional-types"),
+        "可选类品类中使用绿色建材的品类占比 50% 0% 不符合 0%，低于要求的50%"
+    );
+    assert_eq!(
+        verdict("green-ratio"),
+        "验收时绿色建材应用比例达到招标约定 90% 80% 不符合 80%，低于要求的90%"
+    );
+    assert!(verdict("mandatory-green").contains("符合 100%，达到要求"));
+    assert_eq!(
+        row(&html, "<tr data-share=\"all\">"),
+        "全部品类 500,000.00 400,000.00 80% 50%（1/2 类）"
+    );
+    let waiting = read(&dir, "projects/e-stadium-approval/index.html");
+    assert!(waiting.contains("项目尚未进入设计阶段"));
+}
+
+#[test]
+fn the_not_met_filter_lists_exactly_the_failing_projects() {
+    let dir = built();
+    let html = read(&dir, "projects/verdict/not-met/index.html");
+    let listed: Vec<&str> = [
+        "a-school-accepted",
+        "b-office-mandatory-short",
+        "c-hospital-expired",
+        "d-housing-design",
+        "e-stadium-approval",
+    ]
+    .into_iter()
+    .filter(|id| html.contains(&format!("href=\"/projects/{id}/\"")))
+    .collect();
+    assert_eq!(listed, ["b-office-mandatory-short", "c-hospital-expired"]);
+}
+
+#[test]
+fn a_product_page_judges_each_use_on_its_day() {
+    let dir = built();
+    let html = read(&dir, "products/old-membrane/index.html");
+    // Used 2024-06-01, after the certificate expired on 2023-12-31.
+    assert!(html.contains("<td>2024-06-01</td>"));
+    assert!(html.contains("verdict bad\">无效"));
+    // 550 meets the 2022 edition's ≥ 500 on the day of use, not 2025's ≥ 600 today.
+    assert!(html.contains("拉力 550 / ≥ 500 N/50mm <span class=\"verdict ok\">"));
+    assert!(html.contains("<td class=\"num\">550 N/50mm</td>\n<td>≥ 600 N/50mm</td>"));
+}
+
+#[test]
+fn the_downloads_carry_the_same_figures() {
+    let dir = built();
+    let groups = read(&dir, "data/stats_groups.csv");
+    assert!(groups.contains(
+        "city,370300,淄博市,5,3,60,55000000.00,25300000.00,1900000.00,1650000.00,86.84210526315789,2,2,1\r\n"
+    ));
+    assert!(groups.contains(
+        "district,zhangdian,张店区,2,1,50,30000000.00,9000000.00,1000000.00,950000.00,95,2,0,0\r\n"
+    ));
+    let compliance = read(&dir, "data/project_compliance.csv");
+    assert!(compliance.contains(
+        "b-office-mandatory-short,mandatory-green,not-met,short,percent,75,100,tender,not-met\r\n"
+    ));
+    assert!(
+        compliance
+            .contains("a-school-accepted,optional-types,met,reached,percent,50,50,tender,met\r\n")
+    );
+    let years = read(&dir, "data/stats_years.csv");
+    assert!(years.contains("2025,5,3,60,1,1,0,0,1,2,0\r\n"), "{years}");
+    let categories: serde_json::Value =
+        serde_json::from_str(&read(&dir, "data/stats_categories.json")).unwrap();
+    let mortar = categories
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["category"] == "ready-mixed-mortar")
+        .unwrap();
+    assert_eq!(mortar["amount"], 300000.0);
+    assert_eq!(mortar["green_amount"], 200000.0);
+    assert_eq!(mortar["green_quantity"], 400.0);
+}
