@@ -45,7 +45,10 @@ fn validate_tree(root: &Path) -> usize {
                 .iter_errors(&value)
                 .map(|e| format!("{} at {}", e, e.instance_path()))
                 .collect();
-            assert!(errors.is_empty(), "{relative} against {kind}.json: {errors:#?}");
+            assert!(
+                errors.is_empty(),
+                "{relative} against {kind}.json: {errors:#?}"
+            );
             checked += 1;
         }
     }
@@ -72,5 +75,11 @@ fn schemas_reject_what_check_rejects() {
     let good = serde_json::json!({
         "id": "a", "name": "n", "credit_code": "91350200776049653A", "roles": ["manufacturer"]
     });
-    assert!(org.is_valid(&good), "{:?}", org.iter_errors(&good).map(|e| e.to_string()).collect::<Vec<_>>());
+    assert!(
+        org.is_valid(&good),
+        "{:?}",
+        org.iter_errors(&good)
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+    );
 }
