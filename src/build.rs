@@ -1,15 +1,18 @@
-//! `greenproc build`: the whole pipeline, load → validate → derive → render → write.
+//! `greenproc build`: the whole pipeline, load → validate → derive → export → render →
+//! sitemap → write.
 //!
 //! The checker runs first and any error stops the build before anything is written.
+//! The exports come before the pages because the data portal shows their record
+//! counts and file sizes; the sitemap comes after, since it lists the pages written.
 //! Pages stream from the renderer straight into the staging folder, so memory holds
-//! the dataset and one page at a time, never the whole site.
+//! the dataset, the exports and one page at a time, never the whole site.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::derive::Derived;
 use crate::diagnostic::Diagnostic;
-use crate::export::ExportError;
+use crate::export::{self, ExportError};
 use crate::render::{Output, RenderError, Site, Stats};
 use crate::write::{Staging, WriteError};
 
@@ -66,12 +69,18 @@ impl std::error::Error for BuildError {}
 /// Builds the site described by `options`.
 pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
     let root = options.root.as_path();
+    // load → validate
     let (dataset, diagnostics) = crate::check_site(root);
     if diagnostics.error_count() > 0 {
         return Err(BuildError::Invalid(diagnostics.into_sorted()));
     }
     let warnings = diagnostics.into_sorted();
+    // derive
     let derived = Derived::new(&dataset, root);
+    // export
+    let base_url = export_base_url(&dataset, options.base_url.as_deref());
+    let exports = export::render_exports(&dataset, &base_url).map_err(BuildError::Export)?;
+    // render, streaming pages into the staging folder
     let site = Site::new(&dataset, &derived, root, options.base_url.as_deref())
         .map_err(BuildError::Render)?;
     let output = output_folder(root, options.output.as_deref());
@@ -81,11 +90,10 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
         paths: Vec::new(),
     };
     let mut stats = site.render(&mut pages).map_err(BuildError::Render)?;
-    let page_paths = pages.paths;
-    let base_url = export_base_url(&dataset, options.base_url.as_deref());
-    let exports = crate::export::render_exports(&dataset, &base_url, &page_paths)
-        .map_err(BuildError::Export)?;
-    for file in exports {
+    // sitemap, of the pages just written
+    let sitemap = export::sitemap(&dataset, &base_url, &pages.paths).map_err(BuildError::Export)?;
+    // write the exports beside the pages, then swap the folder in
+    for file in exports.files.iter().chain(&sitemap) {
         stats.files += 1;
         stats.bytes += file.bytes.len() as u64;
         staging

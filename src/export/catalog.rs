@@ -3,108 +3,40 @@
 
 use serde_json::{Value, json};
 
+use super::inventory::{Download, Inventory, PORTAL_PATH, dataset_page_path};
 use super::ocds;
 use super::tables::definitions;
-use super::{ExportError, ExportFile, Site, json::pretty, sqlite};
+use super::{ExportError, ExportFile, Site, json::pretty};
 
-/// `data.json`.
-pub(super) fn write(site: &Site) -> Result<ExportFile, ExportError> {
-    let defs = definitions()?;
-    let mut datasets: Vec<Value> = defs
-        .datasets
-        .iter()
-        .map(|d| {
-            let file = |ext: &str, media: &str, format: &str| {
-                distribution(
-                    site,
-                    &format!("data/{}.{ext}", d.name),
-                    media,
-                    format,
-                    &d.title,
-                )
-            };
-            entry(
-                site,
-                &d.name,
-                &d.title,
-                &d.description,
-                vec![
-                    file("csv", "text/csv", "CSV"),
-                    file("json", "application/json", "JSON"),
-                    file(
-                        "xlsx",
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        "XLSX",
-                    ),
-                ],
-            )
-        })
-        .collect();
-    let b = &defs.bundles;
-    datasets.push(entry(
-        site,
-        "sqlite",
-        &b.sqlite.title,
-        &b.sqlite.description,
-        vec![distribution(
-            site,
-            sqlite::PATH,
-            "application/vnd.sqlite3",
-            "SQLite",
-            &b.sqlite.title,
-        )],
-    ));
-    datasets.push(entry(
-        site,
-        "datapackage",
-        &b.datapackage.title,
-        &b.datapackage.description,
-        vec![distribution(
-            site,
-            "data/datapackage.json",
-            "application/json",
-            "Frictionless Data Package",
-            &b.datapackage.title,
-        )],
-    ));
-    datasets.push(entry(
-        site,
-        "ocds",
-        &b.ocds.title,
-        &b.ocds.description,
-        ["release-package", "record-package"]
-            .into_iter()
-            .map(|n| {
-                distribution(
-                    site,
-                    &format!("data/ocds/{n}.json"),
-                    "application/json",
-                    "OCDS",
-                    n,
-                )
-            })
-            .collect(),
-    ));
-    datasets.push(entry(
-        site,
-        "oc4ids",
-        &b.oc4ids.title,
-        &b.oc4ids.description,
-        vec![distribution(
-            site,
-            "data/oc4ids/project-package.json",
-            "application/json",
-            "OC4IDS",
-            &b.oc4ids.title,
-        )],
-    ));
+/// `data.json`, listing what `inventory` holds.
+pub(super) fn write(site: &Site, inventory: &Inventory) -> Result<ExportFile, ExportError> {
+    let keywords = &definitions()?.strings.keywords;
+    let datasets = inventory.datasets.iter().map(|d| {
+        let page = site.url(&dataset_page_path(&d.def.name));
+        let fields = Fields {
+            title: &d.def.title,
+            description: &d.def.description,
+            modified: d.modified.to_string(),
+        };
+        entry(site, keywords, &page, fields, &d.downloads)
+    });
+    // The bundles have no page of their own: their anchor on the portal's index.
+    let bundles = inventory.bundles.iter().map(|b| {
+        let page = site.url(&format!("{PORTAL_PATH}#{}", b.name));
+        let fields = Fields {
+            title: &b.bundle.title,
+            description: &b.bundle.description,
+            modified: site.as_of.to_string(),
+        };
+        entry(site, keywords, &page, fields, &b.downloads)
+    });
     let catalog = json!({
         "@context": "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld",
         "@id": site.url("data.json"),
         "@type": "dcat:Catalog",
         "conformsTo": "https://project-open-data.cio.gov/v1.1/schema",
         "describedBy": "https://project-open-data.cio.gov/v1.1/schema/catalog.json",
-        "dataset": datasets,
+        "dataset": datasets.chain(bundles).collect::<Vec<_>>(),
     });
     Ok(ExportFile {
         path: "data.json".to_owned(),
@@ -112,26 +44,53 @@ pub(super) fn write(site: &Site) -> Result<ExportFile, ExportError> {
     })
 }
 
-/// One catalog dataset; `anchor` names it on the portal page.
+/// What differs between the catalog's datasets besides their address and files.
+struct Fields<'a> {
+    title: &'a str,
+    description: &'a str,
+    modified: String,
+}
+
+/// One catalog dataset; `page` is its landing page and identifier.
 fn entry(
     site: &Site,
-    anchor: &str,
-    title: &str,
-    description: &str,
-    distributions: Vec<Value>,
+    keywords: &[String],
+    page: &str,
+    fields: Fields<'_>,
+    downloads: &[Download],
 ) -> Value {
     let c = site.config;
     let mut contact = json!({ "@type": "vcard:Contact", "fn": c.publisher.name });
     if let Some(email) = email(&c.publisher.contact) {
         contact["hasEmail"] = format!("mailto:{email}").into();
     }
+    // Several files of one format (the OCDS packages) need their names to tell them
+    // apart; otherwise the format does, and the dataset's title reads better.
+    let same_format = |d: &Download| downloads.iter().filter(|o| o.format == d.format).count();
+    let distributions: Vec<Value> = downloads
+        .iter()
+        .map(|d| {
+            let title = if same_format(d) > 1 {
+                d.file_name().trim_end_matches(".json")
+            } else {
+                fields.title
+            };
+            json!({
+                "@type": "dcat:Distribution",
+                "downloadURL": d.url,
+                "mediaType": d.media_type,
+                "format": d.format,
+                "title": title,
+            })
+        })
+        .collect();
     json!({
         "@type": "dcat:Dataset",
-        "identifier": site.url(&format!("data/#{anchor}")),
-        "title": title,
-        "description": description,
-        "keyword": definitions().map(|d| d.strings.keywords.clone()).unwrap_or_default(),
-        "modified": site.as_of.to_string(),
+        "identifier": page,
+        "title": fields.title,
+        "description": fields.description,
+        "keyword": keywords,
+        "modified": fields.modified,
         "publisher": { "@type": "org:Organization", "name": c.publisher.name, "identifier": ocds::publisher(site)["uid"] },
         "contactPoint": contact,
         "accessLevel": "public",
@@ -139,19 +98,9 @@ fn entry(
         "rights": c.license.name,
         "spatial": format!("{}{}", c.province, c.city),
         "language": ["zh-CN"],
-        "landingPage": site.url(&format!("data/#{anchor}")),
+        "landingPage": page,
         "describedBy": site.url("data/datapackage.json"),
         "distribution": distributions,
-    })
-}
-
-fn distribution(site: &Site, path: &str, media: &str, format: &str, title: &str) -> Value {
-    json!({
-        "@type": "dcat:Distribution",
-        "downloadURL": site.url(path),
-        "mediaType": media,
-        "format": format,
-        "title": title,
     })
 }
 

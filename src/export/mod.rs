@@ -10,6 +10,7 @@ mod catalog;
 mod csv;
 mod datapackage;
 mod feed;
+pub mod inventory;
 mod json;
 mod oc4ids;
 mod ocds;
@@ -22,6 +23,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::model::{Dataset, Date, Org, SiteConfig};
+pub use inventory::Inventory;
 
 /// The first segment of each record page's clean path, `<section>/<id>/`, shared with
 /// the pages so that links and JSON twins line up.
@@ -204,34 +206,66 @@ fn timestamp(date: Date) -> String {
     format!("{date}T00:00:00+08:00")
 }
 
-/// Produces every open-data file of the site: the datasets in CSV, JSON and XLSX, the
-/// SQLite database, the Data Package, the JSON twin of every record page, OCDS and
-/// OC4IDS packages, `data.json`, the Atom feed, `sitemap.xml` (of `page_paths`, clean
-/// paths relative to the site root) and `robots.txt`. `base_url` is the site's
-/// absolute address. Files come sorted by path.
-pub fn render_exports(
+/// The open-data files and the inventory of them the portal pages show.
+#[derive(Debug)]
+pub struct Exports {
+    /// Every file, sorted by path.
+    pub files: Vec<ExportFile>,
+    /// The datasets and bundles with record counts, dates and download sizes.
+    pub inventory: Inventory,
+}
+
+/// Produces every open-data file of the site except the sitemap (which needs the
+/// rendered pages, see [`sitemap`]): the datasets in CSV, JSON and XLSX, the SQLite
+/// database, the Data Package, the JSON twin of every record page, OCDS and OC4IDS
+/// packages, `data.json` and the Atom feed. `base_url` is the site's absolute address.
+pub fn render_exports(dataset: &Dataset, base_url: &str) -> Result<Exports, ExportError> {
+    let site = Site::new(dataset, base_url)?;
+    let tables = tables::tables(&site)?;
+    let mut inventory = Inventory::new(&site);
+    let mut files = Vec::new();
+    for table in &tables {
+        let downloads = [
+            csv::write(table)?,
+            json::dataset(table)?,
+            xlsx::write(&site, table)?,
+        ];
+        inventory.add_dataset(table, &downloads);
+        files.extend(downloads);
+    }
+    let b = &tables::definitions()?.bundles;
+    let bundles = [
+        ("sqlite", &b.sqlite, "SQLite", vec![sqlite::write(&tables)?]),
+        (
+            "datapackage",
+            &b.datapackage,
+            "Frictionless Data Package",
+            vec![datapackage::write(&site, &tables)?],
+        ),
+        ("ocds", &b.ocds, "OCDS", ocds::write(&site)?),
+        ("oc4ids", &b.oc4ids, "OC4IDS", vec![oc4ids::write(&site)?]),
+    ];
+    for (name, bundle, format, bundle_files) in bundles {
+        inventory.add_bundle(name, bundle, format, &bundle_files);
+        files.extend(bundle_files);
+    }
+    files.extend(json::twins(&site)?);
+    files.push(catalog::write(&site, &inventory)?);
+    files.push(feed::write(&site)?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Exports { files, inventory })
+}
+
+/// `sitemap.xml` of `page_paths` (clean paths relative to the site root, as the render
+/// stage wrote them) and `robots.txt` naming it. `base_url` as for [`render_exports`].
+pub fn sitemap(
     dataset: &Dataset,
     base_url: &str,
     page_paths: &[String],
 ) -> Result<Vec<ExportFile>, ExportError> {
     let site = Site::new(dataset, base_url)?;
-    let tables = tables::tables(&site)?;
-    let mut files = Vec::new();
-    for table in &tables {
-        files.push(csv::write(table)?);
-        files.push(json::dataset(table)?);
-        files.push(xlsx::write(&site, table)?);
-    }
-    files.push(sqlite::write(&tables)?);
-    files.push(datapackage::write(&site, &tables)?);
-    files.extend(json::twins(&site)?);
-    files.extend(ocds::write(&site)?);
-    files.push(oc4ids::write(&site)?);
-    files.push(catalog::write(&site)?);
-    files.push(feed::write(&site)?);
-    files.extend(sitemap::write(&site, page_paths));
+    let mut files = sitemap::write(&site, page_paths);
     files.push(sitemap::robots(&site));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 

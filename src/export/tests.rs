@@ -36,9 +36,12 @@ fn exports() -> &'static HashMap<String, Vec<u8>> {
             "projects/zd-school-2023/".to_owned(),
             "pages/关于/".to_owned(),
         ];
-        render_exports(fixture(), BASE, &pages)
-            .expect("the fixture exports")
+        let exports = render_exports(fixture(), BASE).expect("the fixture exports");
+        let sitemap = sitemap(fixture(), BASE, &pages).expect("the sitemap");
+        exports
+            .files
             .into_iter()
+            .chain(sitemap)
             .map(|f| (f.path, f.bytes))
             .collect()
     })
@@ -314,9 +317,8 @@ fn is_empty_default(value: &Value) -> bool {
 
 #[test]
 fn exports_are_byte_identical_across_runs() {
-    let pages = ["projects/zd-school-2023/".to_owned()];
-    let first = render_exports(fixture(), BASE, &pages).unwrap();
-    let second = render_exports(fixture(), BASE, &pages).unwrap();
+    let first = render_exports(fixture(), BASE).unwrap().files;
+    let second = render_exports(fixture(), BASE).unwrap().files;
     assert_eq!(first.len(), second.len());
     for (a, b) in first.iter().zip(&second) {
         assert_eq!(a.path, b.path);
@@ -447,7 +449,7 @@ fn xlsx_workbooks_are_zip_files() {
 #[test]
 fn a_relative_base_url_is_refused() {
     assert!(matches!(
-        render_exports(fixture(), "/zibo/", &[]),
+        render_exports(fixture(), "/zibo/"),
         Err(ExportError::BaseUrl(_))
     ));
 }
@@ -466,7 +468,11 @@ fn dump_sample_exports() {
         .map(|c| c.record.base_url.value.clone())
         .unwrap();
     let out = Path::new("target/export-sample");
-    for f in render_exports(&dataset, &base, &[String::new()]).unwrap() {
+    let exports = render_exports(&dataset, &base).unwrap().files;
+    for f in exports
+        .into_iter()
+        .chain(sitemap(&dataset, &base, &[String::new()]).unwrap())
+    {
         let path = out.join(&f.path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, f.bytes).unwrap();
