@@ -81,8 +81,14 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
     let base_url = export_base_url(&dataset, options.base_url.as_deref());
     let exports = export::render_exports(&dataset, &base_url).map_err(BuildError::Export)?;
     // render, streaming pages into the staging folder
-    let site = Site::new(&dataset, &derived, root, options.base_url.as_deref())
-        .map_err(BuildError::Render)?;
+    let site = Site::new(
+        &dataset,
+        &derived,
+        root,
+        options.base_url.as_deref(),
+        &exports.inventory,
+    )
+    .map_err(BuildError::Render)?;
     let output = output_folder(root, options.output.as_deref());
     let mut staging = Staging::new(&output).map_err(BuildError::Write)?;
     let mut pages = PageList {

@@ -18,6 +18,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::derive::Derived;
+use crate::export::Inventory;
 use crate::model::{Dataset, Money};
 use markdown::{MarkdownRenderer, PageIds};
 use theme::Theme;
@@ -80,6 +81,8 @@ pub struct Stats {
 pub struct Site<'a> {
     dataset: &'a Dataset,
     derived: &'a Derived<'a>,
+    /// The open-data files, for the data portal's pages.
+    exports: &'a Inventory,
     urls: Urls,
     theme: Theme,
     markdown: MarkdownRenderer,
@@ -134,12 +137,14 @@ struct Revision<'a> {
 
 impl<'a> Site<'a> {
     /// Prepares rendering: loads the theme from `root` and fixes the base path from
-    /// `base_url`, or else from `site.yaml`'s `base_url`.
+    /// `base_url`, or else from `site.yaml`'s `base_url`. `exports` is what the data
+    /// portal lists.
     pub fn new(
         dataset: &'a Dataset,
         derived: &'a Derived<'a>,
         root: &Path,
         base_url: Option<&str>,
+        exports: &'a Inventory,
     ) -> Result<Site<'a>, RenderError> {
         let config = &dataset.config.as_ref().ok_or(RenderError::NoConfig)?.record;
         let base_url = base_url.unwrap_or(&config.base_url.value);
@@ -184,6 +189,7 @@ impl<'a> Site<'a> {
         Ok(Site {
             dataset,
             derived,
+            exports,
             urls,
             theme,
             markdown,

@@ -49,6 +49,8 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "stats.html",
     "stats_district.html",
     "stats_category.html",
+    "data_index.html",
+    "dataset.html",
 ];
 
 /// The default theme's strings.

@@ -5,10 +5,12 @@
 //! `/catalog/<category>/`; `/products/<id>/`; `/orgs/<id>/`; `/policies/<id>/` with
 //! `/policies/{level,status,year}/<key>/`; `/interpretations/<id>/`; `/events/<id>/`;
 //! `/inspections/<id>/`; `/standards/<edition>/`; statistics `/stats/` with
-//! `/stats/{districts,categories}/<id>/`; content pages at `/<id>/`; `/404.html`.
+//! `/stats/{districts,categories}/<id>/`; the data portal `/data/` and
+//! `/data/<dataset>/`; content pages at `/<id>/`; `/404.html`.
 
 mod activity;
 mod catalog;
+mod data;
 mod home;
 mod orgs;
 mod policies;
@@ -29,6 +31,7 @@ pub(super) fn render_all(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), 
     policies::render(site, out)?;
     activity::render(site, out)?;
     stats::render(site, out)?;
+    data::render(site, out)?;
     content_pages(site, out)?;
     not_found(site, out)
 }

@@ -1,0 +1,282 @@
+//! The data portal: `/data/` lists every dataset and the whole-site bundles with their
+//! downloads; `/data/<name>/` describes one dataset (field dictionary, license, record
+//! count, last change, downloads) and carries schema.org `Dataset` JSON-LD, so that
+//! dataset search engines find the data the way harvesters find `data.json`.
+//!
+//! Counts, dates and sizes come from the export stage's [`Inventory`]: the page shows
+//! what the file behind its link holds.
+//!
+//! [`Inventory`]: crate::export::Inventory
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::export::inventory::{
+    BundleEntry, DatasetEntry, Download, PORTAL_PATH, dataset_page_path,
+};
+use crate::export::tables::{FieldDef, definitions};
+use crate::render::{Counting, Link, RenderError, Site, theme};
+
+/// Navigation section of the portal's pages.
+const SECTION: &str = "data";
+
+#[derive(Serialize)]
+struct Index<'a> {
+    datasets: Vec<Summary<'a>>,
+    bundles: Vec<BundleView<'a>>,
+    /// `data.json`, the machine-readable catalog of the same datasets.
+    catalog: String,
+    as_of: String,
+}
+
+/// What the index and a dataset's own page both show of a dataset.
+#[derive(Serialize)]
+struct Summary<'a> {
+    name: &'a str,
+    link: Link<'a>,
+    description: &'a str,
+    records: usize,
+    modified: String,
+    downloads: Vec<DownloadView<'a>>,
+}
+
+#[derive(Serialize)]
+struct BundleView<'a> {
+    /// Anchor on the index page; `data.json` names it as the landing page.
+    name: &'a str,
+    /// The bundle on the index page.
+    href: String,
+    title: &'a str,
+    description: &'a str,
+    downloads: Vec<DownloadView<'a>>,
+}
+
+#[derive(Serialize)]
+struct DownloadView<'a> {
+    href: String,
+    format: &'a str,
+    file: &'a str,
+    /// Size in kilobytes, one decimal.
+    kb: String,
+}
+
+#[derive(Serialize)]
+struct DatasetView<'a> {
+    summary: Summary<'a>,
+    primary_key: &'a [String],
+    fields: Vec<FieldView<'a>>,
+    /// Whether the dictionary needs its "required" column.
+    any_required: bool,
+    /// Whether the dictionary needs its "references" column.
+    any_reference: bool,
+    bundles: Vec<BundleView<'a>>,
+    /// schema.org `Dataset` as JSON text that cannot end its script element.
+    json_ld: String,
+}
+
+#[derive(Serialize)]
+struct FieldView<'a> {
+    f: &'a FieldDef,
+    /// Key of the type's label in `t.data_portal.types`.
+    type_name: &'static str,
+    reference: Option<Reference<'a>>,
+}
+
+/// A foreign key, linked to the referenced field's row on its dataset's page.
+#[derive(Serialize)]
+struct Reference<'a> {
+    href: String,
+    dataset: &'a str,
+    field: &'a str,
+}
+
+pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
+    let exports = site.exports;
+    let title = site.theme.strings["data_portal"]["title"]
+        .as_str()
+        .unwrap_or_default();
+    let bundles = || exports.bundles.iter().map(|b| bundle(site, b)).collect();
+    let index = Index {
+        datasets: exports.datasets.iter().map(|d| summary(site, d)).collect(),
+        bundles: bundles(),
+        catalog: site.urls.href("data.json"),
+        as_of: exports.as_of.to_string(),
+    };
+    site.page(
+        out,
+        PORTAL_PATH,
+        "data_index.html",
+        site.meta(title, PORTAL_PATH, SECTION),
+        &index,
+    )?;
+    for entry in &exports.datasets {
+        let def = entry.def;
+        let fields: Vec<FieldView<'_>> = def
+            .fields
+            .iter()
+            .map(|f| FieldView {
+                f,
+                type_name: f.kind.name(),
+                reference: f.reference().map(|(dataset, field)| Reference {
+                    href: site
+                        .urls
+                        .href(&format!("{}#field-{field}", dataset_page_path(dataset))),
+                    dataset,
+                    field,
+                }),
+            })
+            .collect();
+        let view = DatasetView {
+            summary: summary(site, entry),
+            primary_key: &def.primary_key,
+            any_required: def.fields.iter().any(|f| f.required),
+            any_reference: fields.iter().any(|f| f.reference.is_some()),
+            fields,
+            bundles: bundles(),
+            json_ld: script_safe(&json_ld(site, entry).to_string()),
+        };
+        let path = dataset_page_path(&def.name);
+        let mut meta = site.meta(&def.title, &path, SECTION);
+        meta.crumbs.push(site.link(PORTAL_PATH, title));
+        site.page(out, &path, "dataset.html", meta, &view)?;
+    }
+    Ok(())
+}
+
+fn summary<'a>(site: &Site<'_>, entry: &'a DatasetEntry) -> Summary<'a> {
+    let def = entry.def;
+    Summary {
+        name: &def.name,
+        link: site.link(&dataset_page_path(&def.name), &def.title),
+        description: &def.description,
+        records: entry.records,
+        modified: entry.modified.to_string(),
+        downloads: downloads(site, &entry.downloads),
+    }
+}
+
+fn bundle<'a>(site: &Site<'_>, entry: &'a BundleEntry) -> BundleView<'a> {
+    BundleView {
+        name: entry.name,
+        href: site.urls.href(&format!("{PORTAL_PATH}#{}", entry.name)),
+        title: &entry.bundle.title,
+        description: &entry.bundle.description,
+        downloads: downloads(site, &entry.downloads),
+    }
+}
+
+fn downloads<'a>(site: &Site<'_>, list: &'a [Download]) -> Vec<DownloadView<'a>> {
+    list.iter()
+        .map(|d| DownloadView {
+            href: site.urls.href(&d.path),
+            format: d.format,
+            file: d.file_name(),
+            kb: kilobytes(d.bytes),
+        })
+        .collect()
+}
+
+/// Bytes as kilobytes with one decimal, rounded up so that a small file never shows
+/// as 0.0; integer arithmetic, so every platform prints the same.
+fn kilobytes(bytes: u64) -> String {
+    let tenths = (bytes * 10).div_ceil(1024);
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// The schema.org `Dataset` of a dataset page, with absolute addresses throughout,
+/// as search engines require.
+fn json_ld(site: &Site<'_>, entry: &DatasetEntry) -> Value {
+    let exports = site.exports;
+    let def = entry.def;
+    let page = exports.url(&dataset_page_path(&def.name));
+    let config = site.dataset.config.as_ref().map(|c| &c.record);
+    let publisher = json!({
+        "@type": "Organization",
+        "name": config.map(|c| c.publisher.name.as_str()),
+    });
+    let keywords = definitions()
+        .map(|d| d.strings.keywords.as_slice())
+        .unwrap_or_default();
+    let distribution: Vec<Value> = entry
+        .downloads
+        .iter()
+        .map(|d| {
+            json!({
+                "@type": "DataDownload",
+                "name": d.file_name(),
+                "encodingFormat": d.media_type,
+                "contentUrl": d.url,
+                "contentSize": format!("{} KB", kilobytes(d.bytes)),
+            })
+        })
+        .collect();
+    let variables: Vec<Value> = def
+        .fields
+        .iter()
+        .map(|f| {
+            let mut variable = json!({
+                "@type": "PropertyValue",
+                "name": f.name,
+                "alternateName": f.label,
+                "description": f.meaning,
+            });
+            if !f.unit.is_empty() {
+                variable["unitText"] = f.unit.as_str().into();
+            }
+            variable
+        })
+        .collect();
+    json!({
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "@id": page,
+        "url": page,
+        "name": def.title,
+        "alternateName": def.name,
+        "description": def.description,
+        "inLanguage": theme::LANGUAGE,
+        "keywords": keywords,
+        "license": config.map(|c| c.license.url.value.as_str()),
+        "isAccessibleForFree": true,
+        "creator": publisher,
+        "publisher": publisher,
+        "dateModified": entry.modified.to_string(),
+        "spatialCoverage": config.map(|c| format!("{}{}", c.province, c.city)),
+        "includedInDataCatalog": {
+            "@type": "DataCatalog",
+            "name": config.map(|c| c.title.as_str()),
+            "url": exports.url(PORTAL_PATH),
+        },
+        "distribution": distribution,
+        "variableMeasured": variables,
+    })
+}
+
+/// JSON text safe inside `<script>`: `</` would end the element and `<!--` would
+/// change how the HTML parser reads the rest, so both lose their `<` to a JSON
+/// escape. Only strings can hold a `<`, and there the escapes mean the same.
+fn script_safe(json: &str) -> String {
+    json.replace("</", "<\\/").replace("<!--", "\\u003c!--")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_round_up_to_a_tenth_of_a_kilobyte() {
+        assert_eq!(kilobytes(1), "0.1");
+        assert_eq!(kilobytes(1024), "1.0");
+        assert_eq!(kilobytes(1025), "1.1");
+        assert_eq!(kilobytes(10 * 1024 * 1024), "10240.0");
+    }
+
+    #[test]
+    fn json_in_a_script_cannot_close_it() {
+        let value = json!({ "a": "</script><!-- x", "b": "<b>" });
+        let safe = script_safe(&value.to_string());
+        assert!(!safe.contains("</") && !safe.contains("<!--"), "{safe}");
+        let back: Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, value);
+    }
+}
