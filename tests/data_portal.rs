@@ -1,0 +1,268 @@
+//! The data portal end to end: the real binary builds the mini fixture under a sub-path
+//! base URL, and the portal's pages are checked against the files they describe. The
+//! link walk of `tests/build.rs` covers the portal's links and anchors as well.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_greenproc");
+const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
+const BASE_URL: &str = "https://example.org/zibo/";
+const BASE_PATH: &str = "/zibo/";
+
+/// The mini fixture built once for every test: its output files by relative path.
+fn site() -> &'static BTreeMap<String, Vec<u8>> {
+    static SITE: OnceLock<BTreeMap<String, Vec<u8>>> = OnceLock::new();
+    SITE.get_or_init(|| {
+        // Outside any git repository, so that nothing depends on the checkout.
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        copy_dir(&Path::new(MANIFEST).join("tests/fixtures/mini"), &root);
+        let output = dir.path().join("public");
+        let run = Command::new(BIN)
+            .arg("build")
+            .arg("--root")
+            .arg(&root)
+            .arg("--output")
+            .arg(&output)
+            .args(["--base-url", BASE_URL])
+            .output()
+            .expect("greenproc runs");
+        assert!(
+            run.status.success(),
+            "build failed:\n{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let mut found = BTreeMap::new();
+        read_tree(&output, &output, &mut found);
+        found
+    })
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn read_tree(root: &Path, folder: &Path, found: &mut BTreeMap<String, Vec<u8>>) {
+    for entry in fs::read_dir(folder).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            read_tree(root, &path, found);
+        } else {
+            let relative = path.strip_prefix(root).unwrap().to_string_lossy();
+            found.insert(relative.replace('\\', "/"), fs::read(&path).unwrap());
+        }
+    }
+}
+
+fn page(path: &str) -> &'static str {
+    let bytes = site().get(path).unwrap_or_else(|| panic!("no file {path}"));
+    std::str::from_utf8(bytes).unwrap()
+}
+
+/// The dataset names `data.json` lists with a page of their own.
+fn dataset_names() -> Vec<String> {
+    let catalog: Value = serde_json::from_slice(&site()["data.json"]).unwrap();
+    let names: Vec<String> = catalog["dataset"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| {
+            let page = d["landingPage"].as_str()?;
+            let name = page.strip_prefix(&format!("{BASE_URL}data/"))?;
+            name.strip_suffix('/').map(str::to_owned)
+        })
+        .collect();
+    assert!(names.len() >= 10, "{names:?}");
+    names
+}
+
+/// The file behind an address of the site (absolute, or a path under the base path),
+/// and its fragment.
+fn target(url: &str) -> (String, &str) {
+    let inside = url
+        .strip_prefix(BASE_URL)
+        .or_else(|| url.strip_prefix(BASE_PATH))
+        .unwrap_or_else(|| panic!("{url} is not under the site's address"));
+    let (path, fragment) = inside.split_once('#').unwrap_or((inside, ""));
+    let file = if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_owned()
+    };
+    (file, fragment)
+}
+
+fn assert_resolves(url: &str) {
+    let (file, fragment) = target(url);
+    assert!(site().contains_key(&file), "{url}: no file {file}");
+    if !fragment.is_empty() {
+        let id = format!(" id=\"{fragment}\"");
+        assert!(page(&file).contains(&id), "{url}: no anchor in {file}");
+    }
+}
+
+/// The text of the one `<dd>` following the `<dt>` labelled `label`.
+fn fact<'h>(html: &'h str, label: &str) -> &'h str {
+    let start = html
+        .find(&format!("<dt>{label}</dt><dd>"))
+        .unwrap_or_else(|| panic!("no fact {label}"))
+        + label.len()
+        + "<dt></dt><dd>".len();
+    let end = start + html[start..].find("</dd>").unwrap();
+    &html[start..end]
+}
+
+fn json_ld(html: &str) -> Value {
+    let open = "<script type=\"application/ld+json\">";
+    let start = html.find(open).expect("a JSON-LD block") + open.len();
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).expect("JSON-LD parses")
+}
+
+#[test]
+fn the_index_lists_every_dataset_and_bundle() {
+    let index = page("data/index.html");
+    for name in dataset_names() {
+        let href = format!("href=\"{BASE_PATH}data/{name}/\"");
+        assert!(index.contains(&href), "the index does not link {name}");
+        let csv = format!("href=\"{BASE_PATH}data/{name}.csv\"");
+        assert!(index.contains(&csv), "the index does not offer {name}.csv");
+    }
+    for bundle in ["sqlite", "datapackage", "ocds", "oc4ids"] {
+        assert!(index.contains(&format!(" id=\"{bundle}\"")), "{bundle}");
+    }
+    assert!(index.contains(&format!("href=\"{BASE_PATH}data/greenproc.sqlite\"")));
+    let home = page("index.html");
+    assert!(home.contains(&format!("href=\"{BASE_PATH}data/\"")));
+}
+
+#[test]
+fn each_record_count_is_the_csv_row_count() {
+    for name in dataset_names() {
+        let bytes = &site()[&format!("data/{name}.csv")];
+        let rows = csv::Reader::from_reader(&bytes[..]).records().count();
+        let html = page(&format!("data/{name}/index.html"));
+        let shown: usize = fact(html, "记录数")
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{name}: no count"));
+        assert_eq!(shown, rows, "{name}");
+        // The index shows the same count.
+        let index = page("data/index.html");
+        let row = &index[index.find(&format!("<code>{name}</code>")).unwrap()..];
+        let cell = format!("<td class=\"num\">{rows}</td>");
+        assert!(row[..row.find("</tr>").unwrap()].contains(&cell), "{name}");
+    }
+}
+
+#[test]
+fn each_dataset_page_has_its_dictionary_license_and_sizes() {
+    let package: Value = serde_json::from_slice(&site()["data/datapackage.json"]).unwrap();
+    for resource in package["resources"].as_array().unwrap() {
+        let name = resource["name"].as_str().unwrap();
+        let html = page(&format!("data/{name}/index.html"));
+        for field in resource["schema"]["fields"].as_array().unwrap() {
+            let id = format!("<tr id=\"field-{}\">", field["name"].as_str().unwrap());
+            assert!(html.contains(&id), "{name}: no row {id}");
+        }
+        assert!(fact(html, "数据许可").contains("CC BY 4.0"), "{name}");
+        let modified = fact(html, "最近更新");
+        assert!(
+            modified.contains("<time datetime=\"20"),
+            "{name}: {modified}"
+        );
+        for ext in ["csv", "json", "xlsx"] {
+            let file = format!("data/{name}.{ext}");
+            let kb = site()[&file].len() as f64 / 1024.0;
+            let shown = format!("<code>{name}.{ext}</code> <span class=\"muted\">");
+            let at = html
+                .find(&shown)
+                .unwrap_or_else(|| panic!("{file} not offered"));
+            let size: f64 = html[at + shown.len()..]
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap();
+            assert!((size - kb).abs() < 0.11, "{file}: {size} KB shown, {kb} KB");
+        }
+    }
+    let projects = page("data/projects/index.html");
+    // Code lists show their labels; foreign keys link to the referenced field.
+    assert!(projects.contains("<code>hospital</code></dt><dd>医院</dd>"));
+    assert!(projects.contains(&format!("href=\"{BASE_PATH}data/organizations/#field-id\"")));
+}
+
+#[test]
+fn json_ld_describes_each_dataset_with_downloads_that_exist() {
+    for name in dataset_names() {
+        let html = page(&format!("data/{name}/index.html"));
+        let head = &html[..html.find("</head>").unwrap()];
+        let ld = json_ld(head);
+        assert_eq!(ld["@context"], "https://schema.org");
+        assert_eq!(ld["@type"], "Dataset", "{name}");
+        assert_eq!(ld["url"], format!("{BASE_URL}data/{name}/"));
+        assert!(ld["name"].as_str().is_some_and(|n| !n.is_empty()));
+        assert!(ld["description"].as_str().is_some_and(|d| !d.is_empty()));
+        assert!(ld["license"].as_str().unwrap().starts_with("https://"));
+        assert!(ld["publisher"]["name"].is_string() && ld["creator"]["name"].is_string());
+        assert!(ld["dateModified"].as_str().unwrap().len() == 10);
+        let downloads = ld["distribution"].as_array().unwrap();
+        assert_eq!(downloads.len(), 3, "{name}");
+        for d in downloads {
+            assert_eq!(d["@type"], "DataDownload");
+            assert!(d["encodingFormat"].is_string());
+            assert_resolves(d["contentUrl"].as_str().unwrap());
+        }
+        assert!(!ld["variableMeasured"].as_array().unwrap().is_empty());
+    }
+}
+
+#[test]
+fn catalog_landing_pages_and_downloads_resolve() {
+    let catalog: Value = serde_json::from_slice(&site()["data.json"]).unwrap();
+    assert_eq!(
+        catalog["conformsTo"],
+        "https://project-open-data.cio.gov/v1.1/schema"
+    );
+    for dataset in catalog["dataset"].as_array().unwrap() {
+        for key in ["title", "description", "modified", "accessLevel", "license"] {
+            assert!(dataset[key].is_string(), "{key} in {dataset}");
+        }
+        assert_eq!(dataset["identifier"], dataset["landingPage"]);
+        assert_resolves(dataset["landingPage"].as_str().unwrap());
+        for d in dataset["distribution"].as_array().unwrap() {
+            assert_resolves(d["downloadURL"].as_str().unwrap());
+        }
+    }
+}
+
+#[test]
+fn the_portal_pages_are_in_the_navigation_and_the_sitemap() {
+    let sitemap = page("sitemap.xml");
+    assert!(sitemap.contains(&format!("<loc>{BASE_URL}data/</loc>")));
+    for name in dataset_names() {
+        assert!(sitemap.contains(&format!("<loc>{BASE_URL}data/{name}/</loc>")));
+        let html = page(&format!("data/{name}/index.html"));
+        let current = format!("<a href=\"{BASE_PATH}data/\" aria-current=\"true\"");
+        assert!(
+            html.contains(&current),
+            "{name}: 开放数据 is not highlighted"
+        );
+    }
+}
