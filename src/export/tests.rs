@@ -442,6 +442,44 @@ fn feed_sitemap_and_robots_are_well_formed() {
 }
 
 #[test]
+fn the_inventory_describes_the_files_written() {
+    let inventory = render_exports(fixture(), BASE).unwrap().inventory;
+    let as_of = fixture().as_of().unwrap();
+    let defs = tables::definitions().unwrap();
+    assert_eq!(inventory.datasets.len(), defs.datasets.len());
+    for d in &inventory.datasets {
+        let csv = file(&format!("data/{}.csv", d.def.name));
+        let rows = ::csv::Reader::from_reader(&csv[BOM.len()..])
+            .records()
+            .count();
+        assert_eq!(d.records, rows, "{}", d.def.name);
+        // A certificate's expiry or a contract's end lies ahead: never a last change.
+        assert!(d.modified <= as_of, "{}: {}", d.def.name, d.modified);
+        assert_eq!(d.downloads.len(), 3);
+    }
+    let bundles: Vec<&str> = inventory.bundles.iter().map(|b| b.name).collect();
+    assert_eq!(bundles, ["sqlite", "datapackage", "ocds", "oc4ids"]);
+    for download in inventory
+        .datasets
+        .iter()
+        .flat_map(|d| &d.downloads)
+        .chain(inventory.bundles.iter().flat_map(|b| &b.downloads))
+    {
+        assert_eq!(download.bytes, file(&download.path).len() as u64);
+        assert_eq!(download.url, format!("{BASE}{}", download.path));
+    }
+    let catalog = json_file("data.json");
+    assert_eq!(
+        catalog["dataset"][1]["landingPage"],
+        "https://example.org/zibo/data/projects/"
+    );
+    assert_eq!(
+        catalog["dataset"][1]["identifier"],
+        catalog["dataset"][1]["landingPage"]
+    );
+}
+
+#[test]
 fn xlsx_workbooks_are_zip_files() {
     assert!(file("data/projects.xlsx").starts_with(b"PK\x03\x04"));
 }
