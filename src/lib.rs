@@ -10,10 +10,12 @@
 //!    problems at once as [`diagnostic::Diagnostic`]s;
 //! 3. [`derive`] computes once what no single record holds: lookups by id, reverse
 //!    references, current stages, certificate status on the as-of date;
-//! 4. [`render`] turns records into pages through the theme's Tera templates;
-//! 5. [`write`] stages the files beside the output folder and swaps them in.
+//! 4. [`export`] writes the open-data files (and an inventory of them for the data
+//!    portal);
+//! 5. [`render`] turns records into pages through the theme's Tera templates;
+//! 6. [`write`] stages the files beside the output folder and swaps them in.
 //!
-//! [`build`] runs the five stages for `greenproc build`.
+//! [`build`] runs the six stages for `greenproc build`, the sitemap after the pages.
 //!
 //! `docs/DESIGN.md` maps the stages in more detail.
 
