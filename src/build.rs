@@ -78,17 +78,15 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
     // derive
     let derived = Derived::new(&dataset, root);
     // export
-    let base_url = export_base_url(&dataset, options.base_url.as_deref());
+    let configured = dataset
+        .config
+        .as_ref()
+        .map(|c| c.record.base_url.value.as_str());
+    let base_url = crate::render::url::absolute_base(configured, options.base_url.as_deref());
     let exports = export::render_exports(&dataset, &base_url).map_err(BuildError::Export)?;
     // render, streaming pages into the staging folder
-    let site = Site::new(
-        &dataset,
-        &derived,
-        root,
-        options.base_url.as_deref(),
-        &exports.inventory,
-    )
-    .map_err(BuildError::Render)?;
+    let site = Site::new(&dataset, &derived, root, &base_url, &exports.inventory)
+        .map_err(BuildError::Render)?;
     let output = output_folder(root, options.output.as_deref());
     let mut staging = Staging::new(&output).map_err(BuildError::Write)?;
     let mut pages = PageList {
@@ -128,31 +126,6 @@ impl Output for PageList<'_> {
             self.paths.push(clean.to_owned());
         }
         self.out.file(path, bytes)
-    }
-}
-
-/// The absolute address the feed, sitemap and OCDS need: `--base-url` when it is one;
-/// a bare path (`/zibo/`) keeps the scheme and host of `site.yaml`'s `base_url`.
-fn export_base_url(dataset: &crate::model::Dataset, flag: Option<&str>) -> String {
-    let configured = dataset
-        .config
-        .as_ref()
-        .map(|c| c.record.base_url.value.as_str())
-        .unwrap_or("https://example.org/");
-    match flag {
-        Some(url) if url.contains("://") => url.to_owned(),
-        Some(path) => {
-            let origin_end = configured
-                .find("://")
-                .and_then(|i| configured[i + 3..].find('/').map(|j| i + 3 + j))
-                .unwrap_or(configured.len());
-            format!(
-                "{}/{}",
-                &configured[..origin_end],
-                path.trim_start_matches('/')
-            )
-        }
-        None => configured.to_owned(),
     }
 }
 

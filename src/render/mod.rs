@@ -84,6 +84,8 @@ pub struct Site<'a> {
     /// The open-data files, for the data portal's pages.
     exports: &'a Inventory,
     urls: Urls,
+    /// The site's absolute address, ending with `/`, for QR codes.
+    absolute_base: String,
     theme: Theme,
     markdown: MarkdownRenderer,
 }
@@ -137,17 +139,16 @@ struct Revision<'a> {
 
 impl<'a> Site<'a> {
     /// Prepares rendering: loads the theme from `root` and fixes the base path from
-    /// `base_url`, or else from `site.yaml`'s `base_url`. `exports` is what the data
-    /// portal lists.
+    /// the site's absolute `base_url` (see [`url::absolute_base`]). `exports` is what
+    /// the data portal lists.
     pub fn new(
         dataset: &'a Dataset,
         derived: &'a Derived<'a>,
         root: &Path,
-        base_url: Option<&str>,
+        base_url: &str,
         exports: &'a Inventory,
     ) -> Result<Site<'a>, RenderError> {
         let config = &dataset.config.as_ref().ok_or(RenderError::NoConfig)?.record;
-        let base_url = base_url.unwrap_or(&config.base_url.value);
         let urls = Urls::new(base_url).map_err(RenderError::BaseUrl)?;
         let theme_name = config.theme.as_ref().map(|t| t.value.as_str());
         let mut theme = Theme::load(root, theme_name).map_err(RenderError::Theme)?;
@@ -190,10 +191,16 @@ impl<'a> Site<'a> {
             dataset,
             derived,
             exports,
+            absolute_base: format!("{}/", base_url.trim_end_matches('/')),
             urls,
             theme,
             markdown,
         })
+    }
+
+    /// The absolute address of a clean path, the one a QR code carries.
+    fn canonical(&self, path: &str) -> String {
+        format!("{}{}", self.absolute_base, path.trim_start_matches('/'))
     }
 
     /// Renders every page and asset into `out`.

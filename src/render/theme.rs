@@ -51,6 +51,8 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "stats_category.html",
     "data_index.html",
     "dataset.html",
+    "search.html",
+    "notice.html",
 ];
 
 /// The default theme's strings.
@@ -65,6 +67,18 @@ const ASSETS: &[(&str, &[u8])] = &[
     (
         "site.js",
         include_bytes!("../../themes/default/assets/site.js"),
+    ),
+    (
+        "search.js",
+        include_bytes!("../../themes/default/assets/search.js"),
+    ),
+    (
+        "search.css",
+        include_bytes!("../../themes/default/assets/search.css"),
+    ),
+    (
+        "notice.css",
+        include_bytes!("../../themes/default/assets/notice.css"),
     ),
 ];
 

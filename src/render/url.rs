@@ -27,6 +27,28 @@ impl fmt::Display for BadBaseUrl {
 
 impl std::error::Error for BadBaseUrl {}
 
+/// The site's absolute address, which the feed, sitemap, OCDS and QR codes need:
+/// `--base-url` when it is one; a bare path (`/zibo/`) keeps the scheme and host of
+/// `site.yaml`'s `base_url`.
+pub fn absolute_base(configured: Option<&str>, flag: Option<&str>) -> String {
+    let configured = configured.unwrap_or("https://example.org/");
+    match flag {
+        Some(url) if url.contains("://") => url.to_owned(),
+        Some(path) => {
+            let origin_end = configured
+                .find("://")
+                .and_then(|i| configured[i + 3..].find('/').map(|j| i + 3 + j))
+                .unwrap_or(configured.len());
+            format!(
+                "{}/{}",
+                &configured[..origin_end],
+                path.trim_start_matches('/')
+            )
+        }
+        None => configured.to_owned(),
+    }
+}
+
 impl Urls {
     /// The base path of `base_url`, which may be a full address
     /// (`https://example.org/zibo/`) or a path (`/zibo/`). Only the path matters:
@@ -92,6 +114,20 @@ pub fn file_for(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absolute_base_keeps_the_configured_host_for_a_path() {
+        let configured = Some("https://example.org/zibo/");
+        assert_eq!(absolute_base(configured, None), "https://example.org/zibo/");
+        assert_eq!(
+            absolute_base(configured, Some("/jinan/")),
+            "https://example.org/jinan/"
+        );
+        assert_eq!(
+            absolute_base(configured, Some("https://a.test/")),
+            "https://a.test/"
+        );
+    }
 
     #[test]
     fn base_path_comes_from_the_url_path() {

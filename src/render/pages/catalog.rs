@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{Dated, date};
+use super::{Dated, WithQr, date};
 use crate::derive::compliance::IndicatorCheck;
 use crate::model::product::Product;
 use crate::model::standard::{Category, CategoryRule, Edition, Prohibited, Threshold};
@@ -77,12 +77,13 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         let mut meta = site.meta(&p.name, &path, "catalog");
         meta.crumbs.push(site.link("catalog/", title));
         meta.crumbs.extend(site.category_by_id(&p.category.value));
+        let view = product_view(site, i, current);
         site.page(
             out,
             &path,
             "product.html",
             meta,
-            &product_view(site, i, current),
+            &WithQr::new(site, &path, &view),
         )?;
     }
     standards(site, out, current)

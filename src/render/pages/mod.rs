@@ -33,7 +33,43 @@ pub(super) fn render_all(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), 
     stats::render(site, out)?;
     data::render(site, out)?;
     content_pages(site, out)?;
+    search(site, out)?;
     not_found(site, out)
+}
+
+/// The search page and its index (issue 4).
+fn search(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
+    let strings = &site.theme.strings;
+    let labels = |group: &str, key: &str| strings[group][key].as_str().map(str::to_owned);
+    for (path, bytes) in crate::search::build_index(site.dataset, &labels) {
+        out.file(&path, &bytes)?;
+    }
+    let title = strings["search"]["title"].as_str().unwrap_or("search");
+    site.page(
+        out,
+        "search/",
+        "search.html",
+        site.meta(title, "search/", "search"),
+        &(),
+    )
+}
+
+/// A record page's data with the QR code of its canonical address, for printing and
+/// for the phone of whoever reads the screen.
+#[derive(Serialize)]
+struct WithQr<'a, T> {
+    #[serde(flatten)]
+    data: &'a T,
+    qr: String,
+}
+
+impl<'a, T> WithQr<'a, T> {
+    fn new(site: &Site<'_>, path: &str, data: &'a T) -> Self {
+        WithQr {
+            data,
+            qr: crate::search::qr_svg(&site.canonical(path)),
+        }
+    }
 }
 
 /// A row of a list of dated records (inspections, events, interpretations).

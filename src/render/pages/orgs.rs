@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{Dated, date};
+use super::{Dated, WithQr, date};
 use crate::model::Org;
 use crate::model::org::{CreditRating, Role};
 use crate::render::markdown::PageIds;
@@ -78,7 +78,14 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         let path = format!("orgs/{}/", o.id.value);
         let mut meta = site.meta(&o.name, &path, "orgs");
         meta.crumbs.push(site.link("orgs/", title));
-        site.page(out, &path, "org.html", meta, &detail(site, o))?;
+        let view = detail(site, o);
+        site.page(
+            out,
+            &path,
+            "org.html",
+            meta,
+            &WithQr::new(site, &path, &view),
+        )?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::stats::{RuleRow, rule_row};
-use super::{Dated, date};
+use super::{Dated, WithQr, date};
 use crate::derive::Verdict;
 use crate::derive::compliance::{ProjectCompliance, Share};
 use crate::model::project::{Project, StageKind};
@@ -61,7 +61,20 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         let path = format!("projects/{}/", p.id.value);
         let mut meta = site.meta(&p.name, &path, "projects");
         meta.crumbs.push(site.link("projects/", title));
-        site.page(out, &path, "project.html", meta, &detail(site, i))?;
+        let detail = detail(site, i);
+        let page = WithQr::new(site, &path, &detail);
+        site.page(out, &path, "project.html", meta, &page)?;
+        let notice = NoticeData {
+            detail: &detail,
+            notice: Notice {
+                qr: page.qr,
+                canonical: site.canonical(&path),
+                project_href: site.urls.href(&path),
+            },
+        };
+        let notice_path = format!("{path}notice/");
+        let notice_meta = site.meta(&p.name, &notice_path, "projects");
+        site.page(out, &notice_path, "notice.html", notice_meta, &notice)?;
     }
     Ok(())
 }
@@ -524,4 +537,19 @@ fn targets(p: &Project) -> Vec<TargetRow> {
             &p.actual.prefab_ratio,
         ),
     ]
+}
+
+/// The notice board's context: the project page's, plus its QR code.
+#[derive(Serialize)]
+struct NoticeData<'a> {
+    #[serde(flatten)]
+    detail: &'a Detail<'a>,
+    notice: Notice,
+}
+
+#[derive(Serialize)]
+struct Notice {
+    qr: String,
+    canonical: String,
+    project_href: String,
 }
