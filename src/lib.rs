@@ -32,6 +32,7 @@ pub mod search;
 pub mod synthetic;
 pub mod validate;
 pub mod write;
+pub mod xml;
 
 use std::path::Path;
 

@@ -4,6 +4,8 @@
 //! Each test copies the valid site `tests/fixtures/check/base/` into a temporary
 //! folder, breaks one file at a line it finds by content, and runs the real binary.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -15,15 +17,7 @@ const PROJECT: &str = "data/projects/zd-school-2023.yaml";
 fn base_site() -> tempfile::TempDir {
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/base");
     let dir = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    common::copy_dir(&from, dir.path());
     dir
 }
 

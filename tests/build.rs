@@ -2,6 +2,8 @@
 //! folders. Every built page is walked for broken internal links and anchors and for
 //! anything loaded from another host.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -37,21 +39,8 @@ fn assert_success(output: &Output) {
 /// so that the as-of date comes from the data and snapshots stay stable).
 fn mini_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&Path::new(MANIFEST).join("tests/fixtures/mini"), dir.path());
+    common::copy_dir(&Path::new(MANIFEST).join("tests/fixtures/mini"), dir.path());
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Every file under `dir`, by relative path with `/` separators.

@@ -7,6 +7,8 @@
 //! compares the diagnostics, by code, file and line, with what the case expects: no
 //! fewer and no more.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -47,10 +49,10 @@ impl Site {
 
     fn case(case: &str) -> Site {
         let dir = tempfile::tempdir().expect("temporary folder");
-        copy_tree(&fixtures().join("base"), dir.path());
+        common::copy_dir(&fixtures().join("base"), dir.path());
         let overlay = fixtures().join(case);
         if case != "base" && overlay.is_dir() {
-            copy_tree(&overlay, dir.path());
+            common::copy_dir(&overlay, dir.path());
         }
         let removed = REMOVED
             .iter()
@@ -85,18 +87,6 @@ impl Site {
     fn check_human(&self) -> Run {
         let root = self.root().to_str().expect("UTF-8 temporary path");
         run(&["check", "--root", root])
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 

@@ -2,6 +2,8 @@
 //! base URL, and the portal's pages are checked against the files they describe. The
 //! link walk of `tests/build.rs` covers the portal's links and anchors as well.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
@@ -22,7 +24,7 @@ fn site() -> &'static BTreeMap<String, Vec<u8>> {
         // Outside any git repository, so that nothing depends on the checkout.
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
-        copy_dir(&Path::new(MANIFEST).join("tests/fixtures/mini"), &root);
+        common::copy_dir(&Path::new(MANIFEST).join("tests/fixtures/mini"), &root);
         let output = dir.path().join("public");
         let run = Command::new(BIN)
             .arg("build")
@@ -42,19 +44,6 @@ fn site() -> &'static BTreeMap<String, Vec<u8>> {
         read_tree(&output, &output, &mut found);
         found
     })
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn read_tree(root: &Path, folder: &Path, found: &mut BTreeMap<String, Vec<u8>>) {

@@ -13,6 +13,8 @@
 //! | d-housing-design | zhangdian | — | — | met so far (star target) |
 //! | e-stadium-approval | linzi | — | — | not measurable |
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -25,7 +27,7 @@ const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
 fn built() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
-    copy_dir(&Path::new(MANIFEST).join("tests/fixtures/stats"), &root);
+    common::copy_dir(&Path::new(MANIFEST).join("tests/fixtures/stats"), &root);
     let output = Command::new(BIN)
         .args(["build", "--base-url", "/"])
         .arg("--root")
@@ -40,19 +42,6 @@ fn built() -> tempfile::TempDir {
         String::from_utf8_lossy(&output.stderr)
     );
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn read(dir: &tempfile::TempDir, path: &str) -> String {

@@ -6,6 +6,7 @@
 use super::tables::{definitions, stage_label};
 use super::{ExportError, ExportFile, Site, sections, timestamp};
 use crate::model::Date;
+use crate::xml::escape;
 
 /// Entries in the feed: readers only look at recent ones.
 const MAX_ENTRIES: usize = 100;
@@ -95,22 +96,4 @@ pub(super) fn write(site: &Site) -> Result<ExportFile, ExportError> {
         path: "feed.xml".to_owned(),
         bytes: xml.into_bytes(),
     })
-}
-
-/// Escapes text for XML content and attribute values.
-pub(super) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Control characters are not allowed in XML 1.0 at all.
-            c if c.is_control() && !matches!(c, '\n' | '\t' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
 }

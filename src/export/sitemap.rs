@@ -2,8 +2,8 @@
 //! Past the protocol's 50,000 addresses per file, `sitemap.xml` becomes an index of
 //! `sitemap-<n>.xml` files.
 
-use super::feed::escape;
 use super::{ExportFile, Site};
+use crate::xml::escape;
 
 /// Most addresses in one sitemap file (the sitemaps.org protocol limit).
 const MAX_URLS: usize = 50_000;

@@ -12,6 +12,8 @@
 
 use std::fmt::Write;
 
+use crate::xml::escape;
+
 /// Width of every chart in SVG units; the height depends on the number of rows.
 const WIDTH: f64 = 400.0;
 /// Font size of chart text, in SVG units (matches `.chart text` in `site.css`).
@@ -226,22 +228,6 @@ fn shorten(label: &str) -> String {
 /// A number with at most one decimal and no trailing `.0`.
 fn trim_number(value: f64) -> String {
     crate::model::Percent(value).to_string()
-}
-
-/// Escapes text for SVG content and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
