@@ -96,13 +96,21 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
     let mut stats = site.render(&mut pages).map_err(BuildError::Render)?;
     // sitemap, of the pages just written
     let sitemap = export::sitemap(&dataset, &base_url, &pages.paths).map_err(BuildError::Export)?;
-    // write the exports beside the pages, then swap the folder in
-    for file in exports.files.iter().chain(&sitemap) {
+    // write the exports and the editors' JSON Schemas beside the pages, then swap the
+    // folder in
+    let schemas = crate::schema::schema_files();
+    let files = exports
+        .files
+        .iter()
+        .chain(&sitemap)
+        .map(|f| (f.path.as_str(), f.bytes.as_slice()));
+    let schema_files = schemas
+        .iter()
+        .map(|(path, json)| (path.as_str(), json.as_bytes()));
+    for (path, bytes) in files.chain(schema_files) {
         stats.files += 1;
-        stats.bytes += file.bytes.len() as u64;
-        staging
-            .write(&file.path, &file.bytes)
-            .map_err(BuildError::Write)?;
+        stats.bytes += bytes.len() as u64;
+        staging.write(path, bytes).map_err(BuildError::Write)?;
     }
     staging.commit().map_err(BuildError::Write)?;
     Ok(Built {

@@ -83,3 +83,21 @@ fn schemas_reject_what_check_rejects() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn the_build_publishes_every_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_greenproc"))
+        .args(["build", "--root", "tests/fixtures/mini", "--output"])
+        .arg(&out)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for (name, schema) in KINDS {
+        let text = std::fs::read_to_string(out.join(format!("schema/{name}.json"))).unwrap();
+        let published: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(published, schema(), "schema/{name}.json");
+    }
+}
