@@ -42,7 +42,10 @@ fn start_tags(html: &str) -> Vec<StartTag> {
         i = name_end;
         let mut attributes = Vec::new();
         loop {
-            while bytes.get(i).is_some_and(|b| b.is_ascii_whitespace() || *b == b'/') {
+            while bytes
+                .get(i)
+                .is_some_and(|b| b.is_ascii_whitespace() || *b == b'/')
+            {
                 i += 1;
             }
             match bytes.get(i) {
@@ -186,5 +189,9 @@ fn hostile_site_checks_builds_and_no_payload_becomes_markup() {
     }
     assert!(pages > 50, "only {pages} pages built");
     assert!(literal_templates > 0, "no page shows the template payload");
-    assert!(found.is_empty(), "payloads got through:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "payloads got through:\n{}",
+        found.join("\n")
+    );
 }
