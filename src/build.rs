@@ -9,6 +9,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::derive::Derived;
 use crate::diagnostic::Diagnostic;
@@ -38,6 +39,84 @@ pub struct Built {
     pub stats: Stats,
     /// Where it was written.
     pub output: PathBuf,
+    /// How long each stage took.
+    pub timings: Timings,
+}
+
+/// Wall time of each build stage, for `greenproc build --timings` and the benchmark.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Timings {
+    /// Reading and parsing every data file and document.
+    pub load: Duration,
+    /// Cross-field and cross-record rules.
+    pub validate: Duration,
+    /// Lookups, reverse references and statistics.
+    pub derive: Duration,
+    /// The open-data files, built in memory.
+    pub exports: Duration,
+    /// Pages and assets, written to the staging folder as they render; includes
+    /// `search`.
+    pub render: Duration,
+    /// The search index, inside `render`.
+    pub search: Duration,
+    /// The sitemap.
+    pub sitemap: Duration,
+    /// Writing the exports and schemas, then swapping the staging folder in.
+    pub write: Duration,
+}
+
+impl Timings {
+    /// The stages in pipeline order with their names; `search` is listed after
+    /// `render`, which contains it.
+    pub fn stages(&self) -> [(Stage, Duration); 8] {
+        [
+            (Stage::Load, self.load),
+            (Stage::Validate, self.validate),
+            (Stage::Derive, self.derive),
+            (Stage::Exports, self.exports),
+            (Stage::Render, self.render),
+            (Stage::Search, self.search),
+            (Stage::Sitemap, self.sitemap),
+            (Stage::Write, self.write),
+        ]
+    }
+}
+
+/// A build stage, as progress reports and timing tables name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// See [`Timings::load`].
+    Load,
+    /// See [`Timings::validate`].
+    Validate,
+    /// See [`Timings::derive`].
+    Derive,
+    /// See [`Timings::exports`].
+    Exports,
+    /// See [`Timings::render`].
+    Render,
+    /// See [`Timings::search`].
+    Search,
+    /// See [`Timings::sitemap`].
+    Sitemap,
+    /// See [`Timings::write`].
+    Write,
+}
+
+impl Stage {
+    /// The stage's name, lowercase.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Load => "load",
+            Stage::Validate => "validate",
+            Stage::Derive => "derive",
+            Stage::Exports => "exports",
+            Stage::Render => "render",
+            Stage::Search => "search",
+            Stage::Sitemap => "sitemap",
+            Stage::Write => "write",
+        }
+    }
 }
 
 /// Why a build did not finish.
@@ -68,23 +147,47 @@ impl std::error::Error for BuildError {}
 
 /// Builds the site described by `options`.
 pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
+    build_with_progress(options, &mut |_| {})
+}
+
+/// Builds the site described by `options`, calling `progress` as each stage starts
+/// (the command line shows it on a terminal).
+pub fn build_with_progress(
+    options: &BuildOptions,
+    progress: &mut dyn FnMut(Stage),
+) -> Result<Built, BuildError> {
     let root = options.root.as_path();
-    // load → validate
-    let (dataset, diagnostics) = crate::check_site(root);
+    let mut timings = Timings::default();
+    // load → validate, as `check_site` does, but timed apart
+    progress(Stage::Load);
+    let clock = Instant::now();
+    let mut diagnostics = crate::diagnostic::Diagnostics::default();
+    let dataset = crate::load::load_site(root, &mut diagnostics);
+    timings.load = clock.elapsed();
+    progress(Stage::Validate);
+    let clock = Instant::now();
+    crate::validate::validate(&dataset, &mut diagnostics);
+    timings.validate = clock.elapsed();
     if diagnostics.error_count() > 0 {
         return Err(BuildError::Invalid(diagnostics.into_sorted()));
     }
     let warnings = diagnostics.into_sorted();
-    // derive
+    progress(Stage::Derive);
+    let clock = Instant::now();
     let derived = Derived::new(&dataset, root);
-    // export
+    timings.derive = clock.elapsed();
+    progress(Stage::Exports);
+    let clock = Instant::now();
     let configured = dataset
         .config
         .as_ref()
         .map(|c| c.record.base_url.value.as_str());
     let base_url = crate::render::url::absolute_base(configured, options.base_url.as_deref());
     let exports = export::render_exports(&dataset, &base_url).map_err(BuildError::Export)?;
+    timings.exports = clock.elapsed();
     // render, streaming pages into the staging folder
+    progress(Stage::Render);
+    let clock = Instant::now();
     let site = Site::new(&dataset, &derived, root, &base_url, &exports.inventory)
         .map_err(BuildError::Render)?;
     let output = output_folder(root, options.output.as_deref());
@@ -94,10 +197,17 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
         paths: Vec::new(),
     };
     let mut stats = site.render(&mut pages).map_err(BuildError::Render)?;
+    timings.render = clock.elapsed();
+    timings.search = stats.search;
     // sitemap, of the pages just written
+    progress(Stage::Sitemap);
+    let clock = Instant::now();
     let sitemap = export::sitemap(&dataset, &base_url, &pages.paths).map_err(BuildError::Export)?;
+    timings.sitemap = clock.elapsed();
     // write the exports and the editors' JSON Schemas beside the pages, then swap the
     // folder in
+    progress(Stage::Write);
+    let clock = Instant::now();
     let schemas = crate::schema::schema_files();
     let files = exports
         .files
@@ -113,11 +223,13 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
         staging.write(path, bytes).map_err(BuildError::Write)?;
     }
     staging.commit().map_err(BuildError::Write)?;
+    timings.write = clock.elapsed();
     Ok(Built {
         warnings,
         records: dataset.record_count(),
         stats,
         output,
+        timings,
     })
 }
 

@@ -3,10 +3,10 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
-use greenproc::build::{BuildError, BuildOptions};
+use greenproc::build::{BuildError, BuildOptions, Stage, Timings};
 use greenproc::diagnostic::{self, Severity};
 use greenproc::render::url::Urls;
 use greenproc::scaffold::{self, ScaffoldError};
@@ -46,6 +46,12 @@ enum Command {
         /// assets work under its path [default: base_url in data/site.yaml].
         #[arg(long)]
         base_url: Option<String>,
+        /// Print how long each stage took, to stderr.
+        #[arg(long)]
+        timings: bool,
+        /// Print nothing on success: no warnings, no summary, no progress.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Start a new city's site in a new or empty folder: site.yaml to fill in, one
     /// example of each record kind, JSON Schemas for editors, a README.
@@ -126,11 +132,17 @@ fn main() -> ExitCode {
             root,
             output,
             base_url,
-        } => build(BuildOptions {
-            root,
-            output,
-            base_url,
-        }),
+            timings,
+            quiet,
+        } => build(
+            BuildOptions {
+                root,
+                output,
+                base_url,
+            },
+            timings,
+            quiet,
+        ),
         Command::Init {
             dir,
             city,
@@ -222,7 +234,7 @@ fn scaffold_failure(command: &str, error: &ScaffoldError) -> ExitCode {
     }
 }
 
-fn build(options: BuildOptions) -> ExitCode {
+fn build(options: BuildOptions, timings: bool, quiet: bool) -> ExitCode {
     // A malformed --base-url is a usage error, reported before any work.
     if let Some(base_url) = &options.base_url
         && let Err(error) = Urls::new(base_url)
@@ -232,9 +244,23 @@ fn build(options: BuildOptions) -> ExitCode {
     }
     let started = Instant::now();
     let color = std::io::stderr().is_terminal();
-    match greenproc::build::build(&options) {
+    // Progress only on a terminal, and only once the build has run for a second, so
+    // that small builds, logs and pipes stay clean.
+    let show_progress = color && !quiet;
+    let mut progress_shown = false;
+    let mut progress = |stage: Stage| {
+        if show_progress && started.elapsed() > Duration::from_secs(1) {
+            eprint!("\rbuild: {}…\x1b[K", stage.name());
+            progress_shown = true;
+        }
+    };
+    let result = greenproc::build::build_with_progress(&options, &mut progress);
+    if progress_shown {
+        eprint!("\r\x1b[K");
+    }
+    match result {
         Ok(built) => {
-            if !built.warnings.is_empty() {
+            if !built.warnings.is_empty() && !quiet {
                 eprint!(
                     "{}",
                     diagnostic::render_human(&built.warnings, &options.root, color)
@@ -242,15 +268,20 @@ fn build(options: BuildOptions) -> ExitCode {
                 eprintln!("{}", summary_line(0, built.warnings.len()));
             }
             let seconds = started.elapsed().as_secs_f64();
-            let s = built.stats;
-            println!(
-                "build: {} records, {} pages, {} files, {} bytes in {seconds:.2} s → {}",
-                built.records,
-                s.pages,
-                s.files,
-                s.bytes,
-                built.output.display()
-            );
+            if timings {
+                eprint!("{}", timing_table(&built.timings, built.stats.pages));
+            }
+            if !quiet {
+                let s = built.stats;
+                println!(
+                    "build: {} records, {} pages, {} files, {} bytes in {seconds:.2} s → {}",
+                    built.records,
+                    s.pages,
+                    s.files,
+                    s.bytes,
+                    built.output.display()
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(BuildError::Invalid(list)) => {
@@ -297,6 +328,32 @@ fn check(root: &std::path::Path, format: Format, deny_warnings: bool) -> ExitCod
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// One line per stage: seconds, share of the build, and pages per second of render.
+fn timing_table(timings: &Timings, pages: usize) -> String {
+    let total: Duration = timings
+        .stages()
+        .iter()
+        .filter(|(stage, _)| *stage != Stage::Search)
+        .map(|(_, d)| *d)
+        .sum();
+    let mut table = String::new();
+    for (stage, duration) in timings.stages() {
+        let seconds = duration.as_secs_f64();
+        let share = 100.0 * seconds / total.as_secs_f64().max(f64::MIN_POSITIVE);
+        table.push_str(&format!(
+            "timing: {:<9}{seconds:>9.3} s {share:>5.1} %\n",
+            stage.name()
+        ));
+    }
+    let seconds = total.as_secs_f64();
+    let rate = pages as f64 / seconds.max(f64::MIN_POSITIVE);
+    table.push_str(&format!(
+        "timing: {:<9}{seconds:>9.3} s, {rate:.0} pages/s\n",
+        "total"
+    ));
+    table
 }
 
 fn summary_line(errors: usize, warnings: usize) -> String {

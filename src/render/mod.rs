@@ -75,6 +75,8 @@ pub struct Stats {
     pub files: usize,
     /// Total size in bytes.
     pub bytes: u64,
+    /// Time spent building the search index and its page.
+    pub search: std::time::Duration,
 }
 
 /// A site ready to render: data, lookups, theme and base path.

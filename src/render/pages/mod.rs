@@ -39,6 +39,7 @@ pub(super) fn render_all(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), 
 
 /// The search page and its index (issue 4).
 fn search(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
+    let clock = std::time::Instant::now();
     let strings = &site.theme.strings;
     let labels = |group: &str, key: &str| strings[group][key].as_str().map(str::to_owned);
     for (path, bytes) in crate::search::build_index(site.dataset, &labels) {
@@ -51,7 +52,9 @@ fn search(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
         "search.html",
         site.meta(title, "search/", "search"),
         &(),
-    )
+    )?;
+    out.stats.search = clock.elapsed();
+    Ok(())
 }
 
 /// A record page's data with the QR code of its canonical address, for printing and
