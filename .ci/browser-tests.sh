@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Search tests in a real headless Chromium (issue 4): builds the search fixture site,
-# installs Chromium (Debian package) and playwright-core when missing, then runs
+# Browser tests in a real headless Chromium: search (issue 4) on the search fixture
+# site, and payloads that must not run, under a strict CSP too (issue 9), on the hostile
+# fixture site. Builds both sites, installs Chromium (Debian package) and playwright-core when missing, then runs
 # tests/browser with node's test runner. Usage: bash .ci/browser-tests.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,12 @@ fi
 site=target/search-fixture-site
 rm -rf "$site"
 cargo run --quiet --release -- build --root tests/fixtures/search --output "$site"
+# At the server's root, as the tests ask for /projects/… rather than /zibo/projects/….
+hostile=target/hostile-fixture-site
+rm -rf "$hostile"
+cargo run --quiet --release -- build --root tests/fixtures/hostile --output "$hostile" \
+  --base-url https://example.org/
 
 cd tests/browser
 npm ci --no-audit --no-fund --loglevel=error
-SITE_DIR="../../$site" node --test
+SITE_DIR="../../$site" HOSTILE_SITE_DIR="../../$hostile" node --test

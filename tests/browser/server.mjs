@@ -13,8 +13,9 @@ const TYPES = {
   ".bin": "application/octet-stream",
 };
 
-/** Serves `root` and resolves to { url, close, requests } once listening. */
-export function serve(root) {
+/** Serves `root` and resolves to { url, close, requests } once listening; `headers`
+ *  go on every response (the hostile tests send a Content-Security-Policy). */
+export function serve(root, { headers = {} } = {}) {
   const requests = [];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
@@ -27,10 +28,13 @@ export function serve(root) {
       if ((await stat(file)).isDirectory()) file = join(file, "index.html");
       const body = await readFile(file);
       requests.push({ path, bytes: body.length });
-      res.writeHead(200, { "content-type": TYPES[extname(file)] || "application/octet-stream" });
+      res.writeHead(200, {
+        ...headers,
+        "content-type": TYPES[extname(file)] || "application/octet-stream",
+      });
       res.end(body);
     } catch {
-      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+      res.writeHead(404, { ...headers, "content-type": "text/plain" }).end("not found");
     }
   });
   return new Promise((resolve) => {
