@@ -136,7 +136,7 @@ fn the_scanner_sees_what_it_looks_for() {
 }
 
 #[test]
-fn hostile_site_checks_builds_and_no_payload_becomes_markup() {
+fn hostile_site_builds_with_headers_and_no_payload_becomes_markup() {
     let root = tempfile::tempdir().unwrap();
     common::copy_dir(
         &Path::new(MANIFEST).join("tests/fixtures/hostile"),
@@ -164,6 +164,16 @@ fn hostile_site_checks_builds_and_no_payload_becomes_markup() {
         build.status.success(),
         "build failed:\n{}",
         String::from_utf8_lossy(&build.stderr)
+    );
+
+    // The hosts' headers file carries the policy the browser tests hold pages to.
+    let headers = std::fs::read_to_string(output.join("_headers")).unwrap();
+    assert!(
+        headers.lines().any(|line| line.trim()
+            == "Content-Security-Policy: default-src 'self'; script-src 'self'; \
+                style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
+                frame-ancestors 'none'"),
+        "_headers lacks the CSP:\n{headers}"
     );
 
     let mut pages = 0;

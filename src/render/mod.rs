@@ -205,7 +205,7 @@ impl<'a> Site<'a> {
         format!("{}{}", self.absolute_base, path.trim_start_matches('/'))
     }
 
-    /// Renders every page and asset into `out`.
+    /// Renders every page and asset, and the hosts' `_headers` file, into `out`.
     pub fn render(&self, out: &mut dyn Output) -> Result<Stats, RenderError> {
         let mut counting = Counting {
             out,
@@ -214,6 +214,7 @@ impl<'a> Site<'a> {
         for (name, bytes) in &self.theme.assets {
             counting.file(&format!("assets/{name}"), bytes)?;
         }
+        counting.file("_headers", &self.theme.headers)?;
         pages::render_all(self, &mut counting)?;
         Ok(counting.stats)
     }

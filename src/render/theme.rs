@@ -4,7 +4,8 @@
 //! without a `themes/` folder still builds. A site overrides single files by placing
 //! them under `<root>/themes/<name>/` (name from `site.yaml`'s `theme`, else
 //! `default`): a template of the same name replaces the default one, strings merge
-//! key by key, assets are added or replaced. Nothing has to be copied wholesale.
+//! key by key, assets are added or replaced, and a `headers` file replaces the HTTP
+//! headers published as `_headers`. Nothing has to be copied wholesale.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -58,6 +59,9 @@ const TEMPLATES: &[(&str, &str)] = embedded![
 /// The default theme's strings.
 const STRINGS: &str = include_str!("../../themes/default/strings.zh-CN.yaml");
 
+/// The default theme's HTTP headers file, published as `_headers`.
+const HEADERS: &[u8] = include_bytes!("../../themes/default/headers");
+
 /// The default theme's assets, by file name under `assets/`.
 const ASSETS: &[(&str, &[u8])] = &[
     (
@@ -102,6 +106,8 @@ pub struct Theme {
     pub strings: Value,
     /// Static files to publish under `assets/`, by file name, in name order.
     pub assets: BTreeMap<String, Vec<u8>>,
+    /// HTTP headers for the host, in Netlify and Cloudflare Pages `_headers` format.
+    pub headers: Vec<u8>,
 }
 
 impl Theme {
@@ -152,10 +158,18 @@ impl Theme {
             .map(|(n, b)| ((*n).to_owned(), b.to_vec()))
             .collect();
         assets.extend(read_folder(&folder.join("assets"))?);
+        let headers_file = folder.join("headers");
+        let headers = if headers_file.is_file() {
+            std::fs::read(&headers_file)
+                .map_err(|e| ThemeError(format!("cannot read themes/{name}/headers: {e}")))?
+        } else {
+            HEADERS.to_vec()
+        };
         Ok(Theme {
             tera,
             strings,
             assets,
+            headers,
         })
     }
 }
@@ -253,5 +267,21 @@ mod tests {
         assert_eq!(html, "override");
         assert_eq!(theme.strings["nav"]["home"], "首页X");
         assert!(theme.strings["nav"]["projects"].is_string());
+    }
+
+    #[test]
+    fn a_site_replaces_the_headers_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let default = Theme::load(dir.path(), None).unwrap();
+        assert!(
+            String::from_utf8(default.headers)
+                .unwrap()
+                .contains("frame-ancestors 'none'")
+        );
+        let folder = dir.path().join("themes/civic");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("headers"), "/*\n  X-Frame-Options: DENY\n").unwrap();
+        let theme = Theme::load(dir.path(), Some("civic")).unwrap();
+        assert_eq!(theme.headers, b"/*\n  X-Frame-Options: DENY\n");
     }
 }
