@@ -15,6 +15,7 @@ pub mod url;
 use std::fmt;
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::derive::Derived;
@@ -243,6 +244,44 @@ impl<'a> Site<'a> {
         out.file(&url::file_for(path), html.as_bytes())
     }
 
+    /// Renders the pages of each of `items` (by index and item) on all cores, and
+    /// hands them to `out` in item order, so that the output and its first error are
+    /// those of a sequential render.
+    fn each_in_parallel<T: Sync>(
+        &self,
+        out: &mut Counting<'_>,
+        items: &[T],
+        render: impl Fn(&mut Counting<'_>, usize, &T) -> Result<(), RenderError> + Sync,
+    ) -> Result<(), RenderError> {
+        // Chunks bound the rendered pages held in memory before they are written.
+        const CHUNK: usize = 1024;
+        for (c, chunk) in items.chunks(CHUNK).enumerate() {
+            let rendered: Vec<Result<(Buffer, Stats), RenderError>> = chunk
+                .par_iter()
+                .enumerate()
+                .map(|(k, item)| {
+                    let mut buffer = Buffer::default();
+                    let mut counting = Counting {
+                        out: &mut buffer,
+                        stats: Stats::default(),
+                    };
+                    render(&mut counting, c * CHUNK + k, item)?;
+                    let stats = counting.stats;
+                    Ok((buffer, stats))
+                })
+                .collect();
+            for result in rendered {
+                let (buffer, stats) = result?;
+                // Files and bytes are counted again as they pass to `out`.
+                out.stats.pages += stats.pages;
+                for (path, bytes) in buffer.0 {
+                    out.file(&path, &bytes)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Page metadata for `title` at `path`, in navigation `section`.
     fn meta<'m>(&self, title: &'m str, path: &str, section: &'static str) -> PageMeta<'m> {
         PageMeta {
@@ -300,6 +339,17 @@ impl Counting<'_> {
         self.stats.files += 1;
         self.stats.bytes += bytes.len() as u64;
         self.out.file(path, bytes)
+    }
+}
+
+/// Files rendered on another thread, waiting to pass to the output in order.
+#[derive(Default)]
+struct Buffer(Vec<(String, Vec<u8>)>);
+
+impl Output for Buffer {
+    fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
+        self.0.push((path.to_owned(), bytes.to_vec()));
+        Ok(())
     }
 }
 

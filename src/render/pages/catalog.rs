@@ -71,7 +71,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             )?;
         }
     }
-    for (i, product) in site.dataset.products.iter().enumerate() {
+    site.each_in_parallel(out, &site.dataset.products, |out, i, product| {
         let p = &product.record;
         let path = format!("products/{}/", p.id.value);
         let mut meta = site.meta(&p.name, &path, "catalog");
@@ -84,8 +84,8 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             "product.html",
             meta,
             &WithQr::new(site, &path, &view),
-        )?;
-    }
+        )
+    })?;
     standards(site, out, current)
 }
 

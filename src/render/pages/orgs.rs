@@ -73,7 +73,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         site.meta(title, "orgs/", "orgs"),
         &list,
     )?;
-    for org in &site.dataset.orgs {
+    site.each_in_parallel(out, &site.dataset.orgs, |out, _, org| {
         let o = &org.record;
         let path = format!("orgs/{}/", o.id.value);
         let mut meta = site.meta(&o.name, &path, "orgs");
@@ -85,9 +85,8 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             "org.html",
             meta,
             &WithQr::new(site, &path, &view),
-        )?;
-    }
-    Ok(())
+        )
+    })
 }
 
 #[derive(Serialize)]

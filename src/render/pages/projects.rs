@@ -56,7 +56,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             site.page(out, &path, "projects.html", meta, &list)?;
         }
     }
-    for (i, p) in site.dataset.projects.iter().enumerate() {
+    site.each_in_parallel(out, &site.dataset.projects, |out, i, p| {
         let p = &p.record;
         let path = format!("projects/{}/", p.id.value);
         let mut meta = site.meta(&p.name, &path, "projects");
@@ -74,9 +74,8 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         };
         let notice_path = format!("{path}notice/");
         let notice_meta = site.meta(&p.name, &notice_path, "projects");
-        site.page(out, &notice_path, "notice.html", notice_meta, &notice)?;
-    }
-    Ok(())
+        site.page(out, &notice_path, "notice.html", notice_meta, &notice)
+    })
 }
 
 /// One project in the list; the keys feed the filters and the `data-` attributes
