@@ -105,22 +105,20 @@ impl Modules {
     /// patterns in rows and columns, and the imbalance of dark and light.
     fn penalty(&self) -> usize {
         let w = self.width;
-        let columns: Vec<bool> = (0..w * w).map(|i| self.dark[(i % w) * w + i / w]).collect();
-        let lines = self.rows().chain(columns.chunks(w));
         let mut score = 0;
-        for line in lines {
-            score += run_penalty(line) + finder_penalty(line);
+        let mut column = Vec::with_capacity(w);
+        for x in 0..w {
+            column.clear();
+            column.extend((0..w).map(|y| self.dark[y * w + x]));
+            score += run_penalty(&column) + finder_penalty(&column);
         }
-        for y in 0..w - 1 {
-            for x in 0..w - 1 {
-                let at = y * w + x;
-                let colour = self.dark[at];
-                if self.dark[at + 1] == colour
-                    && self.dark[at + w] == colour
-                    && self.dark[at + w + 1] == colour
-                {
-                    score += 3;
-                }
+        for (y, row) in self.rows().enumerate() {
+            score += run_penalty(row) + finder_penalty(row);
+            if let Some(below) = self.dark.get((y + 1) * w..(y + 2) * w) {
+                let blocks = (0..w - 1).filter(|&x| {
+                    row[x] == row[x + 1] && row[x] == below[x] && row[x] == below[x + 1]
+                });
+                score += 3 * blocks.count();
             }
         }
         let dark = self.dark.iter().filter(|&&d| d).count();
@@ -131,28 +129,40 @@ impl Modules {
 
 /// 3 points for each run of five modules of one colour, plus one per module beyond.
 fn run_penalty(line: &[bool]) -> usize {
-    line.chunk_by(|a, b| a == b)
-        .filter(|run| run.len() >= 5)
-        .map(|run| run.len() - 2)
-        .sum()
+    let mut score = 0;
+    let mut run = 0;
+    for (i, &dark) in line.iter().enumerate() {
+        run = if i > 0 && line[i - 1] == dark {
+            run + 1
+        } else {
+            1
+        };
+        score += match run {
+            5 => 3,
+            6.. => 1,
+            _ => 0,
+        };
+    }
+    score
 }
 
 /// 40 points for each dark-light-dark-dark-dark-light-dark pattern with four light
-/// modules on one side; beyond the symbol is the light quiet zone.
+/// modules on at least one side; beyond the symbol is the light quiet zone.
 fn finder_penalty(line: &[bool]) -> usize {
-    const PATTERN: [bool; 7] = [true, false, true, true, true, false, true];
-    let light = |range: std::ops::Range<usize>| {
-        range
-            .into_iter()
-            .all(|i| !line.get(i).copied().unwrap_or(false))
-    };
-    line.windows(7)
-        .enumerate()
-        .filter(|(at, window)| {
-            *window == PATTERN && (light(at.saturating_sub(4)..*at) || light(at + 7..at + 11))
-        })
-        .count()
-        * 40
+    const PATTERN: u16 = 0b101_1101;
+    // The last 15 modules, newest in bit 0: four before, the pattern, four after.
+    let mut window: u16 = 0;
+    let mut score = 0;
+    let padded = line.iter().copied().chain(std::iter::repeat_n(false, 4));
+    for dark in padded {
+        window = (window << 1 | u16::from(dark)) & 0x7FFF;
+        let before_light = window >> 11 == 0;
+        let after_light = window & 0xF == 0;
+        if (window >> 4) & 0x7F == PATTERN && (before_light || after_light) {
+            score += 40;
+        }
+    }
+    score
 }
 
 #[cfg(test)]
