@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Browser tests in a real headless Chromium: search (issue 4) on the search fixture
-# site, and payloads that must not run, under a strict CSP too (issue 9), on the hostile
-# fixture site. Builds both sites, installs Chromium (Debian package) and playwright-core when missing, then runs
-# tests/browser with node's test runner. Usage: bash .ci/browser-tests.sh
+# site; payloads that must not run, under a strict CSP too (issue 9), on the hostile
+# fixture site; accessibility (axe-core, keyboard, the 适老化 mode, reflow at 320 px;
+# issue 9) on the sample site. Builds the three sites, installs Chromium (Debian
+# package) and playwright-core when missing, then runs tests/browser with node's test
+# runner. Usage: bash .ci/browser-tests.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +27,10 @@ rm -rf "$hostile"
 cargo run --quiet --release -- build --root tests/fixtures/hostile --output "$hostile" \
   --base-url https://example.org/
 
+sample=target/sample-site
+rm -rf "$sample"
+cargo run --quiet --release -- build --output "$sample" --base-url https://example.org/
+
 cd tests/browser
-npm ci --no-audit --no-fund --loglevel=error
-SITE_DIR="../../$site" HOSTILE_SITE_DIR="../../$hostile" node --test
+npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+SITE_DIR="../../$site" HOSTILE_SITE_DIR="../../$hostile" SAMPLE_SITE_DIR="../../$sample" node --test

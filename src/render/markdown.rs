@@ -5,7 +5,12 @@
 //! numeric ids) and headings (no ids) does not fit a site with a strict content
 //! security policy and many fragments per page, so those events are rewritten here
 //! before HTML is produced, and ammonia's allow-list is widened for exactly the
-//! classes and ids this module writes, nothing more.
+//! classes, ids and attributes this module writes, nothing more.
+//!
+//! A table scrolls sideways inside its own `table-scroll` box on a narrow screen, so
+//! the box is a focusable region (keyboard users scroll it with the arrow keys),
+//! named after the heading above the table or, before any heading, after the
+//! theme's generic table label.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -25,6 +30,8 @@ const TEMPLATE_ID_PREFIX: &str = "sec-";
 /// Renders Markdown for one site: sanitizer rules and base path are set up once.
 pub struct MarkdownRenderer {
     sanitizer: ammonia::Builder<'static>,
+    /// Accessible name of a table that no heading precedes, escaped for an attribute.
+    table_label: String,
 }
 
 /// The ids already used on one page, so that headings and footnotes of several
@@ -36,8 +43,9 @@ pub struct PageIds {
 }
 
 impl MarkdownRenderer {
-    /// A renderer whose site-absolute links (`/projects/`) get `urls`' base path.
-    pub fn new(urls: &Urls) -> MarkdownRenderer {
+    /// A renderer whose site-absolute links (`/projects/`) get `urls`' base path;
+    /// `table_label` names a table's scroll region when no heading precedes it.
+    pub fn new(urls: &Urls, table_label: &str) -> MarkdownRenderer {
         let base = urls.clone();
         let mut sanitizer = ammonia::Builder::empty();
         sanitizer
@@ -121,6 +129,9 @@ impl MarkdownRenderer {
             .add_tag_attributes("h5", ["id"])
             .add_tag_attributes("h6", ["id"])
             .add_tag_attributes("div", ["id"])
+            // Scroll regions around tables; the filter below keeps only the values
+            // this module writes, so raw HTML cannot add other roles or tab stops.
+            .add_tag_attributes("div", ["tabindex", "role", "aria-labelledby", "aria-label"])
             // Table alignment as classes (a strict CSP forbids style attributes).
             .add_allowed_classes("th", ["align-left", "align-center", "align-right"])
             .add_allowed_classes("td", ["align-left", "align-center", "align-right"])
@@ -134,6 +145,8 @@ impl MarkdownRenderer {
                 match (element, attribute) {
                     // Nothing loads from another host: an image is local or dropped.
                     ("img", "src") if is_external(value) => None,
+                    ("div", "tabindex") if value != "0" => None,
+                    ("div", "role") if value != "region" => None,
                     ("a", "href") | ("img", "src") => Some(
                         base.rewrite_authored(value)
                             .map_or(Cow::Borrowed(value), Cow::Owned),
@@ -141,7 +154,10 @@ impl MarkdownRenderer {
                     _ => Some(Cow::Borrowed(value)),
                 }
             });
-        MarkdownRenderer { sanitizer }
+        MarkdownRenderer {
+            sanitizer,
+            table_label: crate::xml::escape(table_label),
+        }
     }
 
     /// Renders `text` to sanitized HTML, registering its ids in `ids`.
@@ -154,7 +170,7 @@ impl MarkdownRenderer {
             | Options::ENABLE_STRIKETHROUGH
             | Options::ENABLE_HEADING_ATTRIBUTES;
         let events: Vec<Event<'_>> = Parser::new_ext(text, options).collect();
-        let events = Rewriter::new(ids).rewrite(events);
+        let events = Rewriter::new(ids, &self.table_label).rewrite(events);
         let mut html = String::with_capacity(text.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
         self.sanitizer.clean(&html).to_string()
@@ -228,6 +244,9 @@ fn is_dangerous(url: &str) -> bool {
 /// Rewrites one fragment's events: heading ids, footnotes, tables, unsafe links.
 struct Rewriter<'p> {
     ids: &'p mut PageIds,
+    table_label: &'p str,
+    /// Id of the latest heading, which names the tables below it.
+    heading: Option<String>,
     footnotes: HashMap<String, usize>,
     alignments: Vec<Alignment>,
     in_head: bool,
@@ -237,9 +256,11 @@ struct Rewriter<'p> {
 }
 
 impl<'p> Rewriter<'p> {
-    fn new(ids: &'p mut PageIds) -> Self {
+    fn new(ids: &'p mut PageIds, table_label: &'p str) -> Self {
         Rewriter {
             ids,
+            table_label,
+            heading: None,
             footnotes: HashMap::new(),
             alignments: Vec::new(),
             in_head: false,
@@ -283,6 +304,7 @@ impl<'p> Rewriter<'p> {
             let slug = self.ids.heading(id.as_deref().unwrap_or(&text));
             // The page title is the only h1: document headings start at h2.
             let level = level.max(HeadingLevel::H2);
+            self.heading = Some(slug.clone());
             out.push(Event::Start(Tag::Heading {
                 level,
                 id: Some(CowStr::from(slug)),
@@ -348,7 +370,13 @@ impl<'p> Rewriter<'p> {
             Event::End(TagEnd::FootnoteDefinition) => html("</div>\n".to_owned()),
             Event::Start(Tag::Table(alignments)) => {
                 self.alignments = alignments;
-                html("<div class=\"table-scroll\"><table>\n".to_owned())
+                let name = match &self.heading {
+                    Some(id) => format!("aria-labelledby=\"{id}\""),
+                    None => format!("aria-label=\"{}\"", self.table_label),
+                };
+                html(format!(
+                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" {name}><table>\n"
+                ))
             }
             Event::End(TagEnd::Table) => html("</tbody></table></div>\n".to_owned()),
             Event::Start(Tag::TableHead) => {
@@ -393,7 +421,7 @@ mod tests {
 
     fn render(text: &str) -> String {
         let urls = Urls::new("/zibo/").unwrap();
-        MarkdownRenderer::new(&urls).render(text, &mut PageIds::new())
+        MarkdownRenderer::new(&urls, "表格").render(text, &mut PageIds::new())
     }
 
     #[test]
@@ -403,6 +431,25 @@ mod tests {
         assert!(html.contains("<h2 id=\"实施范围-1\">"), "{html}");
         assert!(html.contains("<h2 id=\"main-1\">"), "{html}");
         assert!(html.contains("<h2 id=\"h-sec-x\">"), "{html}");
+    }
+
+    #[test]
+    fn tables_scroll_in_regions_named_by_the_heading_above() {
+        let html = render("| a |\n|---|\n| 1 |\n\n## 指标\n\n| b |\n|---|\n| 2 |\n");
+        assert!(
+            html.contains("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"表格\"><table>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"指标\"><table>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn raw_html_cannot_add_roles_or_tab_stops() {
+        let html = render("<div role=\"button\" tabindex=\"5\">x</div>\n");
+        assert!(html.contains("<div>x</div>"), "{html}");
     }
 
     #[test]

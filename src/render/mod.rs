@@ -155,7 +155,8 @@ impl<'a> Site<'a> {
         let urls = Urls::new(base_url).map_err(RenderError::BaseUrl)?;
         let theme_name = config.theme.as_ref().map(|t| t.value.as_str());
         let mut theme = Theme::load(root, theme_name).map_err(RenderError::Theme)?;
-        let markdown = MarkdownRenderer::new(&urls);
+        let table_label = theme.strings["meta"]["table"].as_str().unwrap_or_default();
+        let markdown = MarkdownRenderer::new(&urls, table_label);
         let mut footer_pages: Vec<(i32, &str, Link<'_>)> = dataset
             .pages
             .iter()

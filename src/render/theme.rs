@@ -73,6 +73,10 @@ const ASSETS: &[(&str, &[u8])] = &[
         include_bytes!("../../themes/default/assets/site.js"),
     ),
     (
+        "mode.js",
+        include_bytes!("../../themes/default/assets/mode.js"),
+    ),
+    (
         "search.js",
         include_bytes!("../../themes/default/assets/search.js"),
     ),
