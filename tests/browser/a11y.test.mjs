@@ -9,16 +9,13 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { CSP, launch } from "./chromium.mjs";
 import { serve } from "./server.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const SITE = process.env.SAMPLE_SITE_DIR || `${here}../../target/sample-site`;
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const AXE = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-  + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 // The printable notice board: a page of its own without the site's header and menu.
 const NOTICE = "/projects/zichuan-shantytown-resettlement/notice/";
@@ -65,11 +62,7 @@ let server, browser;
 
 before(async () => {
   server = await serve(SITE, { headers: { "content-security-policy": CSP } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launch();
 });
 
 after(async () => {

@@ -7,7 +7,7 @@
 import { cpSync, mkdirSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 import { serve } from "./server.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -21,11 +21,7 @@ cpSync(`${site}/assets`, `${publicDir}/assets`, { recursive: true });
 const queries = JSON.parse(readFileSync(`${benchDir}/queries.json`, "utf8"));
 
 const server = await serve(publicDir);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 const gz = (path) => gzipSync(readFileSync(`${publicDir}${path}`)).length;
 console.log(`| query | result | first query KB gz | render ms | total ms |`);
 console.log(`| --- | --- | ---: | ---: | ---: |`);

@@ -7,15 +7,12 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { CSP, launch } from "./chromium.mjs";
 import { serve } from "./server.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const SITE = process.env.HOSTILE_SITE_DIR || `${here}../../target/hostile-fixture-site`;
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-  + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 // One page of every kind; search runs on a payload word and on a whole payload.
 const PAGES = [
@@ -46,11 +43,7 @@ let plain, strict, browser;
 before(async () => {
   plain = await serve(SITE);
   strict = await serve(SITE, { headers: { "content-security-policy": CSP } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launch();
 });
 
 after(async () => {

@@ -4,22 +4,17 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launch } from "./chromium.mjs";
 import { serve } from "./server.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const SITE = process.env.SITE_DIR || `${here}../../target/search-fixture-site`;
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
 let server, browser, page;
 
 before(async () => {
   server = await serve(SITE);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launch();
   page = await browser.newPage();
   // Nothing may come from another host: fail on any such request.
   page.on("request", (r) => {
