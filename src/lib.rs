@@ -23,6 +23,7 @@ pub mod build;
 pub mod derive;
 pub mod diagnostic;
 pub mod export;
+pub mod history;
 pub mod load;
 pub mod model;
 pub mod render;
