@@ -264,18 +264,17 @@ impl Report {
                     (Some(fields), _) => {
                         for (i, f) in fields.iter().enumerate() {
                             let record = if i == 0 { name(r) } else { String::new() };
+                            let (old, new) = values(&f.old, &f.new);
                             md.push_str(&format!(
-                                "| {record} | `{}` | {} | {} |\n",
-                                code(&f.path),
-                                value(&f.old),
-                                value(&f.new)
+                                "| {record} | `{}` | {old} | {new} |\n",
+                                code(&f.path)
                             ));
                         }
                     }
                     (None, error) => md.push_str(&format!(
                         "| {} | (fields unknown: a version does not parse: {}) | | |\n",
                         name(r),
-                        text(error.as_deref().unwrap_or_default())
+                        escape(error.as_deref().unwrap_or_default())
                     )),
                 }
             }
@@ -291,7 +290,7 @@ fn name(r: &RecordDiff) -> String {
         parts.push(format!("`{}`", code(id)));
     }
     if let Some(title) = &r.title {
-        parts.push(text(title));
+        parts.push(escape(title));
     }
     parts.push(format!("<sub>`{}`</sub>", code(&r.file)));
     parts.join(" ")
@@ -300,26 +299,53 @@ fn name(r: &RecordDiff) -> String {
 /// Longest value shown in a Markdown cell, in characters; the JSON has them whole.
 const MAX_CELL: usize = 120;
 
-/// A field value in a Markdown cell: text as written, absent as an em dash, lists and
-/// maps as compact JSON; shortened to [`MAX_CELL`] characters.
-fn value(v: &Value) -> String {
-    let raw = match v {
-        Value::Null => return "—".to_owned(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+/// Characters of context shown before the first difference of two long texts.
+const CONTEXT: usize = 20;
+
+/// Old and new values in Markdown cells: text as written, absent as an em dash, lists
+/// and maps as compact JSON; shortened to [`MAX_CELL`] characters. Two long texts
+/// (a document's body) start shortly before their first difference, so the cells
+/// show what changed rather than the same opening twice.
+fn values(old: &Value, new: &Value) -> (String, String) {
+    let (a, b) = (raw(old), raw(new));
+    let start = match (&a, &b) {
+        (Some(a), Some(b)) if a.chars().count() > MAX_CELL || b.chars().count() > MAX_CELL => {
+            let same = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+            same.saturating_sub(CONTEXT)
+        }
+        _ => 0,
     };
-    let mut shown: String = raw.chars().take(MAX_CELL).collect();
-    if shown.len() < raw.len() {
-        shown.push('…');
+    let cell = |text: Option<String>| match text {
+        None => "—".to_owned(),
+        Some(text) => {
+            let count = text.chars().count();
+            let mut shown: String = text.chars().skip(start).take(MAX_CELL).collect();
+            if start > 0 {
+                shown.insert(0, '…');
+            }
+            if start + MAX_CELL < count {
+                shown.push('…');
+            }
+            escape(&shown)
+        }
+    };
+    (cell(a), cell(b))
+}
+
+/// A value as text; `None` when absent.
+fn raw(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
     }
-    text(&shown)
 }
 
 /// Escapes text for a Markdown table cell: every ASCII punctuation character that
 /// Markdown or GitHub gives a meaning to gets a backslash, `@` and `#` included so
 /// that values never mention anyone or link an issue, `:` so that no address becomes
 /// a link, `$` so that nothing turns into a formula; line breaks become `<br>`.
-fn text(s: &str) -> String {
+fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -388,13 +414,20 @@ mod tests {
 
     #[test]
     fn cells_escape_markup_and_shorten() {
-        assert_eq!(text("a|b"), "a\\|b");
-        assert_eq!(text("<b> @x #1"), "\\<b\\> \\@x \\#1");
-        assert_eq!(text("https://a.cn"), "https\\://a.cn");
-        assert_eq!(text("l1\nl2"), "l1<br>l2");
-        assert_eq!(value(&Value::Null), "—");
-        let long = Value::String("长".repeat(200));
-        assert_eq!(value(&long).chars().count(), MAX_CELL + 1);
+        assert_eq!(escape("a|b"), "a\\|b");
+        assert_eq!(escape("<b> @x #1"), "\\<b\\> \\@x \\#1");
+        assert_eq!(escape("https://a.cn"), "https\\://a.cn");
+        assert_eq!(escape("l1\nl2"), "l1<br>l2");
+        assert_eq!(
+            values(&Value::Null, &Value::Bool(true)),
+            ("—".into(), "true".into())
+        );
+        let long = |end: &str| Value::String(format!("{}{end}", "长".repeat(200)));
+        let (old, new) = values(&long("旧"), &long("新"));
+        assert_eq!(old, format!("…{}旧", "长".repeat(CONTEXT)));
+        assert_eq!(new, format!("…{}新", "长".repeat(CONTEXT)));
+        let (old, _) = values(&long(""), &Value::Null);
+        assert_eq!(old.chars().count(), MAX_CELL + 1);
         assert_eq!(code("a`b|c"), "a'b\\|c");
     }
 }

@@ -186,7 +186,8 @@ pub struct FieldChange {
 
 /// The fields that differ between `old` and `new`, in path order. Maps are compared
 /// key by key, lists item by item (items beyond the shorter list are added or
-/// removed whole); everything else is compared as a value.
+/// removed whole); everything else is compared as a value. Absent and empty values
+/// are the same.
 pub fn field_changes(old: &Value, new: &Value) -> Vec<FieldChange> {
     let mut changes = Vec::new();
     compare("", old, new, &mut changes);
@@ -230,12 +231,24 @@ fn compare(path: &str, old: &Value, new: &Value, out: &mut Vec<FieldChange>) {
                 compare(&join(&i.to_string()), old, new, out);
             }
         }
-        _ if old != new => out.push(FieldChange {
+        _ if old != new && !(is_empty(old) && is_empty(new)) => out.push(FieldChange {
             path: path.to_owned(),
             old: old.clone(),
             new: new.clone(),
         }),
         _ => {}
+    }
+}
+
+/// Whether a value says nothing: absent, or an empty text, list or map (what an
+/// optional field defaults to).
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
     }
 }
 
