@@ -17,6 +17,9 @@ use gix::diff::tree::recorder::Change as TreeChange;
 
 use crate::model::Date;
 
+/// Memory for decoded objects while walking history.
+const OBJECT_CACHE_BYTES: usize = 32 * 1024 * 1024;
+
 /// The folders whose files are records, relative to the site root.
 const RECORD_FOLDERS: [&str; 2] = ["data", "content"];
 
@@ -100,7 +103,11 @@ pub struct Repo {
 impl Repo {
     /// Opens the repository holding `root` (searching upwards as git does).
     pub fn open(root: &Path) -> Result<Repo, Unavailable> {
-        let repo = gix::discover(root).map_err(|_| Unavailable::NoRepository)?;
+        let mut repo = gix::discover(root).map_err(|_| Unavailable::NoRepository)?;
+        // Walking history reads each tree of data/ and content/ twice (as a commit's
+        // and as its parent's); a cache of decoded objects keeps the second read
+        // from inflating and resolving deltas again.
+        repo.object_cache_size_if_unset(OBJECT_CACHE_BYTES);
         let workdir = repo.workdir().ok_or(Unavailable::NoRepository)?;
         let canonical = |p: &Path| {
             p.canonicalize()

@@ -192,12 +192,18 @@ impl History {
     /// The history of the record in `file` (relative to the site root), if any
     /// commit touched it.
     pub fn record(&self, file: &Path) -> Option<&RecordHistory> {
-        let key: Vec<&str> = file
-            .components()
-            .filter_map(|c| c.as_os_str().to_str())
-            .collect();
-        self.records.get(&key.join("/"))
+        self.records.get(&file_key(file))
     }
+}
+
+/// A record file's key in history: its path from the site root with `/` separators,
+/// as git names it.
+pub fn file_key(file: &Path) -> String {
+    let parts: Vec<&str> = file
+        .components()
+        .filter_map(|c| c.as_os_str().to_str())
+        .collect();
+    parts.join("/")
 }
 
 /// Parsed versions of record files by blob, kept from the commit that replaced a

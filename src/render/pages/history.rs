@@ -7,8 +7,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::export::page_path;
 use crate::history::record::{RecordKind, label_key};
-use crate::history::{Action, Edit};
+use crate::history::{Action, Edit, file_key};
+use crate::model::Sourced;
 use crate::render::{Counting, Link, RenderError, Site};
 
 /// Changes per `/updates/` page.
@@ -166,81 +168,61 @@ impl<'a> Site<'a> {
     /// The clean path and link of each record's page as the data has it now, by
     /// file: history keys records by file.
     pub(in crate::render) fn record_pages<'s>(&'s self) -> HashMap<String, (String, Link<'s>)> {
+        use crate::export::sections::*;
         let d = self.dataset;
-        let mut pages = HashMap::new();
-        let mut add = |file: &Path, path: String, title: &'s str| {
-            let key: Vec<&str> = file
-                .components()
-                .filter_map(|c| c.as_os_str().to_str())
-                .collect();
-            let link = self.link(&path, title);
-            pages.insert(key.join("/"), (path, link));
-        };
-        for r in &d.projects {
-            add(
-                &r.file,
-                format!("projects/{}/", r.record.id.value),
-                &r.record.name,
-            );
-        }
-        for r in &d.products {
-            add(
-                &r.file,
-                format!("products/{}/", r.record.id.value),
-                &r.record.name,
-            );
-        }
-        for r in &d.orgs {
-            add(
-                &r.file,
-                format!("orgs/{}/", r.record.id.value),
-                &r.record.name,
-            );
-        }
-        for r in &d.inspections {
-            add(
-                &r.file,
-                format!("inspections/{}/", r.record.id.value),
-                &r.record.title,
-            );
-        }
-        for r in &d.events {
-            add(
-                &r.file,
-                format!("events/{}/", r.record.id.value),
-                &r.record.title,
-            );
-        }
-        for r in &d.editions {
-            add(
-                &r.file,
-                format!("standards/{}/", r.record.id.value),
-                &r.record.title,
-            );
-        }
-        for r in &d.policies {
-            let m = &r.record.meta;
-            add(&r.file, format!("policies/{}/", m.id.value), &m.title);
-        }
-        for r in &d.interpretations {
-            let m = &r.record.meta;
-            add(
-                &r.file,
-                format!("interpretations/{}/", m.id.value),
-                &m.title,
-            );
-        }
-        for r in &d.pages {
-            let m = &r.record.meta;
-            add(&r.file, format!("{}/", m.id.value), &m.title);
+        let mut records: Vec<(&Path, String, &str)> = Vec::new();
+        each(&mut records, &d.projects, PROJECTS, |r| {
+            (&r.id.value, &r.name)
+        });
+        each(&mut records, &d.products, PRODUCTS, |r| {
+            (&r.id.value, &r.name)
+        });
+        each(&mut records, &d.orgs, ORGS, |r| (&r.id.value, &r.name));
+        each(&mut records, &d.inspections, INSPECTIONS, |r| {
+            (&r.id.value, &r.title)
+        });
+        each(&mut records, &d.events, EVENTS, |r| (&r.id.value, &r.title));
+        each(&mut records, &d.editions, STANDARDS, |r| {
+            (&r.id.value, &r.title)
+        });
+        each(&mut records, &d.policies, POLICIES, |r| {
+            (&r.meta.id.value, &r.meta.title)
+        });
+        let interpretations = &d.interpretations;
+        each(&mut records, interpretations, INTERPRETATIONS, |r| {
+            (&r.meta.id.value, &r.meta.title)
+        });
+        for p in &d.pages {
+            let m = &p.record.meta;
+            records.push((&p.file, format!("{}/", m.id.value), &m.title));
         }
         if let Some(t) = &d.taxonomy {
             let title = self.theme.strings["nav"]["catalog"]
                 .as_str()
                 .unwrap_or_default();
-            add(&t.file, "catalog/".to_owned(), title);
+            records.push((&t.file, "catalog/".to_owned(), title));
         }
-        pages
+        records
+            .into_iter()
+            .map(|(file, path, title)| {
+                let link = self.link(&path, title);
+                (file_key(file), (path, link))
+            })
+            .collect()
+    }
+}
+
+/// Adds the file, page path and title of each of `list`, whose pages live under
+/// `section`; `fields` gives a record's id and title.
+fn each<'s, T>(
+    out: &mut Vec<(&'s Path, String, &'s str)>,
+    list: &'s [Sourced<T>],
+    section: &str,
+    fields: impl Fn(&'s T) -> (&'s String, &'s String),
+) {
+    for r in list {
+        let (id, title) = fields(&r.record);
+        out.push((&r.file, page_path(section, id), title));
     }
 }
 
