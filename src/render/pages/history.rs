@@ -275,7 +275,17 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             next: (n < count).then(|| site.urls.href(&path(n + 1))),
         };
         let here = path(n);
-        let mut meta = site.meta(title, &here, "updates");
+        // Later pages say which page they are, in the title and the breadcrumbs.
+        let numbered = match n {
+            1 => title.to_owned(),
+            n => {
+                let page = site.theme.strings["updates"]["page"]
+                    .as_str()
+                    .unwrap_or("{n}");
+                format!("{title} · {}", page.replace("{n}", &n.to_string()))
+            }
+        };
+        let mut meta = site.meta(&numbered, &here, "updates");
         if n > 1 {
             meta.crumbs.push(site.link("updates/", title));
         }
