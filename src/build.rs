@@ -41,6 +41,8 @@ pub struct Built {
     pub output: PathBuf,
     /// How long each stage took.
     pub timings: Timings,
+    /// Why the pages show no change history, when they do not.
+    pub history_unavailable: Option<crate::history::Unavailable>,
 }
 
 /// Wall time of each build stage, for `greenproc build --timings` and the benchmark.
@@ -230,6 +232,7 @@ pub fn build_with_progress(
         stats,
         output,
         timings,
+        history_unavailable: derived.history.unavailable.clone(),
     })
 }
 

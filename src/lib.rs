@@ -16,6 +16,8 @@
 //! 6. [`write`] stages the files beside the output folder and swaps them in.
 //!
 //! [`build`] runs the six stages for `greenproc build`, the sitemap after the pages.
+//! [`history`] reads the site's git repository in-process: each record's history for
+//! the derive stage, and the field-level comparison behind `greenproc diff`.
 //!
 //! `docs/DESIGN.md` maps the stages in more detail.
 
@@ -23,6 +25,7 @@ pub mod build;
 pub mod derive;
 pub mod diagnostic;
 pub mod export;
+pub mod history;
 pub mod load;
 pub mod model;
 pub mod render;

@@ -238,33 +238,39 @@ impl Loader<'_> {
 
     fn markdown<T: DeserializeOwned>(&mut self, file: PathBuf) -> Option<Sourced<Markdown<T>>> {
         let text = self.read(&file)?;
-        let Some((front, body)) = split_front_matter(&text) else {
-            self.diagnostics.report(
-                Code::FrontMatter,
-                &file,
-                Position { line: 1, column: 1, length: 3 },
-                "the document does not start with a front matter block",
-                "begin the file with a line `---`, the YAML fields, and another line `---`; the Markdown text follows",
-            );
-            return None;
-        };
-        // A leading newline stands for the opening `---`, so that positions in the
-        // front matter are the file's own line numbers.
-        match parse_yaml(&format!("\n{front}")) {
-            Ok(meta) => Some(Sourced {
-                file,
-                record: Markdown {
-                    meta,
-                    body: body.to_owned(),
-                    body_line: front.lines().count() as u64 + 3,
-                },
-            }),
-            Err(error) => {
+        match parse_markdown(&text) {
+            Some(Ok(record)) => Some(Sourced { file, record }),
+            Some(Err(error)) => {
                 self.diagnostics.push(yaml_diagnostic(&file, &error));
+                None
+            }
+            None => {
+                self.diagnostics.report(
+                    Code::FrontMatter,
+                    &file,
+                    Position { line: 1, column: 1, length: 3 },
+                    "the document does not start with a front matter block",
+                    "begin the file with a line `---`, the YAML fields, and another line `---`; the Markdown text follows",
+                );
                 None
             }
         }
     }
+}
+
+/// Parses a Markdown document's front matter into `T` and keeps its body; `None` when
+/// the text does not start with a front matter block.
+pub fn parse_markdown<T: DeserializeOwned>(
+    text: &str,
+) -> Option<Result<Markdown<T>, serde_saphyr::Error>> {
+    let (front, body) = split_front_matter(text)?;
+    // A leading newline stands for the opening `---`, so that positions in the front
+    // matter are the file's own line numbers.
+    Some(parse_yaml(&format!("\n{front}")).map(|meta| Markdown {
+        meta,
+        body: body.to_owned(),
+        body_line: front.lines().count() as u64 + 3,
+    }))
 }
 
 /// Parses one YAML document with limits on nesting, node count and alias expansion.

@@ -86,6 +86,20 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Summarize the data changes between two revisions, field by field: records
+    /// added, removed and changed, with old and new values.
+    Diff {
+        /// The older revision: a branch, tag, commit or expression like HEAD~3.
+        from: String,
+        /// The newer revision [default: the working tree, as `build` reads it].
+        to: Option<String>,
+        /// Site root folder (holding data/ and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Markdown for a merge-request comment, or JSON (schema in docs/editing.md).
+        #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
+        format: DiffFormat,
+    },
     /// Write a synthetic site of about N records, for benchmarks and scale tests.
     Gen {
         /// Number of records (10% projects, 60% products, 20% organizations, 10%
@@ -108,6 +122,14 @@ enum Format {
     Github,
     /// GitLab Code Quality report (JSON), shown on merge requests.
     Gitlab,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    /// Headings per kind and tables of old and new values, escaped.
+    Markdown,
+    /// The report as JSON.
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -162,6 +184,30 @@ fn main() -> ExitCode {
             category,
             root,
         } => new(&root, &kind, &id, category.as_deref()),
+        Command::Diff {
+            from,
+            to,
+            root,
+            format,
+        } => match greenproc::history::diff::compare(&root, &from, to.as_deref()) {
+            Ok(report) => {
+                print!(
+                    "{}",
+                    match format {
+                        DiffFormat::Markdown => report.to_markdown(),
+                        DiffFormat::Json => report.to_json(),
+                    }
+                );
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: diff: {error}");
+                ExitCode::from(match error {
+                    greenproc::history::diff::DiffError::Usage(_) => 2,
+                    greenproc::history::diff::DiffError::Failed(_) => 1,
+                })
+            }
+        },
         Command::Gen { records, out } => match greenproc::synthetic::generate(records, &out) {
             Ok(counts) => {
                 println!(
@@ -267,6 +313,9 @@ fn build(options: BuildOptions, timings: bool, quiet: bool) -> ExitCode {
                 );
                 eprintln!("{}", summary_line(0, built.warnings.len()));
             }
+            if let Some(reason) = built.history_unavailable.as_ref().filter(|_| !quiet) {
+                eprintln!("{}", history_warning(reason));
+            }
             let seconds = started.elapsed().as_secs_f64();
             if timings {
                 eprint!("{}", timing_table(&built.timings, built.stats.pages));
@@ -321,6 +370,9 @@ fn check(root: &std::path::Path, format: Format, deny_warnings: bool) -> ExitCod
             eprintln!("{}", summary_line(errors, warnings));
         }
     }
+    if let Some(reason) = greenproc::history::History::probe(root) {
+        eprintln!("{}", history_warning(&reason));
+    }
     let failed =
         errors > 0 || (deny_warnings && list.iter().any(|d| d.severity == Severity::Warning));
     if failed {
@@ -354,6 +406,11 @@ fn timing_table(timings: &Timings, pages: usize) -> String {
         "total"
     ));
     table
+}
+
+/// The one line `check` and `build` print when git history cannot be read.
+fn history_warning(reason: &greenproc::history::Unavailable) -> String {
+    format!("warning: change history unavailable, pages will say so: {reason}")
 }
 
 fn summary_line(errors: usize, warnings: usize) -> String {

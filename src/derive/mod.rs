@@ -12,18 +12,18 @@
 //! References that do not resolve are skipped: validation has reported them already.
 
 pub mod compliance;
-mod revision;
 pub mod stats;
 
 use std::collections::HashMap;
 use std::path::Path;
 
+use crate::history::History;
 use crate::model::org::Role;
 use crate::model::project::{Project, StageKind};
 use crate::model::{Dataset, Date};
 
+pub use crate::history::Revision;
 pub use compliance::{Assessment, Verdict};
-pub use revision::Revision;
 pub use stats::Statistics;
 
 /// Whether a green building material certificate is in force on the as-of date.
@@ -87,6 +87,8 @@ pub struct Derived<'a> {
     pub as_of: Option<Date>,
     /// The git commit the data was built from, when the site is a git repository.
     pub revision: Option<Revision>,
+    /// Each record's history from git, or why there is none.
+    pub history: History,
     /// Project id → index.
     pub projects: HashMap<&'a str, usize>,
     /// Product id → index.
@@ -151,13 +153,14 @@ pub struct Derived<'a> {
 
 impl<'a> Derived<'a> {
     /// Derives everything from `dataset`; `root` is the site folder, read for its git
-    /// revision only.
+    /// revision and history only.
     pub fn new(dataset: &'a Dataset, root: &Path) -> Derived<'a> {
         // The as-of date is the data's own latest date, as `check` uses, so that a page
         // and the checker never disagree on whether a certificate has expired.
         let mut derived = Derived {
             as_of: dataset.as_of(),
             revision: Revision::read(root),
+            history: History::read(root),
             ..Derived::default()
         };
         derived.index(dataset);

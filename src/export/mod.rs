@@ -1,7 +1,7 @@
 //! Stage "export": the open-data files, derived from the same validated records as the
 //! pages. Every tabular format comes from one declaration ([`tables`]); the
-//! procurement standards (OCDS, OC4IDS), the catalog, the feed and the sitemap read
-//! the records directly.
+//! procurement standards (OCDS, OC4IDS), the catalog and the sitemap read the records
+//! directly. The Atom feeds are the render stage's, since they speak to visitors.
 //!
 //! Output is byte-identical across runs: rows sorted by id, dates taken from the data
 //! (never the clock), and no file-system or hash-map order anywhere.
@@ -9,7 +9,6 @@
 mod catalog;
 mod csv;
 mod datapackage;
-mod feed;
 pub mod inventory;
 mod json;
 mod oc4ids;
@@ -202,7 +201,7 @@ pub fn page_path(section: &str, id: &str) -> String {
 
 /// A date as an RFC 3339 timestamp at midnight China Standard Time, the form OCDS,
 /// Atom and the catalogs want.
-fn timestamp(date: Date) -> String {
+pub fn timestamp(date: Date) -> String {
     format!("{date}T00:00:00+08:00")
 }
 
@@ -218,7 +217,7 @@ pub struct Exports {
 /// Produces every open-data file of the site except the sitemap (which needs the
 /// rendered pages, see [`sitemap`]): the datasets in CSV, JSON and XLSX, the SQLite
 /// database, the Data Package, the JSON twin of every record page, OCDS and OC4IDS
-/// packages, `data.json` and the Atom feed. `base_url` is the site's absolute address.
+/// packages and `data.json`. `base_url` is the site's absolute address.
 pub fn render_exports(dataset: &Dataset, base_url: &str) -> Result<Exports, ExportError> {
     let site = Site::new(dataset, base_url)?;
     let tables = tables::tables(&site)?;
@@ -251,7 +250,6 @@ pub fn render_exports(dataset: &Dataset, base_url: &str) -> Result<Exports, Expo
     }
     files.extend(json::twins(&site)?);
     files.push(catalog::write(&site, &inventory)?);
-    files.push(feed::write(&site)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Exports { files, inventory })
 }

@@ -38,12 +38,6 @@ pub struct Strings {
     pub dictionary_sheet: String,
     /// Column headers of that sheet: name, label, type, unit, meaning.
     pub dictionary_headers: Vec<String>,
-    /// Subtitle of the Atom feed.
-    pub feed_subtitle: String,
-    /// Verb of a policy entry in the feed ("issued").
-    pub feed_policy_issued: String,
-    /// Verb of a project entry in the feed ("reached stage").
-    pub feed_project_reached: String,
     /// Catalog keywords shared by every dataset.
     pub keywords: Vec<String>,
     /// Name of a metric's target observation.
@@ -814,15 +808,6 @@ pub(super) fn sorted_by_id<T>(records: &[T], id: impl Fn(&T) -> &String) -> Vec<
     let mut sorted: Vec<&T> = records.iter().collect();
     sorted.sort_by(|a, b| id(a).cmp(id(b)));
     sorted
-}
-
-/// The Chinese label of a lifecycle stage, from the `stage` field of `projects`.
-pub(super) fn stage_label(stage: StageKind) -> Result<&'static str, ExportError> {
-    field_def("projects", "stage")?
-        .label_of(stage.key())
-        .ok_or_else(|| {
-            ExportError::Definition(format!("projects.stage has no label for `{}`", stage.key()))
-        })
 }
 
 /// A field of a dataset, by names.

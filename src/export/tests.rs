@@ -413,16 +413,7 @@ fn oc4ids_metrics_carry_targets_and_actuals() {
 }
 
 #[test]
-fn feed_sitemap_and_robots_are_well_formed() {
-    let feed = String::from_utf8(file("feed.xml").to_vec()).unwrap();
-    let dates: Vec<&str> = feed.split("<updated>").skip(2).map(|s| &s[..10]).collect();
-    assert!(!dates.is_empty());
-    assert!(
-        dates.windows(2).all(|w| w[0] >= w[1]),
-        "entries newest first: {dates:?}"
-    );
-    assert!(feed.contains("<id>https://example.org/zibo/projects/zd-school-2023/</id>"));
-
+fn sitemap_robots_and_catalog_are_well_formed() {
     let sitemap = String::from_utf8(file("sitemap.xml").to_vec()).unwrap();
     assert!(sitemap.contains("<loc>https://example.org/zibo/</loc>"));
     assert!(sitemap.contains("<loc>https://example.org/zibo/pages/%E5%85%B3%E4%BA%8E/</loc>"));

@@ -7,6 +7,7 @@
 //! context instead of being copied into every page.
 
 pub mod chart;
+mod feed;
 pub mod markdown;
 mod pages;
 pub mod theme;
@@ -114,6 +115,10 @@ struct PageMeta<'a> {
     crumbs: Vec<Link<'a>>,
     /// The record's JSON twin, on record pages.
     alternate: Option<String>,
+    /// The record's change history, on record pages.
+    history: Option<pages::history::HistoryView>,
+    /// The page's own Atom feed (a project's), beside the site's.
+    feed: Option<String>,
 }
 
 /// Site-wide values, in Tera's global context as `site`.
@@ -291,6 +296,8 @@ impl<'a> Site<'a> {
             section,
             crumbs: Vec::new(),
             alternate: is_record_page(path).then(|| self.urls.href(&format!("{path}index.json"))),
+            history: None,
+            feed: None,
         }
     }
 

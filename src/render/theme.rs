@@ -54,6 +54,7 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "dataset.html",
     "search.html",
     "notice.html",
+    "updates.html",
 ];
 
 /// The default theme's strings.

@@ -66,6 +66,7 @@ fn inspections(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderErro
         };
         let mut meta = site.meta(&r.title, &page, "inspections");
         meta.crumbs.push(site.link(path, title));
+        meta.history = Some(site.history(&record.file));
         site.page(out, &page, "inspection.html", meta, &view)?;
     }
     Ok(())
@@ -113,6 +114,7 @@ fn events(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
         };
         let mut meta = site.meta(&r.title, &page, "events");
         meta.crumbs.push(site.link(path, title));
+        meta.history = Some(site.history(&record.file));
         site.page(out, &page, "event.html", meta, &view)?;
     }
     Ok(())

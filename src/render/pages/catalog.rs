@@ -16,8 +16,8 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         .as_str()
         .unwrap_or_default();
     let current = site.derived.current_edition(site.dataset);
-    if let Some(taxonomy) = &site.dataset.taxonomy {
-        let taxonomy = &taxonomy.record;
+    if let Some(taxonomy_file) = &site.dataset.taxonomy {
+        let taxonomy = &taxonomy_file.record;
         let index = Index {
             edition: current.map(|e| site.edition_link(e)),
             groups: taxonomy
@@ -51,13 +51,10 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
                 })
                 .collect(),
         };
-        site.page(
-            out,
-            "catalog/",
-            "catalog.html",
-            site.meta(title, "catalog/", "catalog"),
-            &index,
-        )?;
+        // The catalog page is where the categories file shows, so its history does.
+        let mut meta = site.meta(title, "catalog/", "catalog");
+        meta.history = Some(site.history(&taxonomy_file.file));
+        site.page(out, "catalog/", "catalog.html", meta, &index)?;
         for category in &taxonomy.categories {
             let path = format!("catalog/{}/", category.id.value);
             let mut meta = site.meta(&category.name, &path, "catalog");
@@ -77,6 +74,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         let mut meta = site.meta(&p.name, &path, "catalog");
         meta.crumbs.push(site.link("catalog/", title));
         meta.crumbs.extend(site.category_by_id(&p.category.value));
+        meta.history = Some(site.history(&product.file));
         let view = product_view(site, i, current);
         site.page(
             out,
@@ -395,6 +393,7 @@ fn standards(
         };
         let mut meta = site.meta(&e.title, &path, "catalog");
         meta.crumbs.push(site.link("standards/", title));
+        meta.history = Some(site.history(&edition.file));
         site.page(out, &path, "standard.html", meta, &view)?;
     }
     Ok(())

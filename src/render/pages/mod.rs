@@ -6,11 +6,13 @@
 //! `/policies/{level,status,year}/<key>/`; `/interpretations/<id>/`; `/events/<id>/`;
 //! `/inspections/<id>/`; `/standards/<edition>/`; statistics `/stats/` with
 //! `/stats/{districts,categories}/<id>/`; the data portal `/data/` and
-//! `/data/<dataset>/`; content pages at `/<id>/`; `/404.html`.
+//! `/data/<dataset>/`; data changes `/updates/` and `/updates/<n>/`; content pages at
+//! `/<id>/`; `/404.html`. Feeds: `/feed.xml` and `/projects/<id>/feed.xml`.
 
 mod activity;
 mod catalog;
 mod data;
+pub(super) mod history;
 mod home;
 mod orgs;
 mod policies;
@@ -33,6 +35,8 @@ pub(super) fn render_all(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), 
     stats::render(site, out)?;
     data::render(site, out)?;
     content_pages(site, out)?;
+    history::render(site, out)?;
+    out.file("feed.xml", site.site_feed()?.as_bytes())?;
     search(site, out)?;
     not_found(site, out)
 }
@@ -97,13 +101,9 @@ fn content_pages(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderEr
             body: site.markdown(&page.record.body, &mut ids),
         };
         let path = format!("{}/", meta.id.value);
-        site.page(
-            out,
-            &path,
-            "page.html",
-            site.meta(&meta.title, &path, "page"),
-            &data,
-        )?;
+        let mut page_meta = site.meta(&meta.title, &path, "page");
+        page_meta.history = Some(site.history(&page.file));
+        site.page(out, &path, "page.html", page_meta, &data)?;
     }
     Ok(())
 }

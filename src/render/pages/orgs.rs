@@ -78,6 +78,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         let path = format!("orgs/{}/", o.id.value);
         let mut meta = site.meta(&o.name, &path, "orgs");
         meta.crumbs.push(site.link("orgs/", title));
+        meta.history = Some(site.history(&org.file));
         let view = detail(site, o);
         site.page(
             out,

@@ -78,6 +78,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         let path = format!("policies/{}/", p.id.value);
         let mut meta = site.meta(&p.title, &path, "policies");
         meta.crumbs.push(site.link("policies/", title));
+        meta.history = Some(site.history(&policy.file));
         site.page(
             out,
             &path,
@@ -281,6 +282,7 @@ fn interpretations(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Render
         };
         let mut meta = site.meta(&m.title, &page, "policies");
         meta.crumbs.push(site.link(path, title));
+        meta.history = Some(site.history(&doc.file));
         site.page(out, &page, "interpretation.html", meta, &view)?;
     }
     Ok(())

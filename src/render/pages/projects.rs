@@ -56,11 +56,14 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             site.page(out, &path, "projects.html", meta, &list)?;
         }
     }
-    site.each_in_parallel(out, &site.dataset.projects, |out, i, p| {
-        let p = &p.record;
+    site.each_in_parallel(out, &site.dataset.projects, |out, i, project| {
+        let p = &project.record;
         let path = format!("projects/{}/", p.id.value);
         let mut meta = site.meta(&p.name, &path, "projects");
         meta.crumbs.push(site.link("projects/", title));
+        meta.history = Some(site.history(&project.file));
+        meta.feed = Some(site.urls.href(&format!("{path}feed.xml")));
+        out.file(&format!("{path}feed.xml"), site.project_feed(i).as_bytes())?;
         let detail = detail(site, i);
         let page = WithQr::new(site, &path, &detail);
         site.page(out, &path, "project.html", meta, &page)?;

@@ -1,0 +1,433 @@
+//! `greenproc diff <from> [<to>]`: the records added, removed and changed between two
+//! revisions, field by field with old and new values, as Markdown for a merge-request
+//! comment or as JSON.
+//!
+//! Without `<to>`, the other side is the working tree: the files on disk, as `build`
+//! reads them, committed or not. So `greenproc diff main` on a merge-request checkout
+//! shows what merging would change, and locally what an editor's uncommitted edits do.
+//!
+//! The JSON schema (`schema: 1`) is documented in `docs/editing.md`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::git::Repo;
+use super::record::{self, FieldChange, RecordKind};
+use crate::load::MAX_FILE_BYTES;
+
+/// Why `diff` failed.
+#[derive(Debug)]
+pub enum DiffError {
+    /// The command line asked for something that does not exist: exit 2.
+    Usage(String),
+    /// Reading the repository or the files failed: exit 1.
+    Failed(String),
+}
+
+impl fmt::Display for DiffError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DiffError::Usage(m) | DiffError::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
+/// One side of the comparison.
+#[derive(Debug, Serialize)]
+pub struct Side {
+    /// The revision as given; `null` for the working tree.
+    pub revision: Option<String>,
+    /// The commit it names; `null` for the working tree.
+    pub commit: Option<String>,
+}
+
+/// What happened to a record between the two sides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Only in the newer side.
+    Added,
+    /// Only in the older side.
+    Removed,
+    /// In both, with different fields.
+    Changed,
+}
+
+/// One record that differs.
+#[derive(Debug, Serialize)]
+pub struct RecordDiff {
+    /// Kind of record ([`RecordKind::key`]).
+    pub kind: &'static str,
+    /// Path relative to the site root.
+    pub file: String,
+    /// The record's id (newer side, else older).
+    pub id: Option<String>,
+    /// The record's name or title (newer side, else older).
+    pub title: Option<String>,
+    /// What happened.
+    pub status: Status,
+    /// The fields that differ, with old and new values (an added record's fields
+    /// have `old: null`, a removed one's `new: null`); `null` when a version does
+    /// not parse.
+    pub fields: Option<Vec<FieldChange>>,
+    /// Why a version does not parse, when one does not.
+    pub error: Option<String>,
+}
+
+/// Counts of records by status.
+#[derive(Debug, Default, Serialize)]
+pub struct Summary {
+    /// Records added.
+    pub added: usize,
+    /// Records removed.
+    pub removed: usize,
+    /// Records changed.
+    pub changed: usize,
+}
+
+/// The whole comparison; its JSON form is `greenproc diff --format json`.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// Version of this JSON schema.
+    pub schema: u32,
+    /// The older side.
+    pub from: Side,
+    /// The newer side.
+    pub to: Side,
+    /// Counts.
+    pub summary: Summary,
+    /// Records that differ, by kind (in [`RecordKind::ALL`] order), then file.
+    pub records: Vec<RecordDiff>,
+}
+
+/// Compares the records of the site at `root` at revision `from` with revision `to`,
+/// or with the working tree when `to` is `None`.
+pub fn compare(root: &Path, from: &str, to: Option<&str>) -> Result<Report, DiffError> {
+    let repo = Repo::open(root).map_err(|e| DiffError::Usage(format!("{e}: diff needs one")))?;
+    let resolve = |revision: &str| {
+        repo.resolve(revision).map_err(|e| {
+            DiffError::Usage(format!(
+                "`{revision}` is not a revision of this repository ({e}); try a branch, a tag, a commit hash or HEAD~1"
+            ))
+        })
+    };
+    let failed = |e: super::Unavailable| DiffError::Failed(e.to_string());
+    let old_commit = resolve(from)?;
+    let new_commit = to.map(resolve).transpose()?;
+    let old_files = repo.record_files(old_commit).map_err(failed)?;
+    let new_files = match new_commit {
+        Some(commit) => repo.record_files(commit).map_err(failed)?,
+        None => work_tree_files(root)?,
+    };
+    Ok(Report {
+        schema: 1,
+        from: Side {
+            revision: Some(from.to_owned()),
+            commit: Some(old_commit.to_string()),
+        },
+        to: Side {
+            revision: to.map(str::to_owned),
+            commit: new_commit.map(|c| c.to_string()),
+        },
+        summary: Summary::default(),
+        records: Vec::new(),
+    }
+    .with_records(&old_files, &new_files))
+}
+
+impl Report {
+    fn with_records(
+        mut self,
+        old: &BTreeMap<String, Vec<u8>>,
+        new: &BTreeMap<String, Vec<u8>>,
+    ) -> Report {
+        let mut paths: Vec<&String> = old.keys().chain(new.keys()).collect();
+        paths.sort();
+        paths.dedup();
+        for path in paths {
+            let Some(kind) = RecordKind::of_path(path) else {
+                continue;
+            };
+            let (before, after) = (old.get(path), new.get(path));
+            if before == after {
+                continue;
+            }
+            let empty = Value::Object(serde_json::Map::new());
+            let parse = |bytes: Option<&Vec<u8>>| bytes.map(|b| kind.parse(b));
+            let (before, after) = (parse(before), parse(after));
+            let status = match (&before, &after) {
+                (None, _) => Status::Added,
+                (_, None) => Status::Removed,
+                _ => Status::Changed,
+            };
+            let old_value = before.as_ref().map_or(Ok(&empty), |r| r.as_ref());
+            let new_value = after.as_ref().map_or(Ok(&empty), |r| r.as_ref());
+            let shown = [&after, &before]
+                .into_iter()
+                .find_map(|v| v.as_ref().and_then(|r| r.as_ref().ok()));
+            let (fields, error) = match (old_value, new_value) {
+                (Ok(a), Ok(b)) => (Some(record::field_changes(a, b)), None),
+                (Err(e), _) | (_, Err(e)) => (None, Some(e.clone())),
+            };
+            // Formatting or comments only: not a change to the data.
+            if status == Status::Changed && fields.as_ref().is_some_and(Vec::is_empty) {
+                continue;
+            }
+            match status {
+                Status::Added => self.summary.added += 1,
+                Status::Removed => self.summary.removed += 1,
+                Status::Changed => self.summary.changed += 1,
+            }
+            self.records.push(RecordDiff {
+                kind: kind.key(),
+                file: path.clone(),
+                id: shown.and_then(record::id_of).map(str::to_owned),
+                title: shown.and_then(record::title_of).map(str::to_owned),
+                status,
+                fields,
+                error,
+            });
+        }
+        let order = |key: &str| RecordKind::ALL.iter().position(|k| k.key() == key);
+        self.records
+            .sort_by(|a, b| (order(a.kind), &a.file).cmp(&(order(b.kind), &b.file)));
+        self
+    }
+
+    /// The report as pretty-printed JSON, ending with a newline.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).expect("a report serializes");
+        text.push('\n');
+        text
+    }
+
+    /// The report as Markdown for a merge-request comment: a summary, then per kind
+    /// the records added and removed, and a table of changed fields with old and new
+    /// values. Values are escaped, so data can never turn into markup, links or
+    /// mentions, and long values are shortened.
+    pub fn to_markdown(&self) -> String {
+        let side = |s: &Side| match (&s.revision, &s.commit) {
+            (Some(r), Some(c)) => format!("`{}` ({})", code(r), &c[..c.len().min(10)]),
+            _ => "the working tree".to_owned(),
+        };
+        let mut md = format!(
+            "## Data changes: {} → {}\n\n",
+            side(&self.from),
+            side(&self.to)
+        );
+        let s = &self.summary;
+        if self.records.is_empty() {
+            md.push_str("No records added, removed or changed.\n");
+            return md;
+        }
+        md.push_str(&format!(
+            "{} added, {} removed, {} changed.\n",
+            s.added, s.removed, s.changed
+        ));
+        for kind in RecordKind::ALL {
+            let records: Vec<&RecordDiff> = self
+                .records
+                .iter()
+                .filter(|r| r.kind == kind.key())
+                .collect();
+            if records.is_empty() {
+                continue;
+            }
+            md.push_str(&format!("\n### {}\n", kind.heading()));
+            for (status, label) in [(Status::Added, "Added"), (Status::Removed, "Removed")] {
+                let listed: Vec<&&RecordDiff> =
+                    records.iter().filter(|r| r.status == status).collect();
+                if listed.is_empty() {
+                    continue;
+                }
+                md.push_str(&format!("\n**{label}**\n\n"));
+                for r in listed {
+                    md.push_str(&format!("- {}\n", name(r)));
+                }
+            }
+            let changed: Vec<&&RecordDiff> = records
+                .iter()
+                .filter(|r| r.status == Status::Changed)
+                .collect();
+            if changed.is_empty() {
+                continue;
+            }
+            md.push_str(
+                "\n**Changed**\n\n| record | field | old | new |\n| --- | --- | --- | --- |\n",
+            );
+            for r in changed {
+                match (&r.fields, &r.error) {
+                    (Some(fields), _) => {
+                        for (i, f) in fields.iter().enumerate() {
+                            let record = if i == 0 { name(r) } else { String::new() };
+                            let (old, new) = values(&f.old, &f.new);
+                            md.push_str(&format!(
+                                "| {record} | `{}` | {old} | {new} |\n",
+                                code(&f.path)
+                            ));
+                        }
+                    }
+                    (None, error) => md.push_str(&format!(
+                        "| {} | (fields unknown: a version does not parse: {}) | | |\n",
+                        name(r),
+                        escape(error.as_deref().unwrap_or_default())
+                    )),
+                }
+            }
+        }
+        md
+    }
+}
+
+/// A record as Markdown: id, title and file.
+fn name(r: &RecordDiff) -> String {
+    let mut parts = Vec::new();
+    if let Some(id) = &r.id {
+        parts.push(format!("`{}`", code(id)));
+    }
+    if let Some(title) = &r.title {
+        parts.push(escape(title));
+    }
+    parts.push(format!("<sub>`{}`</sub>", code(&r.file)));
+    parts.join(" ")
+}
+
+/// Longest value shown in a Markdown cell, in characters; the JSON has them whole.
+const MAX_CELL: usize = 120;
+
+/// Characters of context shown before the first difference of two long texts.
+const CONTEXT: usize = 20;
+
+/// Old and new values in Markdown cells: text as written, absent as an em dash, lists
+/// and maps as compact JSON; shortened to [`MAX_CELL`] characters. Two long texts
+/// (a document's body) start shortly before their first difference, so the cells
+/// show what changed rather than the same opening twice.
+fn values(old: &Value, new: &Value) -> (String, String) {
+    let (a, b) = (raw(old), raw(new));
+    let start = match (&a, &b) {
+        (Some(a), Some(b)) if a.chars().count() > MAX_CELL || b.chars().count() > MAX_CELL => {
+            let same = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+            same.saturating_sub(CONTEXT)
+        }
+        _ => 0,
+    };
+    let cell = |text: Option<String>| match text {
+        None => "—".to_owned(),
+        Some(text) => {
+            let count = text.chars().count();
+            let mut shown: String = text.chars().skip(start).take(MAX_CELL).collect();
+            if start > 0 {
+                shown.insert(0, '…');
+            }
+            if start + MAX_CELL < count {
+                shown.push('…');
+            }
+            escape(&shown)
+        }
+    };
+    (cell(a), cell(b))
+}
+
+/// A value as text; `None` when absent.
+fn raw(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Escapes text for a Markdown table cell: every ASCII punctuation character that
+/// Markdown or GitHub gives a meaning to gets a backslash, `@` and `#` included so
+/// that values never mention anyone or link an issue, `:` so that no address becomes
+/// a link, `$` so that nothing turns into a formula; line breaks become `<br>`.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("<br>"),
+            '\r' => {}
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '(' | ')' | '#' | '+'
+            | '!' | '|' | '~' | '&' | '@' | '$' | ':' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text inside a code span: backticks cannot be escaped there, so they are replaced,
+/// and a `|` still needs its backslash inside a table.
+fn code(s: &str) -> String {
+    s.replace('`', "'").replace('|', "\\|").replace('\n', " ")
+}
+
+/// The record files on disk under `root`'s `data/` and `content/`, as the loader
+/// would see them: regular files only (links are not followed), by path. A file over
+/// the loader's size limit is kept as an empty version, which does not parse.
+fn work_tree_files(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, DiffError> {
+    let mut files = BTreeMap::new();
+    for folder in ["data", "content"] {
+        let dir = root.join(folder);
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| DiffError::Failed(e.to_string()))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            let Some(parts) = relative
+                .components()
+                .map(|c| c.as_os_str().to_str())
+                .collect::<Option<Vec<_>>>()
+            else {
+                continue;
+            };
+            let path = parts.join("/");
+            if RecordKind::of_path(&path).is_none() {
+                continue;
+            }
+            let too_large = entry.metadata().is_ok_and(|m| m.len() > MAX_FILE_BYTES);
+            let bytes = if too_large {
+                Vec::new()
+            } else {
+                std::fs::read(entry.path())
+                    .map_err(|e| DiffError::Failed(format!("{path}: {e}")))?
+            };
+            files.insert(path, bytes);
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_escape_markup_and_shorten() {
+        assert_eq!(escape("a|b"), "a\\|b");
+        assert_eq!(escape("<b> @x #1"), "\\<b\\> \\@x \\#1");
+        assert_eq!(escape("https://a.cn"), "https\\://a.cn");
+        assert_eq!(escape("l1\nl2"), "l1<br>l2");
+        assert_eq!(
+            values(&Value::Null, &Value::Bool(true)),
+            ("—".into(), "true".into())
+        );
+        let long = |end: &str| Value::String(format!("{}{end}", "长".repeat(200)));
+        let (old, new) = values(&long("旧"), &long("新"));
+        assert_eq!(old, format!("…{}旧", "长".repeat(CONTEXT)));
+        assert_eq!(new, format!("…{}新", "长".repeat(CONTEXT)));
+        let (old, _) = values(&long(""), &Value::Null);
+        assert_eq!(old.chars().count(), MAX_CELL + 1);
+        assert_eq!(code("a`b|c"), "a'b\\|c");
+    }
+}

@@ -1,0 +1,307 @@
+//! One record file's contents as typed values, and the fields that differ between two
+//! versions of it.
+//!
+//! A version is parsed with the same record types as the loader and turned into JSON
+//! through their `Serialize` impls, so that a change is a change of the typed value:
+//! reformatting, comments, quoting or a defaulted field written out are not changes,
+//! and money or dates compare as values.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::load::{parse_markdown, parse_yaml, paths};
+use crate::model::{
+    Edition, Event, Inspection, Interpretation, Org, Page, Policy, Product, Project, SiteConfig,
+    Taxonomy,
+};
+
+/// The kinds of record file, by where they live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RecordKind {
+    /// `data/site.yaml`.
+    Site,
+    /// `data/standards/categories.yaml`.
+    Taxonomy,
+    /// Other files in `data/standards/`.
+    Edition,
+    /// `data/projects/`.
+    Project,
+    /// `data/catalog/`.
+    Product,
+    /// `data/orgs/`.
+    Org,
+    /// `data/inspections/`.
+    Inspection,
+    /// `data/events/`.
+    Event,
+    /// `content/policies/`.
+    Policy,
+    /// `content/interpretations/`.
+    Interpretation,
+    /// `content/pages/`.
+    Page,
+}
+
+impl RecordKind {
+    /// Every kind, in the order reports list them.
+    pub const ALL: [RecordKind; 11] = [
+        RecordKind::Site,
+        RecordKind::Taxonomy,
+        RecordKind::Edition,
+        RecordKind::Project,
+        RecordKind::Product,
+        RecordKind::Org,
+        RecordKind::Inspection,
+        RecordKind::Event,
+        RecordKind::Policy,
+        RecordKind::Interpretation,
+        RecordKind::Page,
+    ];
+
+    /// The kind of the file at `path` (relative to the site root, `/`-separated), as
+    /// the loader decides it; `None` for files the loader does not read.
+    pub fn of_path(path: &str) -> Option<RecordKind> {
+        if path == paths::SITE {
+            return Some(RecordKind::Site);
+        }
+        if path == paths::TAXONOMY {
+            return Some(RecordKind::Taxonomy);
+        }
+        let yaml = path.ends_with(".yaml") || path.ends_with(".yml");
+        let markdown = path.ends_with(".md");
+        let folders = [
+            (paths::STANDARDS, RecordKind::Edition, yaml),
+            (paths::PROJECTS, RecordKind::Project, yaml),
+            (paths::CATALOG, RecordKind::Product, yaml),
+            (paths::ORGS, RecordKind::Org, yaml),
+            (paths::INSPECTIONS, RecordKind::Inspection, yaml),
+            (paths::EVENTS, RecordKind::Event, yaml),
+            (paths::POLICIES, RecordKind::Policy, markdown),
+            (paths::INTERPRETATIONS, RecordKind::Interpretation, markdown),
+            (paths::PAGES, RecordKind::Page, markdown),
+        ];
+        folders.into_iter().find_map(|(folder, kind, wanted)| {
+            let inside = path
+                .strip_prefix(folder)
+                .is_some_and(|rest| rest.starts_with('/'));
+            (inside && wanted).then_some(kind)
+        })
+    }
+
+    /// The kind's key: in the theme's strings (`t.record_kind`, `t.fields`) and in
+    /// `greenproc diff --format json`.
+    pub fn key(self) -> &'static str {
+        match self {
+            RecordKind::Site => "site",
+            RecordKind::Taxonomy => "taxonomy",
+            RecordKind::Edition => "standard",
+            RecordKind::Project => "project",
+            RecordKind::Product => "product",
+            RecordKind::Org => "org",
+            RecordKind::Inspection => "inspection",
+            RecordKind::Event => "event",
+            RecordKind::Policy => "policy",
+            RecordKind::Interpretation => "interpretation",
+            RecordKind::Page => "page",
+        }
+    }
+
+    /// The kind's heading in `greenproc diff`'s Markdown, for editors.
+    pub fn heading(self) -> &'static str {
+        match self {
+            RecordKind::Site => "Site configuration",
+            RecordKind::Taxonomy => "Material categories",
+            RecordKind::Edition => "Demand-standard editions",
+            RecordKind::Project => "Projects",
+            RecordKind::Product => "Products",
+            RecordKind::Org => "Organizations",
+            RecordKind::Inspection => "Inspections",
+            RecordKind::Event => "Events",
+            RecordKind::Policy => "Policies",
+            RecordKind::Interpretation => "Interpretations",
+            RecordKind::Page => "Pages",
+        }
+    }
+
+    /// Parses one version of a file of this kind into its typed value as JSON; a
+    /// Markdown document's body is the field `body`. The error says why it does not
+    /// parse.
+    pub fn parse(self, bytes: &[u8]) -> Result<Value, String> {
+        let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_owned())?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        match self {
+            RecordKind::Site => yaml::<SiteConfig>(text),
+            RecordKind::Taxonomy => yaml::<Taxonomy>(text),
+            RecordKind::Edition => yaml::<Edition>(text),
+            RecordKind::Project => yaml::<Project>(text),
+            RecordKind::Product => yaml::<Product>(text),
+            RecordKind::Org => yaml::<Org>(text),
+            RecordKind::Inspection => yaml::<Inspection>(text),
+            RecordKind::Event => yaml::<Event>(text),
+            RecordKind::Policy => markdown::<Policy>(text),
+            RecordKind::Interpretation => markdown::<Interpretation>(text),
+            RecordKind::Page => markdown::<Page>(text),
+        }
+    }
+}
+
+fn yaml<T: DeserializeOwned + Serialize>(text: &str) -> Result<Value, String> {
+    let record: T = parse_yaml(text).map_err(|e| e.to_string())?;
+    serde_json::to_value(&record).map_err(|e| e.to_string())
+}
+
+fn markdown<T: DeserializeOwned + Serialize>(text: &str) -> Result<Value, String> {
+    let document = parse_markdown::<T>(text)
+        .ok_or_else(|| "no front matter block".to_owned())?
+        .map_err(|e| e.to_string())?;
+    let mut value = serde_json::to_value(&document.meta).map_err(|e| e.to_string())?;
+    if let Value::Object(map) = &mut value {
+        map.insert("body".to_owned(), Value::String(document.body));
+    }
+    Ok(value)
+}
+
+/// A record's id (`id` field) in a parsed version, when it has one.
+pub fn id_of(value: &Value) -> Option<&str> {
+    value.get("id")?.as_str()
+}
+
+/// A record's name or title in a parsed version, when it has one.
+pub fn title_of(value: &Value) -> Option<&str> {
+    value.get("name").or_else(|| value.get("title"))?.as_str()
+}
+
+/// One field that differs between two versions of a record.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FieldChange {
+    /// Dotted path, list items by their 0-based index: `procurement.budget`,
+    /// `lifecycle.5`, `materials.2.amount`.
+    pub path: String,
+    /// The value before; `null` when the field was absent or empty.
+    pub old: Value,
+    /// The value after; `null` when the field was removed.
+    pub new: Value,
+}
+
+/// The fields that differ between `old` and `new`, in path order. Maps are compared
+/// key by key, lists item by item (items beyond the shorter list are added or
+/// removed whole); everything else is compared as a value. Absent and empty values
+/// are the same.
+pub fn field_changes(old: &Value, new: &Value) -> Vec<FieldChange> {
+    let mut changes = Vec::new();
+    compare("", old, new, &mut changes);
+    changes
+}
+
+fn compare(path: &str, old: &Value, new: &Value, out: &mut Vec<FieldChange>) {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) => {
+            let empty = Map::new();
+            let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for key in keys {
+                let old = a.get(key).unwrap_or(&Value::Null);
+                let new = b.get(key).unwrap_or(&Value::Null);
+                // A whole map appearing or disappearing is listed by its leaves too,
+                // so that labels of nested fields apply.
+                match (old, new) {
+                    (Value::Null, Value::Object(_)) => {
+                        compare(&join(key), &Value::Object(empty.clone()), new, out)
+                    }
+                    (Value::Object(_), Value::Null) => {
+                        compare(&join(key), old, &Value::Object(empty.clone()), out)
+                    }
+                    _ => compare(&join(key), old, new, out),
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            for i in 0..a.len().max(b.len()) {
+                let old = a.get(i).unwrap_or(&Value::Null);
+                let new = b.get(i).unwrap_or(&Value::Null);
+                compare(&join(&i.to_string()), old, new, out);
+            }
+        }
+        _ if old != new && !(is_empty(old) && is_empty(new)) => out.push(FieldChange {
+            path: path.to_owned(),
+            old: old.clone(),
+            new: new.clone(),
+        }),
+        _ => {}
+    }
+}
+
+/// Whether a value says nothing: absent, or an empty text, list or map (what an
+/// optional field defaults to).
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
+}
+
+/// A field path without list indices, the key its label has in the theme's strings:
+/// `materials.2.amount` → `materials.amount`.
+pub fn label_key(path: &str) -> String {
+    path.split('.')
+        .filter(|part| !part.bytes().all(|b| b.is_ascii_digit()))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn kinds_follow_the_loader() {
+        assert_eq!(
+            RecordKind::of_path("data/projects/a.yaml"),
+            Some(RecordKind::Project)
+        );
+        assert_eq!(
+            RecordKind::of_path("data/catalog/g/c/p.yml"),
+            Some(RecordKind::Product)
+        );
+        assert_eq!(
+            RecordKind::of_path("data/standards/categories.yaml"),
+            Some(RecordKind::Taxonomy)
+        );
+        assert_eq!(
+            RecordKind::of_path("content/policies/p.md"),
+            Some(RecordKind::Policy)
+        );
+        assert_eq!(RecordKind::of_path("content/policies/p.yaml"), None);
+        assert_eq!(RecordKind::of_path("data/projects-old/a.yaml"), None);
+        assert_eq!(RecordKind::of_path("data/README.md"), None);
+    }
+
+    #[test]
+    fn changes_are_leaf_paths_with_list_indices() {
+        let old = json!({"name": "a", "procurement": {"budget": 1.0, "method": "x"},
+            "lifecycle": [{"stage": "approval"}], "award": null});
+        let new = json!({"name": "a", "procurement": {"budget": 2.5, "method": "x"},
+            "lifecycle": [{"stage": "approval"}, {"stage": "design"}],
+            "award": {"amount": 3.0}});
+        let paths: Vec<String> = field_changes(&old, &new)
+            .into_iter()
+            .map(|c| c.path)
+            .collect();
+        assert_eq!(paths, ["award.amount", "lifecycle.1", "procurement.budget"]);
+        assert!(field_changes(&new, &new).is_empty());
+        assert_eq!(label_key("materials.2.amount"), "materials.amount");
+    }
+}
