@@ -29,6 +29,7 @@ pub mod render;
 pub mod scaffold;
 pub mod schema;
 pub mod search;
+pub mod serve;
 pub mod synthetic;
 pub mod validate;
 pub mod write;

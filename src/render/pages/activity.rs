@@ -52,6 +52,9 @@ fn inspections(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderErro
     for record in records {
         let r = &record.record;
         let page = format!("inspections/{}/", r.id.value);
+        if !out.wants(&page) {
+            continue;
+        }
         let mut ids = PageIds::new();
         let view = InspectionView {
             r,
@@ -102,6 +105,9 @@ fn events(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
     for record in records {
         let r = &record.record;
         let page = format!("events/{}/", r.id.value);
+        if !out.wants(&page) {
+            continue;
+        }
         let mut ids = PageIds::new();
         let view = EventView {
             r,

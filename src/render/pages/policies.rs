@@ -76,6 +76,9 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
     for policy in &site.dataset.policies {
         let p = &policy.record.meta;
         let path = format!("policies/{}/", p.id.value);
+        if !out.wants(&path) {
+            continue;
+        }
         let mut meta = site.meta(&p.title, &path, "policies");
         meta.crumbs.push(site.link("policies/", title));
         site.page(
@@ -272,6 +275,9 @@ fn interpretations(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Render
     for doc in &site.dataset.interpretations {
         let m = &doc.record.meta;
         let page = format!("interpretations/{}/", m.id.value);
+        if !out.wants(&page) {
+            continue;
+        }
         let mut ids = PageIds::new();
         let view = InterpretationView {
             i: m,

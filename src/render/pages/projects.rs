@@ -10,7 +10,7 @@ use super::{Dated, WithQr, date};
 use crate::derive::Verdict;
 use crate::derive::compliance::{ProjectCompliance, Share};
 use crate::model::project::{Project, StageKind};
-use crate::model::{Percent, Stars};
+use crate::model::{Percent, Sourced, Stars};
 use crate::render::markdown::PageIds;
 use crate::render::{Counting, Link, RenderError, Site, money, number};
 
@@ -56,7 +56,8 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             site.page(out, &path, "projects.html", meta, &list)?;
         }
     }
-    site.each_in_parallel(out, &site.dataset.projects, |out, i, p| {
+    let page_of = |p: &Sourced<Project>| format!("projects/{}/", p.record.id.value);
+    site.each_in_parallel(out, &site.dataset.projects, page_of, |out, i, p| {
         let p = &p.record;
         let path = format!("projects/{}/", p.id.value);
         let mut meta = site.meta(&p.name, &path, "projects");

@@ -1,0 +1,459 @@
+//! The preview's state between edits, and the incremental rebuild.
+//!
+//! The parsed dataset stays in memory; an edit re-reads only the files that changed.
+//! Validation and derivation then run over the whole dataset, side by side: they are
+//! linear and take a fraction of a second at 100,000 records, and incremental
+//! versions of every rule would be a second implementation to keep in step.
+//!
+//! Rendering is where the time goes, so it is limited to what an edit can change.
+//! A record's page shows the record and links to the records it names and that name
+//! it; the [`Tree`] keeps those links, read from the rendered HTML. An edit of a
+//! record re-renders, first, its own page and the record pages it linked to, links
+//! to now, or is linked from (a product page lists the projects that use the product
+//! by name), and publishes them; then, in a second step that a newer edit interrupts,
+//! the pages that gather many records (lists, filters, home, statistics, the search
+//! index, the data portal), the open-data files and the sitemap. An edit of the site
+//! configuration, the taxonomy, an edition of the standard, a content page (every
+//! page's footer lists them) or the theme, or one that moves the as-of date or the
+//! git revision every page shows, renders everything.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::tree::{Committed, Origin, Tree};
+use crate::derive::{Derived, Revision};
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity, display_path};
+use crate::export::{self, Inventory, page_path, sections};
+use crate::load::{self, FileKind};
+use crate::model::{Dataset, Date, Sourced};
+use crate::render::{Scope, Site};
+
+/// What a rebuild step reports.
+#[derive(Debug)]
+pub(super) enum Outcome {
+    /// Pages were published.
+    Built(Report),
+    /// The data has errors; the previous pages stay. All problems, sorted.
+    Invalid(Vec<Diagnostic>),
+    /// Rendering or writing failed; the previous pages stay.
+    Failed(String),
+}
+
+/// A published step.
+#[derive(Debug)]
+pub(super) struct Report {
+    /// Which step.
+    pub(super) step: Step,
+    /// What changed.
+    pub(super) committed: Committed,
+    /// Re-reading the edited files.
+    pub(super) load: Duration,
+    /// Validation and derivation, which run side by side.
+    pub(super) check: Duration,
+    /// Rendering and writing.
+    pub(super) render: Duration,
+    /// From the start of the rebuild.
+    pub(super) total: Duration,
+}
+
+/// The steps of a rebuild.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Step {
+    /// Everything.
+    Full,
+    /// The record pages an edit affected.
+    Records,
+    /// Lists, search index, open-data files and sitemap.
+    Rest,
+}
+
+/// What has changed since the last published rebuild.
+#[derive(Debug, Default)]
+struct Pending {
+    /// Read every file again (a folder appeared or went away).
+    reload: bool,
+    /// Render every page.
+    full: bool,
+    /// Record pages (clean paths) whose record changed, before and after the edit.
+    records: HashSet<String>,
+}
+
+/// The site being previewed.
+pub(super) struct Preview {
+    root: PathBuf,
+    /// The preview's own address, which links and QR codes use.
+    base_url: String,
+    dataset: Dataset,
+    /// Problems found while reading files, kept per file between edits.
+    load_problems: Vec<Diagnostic>,
+    /// The open-data files' inventory the data portal shows, from the last export.
+    inventory: Option<Inventory>,
+    tree: Tree,
+    pending: Pending,
+    /// The as-of date and revision of the last published pages: every page shows them.
+    shown: Option<(Option<Date>, Option<Revision>)>,
+}
+
+impl Preview {
+    /// A preview of the site at `root` served at `base_url`, into `tree`; nothing is
+    /// read before the first [`Preview::update`].
+    pub(super) fn new(root: PathBuf, base_url: String, tree: Tree) -> Preview {
+        Preview {
+            root,
+            base_url,
+            dataset: Dataset::default(),
+            load_problems: Vec::new(),
+            inventory: None,
+            tree,
+            pending: Pending {
+                reload: true,
+                full: true,
+                records: HashSet::new(),
+            },
+            shown: None,
+        }
+    }
+
+    /// Applies the edits of `changed` (paths relative to the root) and rebuilds,
+    /// calling `report` after each published step. `interrupted` tells when newer edits
+    /// wait, to stop before the second step's work. Does nothing when no file that the
+    /// site is built from changed.
+    pub(super) fn update(
+        &mut self,
+        changed: &[PathBuf],
+        report: &mut dyn FnMut(Outcome),
+        interrupted: &dyn Fn() -> bool,
+    ) {
+        let started = Instant::now();
+        if !self.note(changed) {
+            return;
+        }
+        let load = started.elapsed();
+        let clock = Instant::now();
+        let Preview {
+            root,
+            base_url,
+            dataset,
+            load_problems,
+            inventory,
+            tree,
+            pending,
+            shown,
+        } = self;
+        let dataset = &*dataset;
+        let (problems, derived) = rayon::join(
+            || {
+                let mut problems = Diagnostics::default();
+                for problem in load_problems.iter() {
+                    problems.push(problem.clone());
+                }
+                crate::validate::validate(dataset, &mut problems);
+                problems
+            },
+            || Derived::new(dataset, root),
+        );
+        let check = clock.elapsed();
+        if problems.error_count() > 0 {
+            report(Outcome::Invalid(problems.into_sorted()));
+            return;
+        }
+        let now_shown = Some((derived.as_of, derived.revision.clone()));
+        let full = pending.full || inventory.is_none() || tree.is_empty() || *shown != now_shown;
+        let timed = |step, committed, render: Duration| Report {
+            step,
+            committed,
+            load,
+            check,
+            render,
+            total: started.elapsed(),
+        };
+        let clock = Instant::now();
+        if full {
+            match full_build(root, base_url, dataset, &derived, tree) {
+                Ok((committed, exported)) => {
+                    *inventory = Some(exported);
+                    *pending = Pending::default();
+                    *shown = now_shown;
+                    report(Outcome::Built(timed(
+                        Step::Full,
+                        committed,
+                        clock.elapsed(),
+                    )));
+                }
+                Err(message) => report(Outcome::Failed(message)),
+            }
+            return;
+        }
+        let Some(current) = inventory.as_ref() else {
+            return;
+        };
+        match records_step(
+            root,
+            base_url,
+            dataset,
+            &derived,
+            current,
+            tree,
+            &pending.records,
+        ) {
+            Ok(committed) => {
+                pending.records.clear();
+                report(Outcome::Built(timed(
+                    Step::Records,
+                    committed,
+                    clock.elapsed(),
+                )));
+            }
+            Err(message) => {
+                report(Outcome::Failed(message));
+                return;
+            }
+        }
+        let clock = Instant::now();
+        match rest_step(
+            root,
+            base_url,
+            dataset,
+            &derived,
+            inventory,
+            tree,
+            interrupted,
+        ) {
+            Ok(Some(committed)) => report(Outcome::Built(timed(
+                Step::Rest,
+                committed,
+                clock.elapsed(),
+            ))),
+            Ok(None) => {}
+            Err(message) => report(Outcome::Failed(message)),
+        }
+    }
+
+    /// Re-reads the changed files and notes what they affect; `false` when none of
+    /// them is part of the site and nothing waits from a failed rebuild.
+    fn note(&mut self, changed: &[PathBuf]) -> bool {
+        let mut relevant = self.pending.reload || self.pending.full;
+        for file in changed {
+            if file.starts_with("themes") {
+                self.pending.full = true;
+                relevant = true;
+                continue;
+            }
+            let Some(kind) = FileKind::of(file) else {
+                // A folder that appeared, or went away with records in it.
+                let full = self.root.join(file);
+                if full.is_dir() || (!full.exists() && holds_records(&self.dataset, file)) {
+                    self.pending.reload = true;
+                    relevant = true;
+                }
+                continue;
+            };
+            relevant = true;
+            if matches!(
+                kind,
+                FileKind::Config | FileKind::Taxonomy | FileKind::Edition | FileKind::Page
+            ) {
+                self.pending.full = true;
+            }
+            self.pending.records.extend(page_of(&self.dataset, file));
+            let name = display_path(file);
+            self.load_problems.retain(|d| d.file != name);
+            let mut problems = Diagnostics::default();
+            load::reload_file(&self.root, &mut self.dataset, file, &mut problems);
+            self.load_problems.extend(problems.into_sorted());
+            self.pending.records.extend(page_of(&self.dataset, file));
+        }
+        if self.pending.reload {
+            let mut problems = Diagnostics::default();
+            self.dataset = load::load_site(&self.root, &mut problems);
+            self.load_problems = problems.into_sorted();
+            self.pending.reload = false;
+            self.pending.full = true;
+        }
+        relevant
+    }
+}
+
+/// Renders everything into a new folder (pages, open data, sitemap, schemas) and
+/// serves it; returns what changed and the new inventory.
+fn full_build(
+    root: &Path,
+    base_url: &str,
+    dataset: &Dataset,
+    derived: &Derived<'_>,
+    tree: &mut Tree,
+) -> Result<(Committed, Inventory), String> {
+    let exports = export::render_exports(dataset, base_url).map_err(|e| e.to_string())?;
+    let site = Site::new(dataset, derived, root, base_url, &exports.inventory)
+        .map_err(|e| e.to_string())?;
+    let mut pass = tree.full_pass()?;
+    site.render(&mut pass).map_err(|e| e.to_string())?;
+    let sitemap =
+        export::sitemap(dataset, base_url, &pass.page_paths()).map_err(|e| e.to_string())?;
+    for (origin, files) in [
+        (Origin::Export, &exports.files),
+        (Origin::Sitemap, &sitemap),
+    ] {
+        pass.origin(origin);
+        for file in files {
+            pass.put(&file.path, &file.bytes)?;
+        }
+    }
+    pass.origin(Origin::Schema);
+    for (path, json) in crate::schema::schema_files() {
+        pass.put(&path, json.as_bytes())?;
+    }
+    let done = pass.finish();
+    Ok((tree.swap(done), exports.inventory))
+}
+
+/// The first step after an edit: the edited records' pages and their neighbours'.
+fn records_step(
+    root: &Path,
+    base_url: &str,
+    dataset: &Dataset,
+    derived: &Derived<'_>,
+    inventory: &Inventory,
+    tree: &mut Tree,
+    edited: &HashSet<String>,
+) -> Result<Committed, String> {
+    let site = Site::new(dataset, derived, root, base_url, inventory).map_err(|e| e.to_string())?;
+    let mut keys = edited.clone();
+    for key in edited {
+        keys.extend(tree.neighbours(key).cloned());
+    }
+    let mut committed = Committed::default();
+    // A second round for records the edited ones link to now and did not before: their
+    // pages do not list the edited record yet.
+    for _ in 0..2 {
+        let scope = Scope {
+            records: Some(keys),
+            others: None,
+        };
+        let mut pass = tree.scoped_pass();
+        site.render_scoped(&scope, &mut pass)
+            .map_err(|e| e.to_string())?;
+        let done = pass.finish();
+        let more: HashSet<String> = edited
+            .iter()
+            .filter_map(|key| done.links().get(key))
+            .flatten()
+            .filter(|target| !scope.wants(target))
+            .cloned()
+            .collect();
+        committed.add(tree.commit(done, Origin::Render, Some(&scope))?);
+        if more.is_empty() {
+            break;
+        }
+        keys = more;
+    }
+    Ok(committed)
+}
+
+/// The second step after an edit: the pages that gather many records, the search
+/// index, the open-data files with the data portal that describes them, and the
+/// sitemap. `None` when a newer edit interrupted it before anything was published.
+fn rest_step(
+    root: &Path,
+    base_url: &str,
+    dataset: &Dataset,
+    derived: &Derived<'_>,
+    inventory: &mut Option<Inventory>,
+    tree: &mut Tree,
+    interrupted: &dyn Fn() -> bool,
+) -> Result<Option<Committed>, String> {
+    let render = |tree: &mut Tree, inventory: &Inventory, others| {
+        let site =
+            Site::new(dataset, derived, root, base_url, inventory).map_err(|e| e.to_string())?;
+        let scope = Scope {
+            records: Some(HashSet::new()),
+            others: Some(others),
+        };
+        let mut pass = tree.scoped_pass();
+        site.render_scoped(&scope, &mut pass)
+            .map_err(|e| e.to_string())?;
+        tree.commit(pass.finish(), Origin::Render, Some(&scope))
+    };
+    let Some(current) = inventory.as_ref() else {
+        return Ok(None);
+    };
+    if interrupted() {
+        return Ok(None);
+    }
+    let mut committed = render(tree, current, "")?;
+    if interrupted() {
+        return Ok(Some(committed));
+    }
+    let exports = export::render_exports(dataset, base_url).map_err(|e| e.to_string())?;
+    committed.add(publish(tree, Origin::Export, &exports.files)?);
+    committed.add(render(
+        tree,
+        &exports.inventory,
+        export::inventory::PORTAL_PATH,
+    )?);
+    *inventory = Some(exports.inventory);
+    let sitemap =
+        export::sitemap(dataset, base_url, &tree.page_paths()).map_err(|e| e.to_string())?;
+    committed.add(publish(tree, Origin::Sitemap, &sitemap)?);
+    Ok(Some(committed))
+}
+
+/// Publishes the files of one step that always produces all of its files.
+fn publish(
+    tree: &mut Tree,
+    origin: Origin,
+    files: &[export::ExportFile],
+) -> Result<Committed, String> {
+    let mut pass = tree.scoped_pass();
+    pass.origin(origin);
+    for file in files {
+        pass.put(&file.path, &file.bytes)?;
+    }
+    let done = pass.finish();
+    tree.commit(done, origin, None)
+}
+
+/// The page of the record read from `file`, when it has one.
+fn page_of(d: &Dataset, file: &Path) -> Option<String> {
+    fn find<'d, T>(list: &'d [Sourced<T>], file: &Path) -> Option<&'d T> {
+        let i = list.binary_search_by(|s| s.file.as_path().cmp(file)).ok()?;
+        Some(&list[i].record)
+    }
+    let (section, id) = match FileKind::of(file)? {
+        FileKind::Project => (sections::PROJECTS, &find(&d.projects, file)?.id),
+        FileKind::Product => (sections::PRODUCTS, &find(&d.products, file)?.id),
+        FileKind::Org => (sections::ORGS, &find(&d.orgs, file)?.id),
+        FileKind::Inspection => (sections::INSPECTIONS, &find(&d.inspections, file)?.id),
+        FileKind::Event => (sections::EVENTS, &find(&d.events, file)?.id),
+        FileKind::Edition => (sections::STANDARDS, &find(&d.editions, file)?.id),
+        FileKind::Policy => (sections::POLICIES, &find(&d.policies, file)?.meta.id),
+        FileKind::Interpretation => (
+            sections::INTERPRETATIONS,
+            &find(&d.interpretations, file)?.meta.id,
+        ),
+        FileKind::Config | FileKind::Taxonomy | FileKind::Page => return None,
+    };
+    Some(page_path(section, &id.value))
+}
+
+/// Whether records were read from files below the folder `dir`.
+fn holds_records(d: &Dataset, dir: &Path) -> bool {
+    let under = |file: &PathBuf| file.starts_with(dir) && file != dir;
+    d.editions.iter().any(|s| under(&s.file))
+        || d.projects.iter().any(|s| under(&s.file))
+        || d.products.iter().any(|s| under(&s.file))
+        || d.orgs.iter().any(|s| under(&s.file))
+        || d.inspections.iter().any(|s| under(&s.file))
+        || d.events.iter().any(|s| under(&s.file))
+        || d.policies.iter().any(|s| under(&s.file))
+        || d.interpretations.iter().any(|s| under(&s.file))
+        || d.pages.iter().any(|s| under(&s.file))
+}
+
+/// The problems of `list` that are errors.
+pub(super) fn errors(list: &[Diagnostic]) -> usize {
+    list.iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count()
+}
