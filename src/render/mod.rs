@@ -105,6 +105,13 @@ impl Scope {
         }
     }
 
+    /// Whether a page under `prefix` that is not a record page may render: lists
+    /// whose rows cost time to gather are skipped whole otherwise.
+    pub fn wants_under(&self, prefix: &str) -> bool {
+        self.others
+            .is_some_and(|o| prefix.starts_with(o) || o.starts_with(prefix))
+    }
+
     /// Whether the page at the clean `path` renders.
     pub fn wants(&self, path: &str) -> bool {
         match record_key(path) {
@@ -114,18 +121,21 @@ impl Scope {
     }
 }
 
+/// The pages a record has beside its own, by clean path relative to it.
+pub const SUBPAGES: [&str; 1] = ["notice/"];
+
 /// The record page a clean path belongs to (`projects/x/` for `projects/x/notice/`),
 /// or `None` for a page that is not a record's (`projects/district/zhangdian/` is a
 /// filter page).
 pub fn record_key(path: &str) -> Option<&str> {
     let mut parts = path.split('/');
     let (section, id) = (parts.next()?, parts.next()?);
-    let rest: Vec<&str> = parts.collect();
-    if id.is_empty() || !matches!(rest.as_slice(), [""] | ["notice", ""]) {
+    if id.is_empty() || parts.next().is_none() {
         return None;
     }
     let key = &path[..section.len() + id.len() + 2];
-    is_record_page(key).then_some(key)
+    let own = path == key || SUBPAGES.iter().any(|sub| path[key.len()..] == **sub);
+    (own && is_record_page(key)).then_some(key)
 }
 
 /// A site ready to render: data, lookups, theme and base path.
@@ -200,9 +210,23 @@ impl<'a> Site<'a> {
         exports: &'a Inventory,
     ) -> Result<Site<'a>, RenderError> {
         let config = &dataset.config.as_ref().ok_or(RenderError::NoConfig)?.record;
-        let urls = Urls::new(base_url).map_err(RenderError::BaseUrl)?;
         let theme_name = config.theme.as_ref().map(|t| t.value.as_str());
-        let mut theme = Theme::load(root, theme_name).map_err(RenderError::Theme)?;
+        let theme = Theme::load(root, theme_name).map_err(RenderError::Theme)?;
+        Site::with_theme(dataset, derived, theme, base_url, exports)
+    }
+
+    /// [`Site::new`] with a theme loaded before: `greenproc serve` keeps it between
+    /// edits (compiling the templates again would cost more than an edit's pages) and
+    /// takes it back with [`Site::into_theme`].
+    pub fn with_theme(
+        dataset: &'a Dataset,
+        derived: &'a Derived<'a>,
+        mut theme: Theme,
+        base_url: &str,
+        exports: &'a Inventory,
+    ) -> Result<Site<'a>, RenderError> {
+        let config = &dataset.config.as_ref().ok_or(RenderError::NoConfig)?.record;
+        let urls = Urls::new(base_url).map_err(RenderError::BaseUrl)?;
         let markdown = MarkdownRenderer::new(&urls);
         let mut footer_pages: Vec<(i32, &str, Link<'_>)> = dataset
             .pages
@@ -247,6 +271,11 @@ impl<'a> Site<'a> {
             theme,
             markdown,
         })
+    }
+
+    /// The theme, for the next [`Site::with_theme`].
+    pub fn into_theme(self) -> Theme {
+        self.theme
     }
 
     /// The absolute address of a clean path, the one a QR code carries.
@@ -402,6 +431,16 @@ impl Counting<'_> {
     /// page's context, which can cost more than the skipped page.
     fn wants(&self, path: &str) -> bool {
         self.scope.wants(path)
+    }
+
+    /// How many of `len` records a section's list pages under `prefix` show: all, or
+    /// none when no list page there is wanted.
+    fn listed(&self, prefix: &str, len: usize) -> usize {
+        if self.scope.wants_under(prefix) {
+            len
+        } else {
+            0
+        }
     }
 
     fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), RenderError> {

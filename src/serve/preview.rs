@@ -21,12 +21,13 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::tree::{Committed, Origin, Tree};
+use super::tree::{Committed, Done, Origin, Tree};
 use crate::derive::{Derived, Revision};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity, display_path};
 use crate::export::{self, Inventory, page_path, sections};
 use crate::load::{self, FileKind};
 use crate::model::{Dataset, Date, Sourced};
+use crate::render::theme::Theme;
 use crate::render::{Scope, Site};
 
 /// What a rebuild step reports.
@@ -89,6 +90,9 @@ pub(super) struct Preview {
     load_problems: Vec<Diagnostic>,
     /// The open-data files' inventory the data portal shows, from the last export.
     inventory: Option<Inventory>,
+    /// The compiled theme, kept between edits; compiled again after a full rebuild's
+    /// edit (of the theme, or of site.yaml, which names it).
+    theme: Option<Theme>,
     tree: Tree,
     pending: Pending,
     /// The as-of date and revision of the last published pages: every page shows them.
@@ -105,6 +109,7 @@ impl Preview {
             dataset: Dataset::default(),
             load_problems: Vec::new(),
             inventory: None,
+            theme: None,
             tree,
             pending: Pending {
                 reload: true,
@@ -137,6 +142,7 @@ impl Preview {
             dataset,
             load_problems,
             inventory,
+            theme,
             tree,
             pending,
             shown,
@@ -160,26 +166,36 @@ impl Preview {
         }
         let now_shown = Some((derived.as_of, derived.revision.clone()));
         let full = pending.full || inventory.is_none() || tree.is_empty() || *shown != now_shown;
-        let timed = |step, committed, render: Duration| Report {
-            step,
-            committed,
-            load,
-            check,
-            render,
-            total: started.elapsed(),
+        if full {
+            // The theme may have changed, or site.yaml may name another.
+            *theme = None;
+        }
+        let mut build = Build {
+            root,
+            base_url,
+            dataset,
+            derived: &derived,
+            theme,
+            tree,
+        };
+        let timed = |step, committed, render: Duration| {
+            Outcome::Built(Report {
+                step,
+                committed,
+                load,
+                check,
+                render,
+                total: started.elapsed(),
+            })
         };
         let clock = Instant::now();
         if full {
-            match full_build(root, base_url, dataset, &derived, tree) {
+            match build.everything() {
                 Ok((committed, exported)) => {
                     *inventory = Some(exported);
                     *pending = Pending::default();
                     *shown = now_shown;
-                    report(Outcome::Built(timed(
-                        Step::Full,
-                        committed,
-                        clock.elapsed(),
-                    )));
+                    report(timed(Step::Full, committed, clock.elapsed()));
                 }
                 Err(message) => report(Outcome::Failed(message)),
             }
@@ -188,22 +204,10 @@ impl Preview {
         let Some(current) = inventory.as_ref() else {
             return;
         };
-        match records_step(
-            root,
-            base_url,
-            dataset,
-            &derived,
-            current,
-            tree,
-            &pending.records,
-        ) {
+        match build.records(current, &pending.records) {
             Ok(committed) => {
                 pending.records.clear();
-                report(Outcome::Built(timed(
-                    Step::Records,
-                    committed,
-                    clock.elapsed(),
-                )));
+                report(timed(Step::Records, committed, clock.elapsed()));
             }
             Err(message) => {
                 report(Outcome::Failed(message));
@@ -211,20 +215,8 @@ impl Preview {
             }
         }
         let clock = Instant::now();
-        match rest_step(
-            root,
-            base_url,
-            dataset,
-            &derived,
-            inventory,
-            tree,
-            interrupted,
-        ) {
-            Ok(Some(committed)) => report(Outcome::Built(timed(
-                Step::Rest,
-                committed,
-                clock.elapsed(),
-            ))),
+        match build.rest(inventory, interrupted) {
+            Ok(Some(committed)) => report(timed(Step::Rest, committed, clock.elapsed())),
             Ok(None) => {}
             Err(message) => report(Outcome::Failed(message)),
         }
@@ -275,143 +267,161 @@ impl Preview {
     }
 }
 
-/// Renders everything into a new folder (pages, open data, sitemap, schemas) and
-/// serves it; returns what changed and the new inventory.
-fn full_build(
-    root: &Path,
-    base_url: &str,
-    dataset: &Dataset,
-    derived: &Derived<'_>,
-    tree: &mut Tree,
-) -> Result<(Committed, Inventory), String> {
-    let exports = export::render_exports(dataset, base_url).map_err(|e| e.to_string())?;
-    let site = Site::new(dataset, derived, root, base_url, &exports.inventory)
+/// One rebuild's inputs and where it goes.
+struct Build<'b, 'a> {
+    root: &'b Path,
+    base_url: &'b str,
+    dataset: &'a Dataset,
+    derived: &'a Derived<'a>,
+    /// The compiled theme, taken by each render and put back.
+    theme: &'b mut Option<Theme>,
+    tree: &'b mut Tree,
+}
+
+impl<'a> Build<'_, 'a> {
+    /// Renders the pages `scope` wants into a scoped pass and publishes them.
+    fn render(&mut self, inventory: &Inventory, scope: &Scope) -> Result<Done, String> {
+        let theme = match self.theme.take() {
+            Some(theme) => theme,
+            None => {
+                let config = self.dataset.config.as_ref().map(|c| &c.record);
+                let name = config
+                    .and_then(|c| c.theme.as_ref())
+                    .map(|t| t.value.as_str());
+                Theme::load(self.root, name).map_err(|e| e.to_string())?
+            }
+        };
+        let site = Site::with_theme(self.dataset, self.derived, theme, self.base_url, inventory)
+            .map_err(|e| e.to_string())?;
+        let mut pass = self.tree.scoped_pass();
+        let rendered = site.render_scoped(scope, &mut pass);
+        let done = pass.finish();
+        *self.theme = Some(site.into_theme());
+        rendered.map_err(|e| e.to_string())?;
+        Ok(done)
+    }
+
+    /// Renders everything into a new folder (pages, open data, sitemap, schemas) and
+    /// serves it; returns what changed and the new inventory.
+    fn everything(&mut self) -> Result<(Committed, Inventory), String> {
+        let (dataset, base_url) = (self.dataset, self.base_url);
+        let exports = export::render_exports(dataset, base_url).map_err(|e| e.to_string())?;
+        let site = Site::new(
+            dataset,
+            self.derived,
+            self.root,
+            base_url,
+            &exports.inventory,
+        )
         .map_err(|e| e.to_string())?;
-    let mut pass = tree.full_pass()?;
-    site.render(&mut pass).map_err(|e| e.to_string())?;
-    let sitemap =
-        export::sitemap(dataset, base_url, &pass.page_paths()).map_err(|e| e.to_string())?;
-    for (origin, files) in [
-        (Origin::Export, &exports.files),
-        (Origin::Sitemap, &sitemap),
-    ] {
+        let mut pass = self.tree.full_pass()?;
+        site.render(&mut pass).map_err(|e| e.to_string())?;
+        *self.theme = Some(site.into_theme());
+        let sitemap =
+            export::sitemap(dataset, base_url, &pass.page_paths()).map_err(|e| e.to_string())?;
+        for (origin, files) in [
+            (Origin::Export, &exports.files),
+            (Origin::Sitemap, &sitemap),
+        ] {
+            pass.origin(origin);
+            for file in files {
+                pass.put(&file.path, &file.bytes)?;
+            }
+        }
+        pass.origin(Origin::Schema);
+        for (path, json) in crate::schema::schema_files() {
+            pass.put(&path, json.as_bytes())?;
+        }
+        let done = pass.finish();
+        Ok((self.tree.swap(done)?, exports.inventory))
+    }
+
+    /// The first step after an edit: the edited records' pages and their neighbours'.
+    fn records(
+        &mut self,
+        inventory: &Inventory,
+        edited: &HashSet<String>,
+    ) -> Result<Committed, String> {
+        let mut keys = edited.clone();
+        for key in edited {
+            keys.extend(self.tree.neighbours(key).cloned());
+        }
+        let mut committed = Committed::default();
+        // A second round for records the edited ones link to now and did not before:
+        // their pages do not list the edited record yet.
+        for _ in 0..2 {
+            let scope = Scope {
+                records: Some(keys),
+                others: None,
+            };
+            let done = self.render(inventory, &scope)?;
+            let more: HashSet<String> = edited
+                .iter()
+                .filter_map(|key| done.links().get(key))
+                .flatten()
+                .filter(|target| !scope.wants(target))
+                .cloned()
+                .collect();
+            committed.add(self.tree.commit(done, Origin::Render, Some(&scope))?);
+            if more.is_empty() {
+                break;
+            }
+            keys = more;
+        }
+        Ok(committed)
+    }
+
+    /// The second step after an edit: the pages that gather many records, the search
+    /// index, the open-data files with the data portal that describes them, and the
+    /// sitemap. `None` when a newer edit interrupted it before anything was published.
+    fn rest(
+        &mut self,
+        inventory: &mut Option<Inventory>,
+        interrupted: &dyn Fn() -> bool,
+    ) -> Result<Option<Committed>, String> {
+        let others = |prefix| Scope {
+            records: Some(HashSet::new()),
+            others: Some(prefix),
+        };
+        let Some(current) = inventory.as_ref() else {
+            return Ok(None);
+        };
+        if interrupted() {
+            return Ok(None);
+        }
+        let lists = others("");
+        let done = self.render(current, &lists)?;
+        let mut committed = self.tree.commit(done, Origin::Render, Some(&lists))?;
+        if interrupted() {
+            return Ok(Some(committed));
+        }
+        let exports =
+            export::render_exports(self.dataset, self.base_url).map_err(|e| e.to_string())?;
+        committed.add(self.publish(Origin::Export, &exports.files)?);
+        let portal = others(export::inventory::PORTAL_PATH);
+        let done = self.render(&exports.inventory, &portal)?;
+        committed.add(self.tree.commit(done, Origin::Render, Some(&portal))?);
+        *inventory = Some(exports.inventory);
+        let sitemap = export::sitemap(self.dataset, self.base_url, &self.tree.page_paths())
+            .map_err(|e| e.to_string())?;
+        committed.add(self.publish(Origin::Sitemap, &sitemap)?);
+        Ok(Some(committed))
+    }
+
+    /// Publishes the files of a step that always produces all of its files.
+    fn publish(
+        &mut self,
+        origin: Origin,
+        files: &[export::ExportFile],
+    ) -> Result<Committed, String> {
+        let mut pass = self.tree.scoped_pass();
         pass.origin(origin);
         for file in files {
             pass.put(&file.path, &file.bytes)?;
         }
-    }
-    pass.origin(Origin::Schema);
-    for (path, json) in crate::schema::schema_files() {
-        pass.put(&path, json.as_bytes())?;
-    }
-    let done = pass.finish();
-    Ok((tree.swap(done), exports.inventory))
-}
-
-/// The first step after an edit: the edited records' pages and their neighbours'.
-fn records_step(
-    root: &Path,
-    base_url: &str,
-    dataset: &Dataset,
-    derived: &Derived<'_>,
-    inventory: &Inventory,
-    tree: &mut Tree,
-    edited: &HashSet<String>,
-) -> Result<Committed, String> {
-    let site = Site::new(dataset, derived, root, base_url, inventory).map_err(|e| e.to_string())?;
-    let mut keys = edited.clone();
-    for key in edited {
-        keys.extend(tree.neighbours(key).cloned());
-    }
-    let mut committed = Committed::default();
-    // A second round for records the edited ones link to now and did not before: their
-    // pages do not list the edited record yet.
-    for _ in 0..2 {
-        let scope = Scope {
-            records: Some(keys),
-            others: None,
-        };
-        let mut pass = tree.scoped_pass();
-        site.render_scoped(&scope, &mut pass)
-            .map_err(|e| e.to_string())?;
         let done = pass.finish();
-        let more: HashSet<String> = edited
-            .iter()
-            .filter_map(|key| done.links().get(key))
-            .flatten()
-            .filter(|target| !scope.wants(target))
-            .cloned()
-            .collect();
-        committed.add(tree.commit(done, Origin::Render, Some(&scope))?);
-        if more.is_empty() {
-            break;
-        }
-        keys = more;
+        self.tree.commit(done, origin, None)
     }
-    Ok(committed)
-}
-
-/// The second step after an edit: the pages that gather many records, the search
-/// index, the open-data files with the data portal that describes them, and the
-/// sitemap. `None` when a newer edit interrupted it before anything was published.
-fn rest_step(
-    root: &Path,
-    base_url: &str,
-    dataset: &Dataset,
-    derived: &Derived<'_>,
-    inventory: &mut Option<Inventory>,
-    tree: &mut Tree,
-    interrupted: &dyn Fn() -> bool,
-) -> Result<Option<Committed>, String> {
-    let render = |tree: &mut Tree, inventory: &Inventory, others| {
-        let site =
-            Site::new(dataset, derived, root, base_url, inventory).map_err(|e| e.to_string())?;
-        let scope = Scope {
-            records: Some(HashSet::new()),
-            others: Some(others),
-        };
-        let mut pass = tree.scoped_pass();
-        site.render_scoped(&scope, &mut pass)
-            .map_err(|e| e.to_string())?;
-        tree.commit(pass.finish(), Origin::Render, Some(&scope))
-    };
-    let Some(current) = inventory.as_ref() else {
-        return Ok(None);
-    };
-    if interrupted() {
-        return Ok(None);
-    }
-    let mut committed = render(tree, current, "")?;
-    if interrupted() {
-        return Ok(Some(committed));
-    }
-    let exports = export::render_exports(dataset, base_url).map_err(|e| e.to_string())?;
-    committed.add(publish(tree, Origin::Export, &exports.files)?);
-    committed.add(render(
-        tree,
-        &exports.inventory,
-        export::inventory::PORTAL_PATH,
-    )?);
-    *inventory = Some(exports.inventory);
-    let sitemap =
-        export::sitemap(dataset, base_url, &tree.page_paths()).map_err(|e| e.to_string())?;
-    committed.add(publish(tree, Origin::Sitemap, &sitemap)?);
-    Ok(Some(committed))
-}
-
-/// Publishes the files of one step that always produces all of its files.
-fn publish(
-    tree: &mut Tree,
-    origin: Origin,
-    files: &[export::ExportFile],
-) -> Result<Committed, String> {
-    let mut pass = tree.scoped_pass();
-    pass.origin(origin);
-    for file in files {
-        pass.put(&file.path, &file.bytes)?;
-    }
-    let done = pass.finish();
-    tree.commit(done, origin, None)
 }
 
 /// The page of the record read from `file`, when it has one.

@@ -14,7 +14,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-use crate::render::{Output, RenderError, Scope, record_key};
+use crate::render::{Output, RenderError, SUBPAGES, Scope, record_key};
 
 /// Which step of a rebuild wrote a file; each step's files are replaced as a set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,9 +112,9 @@ impl Tree {
 
     /// Serves the folder of a finished full pass in place of the current one, which is
     /// removed in the background (at 100,000 records that takes seconds).
-    pub(super) fn swap(&mut self, done: Done) -> Committed {
+    pub(super) fn swap(&mut self, done: Done) -> Result<Committed, String> {
         let Some(dir) = done.dir else {
-            unreachable!("a full pass has its own folder");
+            return Err("only a full pass can replace the served folder".to_owned());
         };
         let old = {
             let mut served = self.served.write().unwrap_or_else(|e| e.into_inner());
@@ -140,11 +140,11 @@ impl Tree {
         for (key, targets) in done.links {
             self.link(key, targets);
         }
-        Committed {
+        Ok(Committed {
             pages: done.pages,
             files,
             changed,
-        }
+        })
     }
 
     /// Writes the changed files of a scoped pass into the served folder and removes
@@ -175,12 +175,31 @@ impl Tree {
         let in_domain = |path: &str, file_origin: Origin| {
             file_origin == origin && scope.is_none_or(|s| s.wants(clean_path(path)))
         };
-        let gone: Vec<String> = self
-            .files
-            .iter()
-            .filter(|(path, (_, o))| in_domain(path, *o) && !done.produced.contains_key(*path))
-            .map(|(path, _)| path.clone())
-            .collect();
+        let records_only = scope.and_then(|s| s.records.as_ref().filter(|_| s.others.is_none()));
+        let gone: Vec<String> = match records_only {
+            // A few record pages: look up their files instead of scanning every file.
+            Some(keys) => keys
+                .iter()
+                .flat_map(|key| {
+                    let own = std::iter::once(format!("{key}index.html"));
+                    own.chain(
+                        SUBPAGES
+                            .iter()
+                            .map(move |sub| format!("{key}{sub}index.html")),
+                    )
+                })
+                .filter(|path| {
+                    self.files.get(path).is_some_and(|(_, o)| *o == origin)
+                        && !done.produced.contains_key(path)
+                })
+                .collect(),
+            None => self
+                .files
+                .iter()
+                .filter(|(path, (_, o))| in_domain(path, *o) && !done.produced.contains_key(*path))
+                .map(|(path, _)| path.clone())
+                .collect(),
+        };
         for path in gone {
             match fs::remove_file(dir.join(&path)) {
                 Ok(()) => {}

@@ -38,8 +38,12 @@ fn inspections(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderErro
     let records = &site.dataset.inspections;
     let mut order: Vec<usize> = (0..records.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(records[i].record.date.value));
+    let listed = out.listed("inspections/", order.len());
     let list = List {
-        rows: order.iter().map(|&i| site.inspection_row(i)).collect(),
+        rows: order[..listed]
+            .iter()
+            .map(|&i| site.inspection_row(i))
+            .collect(),
     };
     let path = "inspections/";
     site.page(
@@ -91,8 +95,9 @@ fn events(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
     let records = &site.dataset.events;
     let mut order: Vec<usize> = (0..records.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(records[i].record.date.value));
+    let listed = out.listed("events/", order.len());
     let list = List {
-        rows: order.iter().map(|&i| site.event_row(i)).collect(),
+        rows: order[..listed].iter().map(|&i| site.event_row(i)).collect(),
     };
     let path = "events/";
     site.page(

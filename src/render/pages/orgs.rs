@@ -28,9 +28,8 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
     let title = site.theme.strings["nav"]["orgs"]
         .as_str()
         .unwrap_or_default();
-    let rows: Vec<OrgRow<'_>> = site
-        .dataset
-        .orgs
+    let listed = out.listed("orgs/", site.dataset.orgs.len());
+    let rows: Vec<OrgRow<'_>> = site.dataset.orgs[..listed]
         .iter()
         .map(|o| {
             let o = &o.record;

@@ -26,7 +26,8 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             .cmp(&a.issued.value)
             .then(a.id.value.cmp(&b.id.value))
     });
-    let rows: Vec<Row<'_>> = order
+    let listed = out.listed("policies/", order.len());
+    let rows: Vec<Row<'_>> = order[..listed]
         .iter()
         .map(|&i| {
             let p = &site.dataset.policies[i].record.meta;
@@ -251,8 +252,9 @@ fn interpretations(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Render
     order.sort_by_key(|&i| {
         std::cmp::Reverse(site.dataset.interpretations[i].record.meta.date.value)
     });
+    let listed = out.listed("interpretations/", order.len());
     let list = Interpretations {
-        rows: order
+        rows: order[..listed]
             .iter()
             .map(|&i| {
                 let m = &site.dataset.interpretations[i].record.meta;

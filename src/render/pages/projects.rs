@@ -15,9 +15,8 @@ use crate::render::markdown::PageIds;
 use crate::render::{Counting, Link, RenderError, Site, money, number};
 
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
-    let rows: Vec<Row<'_>> = (0..site.dataset.projects.len())
-        .map(|i| row(site, i))
-        .collect();
+    let listed = out.listed("projects/", site.dataset.projects.len());
+    let rows: Vec<Row<'_>> = (0..listed).map(|i| row(site, i)).collect();
     let filters = filters(site, &rows);
     let strings = &site.theme.strings;
     let title = strings["nav"]["projects"].as_str().unwrap_or_default();
