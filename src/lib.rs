@@ -15,7 +15,9 @@
 //! 5. [`render`] turns records into pages through the theme's Tera templates;
 //! 6. [`write`] stages the files beside the output folder and swaps them in.
 //!
-//! [`build`] runs the six stages for `greenproc build`, the sitemap after the pages.
+//! [`build`] runs the six stages for `greenproc build`, the sitemap after the pages;
+//! [`serve`] keeps their results in memory for the editors' preview and reruns only
+//! what an edit affects.
 //!
 //! `docs/DESIGN.md` maps the stages in more detail.
 

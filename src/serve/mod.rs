@@ -125,8 +125,11 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
     preview.update(&[], &mut report, &interrupted);
     loop {
         let changed = queue.take(&root);
-        if let Err(error) = watch.folders(&root) {
-            eprintln!("serve: {error}");
+        match watch.folders(&root) {
+            // Files may have been written into the folder before it was watched.
+            Ok(true) => preview.reload(),
+            Ok(false) => {}
+            Err(error) => eprintln!("serve: {error}"),
         }
         preview.update(&changed, &mut report, &interrupted);
     }
@@ -296,8 +299,10 @@ impl Watch {
         Ok(watch)
     }
 
-    /// Watches the site's folders that exist and are not watched yet.
-    fn folders(&mut self, root: &Path) -> Result<(), ServeError> {
+    /// Watches the site's folders that exist and are not watched yet; `true` when it
+    /// found one.
+    fn folders(&mut self, root: &Path) -> Result<bool, ServeError> {
+        let mut found = false;
         for folder in WATCHED {
             let path = root.join(folder);
             if path.is_dir() && !self.watched.contains(folder) {
@@ -305,9 +310,10 @@ impl Watch {
                     .watch(&path, RecursiveMode::Recursive)
                     .map_err(watch_error)?;
                 self.watched.insert(folder);
+                found = true;
             }
         }
-        Ok(())
+        Ok(found)
     }
 }
 

@@ -222,6 +222,43 @@ impl Preview {
         }
     }
 
+    /// Reads every file again at the next update: a top-level folder appeared.
+    pub(super) fn reload(&mut self) {
+        self.pending.reload = true;
+    }
+
+    /// The files in the folder `dir` (relative to the root) now, or, when it is gone,
+    /// the files records were read from in it.
+    fn files_in(&self, dir: &Path) -> Vec<PathBuf> {
+        let full = self.root.join(dir);
+        if full.is_dir() {
+            return walkdir::WalkDir::new(&full)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+                .filter(|entry| entry.file_type().is_file())
+                .filter_map(|entry| {
+                    let relative = entry.path().strip_prefix(&self.root).ok()?;
+                    Some(relative.to_path_buf())
+                })
+                .collect();
+        }
+        let d = &self.dataset;
+        let files = d.editions.iter().map(|s| &s.file);
+        let files = files.chain(d.projects.iter().map(|s| &s.file));
+        let files = files.chain(d.products.iter().map(|s| &s.file));
+        let files = files.chain(d.orgs.iter().map(|s| &s.file));
+        let files = files.chain(d.inspections.iter().map(|s| &s.file));
+        let files = files.chain(d.events.iter().map(|s| &s.file));
+        let files = files.chain(d.policies.iter().map(|s| &s.file));
+        let files = files.chain(d.interpretations.iter().map(|s| &s.file));
+        let files = files.chain(d.pages.iter().map(|s| &s.file));
+        files
+            .filter(|file| file.starts_with(dir))
+            .cloned()
+            .collect()
+    }
+
     /// Re-reads the changed files and notes what they affect; `false` when none of
     /// them is part of the site and nothing waits from a failed rebuild.
     fn note(&mut self, changed: &[PathBuf]) -> bool {
@@ -233,11 +270,11 @@ impl Preview {
                 continue;
             }
             let Some(kind) = FileKind::of(file) else {
-                // A folder that appeared, or went away with records in it.
-                let full = self.root.join(file);
-                if full.is_dir() || (!full.exists() && holds_records(&self.dataset, file)) {
-                    self.pending.reload = true;
-                    relevant = true;
+                // A folder that appeared or went away: the files in it changed. The
+                // top-level folders' own events tell nothing (see `Preview::reload`).
+                if file.components().count() > 1 {
+                    let inside = self.files_in(file);
+                    relevant |= !inside.is_empty() && self.note(&inside);
                 }
                 continue;
             };
@@ -445,20 +482,6 @@ fn page_of(d: &Dataset, file: &Path) -> Option<String> {
         FileKind::Config | FileKind::Taxonomy | FileKind::Page => return None,
     };
     Some(page_path(section, &id.value))
-}
-
-/// Whether records were read from files below the folder `dir`.
-fn holds_records(d: &Dataset, dir: &Path) -> bool {
-    let under = |file: &PathBuf| file.starts_with(dir) && file != dir;
-    d.editions.iter().any(|s| under(&s.file))
-        || d.projects.iter().any(|s| under(&s.file))
-        || d.products.iter().any(|s| under(&s.file))
-        || d.orgs.iter().any(|s| under(&s.file))
-        || d.inspections.iter().any(|s| under(&s.file))
-        || d.events.iter().any(|s| under(&s.file))
-        || d.policies.iter().any(|s| under(&s.file))
-        || d.interpretations.iter().any(|s| under(&s.file))
-        || d.pages.iter().any(|s| under(&s.file))
 }
 
 /// The problems of `list` that are errors.

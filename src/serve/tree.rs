@@ -96,11 +96,15 @@ impl Tree {
 
     /// Starts a full pass into a new folder, which [`Tree::swap`] serves.
     pub(super) fn full_pass(&mut self) -> Result<Pass<'_>, String> {
+        // The folder of a full pass that failed is not served: remove it.
+        if self.passes > 0 {
+            let failed = self.home.join(format!("site-{}", self.passes));
+            if *self.served.read().unwrap_or_else(|e| e.into_inner()) != failed {
+                let _ = fs::remove_dir_all(failed);
+            }
+        }
         self.passes += 1;
         let dir = self.home.join(format!("site-{}", self.passes));
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(|e| format!("cannot clear {}: {e}", dir.display()))?;
-        }
         fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         Ok(Pass::new(self, Some(dir)))
     }
