@@ -15,9 +15,11 @@
 //! 5. [`render`] turns records into pages through the theme's Tera templates;
 //! 6. [`write`] stages the files beside the output folder and swaps them in.
 //!
-//! [`build`] runs the six stages for `greenproc build`, the sitemap after the pages.
-//! [`history`] reads the site's git repository in-process: each record's history for
-//! the derive stage, and the field-level comparison behind `greenproc diff`.
+//! [`build`] runs the six stages for `greenproc build`, the sitemap after the pages;
+//! [`serve`] keeps their results in memory for the editors' preview and reruns only
+//! what an edit affects. [`history`] reads the site's git repository in-process: each
+//! record's history for the derive stage, and the field-level comparison behind
+//! `greenproc diff`.
 //!
 //! `docs/DESIGN.md` maps the stages in more detail.
 
@@ -32,6 +34,7 @@ pub mod render;
 pub mod scaffold;
 pub mod schema;
 pub mod search;
+pub mod serve;
 pub mod synthetic;
 pub mod validate;
 pub mod write;

@@ -69,6 +69,123 @@ pub fn load_site(root: &Path, diagnostics: &mut Diagnostics) -> Dataset {
     }
 }
 
+/// Reads one file again into `dataset` after an edit, for `greenproc serve`: the
+/// record of `file` (relative to `root`) is replaced, added, or left out when the file
+/// is gone or no longer parses, keeping every list in the order [`load_site`] gives.
+/// The file's problems go to `diagnostics`. Returns `false`, changing nothing, when
+/// `file` is not where a record lives.
+pub fn reload_file(
+    root: &Path,
+    dataset: &mut Dataset,
+    file: &Path,
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    let Some(kind) = FileKind::of(file) else {
+        return false;
+    };
+    let mut loader = Loader { root, diagnostics };
+    let present = match fs::symlink_metadata(root.join(file)) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            loader.symlink(file);
+            false
+        }
+        Ok(meta) => meta.is_file(),
+        Err(_) => false,
+    };
+    let d = dataset;
+    let l = &mut loader;
+    match kind {
+        FileKind::Config => d.config = l.required_yaml(paths::SITE),
+        FileKind::Taxonomy => d.taxonomy = l.required_yaml(paths::TAXONOMY),
+        FileKind::Edition => l.reread_yaml(&mut d.editions, file, present),
+        FileKind::Project => l.reread_yaml(&mut d.projects, file, present),
+        FileKind::Product => l.reread_yaml(&mut d.products, file, present),
+        FileKind::Org => l.reread_yaml(&mut d.orgs, file, present),
+        FileKind::Inspection => l.reread_yaml(&mut d.inspections, file, present),
+        FileKind::Event => l.reread_yaml(&mut d.events, file, present),
+        FileKind::Policy => l.reread_markdown(&mut d.policies, file, present),
+        FileKind::Interpretation => l.reread_markdown(&mut d.interpretations, file, present),
+        FileKind::Page => l.reread_markdown(&mut d.pages, file, present),
+    }
+    true
+}
+
+/// Which record a file under the site root holds, by where it lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `data/site.yaml`.
+    Config,
+    /// `data/standards/categories.yaml`.
+    Taxonomy,
+    /// An edition of the demand standard.
+    Edition,
+    /// A project.
+    Project,
+    /// A catalog product.
+    Product,
+    /// An organization.
+    Org,
+    /// An inspection.
+    Inspection,
+    /// A matchmaking event.
+    Event,
+    /// A policy.
+    Policy,
+    /// A policy interpretation.
+    Interpretation,
+    /// A plain page.
+    Page,
+}
+
+impl FileKind {
+    /// The kind of record `file` (relative to the site root) holds, or `None` when
+    /// [`load_site`] does not read it.
+    pub fn of(file: &Path) -> Option<FileKind> {
+        let extension = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        let yaml = extension == "yaml" || extension == "yml";
+        if file == Path::new(paths::SITE) {
+            return Some(FileKind::Config);
+        }
+        if file == Path::new(paths::TAXONOMY) {
+            return Some(FileKind::Taxonomy);
+        }
+        let folders = [
+            (paths::STANDARDS, FileKind::Edition),
+            (paths::PROJECTS, FileKind::Project),
+            (paths::CATALOG, FileKind::Product),
+            (paths::ORGS, FileKind::Org),
+            (paths::INSPECTIONS, FileKind::Inspection),
+            (paths::EVENTS, FileKind::Event),
+            (paths::POLICIES, FileKind::Policy),
+            (paths::INTERPRETATIONS, FileKind::Interpretation),
+            (paths::PAGES, FileKind::Page),
+        ];
+        let (folder, kind) = folders.into_iter().find(|(f, _)| file.starts_with(f))?;
+        let markdown = folder.starts_with("content/");
+        let wanted = if markdown { extension == "md" } else { yaml };
+        wanted.then_some(kind)
+    }
+}
+
+/// Puts `record`, read from `file`, in its place in `list` (sorted by file, as the
+/// folder walk gives it), or takes the file's old record out when there is none.
+fn replace<T>(list: &mut Vec<Sourced<T>>, file: &Path, record: Option<Sourced<T>>) {
+    match (
+        list.binary_search_by(|s| s.file.as_path().cmp(file)),
+        record,
+    ) {
+        (Ok(i), Some(record)) => list[i] = record,
+        (Ok(i), None) => {
+            list.remove(i);
+        }
+        (Err(i), Some(record)) => list.insert(i, record),
+        (Err(_), None) => {}
+    }
+}
+
 struct Loader<'a> {
     root: &'a Path,
     diagnostics: &'a mut Diagnostics,
@@ -143,13 +260,7 @@ impl Loader<'_> {
                 .is_some_and(|e| extensions.contains(&e));
             if entry.path_is_symlink() {
                 if wanted || entry.path().is_dir() {
-                    self.diagnostics.report(
-                        Code::Unreadable,
-                        &relative,
-                        Position::FILE,
-                        "symbolic links are not followed",
-                        "replace the link with the file itself, so that the site never reads outside its folder",
-                    );
+                    self.symlink(&relative);
                 }
                 continue;
             }
@@ -158,6 +269,46 @@ impl Loader<'_> {
             }
         }
         found
+    }
+
+    /// Reads `file` again into `list`, or takes it out when it is not `present`.
+    fn reread_yaml<T: DeserializeOwned>(
+        &mut self,
+        list: &mut Vec<Sourced<T>>,
+        file: &Path,
+        present: bool,
+    ) {
+        let record = if present {
+            self.yaml(file.to_path_buf())
+        } else {
+            None
+        };
+        replace(list, file, record);
+    }
+
+    /// [`Loader::reread_yaml`] for a Markdown document.
+    fn reread_markdown<T: DeserializeOwned>(
+        &mut self,
+        list: &mut Vec<Sourced<Markdown<T>>>,
+        file: &Path,
+        present: bool,
+    ) {
+        let record = if present {
+            self.markdown(file.to_path_buf())
+        } else {
+            None
+        };
+        replace(list, file, record);
+    }
+
+    fn symlink(&mut self, relative: &Path) {
+        self.diagnostics.report(
+            Code::Unreadable,
+            relative,
+            Position::FILE,
+            "symbolic links are not followed",
+            "replace the link with the file itself, so that the site never reads outside its folder",
+        );
     }
 
     /// Reads a file as UTF-8 text within the size limit.

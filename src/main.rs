@@ -53,6 +53,21 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Preview the site: build it into a temporary folder, serve it on this machine,
+    /// and after every edit rebuild what changed and reload the browser.
+    Serve {
+        /// Site root folder (holding data/ and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on; 0 lets the system choose [default: 1111, or the next
+        /// free one of the nine after it].
+        #[arg(long)]
+        port: Option<u16>,
+        /// Address to listen on; 0.0.0.0 makes the preview reachable from other
+        /// machines.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+    },
     /// Start a new city's site in a new or empty folder: site.yaml to fill in, one
     /// example of each record kind, JSON Schemas for editors, a README.
     Init {
@@ -165,6 +180,15 @@ fn main() -> ExitCode {
             timings,
             quiet,
         ),
+        Command::Serve { root, port, bind } => {
+            match greenproc::serve::serve(&greenproc::serve::ServeOptions { root, bind, port }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("error: serve: {error}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Init {
             dir,
             city,

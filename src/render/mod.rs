@@ -13,6 +13,7 @@ mod pages;
 pub mod theme;
 pub mod url;
 
+use std::collections::HashSet;
 use std::fmt;
 use std::path::Path;
 
@@ -79,6 +80,63 @@ pub struct Stats {
     pub bytes: u64,
     /// Time spent building the search index and its page.
     pub search: std::time::Duration,
+}
+
+/// Which pages a render produces: every page for `greenproc build`; for
+/// `greenproc serve`, the record pages an edit affected, or the other pages.
+///
+/// A record page is `<section>/<id>/` with its sub-pages (a project's notice); every
+/// other page (lists, filters, home, statistics, the data portal, the search index) is
+/// an "other" page. Assets and `_headers` are always produced: they are few and small.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// The record pages to render by their clean path (`projects/x/`); all when `None`.
+    pub records: Option<HashSet<String>>,
+    /// The other pages to render: none when `None`, else those whose path starts with
+    /// the prefix (`""` for all of them).
+    pub others: Option<&'static str>,
+}
+
+impl Scope {
+    /// Every page: a full build.
+    pub fn all() -> Scope {
+        Scope {
+            records: None,
+            others: Some(""),
+        }
+    }
+
+    /// Whether a page under `prefix` that is not a record page may render: lists
+    /// whose rows cost time to gather are skipped whole otherwise.
+    pub fn wants_under(&self, prefix: &str) -> bool {
+        self.others
+            .is_some_and(|o| prefix.starts_with(o) || o.starts_with(prefix))
+    }
+
+    /// Whether the page at the clean `path` renders.
+    pub fn wants(&self, path: &str) -> bool {
+        match record_key(path) {
+            Some(key) => self.records.as_ref().is_none_or(|set| set.contains(key)),
+            None => self.others.is_some_and(|prefix| path.starts_with(prefix)),
+        }
+    }
+}
+
+/// The pages a record has beside its own, by clean path relative to it.
+pub const SUBPAGES: [&str; 1] = ["notice/"];
+
+/// The record page a clean path belongs to (`projects/x/` for `projects/x/notice/`),
+/// or `None` for a page that is not a record's (`projects/district/zhangdian/` is a
+/// filter page).
+pub fn record_key(path: &str) -> Option<&str> {
+    let mut parts = path.split('/');
+    let (section, id) = (parts.next()?, parts.next()?);
+    if id.is_empty() || parts.next().is_none() {
+        return None;
+    }
+    let key = &path[..section.len() + id.len() + 2];
+    let own = path == key || SUBPAGES.iter().any(|sub| path[key.len()..] == **sub);
+    (own && is_record_page(key)).then_some(key)
 }
 
 /// A site ready to render: data, lookups, theme and base path.
@@ -157,9 +215,23 @@ impl<'a> Site<'a> {
         exports: &'a Inventory,
     ) -> Result<Site<'a>, RenderError> {
         let config = &dataset.config.as_ref().ok_or(RenderError::NoConfig)?.record;
-        let urls = Urls::new(base_url).map_err(RenderError::BaseUrl)?;
         let theme_name = config.theme.as_ref().map(|t| t.value.as_str());
-        let mut theme = Theme::load(root, theme_name).map_err(RenderError::Theme)?;
+        let theme = Theme::load(root, theme_name).map_err(RenderError::Theme)?;
+        Site::with_theme(dataset, derived, theme, base_url, exports)
+    }
+
+    /// [`Site::new`] with a theme loaded before: `greenproc serve` keeps it between
+    /// edits (compiling the templates again would cost more than an edit's pages) and
+    /// takes it back with [`Site::into_theme`].
+    pub fn with_theme(
+        dataset: &'a Dataset,
+        derived: &'a Derived<'a>,
+        mut theme: Theme,
+        base_url: &str,
+        exports: &'a Inventory,
+    ) -> Result<Site<'a>, RenderError> {
+        let config = &dataset.config.as_ref().ok_or(RenderError::NoConfig)?.record;
+        let urls = Urls::new(base_url).map_err(RenderError::BaseUrl)?;
         let table_label = theme.strings["meta"]["table"].as_str().unwrap_or_default();
         let markdown = MarkdownRenderer::new(&urls, table_label);
         let mut footer_pages: Vec<(i32, &str, Link<'_>)> = dataset
@@ -207,6 +279,11 @@ impl<'a> Site<'a> {
         })
     }
 
+    /// The theme, for the next [`Site::with_theme`].
+    pub fn into_theme(self) -> Theme {
+        self.theme
+    }
+
     /// The absolute address of a clean path, the one a QR code carries.
     fn canonical(&self, path: &str) -> String {
         format!("{}{}", self.absolute_base, path.trim_start_matches('/'))
@@ -214,9 +291,15 @@ impl<'a> Site<'a> {
 
     /// Renders every page and asset, and the hosts' `_headers` file, into `out`.
     pub fn render(&self, out: &mut dyn Output) -> Result<Stats, RenderError> {
+        self.render_scoped(&Scope::all(), out)
+    }
+
+    /// Renders the pages `scope` wants, the assets and `_headers` into `out`.
+    pub fn render_scoped(&self, scope: &Scope, out: &mut dyn Output) -> Result<Stats, RenderError> {
         let mut counting = Counting {
             out,
             stats: Stats::default(),
+            scope,
         };
         for (name, bytes) in &self.theme.assets {
             counting.file(&format!("assets/{name}"), bytes)?;
@@ -235,6 +318,9 @@ impl<'a> Site<'a> {
         meta: PageMeta<'_>,
         data: &T,
     ) -> Result<(), RenderError> {
+        if !out.scope.wants(path) {
+            return Ok(());
+        }
         let mut context = tera::Context::new();
         context.insert("page", &meta);
         context.insert("data", data);
@@ -252,24 +338,29 @@ impl<'a> Site<'a> {
 
     /// Renders the pages of each of `items` (by index and item) on all cores, and
     /// hands them to `out` in item order, so that the output and its first error are
-    /// those of a sequential render.
+    /// those of a sequential render. `path` gives an item's page, so that items out
+    /// of scope are skipped before their context is built.
     fn each_in_parallel<T: Sync>(
         &self,
         out: &mut Counting<'_>,
         items: &[T],
+        path: impl Fn(&T) -> String + Sync,
         render: impl Fn(&mut Counting<'_>, usize, &T) -> Result<(), RenderError> + Sync,
     ) -> Result<(), RenderError> {
         // Chunks bound the rendered pages held in memory before they are written.
         const CHUNK: usize = 1024;
+        let scope = out.scope;
         for (c, chunk) in items.chunks(CHUNK).enumerate() {
             let rendered: Vec<Result<(Buffer, Stats), RenderError>> = chunk
                 .par_iter()
                 .enumerate()
+                .filter(|(_, item)| scope.records.is_none() || scope.wants(&path(item)))
                 .map(|(k, item)| {
                     let mut buffer = Buffer::default();
                     let mut counting = Counting {
                         out: &mut buffer,
                         stats: Stats::default(),
+                        scope,
                     };
                     render(&mut counting, c * CHUNK + k, item)?;
                     let stats = counting.stats;
@@ -336,13 +427,30 @@ fn is_record_page(path: &str) -> bool {
     .contains(&section)
 }
 
-/// Counts what passes to the output.
+/// Counts what passes to the output, and knows which pages are wanted.
 struct Counting<'o> {
     out: &'o mut dyn Output,
     stats: Stats,
+    scope: &'o Scope,
 }
 
 impl Counting<'_> {
+    /// Whether the page at the clean `path` renders; loops call it before building a
+    /// page's context, which can cost more than the skipped page.
+    fn wants(&self, path: &str) -> bool {
+        self.scope.wants(path)
+    }
+
+    /// How many of `len` records a section's list pages under `prefix` show: all, or
+    /// none when no list page there is wanted.
+    fn listed(&self, prefix: &str, len: usize) -> usize {
+        if self.scope.wants_under(prefix) {
+            len
+        } else {
+            0
+        }
+    }
+
     fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
         self.stats.files += 1;
         self.stats.bytes += bytes.len() as u64;
@@ -384,6 +492,16 @@ fn number(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn record_keys_cover_record_pages_and_their_notices_only() {
+        assert_eq!(record_key("projects/a/"), Some("projects/a/"));
+        assert_eq!(record_key("projects/a/notice/"), Some("projects/a/"));
+        assert_eq!(record_key("projects/district/zhangdian/"), None);
+        assert_eq!(record_key("projects/"), None);
+        assert_eq!(record_key("stats/districts/x/"), None);
+        assert_eq!(record_key("assets/site.css"), None);
+    }
 
     #[test]
     fn numbers_format_for_readers() {

@@ -38,8 +38,12 @@ fn inspections(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderErro
     let records = &site.dataset.inspections;
     let mut order: Vec<usize> = (0..records.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(records[i].record.date.value));
+    let listed = out.listed("inspections/", order.len());
     let list = List {
-        rows: order.iter().map(|&i| site.inspection_row(i)).collect(),
+        rows: order[..listed]
+            .iter()
+            .map(|&i| site.inspection_row(i))
+            .collect(),
     };
     let path = "inspections/";
     site.page(
@@ -52,6 +56,9 @@ fn inspections(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderErro
     for record in records {
         let r = &record.record;
         let page = format!("inspections/{}/", r.id.value);
+        if !out.wants(&page) {
+            continue;
+        }
         let mut ids = PageIds::new();
         let view = InspectionView {
             r,
@@ -89,8 +96,9 @@ fn events(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
     let records = &site.dataset.events;
     let mut order: Vec<usize> = (0..records.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(records[i].record.date.value));
+    let listed = out.listed("events/", order.len());
     let list = List {
-        rows: order.iter().map(|&i| site.event_row(i)).collect(),
+        rows: order[..listed].iter().map(|&i| site.event_row(i)).collect(),
     };
     let path = "events/";
     site.page(
@@ -103,6 +111,9 @@ fn events(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
     for record in records {
         let r = &record.record;
         let page = format!("events/{}/", r.id.value);
+        if !out.wants(&page) {
+            continue;
+        }
         let mut ids = PageIds::new();
         let view = EventView {
             r,

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::{Dated, WithQr, date};
 use crate::derive::compliance::IndicatorCheck;
+use crate::model::Sourced;
 use crate::model::product::Product;
 use crate::model::standard::{Category, CategoryRule, Edition, Prohibited, Threshold};
 use crate::render::markdown::PageIds;
@@ -57,6 +58,9 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         site.page(out, "catalog/", "catalog.html", meta, &index)?;
         for category in &taxonomy.categories {
             let path = format!("catalog/{}/", category.id.value);
+            if !out.wants(&path) {
+                continue;
+            }
             let mut meta = site.meta(&category.name, &path, "catalog");
             meta.crumbs.push(site.link("catalog/", title));
             site.page(
@@ -68,7 +72,8 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             )?;
         }
     }
-    site.each_in_parallel(out, &site.dataset.products, |out, i, product| {
+    let page_of = |p: &Sourced<Product>| format!("products/{}/", p.record.id.value);
+    site.each_in_parallel(out, &site.dataset.products, page_of, |out, i, product| {
         let p = &product.record;
         let path = format!("products/{}/", p.id.value);
         let mut meta = site.meta(&p.name, &path, "catalog");
@@ -364,6 +369,9 @@ fn standards(
     for (i, edition) in site.dataset.editions.iter().enumerate() {
         let e = &edition.record;
         let path = format!("standards/{}/", e.id.value);
+        if !out.wants(&path) {
+            continue;
+        }
         let view = EditionView {
             e,
             current: current == Some(i),

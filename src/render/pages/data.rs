@@ -91,6 +91,9 @@ struct Reference<'a> {
 }
 
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
+    if !out.wants(PORTAL_PATH) {
+        return Ok(());
+    }
     let exports = site.exports;
     let title = site.theme.strings["data_portal"]["title"]
         .as_str()

@@ -35,6 +35,9 @@ struct ChangeRow<'a> {
 }
 
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
+    if !out.wants("") {
+        return Ok(());
+    }
     let dataset = site.dataset;
     let derived = site.derived;
     let mut ids = PageIds::new();

@@ -43,6 +43,10 @@ pub(super) fn render_all(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), 
 
 /// The search page and its index (issue 4).
 fn search(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
+    // The index is rebuilt whole, with its page.
+    if !out.wants("search/") {
+        return Ok(());
+    }
     let clock = std::time::Instant::now();
     let strings = &site.theme.strings;
     let labels = |group: &str, key: &str| strings[group][key].as_str().map(str::to_owned);
@@ -96,11 +100,14 @@ struct ContentPage {
 fn content_pages(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
     for page in &site.dataset.pages {
         let meta = &page.record.meta;
+        let path = format!("{}/", meta.id.value);
+        if !out.wants(&path) {
+            continue;
+        }
         let mut ids = super::PageIds::new();
         let data = ContentPage {
             body: site.markdown(&page.record.body, &mut ids),
         };
-        let path = format!("{}/", meta.id.value);
         let mut page_meta = site.meta(&meta.title, &path, "page");
         page_meta.history = Some(site.history(&page.file));
         site.page(out, &path, "page.html", page_meta, &data)?;

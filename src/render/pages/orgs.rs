@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use super::{Dated, WithQr, date};
-use crate::model::Org;
 use crate::model::org::{CreditRating, Role};
+use crate::model::{Org, Sourced};
 use crate::render::markdown::PageIds;
 use crate::render::{Counting, Link, RenderError, Site};
 
@@ -28,9 +28,8 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
     let title = site.theme.strings["nav"]["orgs"]
         .as_str()
         .unwrap_or_default();
-    let rows: Vec<OrgRow<'_>> = site
-        .dataset
-        .orgs
+    let listed = out.listed("orgs/", site.dataset.orgs.len());
+    let rows: Vec<OrgRow<'_>> = site.dataset.orgs[..listed]
         .iter()
         .map(|o| {
             let o = &o.record;
@@ -73,7 +72,8 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         site.meta(title, "orgs/", "orgs"),
         &list,
     )?;
-    site.each_in_parallel(out, &site.dataset.orgs, |out, _, org| {
+    let page_of = |o: &Sourced<Org>| format!("orgs/{}/", o.record.id.value);
+    site.each_in_parallel(out, &site.dataset.orgs, page_of, |out, _, org| {
         let o = &org.record;
         let path = format!("orgs/{}/", o.id.value);
         let mut meta = site.meta(&o.name, &path, "orgs");

@@ -26,7 +26,8 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             .cmp(&a.issued.value)
             .then(a.id.value.cmp(&b.id.value))
     });
-    let rows: Vec<Row<'_>> = order
+    let listed = out.listed("policies/", order.len());
+    let rows: Vec<Row<'_>> = order[..listed]
         .iter()
         .map(|&i| {
             let p = &site.dataset.policies[i].record.meta;
@@ -76,6 +77,9 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
     for policy in &site.dataset.policies {
         let p = &policy.record.meta;
         let path = format!("policies/{}/", p.id.value);
+        if !out.wants(&path) {
+            continue;
+        }
         let mut meta = site.meta(&p.title, &path, "policies");
         meta.crumbs.push(site.link("policies/", title));
         meta.history = Some(site.history(&policy.file));
@@ -249,8 +253,9 @@ fn interpretations(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Render
     order.sort_by_key(|&i| {
         std::cmp::Reverse(site.dataset.interpretations[i].record.meta.date.value)
     });
+    let listed = out.listed("interpretations/", order.len());
     let list = Interpretations {
-        rows: order
+        rows: order[..listed]
             .iter()
             .map(|&i| {
                 let m = &site.dataset.interpretations[i].record.meta;
@@ -273,6 +278,9 @@ fn interpretations(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Render
     for doc in &site.dataset.interpretations {
         let m = &doc.record.meta;
         let page = format!("interpretations/{}/", m.id.value);
+        if !out.wants(&page) {
+            continue;
+        }
         let mut ids = PageIds::new();
         let view = InterpretationView {
             i: m,

@@ -10,14 +10,13 @@ use super::{Dated, WithQr, date};
 use crate::derive::Verdict;
 use crate::derive::compliance::{ProjectCompliance, Share};
 use crate::model::project::{Project, StageKind};
-use crate::model::{Percent, Stars};
+use crate::model::{Percent, Sourced, Stars};
 use crate::render::markdown::PageIds;
 use crate::render::{Counting, Link, RenderError, Site, money, number};
 
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
-    let rows: Vec<Row<'_>> = (0..site.dataset.projects.len())
-        .map(|i| row(site, i))
-        .collect();
+    let listed = out.listed("projects/", site.dataset.projects.len());
+    let rows: Vec<Row<'_>> = (0..listed).map(|i| row(site, i)).collect();
     let filters = filters(site, &rows);
     let strings = &site.theme.strings;
     let title = strings["nav"]["projects"].as_str().unwrap_or_default();
@@ -56,7 +55,8 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             site.page(out, &path, "projects.html", meta, &list)?;
         }
     }
-    site.each_in_parallel(out, &site.dataset.projects, |out, i, project| {
+    let page_of = |p: &Sourced<Project>| format!("projects/{}/", p.record.id.value);
+    site.each_in_parallel(out, &site.dataset.projects, page_of, |out, i, project| {
         let p = &project.record;
         let path = format!("projects/{}/", p.id.value);
         let mut meta = site.meta(&p.name, &path, "projects");

@@ -27,6 +27,10 @@ const METHODOLOGY_PAGE: &str = "methodology";
 const DOWNLOADS: [&str; 3] = ["stats_groups", "stats_categories", "project_compliance"];
 
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
+    // Every statistics page is under stats/; their aggregates are not built in vain.
+    if !out.wants("stats/") {
+        return Ok(());
+    }
     let stats = &site.derived.statistics;
     let strings = &site.theme.strings;
     let title = text(strings, &["stats", "title"]);

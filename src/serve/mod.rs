@@ -1,0 +1,322 @@
+//! `greenproc serve`: the editors' preview. It builds the site into a folder in the
+//! temporary directory (never the site's `public/`), serves it over HTTP, watches
+//! `data/`, `content/` and `themes/`, rebuilds what an edit affects and reloads the
+//! pages open in a browser.
+//!
+//! Three threads of work: the watcher queues changed paths; the rebuild loop here
+//! takes them in batches and runs [`preview::Preview::update`]; the HTTP threads
+//! ([`http`]) serve the folder and tell the browsers about each rebuild. When the data
+//! or the theme has errors, the last good site stays served, the problems are printed
+//! like `greenproc check` prints them, and the browsers show them in an overlay.
+
+mod http;
+mod preview;
+mod tree;
+
+use std::collections::HashSet;
+use std::fmt;
+use std::io::IsTerminal;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::time::Duration;
+
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+
+use crate::diagnostic::render_human;
+use http::{Shared, Status};
+use preview::{Outcome, Preview, Report, Step};
+
+/// The port tried first when none is given.
+pub const DEFAULT_PORT: u16 = 1111;
+
+/// How long the rebuild waits for an editor's burst of writes to end.
+const DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// Most changed pages a rebuild names to the browsers; past it every page reloads.
+const MAX_CHANGED: usize = 200;
+
+/// What to serve and where.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Site root, holding `data/` and `content/`.
+    pub root: PathBuf,
+    /// Address to listen on.
+    pub bind: IpAddr,
+    /// Port to listen on; when `None`, [`DEFAULT_PORT`] or one of the next nine.
+    pub port: Option<u16>,
+}
+
+/// Why the preview could not start.
+#[derive(Debug)]
+pub struct ServeError(String);
+
+impl fmt::Display for ServeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ServeError {}
+
+/// Serves the site at `options.root` until the process is stopped.
+pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
+    let root = options.root.canonicalize().map_err(|e| {
+        ServeError(format!(
+            "cannot open the site folder {}: {e}",
+            options.root.display()
+        ))
+    })?;
+    if !root.join("data").is_dir() {
+        return Err(ServeError(format!(
+            "{} has no data/ folder: run serve in a site's folder, or give it with --root",
+            root.display()
+        )));
+    }
+    let server = http::bind(
+        options.bind,
+        options.port.unwrap_or(DEFAULT_PORT),
+        options.port.is_some(),
+    )
+    .map_err(ServeError)?;
+    let port = server
+        .server_addr()
+        .to_ip()
+        .map(|a| a.port())
+        .ok_or_else(|| ServeError("the server has no IP address".to_owned()))?;
+    let host = match options.bind {
+        IpAddr::V6(v6) => format!("[{v6}]"),
+        IpAddr::V4(v4) => v4.to_string(),
+    };
+    let base_url = format!("http://{host}:{port}/");
+
+    let home = std::env::temp_dir().join(format!("greenproc-serve-{}", std::process::id()));
+    if home.exists() {
+        std::fs::remove_dir_all(&home)
+            .map_err(|e| ServeError(format!("cannot clear {}: {e}", home.display())))?;
+    }
+    std::fs::create_dir_all(&home)
+        .map_err(|e| ServeError(format!("cannot create {}: {e}", home.display())))?;
+    let cleanup = home.clone();
+    ctrlc::set_handler(move || {
+        let _ = std::fs::remove_dir_all(&cleanup);
+        std::process::exit(0);
+    })
+    .map_err(|e| ServeError(format!("cannot handle Ctrl-C: {e}")))?;
+
+    let queue = Arc::new(Queue::default());
+    let mut watch = Watch::start(&root, Arc::clone(&queue))?;
+    let shared = Arc::new(Shared {
+        served: Arc::new(RwLock::new(home.clone())),
+        status: Mutex::new(Status::default()),
+        changed: Condvar::new(),
+    });
+    http::run(server, Arc::clone(&shared));
+    if !options.bind.is_loopback() {
+        eprintln!("serve: listening on {host}: other machines on the network can see the preview");
+    }
+    println!("serve: http://{host}:{port}/ (building; Ctrl-C to stop)");
+
+    let tree = tree::Tree::new(home, Arc::clone(&shared.served));
+    let mut preview = Preview::new(root.clone(), base_url, tree);
+    let color = std::io::stderr().is_terminal();
+    let mut report = |outcome: Outcome| announce(outcome, &root, color, &shared);
+    let interrupted = || queue.waiting();
+    preview.update(&[], &mut report, &interrupted);
+    loop {
+        let changed = queue.take(&root);
+        match watch.folders(&root) {
+            // Files may have been written into the folder before it was watched.
+            Ok(true) => preview.reload(),
+            Ok(false) => {}
+            Err(error) => eprintln!("serve: {error}"),
+        }
+        preview.update(&changed, &mut report, &interrupted);
+    }
+}
+
+/// Prints a rebuild's outcome and tells the browsers.
+fn announce(outcome: Outcome, root: &Path, color: bool, shared: &Shared) {
+    match outcome {
+        Outcome::Built(report) => {
+            println!("serve: {}", summary(&report));
+            let c = &report.committed;
+            let listed = report.step != Step::Full && c.changed.len() <= MAX_CHANGED;
+            shared.publish(|s| {
+                s.ok = true;
+                s.diagnostics = None;
+                s.changed = listed.then(|| c.changed.iter().map(|p| format!("/{p}")).collect());
+                s.pages = c.pages;
+                s.files = c.files;
+                s.millis = report.total.as_millis() as u64;
+            });
+        }
+        Outcome::Invalid(list) => {
+            let errors = preview::errors(&list);
+            let line = format!(
+                "serve: {errors} error(s), {} warning(s); still serving the last good site",
+                list.len() - errors
+            );
+            eprint!("{}", render_human(&list, root, color));
+            eprintln!("{line}");
+            let text = format!("{}{line}\n", render_human(&list, root, false));
+            shared.publish(|s| failed(s, text));
+        }
+        Outcome::Failed(message) => {
+            eprintln!("error: {message}");
+            eprintln!("serve: still serving the last good site");
+            shared.publish(|s| failed(s, format!("error: {message}\n")));
+        }
+    }
+}
+
+fn failed(status: &mut Status, text: String) {
+    status.ok = false;
+    status.diagnostics = Some(text);
+    status.changed = None;
+    status.pages = 0;
+    status.files = 0;
+}
+
+/// One line about a published step.
+fn summary(r: &Report) -> String {
+    let ms = |d: Duration| d.as_millis();
+    let c = &r.committed;
+    match r.step {
+        Step::Full => format!(
+            "built {} pages, {} files changed in {} ms",
+            c.pages,
+            c.files,
+            ms(r.total)
+        ),
+        Step::Records => format!(
+            "rebuilt {} pages in {} ms ({} files changed; read {} ms, check {} ms, render {} ms)",
+            c.pages,
+            ms(r.total),
+            c.files,
+            ms(r.load),
+            ms(r.check),
+            ms(r.render)
+        ),
+        Step::Rest => format!(
+            "updated lists, search index and open data: {} pages, {} files changed in {} ms",
+            c.pages,
+            c.files,
+            ms(r.render)
+        ),
+    }
+}
+
+/// Changed paths from the watcher, waiting for the rebuild loop.
+#[derive(Default)]
+struct Queue {
+    paths: Mutex<HashSet<PathBuf>>,
+    arrived: Condvar,
+}
+
+impl Queue {
+    fn push(&self, paths: impl IntoIterator<Item = PathBuf>) {
+        let mut queued = self.paths.lock().unwrap_or_else(|e| e.into_inner());
+        queued.extend(paths);
+        if !queued.is_empty() {
+            self.arrived.notify_all();
+        }
+    }
+
+    /// Whether edits wait for the next rebuild.
+    fn waiting(&self) -> bool {
+        !self
+            .paths
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+    }
+
+    /// Waits for changes, then for the end of the burst of writes an editor's save
+    /// makes (a temporary file, a rename), and takes them all, relative to `root`,
+    /// sorted.
+    fn take(&self, root: &Path) -> Vec<PathBuf> {
+        let queued = self.paths.lock().unwrap_or_else(|e| e.into_inner());
+        let mut queued = self
+            .arrived
+            .wait_while(queued, |q| q.is_empty())
+            .unwrap_or_else(|e| e.into_inner());
+        loop {
+            let before = queued.len();
+            let (more, _) = self
+                .arrived
+                .wait_timeout(queued, DEBOUNCE)
+                .unwrap_or_else(|e| e.into_inner());
+            queued = more;
+            if queued.len() == before {
+                break;
+            }
+        }
+        let mut changed: Vec<PathBuf> = queued
+            .drain()
+            .filter_map(|p| p.strip_prefix(root).ok().map(Path::to_path_buf))
+            .collect();
+        changed.sort();
+        changed
+    }
+}
+
+/// The folders a site is built from.
+const WATCHED: [&str; 3] = ["data", "content", "themes"];
+
+/// The watcher of the site's folders and which of them it watches.
+struct Watch {
+    watcher: RecommendedWatcher,
+    watched: HashSet<&'static str>,
+}
+
+impl Watch {
+    /// Starts watching the site's folders; changes go to `queue`. The root itself is
+    /// watched too (not its subfolders, which hold `public/` and `.git/`), so that a
+    /// `themes/` folder made while serving is noticed and then watched.
+    fn start(root: &Path, queue: Arc<Queue>) -> Result<Watch, ServeError> {
+        let watched_root = root.to_path_buf();
+        let handler = move |result: notify::Result<Event>| match result {
+            // Reading a file is no change (and the build reads every file).
+            Ok(event) if matches!(event.kind, EventKind::Access(_)) => {}
+            Ok(event) => queue.push(event.paths.into_iter().filter(|p| {
+                p.strip_prefix(&watched_root)
+                    .ok()
+                    .and_then(|r| r.components().next())
+                    .is_some_and(|c| WATCHED.iter().any(|w| c.as_os_str() == *w))
+            })),
+            Err(error) => eprintln!("serve: watching files failed: {error}"),
+        };
+        let mut watch = Watch {
+            watcher: notify::recommended_watcher(handler).map_err(watch_error)?,
+            watched: HashSet::new(),
+        };
+        watch
+            .watcher
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(watch_error)?;
+        watch.folders(root)?;
+        Ok(watch)
+    }
+
+    /// Watches the site's folders that exist and are not watched yet; `true` when it
+    /// found one.
+    fn folders(&mut self, root: &Path) -> Result<bool, ServeError> {
+        let mut found = false;
+        for folder in WATCHED {
+            let path = root.join(folder);
+            if path.is_dir() && !self.watched.contains(folder) {
+                self.watcher
+                    .watch(&path, RecursiveMode::Recursive)
+                    .map_err(watch_error)?;
+                self.watched.insert(folder);
+                found = true;
+            }
+        }
+        Ok(found)
+    }
+}
+
+fn watch_error(error: notify::Error) -> ServeError {
+    ServeError(format!("cannot watch the site's files: {error}"))
+}

@@ -1,0 +1,492 @@
+//! The preview's state between edits, and the incremental rebuild.
+//!
+//! The parsed dataset stays in memory; an edit re-reads only the files that changed.
+//! Validation and derivation then run over the whole dataset, side by side: they are
+//! linear and take a fraction of a second at 100,000 records, and incremental
+//! versions of every rule would be a second implementation to keep in step.
+//!
+//! Rendering is where the time goes, so it is limited to what an edit can change.
+//! A record's page shows the record and links to the records it names and that name
+//! it; the [`Tree`] keeps those links, read from the rendered HTML. An edit of a
+//! record re-renders, first, its own page and the record pages it linked to, links
+//! to now, or is linked from (a product page lists the projects that use the product
+//! by name), and publishes them; then, in a second step that a newer edit interrupts,
+//! the pages that gather many records (lists, filters, home, statistics, the search
+//! index, the data portal), the open-data files and the sitemap. An edit of the site
+//! configuration, the taxonomy, an edition of the standard, a content page (every
+//! page's footer lists them) or the theme, or one that moves the as-of date or the
+//! git revision every page shows, renders everything.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::tree::{Committed, Done, Origin, Tree};
+use crate::derive::{Derived, Revision};
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity, display_path};
+use crate::export::{self, Inventory, page_path, sections};
+use crate::load::{self, FileKind};
+use crate::model::{Dataset, Date, Sourced};
+use crate::render::theme::Theme;
+use crate::render::{Scope, Site};
+
+/// What a rebuild step reports.
+#[derive(Debug)]
+pub(super) enum Outcome {
+    /// Pages were published.
+    Built(Report),
+    /// The data has errors; the previous pages stay. All problems, sorted.
+    Invalid(Vec<Diagnostic>),
+    /// Rendering or writing failed; the previous pages stay.
+    Failed(String),
+}
+
+/// A published step.
+#[derive(Debug)]
+pub(super) struct Report {
+    /// Which step.
+    pub(super) step: Step,
+    /// What changed.
+    pub(super) committed: Committed,
+    /// Re-reading the edited files.
+    pub(super) load: Duration,
+    /// Validation and derivation, which run side by side.
+    pub(super) check: Duration,
+    /// Rendering and writing.
+    pub(super) render: Duration,
+    /// From the start of the rebuild.
+    pub(super) total: Duration,
+}
+
+/// The steps of a rebuild.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Step {
+    /// Everything.
+    Full,
+    /// The record pages an edit affected.
+    Records,
+    /// Lists, search index, open-data files and sitemap.
+    Rest,
+}
+
+/// What has changed since the last published rebuild.
+#[derive(Debug, Default)]
+struct Pending {
+    /// Read every file again (a folder appeared or went away).
+    reload: bool,
+    /// Render every page.
+    full: bool,
+    /// Record pages (clean paths) whose record changed, before and after the edit.
+    records: HashSet<String>,
+}
+
+/// The site being previewed.
+pub(super) struct Preview {
+    root: PathBuf,
+    /// The preview's own address, which links and QR codes use.
+    base_url: String,
+    dataset: Dataset,
+    /// Problems found while reading files, kept per file between edits.
+    load_problems: Vec<Diagnostic>,
+    /// The open-data files' inventory the data portal shows, from the last export.
+    inventory: Option<Inventory>,
+    /// The compiled theme, kept between edits; compiled again after a full rebuild's
+    /// edit (of the theme, or of site.yaml, which names it).
+    theme: Option<Theme>,
+    tree: Tree,
+    pending: Pending,
+    /// The as-of date and revision of the last published pages: every page shows them.
+    shown: Option<(Option<Date>, Option<Revision>)>,
+}
+
+impl Preview {
+    /// A preview of the site at `root` served at `base_url`, into `tree`; nothing is
+    /// read before the first [`Preview::update`].
+    pub(super) fn new(root: PathBuf, base_url: String, tree: Tree) -> Preview {
+        Preview {
+            root,
+            base_url,
+            dataset: Dataset::default(),
+            load_problems: Vec::new(),
+            inventory: None,
+            theme: None,
+            tree,
+            pending: Pending {
+                reload: true,
+                full: true,
+                records: HashSet::new(),
+            },
+            shown: None,
+        }
+    }
+
+    /// Applies the edits of `changed` (paths relative to the root) and rebuilds,
+    /// calling `report` after each published step. `interrupted` tells when newer edits
+    /// wait, to stop before the second step's work. Does nothing when no file that the
+    /// site is built from changed.
+    pub(super) fn update(
+        &mut self,
+        changed: &[PathBuf],
+        report: &mut dyn FnMut(Outcome),
+        interrupted: &dyn Fn() -> bool,
+    ) {
+        let started = Instant::now();
+        if !self.note(changed) {
+            return;
+        }
+        let load = started.elapsed();
+        let clock = Instant::now();
+        let Preview {
+            root,
+            base_url,
+            dataset,
+            load_problems,
+            inventory,
+            theme,
+            tree,
+            pending,
+            shown,
+        } = self;
+        let dataset = &*dataset;
+        let (problems, derived) = rayon::join(
+            || {
+                let mut problems = Diagnostics::default();
+                for problem in load_problems.iter() {
+                    problems.push(problem.clone());
+                }
+                crate::validate::validate(dataset, &mut problems);
+                problems
+            },
+            || Derived::new(dataset, root),
+        );
+        let check = clock.elapsed();
+        if problems.error_count() > 0 {
+            report(Outcome::Invalid(problems.into_sorted()));
+            return;
+        }
+        let now_shown = Some((derived.as_of, derived.revision.clone()));
+        let full = pending.full || inventory.is_none() || tree.is_empty() || *shown != now_shown;
+        if full {
+            // The theme may have changed, or site.yaml may name another.
+            *theme = None;
+        }
+        let mut build = Build {
+            root,
+            base_url,
+            dataset,
+            derived: &derived,
+            theme,
+            tree,
+        };
+        let timed = |step, committed, render: Duration| {
+            Outcome::Built(Report {
+                step,
+                committed,
+                load,
+                check,
+                render,
+                total: started.elapsed(),
+            })
+        };
+        let clock = Instant::now();
+        if full {
+            match build.everything() {
+                Ok((committed, exported)) => {
+                    *inventory = Some(exported);
+                    *pending = Pending::default();
+                    *shown = now_shown;
+                    report(timed(Step::Full, committed, clock.elapsed()));
+                }
+                Err(message) => report(Outcome::Failed(message)),
+            }
+            return;
+        }
+        let Some(current) = inventory.as_ref() else {
+            return;
+        };
+        match build.records(current, &pending.records) {
+            Ok(committed) => {
+                pending.records.clear();
+                report(timed(Step::Records, committed, clock.elapsed()));
+            }
+            Err(message) => {
+                report(Outcome::Failed(message));
+                return;
+            }
+        }
+        let clock = Instant::now();
+        match build.rest(inventory, interrupted) {
+            Ok(Some(committed)) => report(timed(Step::Rest, committed, clock.elapsed())),
+            Ok(None) => {}
+            Err(message) => report(Outcome::Failed(message)),
+        }
+    }
+
+    /// Reads every file again at the next update: a top-level folder appeared.
+    pub(super) fn reload(&mut self) {
+        self.pending.reload = true;
+    }
+
+    /// The files in the folder `dir` (relative to the root) now, or, when it is gone,
+    /// the files records were read from in it.
+    fn files_in(&self, dir: &Path) -> Vec<PathBuf> {
+        let full = self.root.join(dir);
+        if full.is_dir() {
+            return walkdir::WalkDir::new(&full)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+                .filter(|entry| entry.file_type().is_file())
+                .filter_map(|entry| {
+                    let relative = entry.path().strip_prefix(&self.root).ok()?;
+                    Some(relative.to_path_buf())
+                })
+                .collect();
+        }
+        let d = &self.dataset;
+        let files = d.editions.iter().map(|s| &s.file);
+        let files = files.chain(d.projects.iter().map(|s| &s.file));
+        let files = files.chain(d.products.iter().map(|s| &s.file));
+        let files = files.chain(d.orgs.iter().map(|s| &s.file));
+        let files = files.chain(d.inspections.iter().map(|s| &s.file));
+        let files = files.chain(d.events.iter().map(|s| &s.file));
+        let files = files.chain(d.policies.iter().map(|s| &s.file));
+        let files = files.chain(d.interpretations.iter().map(|s| &s.file));
+        let files = files.chain(d.pages.iter().map(|s| &s.file));
+        files
+            .filter(|file| file.starts_with(dir))
+            .cloned()
+            .collect()
+    }
+
+    /// Re-reads the changed files and notes what they affect; `false` when none of
+    /// them is part of the site and nothing waits from a failed rebuild.
+    fn note(&mut self, changed: &[PathBuf]) -> bool {
+        let mut relevant = self.pending.reload || self.pending.full;
+        for file in changed {
+            if file.starts_with("themes") {
+                self.pending.full = true;
+                relevant = true;
+                continue;
+            }
+            let Some(kind) = FileKind::of(file) else {
+                // A folder that appeared or went away: the files in it changed. The
+                // top-level folders' own events tell nothing (see `Preview::reload`).
+                if file.components().count() > 1 {
+                    let inside = self.files_in(file);
+                    relevant |= !inside.is_empty() && self.note(&inside);
+                }
+                continue;
+            };
+            relevant = true;
+            if matches!(
+                kind,
+                FileKind::Config | FileKind::Taxonomy | FileKind::Edition | FileKind::Page
+            ) {
+                self.pending.full = true;
+            }
+            self.pending.records.extend(page_of(&self.dataset, file));
+            let name = display_path(file);
+            self.load_problems.retain(|d| d.file != name);
+            let mut problems = Diagnostics::default();
+            load::reload_file(&self.root, &mut self.dataset, file, &mut problems);
+            self.load_problems.extend(problems.into_sorted());
+            self.pending.records.extend(page_of(&self.dataset, file));
+        }
+        if self.pending.reload {
+            let mut problems = Diagnostics::default();
+            self.dataset = load::load_site(&self.root, &mut problems);
+            self.load_problems = problems.into_sorted();
+            self.pending.reload = false;
+            self.pending.full = true;
+        }
+        relevant
+    }
+}
+
+/// One rebuild's inputs and where it goes.
+struct Build<'b, 'a> {
+    root: &'b Path,
+    base_url: &'b str,
+    dataset: &'a Dataset,
+    derived: &'a Derived<'a>,
+    /// The compiled theme, taken by each render and put back.
+    theme: &'b mut Option<Theme>,
+    tree: &'b mut Tree,
+}
+
+impl<'a> Build<'_, 'a> {
+    /// Renders the pages `scope` wants into a scoped pass and publishes them.
+    fn render(&mut self, inventory: &Inventory, scope: &Scope) -> Result<Done, String> {
+        let theme = match self.theme.take() {
+            Some(theme) => theme,
+            None => {
+                let config = self.dataset.config.as_ref().map(|c| &c.record);
+                let name = config
+                    .and_then(|c| c.theme.as_ref())
+                    .map(|t| t.value.as_str());
+                Theme::load(self.root, name).map_err(|e| e.to_string())?
+            }
+        };
+        let site = Site::with_theme(self.dataset, self.derived, theme, self.base_url, inventory)
+            .map_err(|e| e.to_string())?;
+        let mut pass = self.tree.scoped_pass();
+        let rendered = site.render_scoped(scope, &mut pass);
+        let done = pass.finish();
+        *self.theme = Some(site.into_theme());
+        rendered.map_err(|e| e.to_string())?;
+        Ok(done)
+    }
+
+    /// Renders everything into a new folder (pages, open data, sitemap, schemas) and
+    /// serves it; returns what changed and the new inventory.
+    fn everything(&mut self) -> Result<(Committed, Inventory), String> {
+        let (dataset, base_url) = (self.dataset, self.base_url);
+        let exports = export::render_exports(dataset, base_url).map_err(|e| e.to_string())?;
+        let site = Site::new(
+            dataset,
+            self.derived,
+            self.root,
+            base_url,
+            &exports.inventory,
+        )
+        .map_err(|e| e.to_string())?;
+        let mut pass = self.tree.full_pass()?;
+        site.render(&mut pass).map_err(|e| e.to_string())?;
+        *self.theme = Some(site.into_theme());
+        let sitemap =
+            export::sitemap(dataset, base_url, &pass.page_paths()).map_err(|e| e.to_string())?;
+        for (origin, files) in [
+            (Origin::Export, &exports.files),
+            (Origin::Sitemap, &sitemap),
+        ] {
+            pass.origin(origin);
+            for file in files {
+                pass.put(&file.path, &file.bytes)?;
+            }
+        }
+        pass.origin(Origin::Schema);
+        for (path, json) in crate::schema::schema_files() {
+            pass.put(&path, json.as_bytes())?;
+        }
+        let done = pass.finish();
+        Ok((self.tree.swap(done)?, exports.inventory))
+    }
+
+    /// The first step after an edit: the edited records' pages and their neighbours'.
+    fn records(
+        &mut self,
+        inventory: &Inventory,
+        edited: &HashSet<String>,
+    ) -> Result<Committed, String> {
+        let mut keys = edited.clone();
+        for key in edited {
+            keys.extend(self.tree.neighbours(key).cloned());
+        }
+        let mut committed = Committed::default();
+        // A second round for records the edited ones link to now and did not before:
+        // their pages do not list the edited record yet.
+        for _ in 0..2 {
+            let scope = Scope {
+                records: Some(keys),
+                others: None,
+            };
+            let done = self.render(inventory, &scope)?;
+            let more: HashSet<String> = edited
+                .iter()
+                .filter_map(|key| done.links().get(key))
+                .flatten()
+                .filter(|target| !scope.wants(target))
+                .cloned()
+                .collect();
+            committed.add(self.tree.commit(done, Origin::Render, Some(&scope))?);
+            if more.is_empty() {
+                break;
+            }
+            keys = more;
+        }
+        Ok(committed)
+    }
+
+    /// The second step after an edit: the pages that gather many records, the search
+    /// index, the open-data files with the data portal that describes them, and the
+    /// sitemap. `None` when a newer edit interrupted it before anything was published.
+    fn rest(
+        &mut self,
+        inventory: &mut Option<Inventory>,
+        interrupted: &dyn Fn() -> bool,
+    ) -> Result<Option<Committed>, String> {
+        let others = |prefix| Scope {
+            records: Some(HashSet::new()),
+            others: Some(prefix),
+        };
+        let Some(current) = inventory.as_ref() else {
+            return Ok(None);
+        };
+        if interrupted() {
+            return Ok(None);
+        }
+        let lists = others("");
+        let done = self.render(current, &lists)?;
+        let mut committed = self.tree.commit(done, Origin::Render, Some(&lists))?;
+        if interrupted() {
+            return Ok(Some(committed));
+        }
+        let exports =
+            export::render_exports(self.dataset, self.base_url).map_err(|e| e.to_string())?;
+        committed.add(self.publish(Origin::Export, &exports.files)?);
+        let portal = others(export::inventory::PORTAL_PATH);
+        let done = self.render(&exports.inventory, &portal)?;
+        committed.add(self.tree.commit(done, Origin::Render, Some(&portal))?);
+        *inventory = Some(exports.inventory);
+        let sitemap = export::sitemap(self.dataset, self.base_url, &self.tree.page_paths())
+            .map_err(|e| e.to_string())?;
+        committed.add(self.publish(Origin::Sitemap, &sitemap)?);
+        Ok(Some(committed))
+    }
+
+    /// Publishes the files of a step that always produces all of its files.
+    fn publish(
+        &mut self,
+        origin: Origin,
+        files: &[export::ExportFile],
+    ) -> Result<Committed, String> {
+        let mut pass = self.tree.scoped_pass();
+        pass.origin(origin);
+        for file in files {
+            pass.put(&file.path, &file.bytes)?;
+        }
+        let done = pass.finish();
+        self.tree.commit(done, origin, None)
+    }
+}
+
+/// The page of the record read from `file`, when it has one.
+fn page_of(d: &Dataset, file: &Path) -> Option<String> {
+    fn find<'d, T>(list: &'d [Sourced<T>], file: &Path) -> Option<&'d T> {
+        let i = list.binary_search_by(|s| s.file.as_path().cmp(file)).ok()?;
+        Some(&list[i].record)
+    }
+    let (section, id) = match FileKind::of(file)? {
+        FileKind::Project => (sections::PROJECTS, &find(&d.projects, file)?.id),
+        FileKind::Product => (sections::PRODUCTS, &find(&d.products, file)?.id),
+        FileKind::Org => (sections::ORGS, &find(&d.orgs, file)?.id),
+        FileKind::Inspection => (sections::INSPECTIONS, &find(&d.inspections, file)?.id),
+        FileKind::Event => (sections::EVENTS, &find(&d.events, file)?.id),
+        FileKind::Edition => (sections::STANDARDS, &find(&d.editions, file)?.id),
+        FileKind::Policy => (sections::POLICIES, &find(&d.policies, file)?.meta.id),
+        FileKind::Interpretation => (
+            sections::INTERPRETATIONS,
+            &find(&d.interpretations, file)?.meta.id,
+        ),
+        FileKind::Config | FileKind::Taxonomy | FileKind::Page => return None,
+    };
+    Some(page_path(section, &id.value))
+}
+
+/// The problems of `list` that are errors.
+pub(super) fn errors(list: &[Diagnostic]) -> usize {
+    list.iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count()
+}

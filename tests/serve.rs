@@ -1,0 +1,328 @@
+//! `greenproc serve`: the real binary on a copy of the mini fixture site, polled over
+//! HTTP with a small client on `TcpStream`. Nothing is timed but the generous limits
+//! of the polls.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
+const BIN: &str = env!("CARGO_BIN_EXE_greenproc");
+const PROJECT: &str = "data/projects/zd-school-2023.yaml";
+const PROJECT_PAGE: &str = "/projects/zd-school-2023/";
+const NAME: &str = "张店区示例实验学校教学楼新建工程";
+
+/// A running `greenproc serve` with what it printed so far; killed when dropped.
+struct Served {
+    child: Child,
+    port: u16,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+    root: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Collects a child's output in the background.
+fn collect(stream: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+    let text = Arc::new(Mutex::new(String::new()));
+    let sink = Arc::clone(&text);
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            let mut sink = sink.lock().unwrap();
+            sink.push_str(&line);
+            sink.push('\n');
+        }
+    });
+    text
+}
+
+/// Starts serve on a copy of the mini site, on a port the system picks, and waits for
+/// the first build.
+fn serve() -> Served {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    common::copy_dir(&Path::new(MANIFEST).join("tests/fixtures/mini"), &root);
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let mut child = Command::new(BIN)
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&root)
+        // The preview's folder goes in the test's temporary folder.
+        .env("TMPDIR", &tmp)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = collect(child.stdout.take().unwrap());
+    let stderr = collect(child.stderr.take().unwrap());
+    let mut served = Served {
+        child,
+        port: 0,
+        stdout,
+        stderr,
+        root,
+        _dir: dir,
+    };
+    wait_for("the address line", || {
+        let out = served.stdout.lock().unwrap();
+        let port = out
+            .split("http://127.0.0.1:")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|p| p.parse().ok());
+        port.map(|p| served.port = p).is_some()
+    });
+    wait_for("the first build", || {
+        let status = served.status();
+        status["ok"] == true
+    });
+    served
+}
+
+impl Served {
+    fn get(&self, path: &str) -> (u16, String, String) {
+        get(self.port, path)
+    }
+
+    fn status(&self) -> serde_json::Value {
+        let (code, _, body) = self.get("/__greenproc/status");
+        assert_eq!(code, 200);
+        serde_json::from_str(&body).unwrap()
+    }
+
+    /// Changes a file as many editors save: a new file renamed over the old one, so
+    /// that the server never reads it half written.
+    fn edit(&self, file: &str, change: impl FnOnce(String) -> String) {
+        let path = self.root.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let part = path.with_extension("yaml.part");
+        std::fs::write(&part, change(text)).unwrap();
+        std::fs::rename(&part, &path).unwrap();
+    }
+
+    fn stdout(&self) -> String {
+        self.stdout.lock().unwrap().clone()
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+}
+
+/// GET `path`: status code, lowercased head, body.
+fn get(port: u16, path: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    let code = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (code, head.to_lowercase(), body.to_owned())
+}
+
+/// Polls `done` until it holds, for at most 20 seconds.
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The first event of the live-reload stream.
+fn first_event(port: u16) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        stream,
+        "GET /__greenproc/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        if let Some(data) = line.strip_prefix("data: ") {
+            return data.to_owned();
+        }
+    }
+}
+
+#[test]
+fn serves_pages_with_the_live_reload_script_under_the_sites_csp() {
+    let served = serve();
+    let (code, head, body) = served.get("/");
+    assert_eq!(code, 200);
+    assert!(
+        body.contains("<script src=\"/__greenproc/livereload.js\""),
+        "{body}"
+    );
+    assert!(
+        head.contains("content-security-policy: default-src 'self'; script-src 'self'"),
+        "{head}"
+    );
+    let (code, head, script) = served.get("/__greenproc/livereload.js");
+    assert_eq!(code, 200);
+    assert!(head.contains("content-type: text/javascript"), "{head}");
+    assert!(script.contains("new EventSource(\"/__greenproc/events\")"));
+    let (code, _, css) = served.get("/__greenproc/overlay.css");
+    assert_eq!(code, 200);
+    assert!(css.contains("#greenproc-overlay"));
+    // A folder's address without its slash redirects, unknown pages are the 404 page.
+    let (code, head, _) = served.get("/projects");
+    assert_eq!(code, 301);
+    assert!(head.contains("location: /projects/"), "{head}");
+    let (code, _, _) = served.get("/projects/no-such-project/");
+    assert_eq!(code, 404);
+    // The preview is in <test folder>/tmp/greenproc-serve-<pid>/site-1: the site's
+    // own files are three folders up, and must not be reachable.
+    let (code, _, body) = served.get("/../../../site/data/site.yaml");
+    assert_eq!(code, 400, "{body}");
+    // Nothing is written into the site.
+    assert!(!served.root.join("public").exists());
+}
+
+#[test]
+fn an_edit_of_a_project_updates_its_page_its_neighbours_and_the_lists() {
+    let served = serve();
+    let renamed = "张店区示例实验学校教学楼改扩建工程";
+    served.edit(PROJECT, |text| text.replace(NAME, renamed));
+    wait_for("the renamed project page", || {
+        served.get(PROJECT_PAGE).2.contains(renamed)
+    });
+    // An organization named in the project lists it: its page follows.
+    wait_for("the owner's page", || {
+        served.get("/orgs/zb-public-works/").2.contains(renamed)
+    });
+    // The lists come in the second step.
+    wait_for("the project list", || served.get("/projects/").2.contains(renamed));
+    wait_for("the filter page", || {
+        served.get("/projects/district/zhangdian/").2.contains(renamed)
+    });
+}
+
+#[test]
+fn an_edit_renders_only_the_pages_it_affects() {
+    let served = serve();
+    let file = "content/interpretations/zb-pilot-2025-qa.md";
+    let title = "《试点实施方案（2025年修订）》政策解读（修订稿）";
+    served.edit(file, |text| {
+        text.replace("《试点实施方案（2025年修订）》政策解读（示例）", title)
+    });
+    wait_for("the interpretation's page", || {
+        served
+            .get("/interpretations/zb-pilot-2025-qa/")
+            .2
+            .contains(title)
+    });
+    // The policy's page lists its interpretations by title.
+    wait_for("the policy's page", || {
+        served.get("/policies/zb-pilot-2025/").2.contains(title)
+    });
+    let out = served.stdout();
+    let rebuilt: usize = out
+        .split("rebuilt ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no rebuild summary in {out}"));
+    // The two pages and nothing else of the site's thirty-odd record pages.
+    assert_eq!(rebuilt, 2, "{out}");
+}
+
+#[test]
+fn a_broken_edit_keeps_the_last_good_site_and_reports_the_error() {
+    let served = serve();
+    served.edit(PROJECT, |text| format!("{text}  broken: [\n"));
+    wait_for("the failed rebuild", || served.status()["ok"] == false);
+    let status = served.status();
+    let diagnostics = status["diagnostics"].as_str().unwrap();
+    assert!(diagnostics.contains("error[E"), "{diagnostics}");
+    assert!(
+        diagnostics.contains("--> data/projects/zd-school-2023.yaml:"),
+        "{diagnostics}"
+    );
+    let event = first_event(served.port);
+    assert!(event.contains("\"ok\":false"), "{event}");
+    assert!(event.contains("zd-school-2023.yaml"), "{event}");
+    wait_for("the error on stderr", || {
+        served
+            .stderr()
+            .contains("--> data/projects/zd-school-2023.yaml:")
+    });
+    assert!(served.stderr().contains("still serving the last good site"));
+    let (code, _, page) = served.get(PROJECT_PAGE);
+    assert_eq!(code, 200);
+    assert!(page.contains(NAME), "the last good page is served");
+
+    let fixed = "张店区示例实验学校教学楼修缮工程";
+    served.edit(PROJECT, |text| {
+        text.replace("  broken: [\n", "").replace(NAME, fixed)
+    });
+    wait_for("the fixed page", || {
+        served.get(PROJECT_PAGE).2.contains(fixed)
+    });
+    wait_for("the fixed status", || served.status()["ok"] == true);
+    assert!(served.status()["diagnostics"].is_null());
+}
+
+#[test]
+fn a_busy_port_is_a_clear_error() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let mut child = Command::new(BIN)
+        .args(["serve", "--port", &port, "--root"])
+        .arg(Path::new(MANIFEST).join("tests/fixtures/mini"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = collect(child.stderr.take().unwrap());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("serve kept running on a busy port");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(status.code(), Some(1));
+    wait_for("the message", || stderr.lock().unwrap().contains("--port"));
+    let stderr = stderr.lock().unwrap();
+    assert!(
+        stderr.contains(&format!("cannot listen on 127.0.0.1:{port}"))
+            && stderr.contains("choose another port with --port"),
+        "{stderr}"
+    );
+}
