@@ -33,8 +33,8 @@ until grep -q '^serve: built' "$log"; do
 	kill -0 $pid 2>/dev/null || { cat "$log"; exit 1; }
 	sleep 0.2
 done
-port=$(grep -o 'http://127.0.0.1:[0-9]*' "$log" | head -1 | cut -d: -f3)
-file=$(find "$work/site/data/projects" -name '*.yaml' | sort | head -1)
+port=$(grep -m1 -o 'http://127.0.0.1:[0-9]*' "$log" | cut -d: -f3)
+file=$(find "$work/site/data/projects" -name '*.yaml' | sort | sed -n 1p)
 id=$(basename "$file" .yaml)
 url="http://127.0.0.1:$port/projects/$id/"
 grep '^serve: built' "$log"

@@ -223,9 +223,14 @@ fn an_edit_of_a_project_updates_its_page_its_neighbours_and_the_lists() {
         served.get("/orgs/zb-public-works/").2.contains(renamed)
     });
     // The lists come in the second step.
-    wait_for("the project list", || served.get("/projects/").2.contains(renamed));
+    wait_for("the project list", || {
+        served.get("/projects/").2.contains(renamed)
+    });
     wait_for("the filter page", || {
-        served.get("/projects/district/zhangdian/").2.contains(renamed)
+        served
+            .get("/projects/district/zhangdian/")
+            .2
+            .contains(renamed)
     });
 }
 
