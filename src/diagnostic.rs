@@ -56,6 +56,7 @@ codes! {
     YamlSyntax = "E0004", Error, "the file is not valid YAML";
     ResourceLimit = "E0005", Error, "the YAML is too deeply nested or expands too many aliases";
     FrontMatter = "E0006", Error, "a Markdown document lacks its `---` front matter block";
+    UnsafeName = "E0007", Error, "a file or folder name that is not UTF-8, holds a control or reserved character, or is a Windows device name";
     UnknownField = "E0101", Error, "a field that the record kind does not have";
     WrongType = "E0102", Error, "a value of the wrong type or form";
     MissingField = "E0103", Error, "a required field is missing";
@@ -162,9 +163,17 @@ impl Diagnostic {
 }
 
 /// A file path as shown to editors: relative, with `/` separators on every platform.
+/// Control characters show as `�`, like bytes that are not UTF-8, so that a hostile
+/// name cannot drive the terminal that prints it.
 pub fn display_path(path: &Path) -> String {
     path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
+        .map(|c| {
+            c.as_os_str()
+                .to_string_lossy()
+                .chars()
+                .map(|ch| if ch.is_control() { '\u{fffd}' } else { ch })
+                .collect::<String>()
+        })
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -231,13 +240,18 @@ pub fn render_human(diagnostics: &[Diagnostic], root: &Path, color: bool) -> Str
     let mut out = String::new();
     let mut cached: Option<(String, Option<String>)> = None;
     for d in diagnostics {
-        if cached.as_ref().map(|(f, _)| f != &d.file).unwrap_or(true) {
+        // Whole-file problems show no source, and their file may be a link that must
+        // not be followed: only files with a line to show are read.
+        if d.line > 0 && cached.as_ref().map(|(f, _)| f != &d.file).unwrap_or(true) {
             let text = std::fs::read(root.join(&d.file))
                 .ok()
                 .and_then(|bytes| String::from_utf8(bytes).ok());
             cached = Some((d.file.clone(), text));
         }
-        let source = cached.as_ref().and_then(|(_, text)| text.as_deref());
+        let source = cached
+            .as_ref()
+            .filter(|(f, _)| d.line > 0 && f == &d.file)
+            .and_then(|(_, text)| text.as_deref());
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,

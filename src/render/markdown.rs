@@ -208,8 +208,20 @@ fn slugify(text: &str) -> String {
     slug.trim_end_matches('-').to_owned()
 }
 
+/// Whether a browser would fetch `url` from another host: it names a scheme
+/// (`https:x.test/a.png` too), or starts with two slashes, counting `\` as `/` and
+/// ignoring tabs and line breaks, as browsers do.
 fn is_external(url: &str) -> bool {
-    url.starts_with("//") || url.contains("://")
+    let url: String = url
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .map(|c| if c == '\\' { '/' } else { c })
+        .collect();
+    let url = url.trim_start_matches(|c: char| c <= ' ');
+    let scheme = url
+        .split_once(':')
+        .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains(['/', '?', '#']));
+    url.starts_with("//") || scheme
 }
 
 /// Schemes that run code or inline content: a link with one is unwrapped to its text.
