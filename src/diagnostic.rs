@@ -275,12 +275,37 @@ pub fn render_human(diagnostics: &[Diagnostic], root: &Path, color: bool) -> Str
     out
 }
 
+/// The lines of `text` as YAML and editors count them: `\r\n`, `\n` and a lone `\r`
+/// each end a line, so that line numbers agree with the parser's. A text ending with
+/// a line break has an empty last line.
+pub fn source_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match current.find(['\r', '\n']) {
+            Some(i) => {
+                let skip = if current[i..].starts_with("\r\n") {
+                    2
+                } else {
+                    1
+                };
+                rest = Some(&current[i + skip..]);
+                Some(&current[..i])
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+}
+
 /// The diagnostic's source line and the byte range of its span within that line.
 fn excerpt(text: &str, d: &Diagnostic) -> Option<(String, std::ops::Range<usize>)> {
     if d.line == 0 {
         return None;
     }
-    let line = text.lines().nth(d.line as usize - 1)?;
+    let line = source_lines(text).nth(d.line as usize - 1)?;
     let char_start = (d.column.max(1) - 1) as usize;
     let start = line
         .char_indices()
@@ -388,6 +413,15 @@ fn fingerprint(d: &Diagnostic) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_end_where_yaml_ends_them() {
+        let lines = |t| source_lines(t).collect::<Vec<_>>();
+        assert_eq!(lines("a\r\nb\rc\nd"), ["a", "b", "c", "d"]);
+        assert_eq!(lines("a\n"), ["a", ""]);
+        assert_eq!(lines(""), [""]);
+        assert_eq!(lines("\r\r\n"), ["", "", ""]);
+    }
 
     fn sample() -> Diagnostic {
         Diagnostic::new(

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde_saphyr::{Budget, Options};
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position, source_lines};
 use crate::model::{Dataset, Markdown, Sourced};
 
 /// Largest source file read, in bytes. A real record is a few kilobytes; the limit
@@ -256,13 +256,12 @@ pub fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
         Ok(text) => text,
         Err(error) => {
             let offset = error.utf8_error().valid_up_to();
-            let valid = &error.as_bytes()[..offset];
-            let line = valid.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(&valid[line_start..])
-                .chars()
-                .count() as u64
-                + 1;
+            let valid = String::from_utf8_lossy(&error.as_bytes()[..offset]);
+            let (mut line, mut column) = (0, 1);
+            for text in source_lines(&valid) {
+                line += 1;
+                column = text.chars().count() as u64 + 1;
+            }
             return Err(Diagnostic::new(
                 Code::Unreadable,
                 file,

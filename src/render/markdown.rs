@@ -8,6 +8,7 @@
 //! classes and ids this module writes, nothing more.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{
@@ -21,6 +22,12 @@ const TEMPLATE_IDS: &[&str] = &["main", "top", "site-nav", "search-q"];
 
 /// Template section ids start with this prefix, which heading slugs therefore avoid.
 const TEMPLATE_ID_PREFIX: &str = "sec-";
+
+thread_local! {
+    /// The ids the rewriter wrote for the fragment being sanitized on this thread: the
+    /// sanitizer is built once per site, so its attribute filter learns them here.
+    static WRITTEN_IDS: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+}
 
 /// Renders Markdown for one site: sanitizer rules and base path are set up once.
 pub struct MarkdownRenderer {
@@ -132,6 +139,11 @@ impl MarkdownRenderer {
             .strip_comments(true)
             .attribute_filter(move |element, attribute, value| {
                 match (element, attribute) {
+                    // Only the ids this module wrote, each once: an editor's raw
+                    // `<h2 id="main">` would repeat a template's or a footnote's id.
+                    (_, "id") => WRITTEN_IDS
+                        .with(|ids| ids.borrow_mut().remove(value))
+                        .then_some(Cow::Borrowed(value)),
                     // Nothing loads from another host: an image is local or dropped.
                     ("img", "src") if is_external(value) => None,
                     ("a", "href") | ("img", "src") => Some(
@@ -154,10 +166,14 @@ impl MarkdownRenderer {
             | Options::ENABLE_STRIKETHROUGH
             | Options::ENABLE_HEADING_ATTRIBUTES;
         let events: Vec<Event<'_>> = Parser::new_ext(text, options).collect();
-        let events = Rewriter::new(ids).rewrite(events);
+        let mut rewriter = Rewriter::new(ids);
+        let events = rewriter.rewrite(events);
         let mut html = String::with_capacity(text.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        self.sanitizer.clean(&html).to_string()
+        WRITTEN_IDS.with(|ids| *ids.borrow_mut() = std::mem::take(&mut rewriter.written));
+        let clean = self.sanitizer.clean(&html).to_string();
+        WRITTEN_IDS.with(|ids| ids.borrow_mut().clear());
+        clean
     }
 }
 
@@ -246,6 +262,8 @@ struct Rewriter<'p> {
     cell: usize,
     dropped_link: bool,
     image_as_link: bool,
+    /// Ids written into this fragment, the only ones the sanitizer keeps.
+    written: HashSet<String>,
 }
 
 impl<'p> Rewriter<'p> {
@@ -258,6 +276,7 @@ impl<'p> Rewriter<'p> {
             cell: 0,
             dropped_link: false,
             image_as_link: false,
+            written: HashSet::new(),
         }
     }
 
@@ -293,6 +312,7 @@ impl<'p> Rewriter<'p> {
                 inner.push(e);
             }
             let slug = self.ids.heading(id.as_deref().unwrap_or(&text));
+            self.written.insert(slug.clone());
             // The page title is the only h1: document headings start at h2.
             let level = level.max(HeadingLevel::H2);
             out.push(Event::Start(Tag::Heading {
@@ -353,8 +373,15 @@ impl<'p> Rewriter<'p> {
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 let n = self.footnote(&label);
+                // A label defined twice keeps its id on the first definition only.
+                let id = format!("fn-{n}");
+                let id = if self.written.insert(id.clone()) {
+                    format!(" id=\"{id}\"")
+                } else {
+                    String::new()
+                };
                 html(format!(
-                    "<div class=\"footnote-definition\" id=\"fn-{n}\"><sup class=\"footnote-definition-label\">{n}</sup>"
+                    "<div class=\"footnote-definition\"{id}><sup class=\"footnote-definition-label\">{n}</sup>"
                 ))
             }
             Event::End(TagEnd::FootnoteDefinition) => html("</div>\n".to_owned()),
@@ -423,6 +450,15 @@ mod tests {
         assert!(html.contains("href=\"#fn-1\""), "{html}");
         assert!(html.contains("id=\"fn-1\""), "{html}");
         assert!(html.contains("class=\"footnote-definition\""), "{html}");
+    }
+
+    #[test]
+    fn ids_are_unique_and_only_generated_ones() {
+        let html = render(
+            "a[^1]\n\n[^1]: one\n\n[^1]: two\n\n<h2 id=\"main\">x</h2><div id=\"fn-1\">y</div>\n",
+        );
+        assert_eq!(html.matches("id=\"fn-1\"").count(), 1, "{html}");
+        assert!(!html.contains("id=\"main\""), "{html}");
     }
 
     #[test]
