@@ -289,7 +289,8 @@ fn unportable_file_and_folder_names_are_rejected_unread() {
 #[test]
 fn symbolic_links_out_of_the_site_are_reported_and_never_followed() {
     type Setup = fn(&Sandbox);
-    let cases: &[(&str, Setup, &[(&str, &str, u64)])] = &[
+    type Expected = &'static [(&'static str, &'static str, u64)];
+    let cases: &[(&str, Setup, Expected)] = &[
         (
             "file: site.yaml",
             |s| s.link("data/site.yaml", &s.outside("secret.yaml")),

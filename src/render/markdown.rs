@@ -373,15 +373,11 @@ impl<'p> Rewriter<'p> {
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 let n = self.footnote(&label);
-                // A label defined twice keeps its id on the first definition only.
-                let id = format!("fn-{n}");
-                let id = if self.written.insert(id.clone()) {
-                    format!(" id=\"{id}\"")
-                } else {
-                    String::new()
-                };
+                // A label defined twice gets the id twice here; the sanitizer keeps
+                // each written id once.
+                self.written.insert(format!("fn-{n}"));
                 html(format!(
-                    "<div class=\"footnote-definition\"{id}><sup class=\"footnote-definition-label\">{n}</sup>"
+                    "<div class=\"footnote-definition\" id=\"fn-{n}\"><sup class=\"footnote-definition-label\">{n}</sup>"
                 ))
             }
             Event::End(TagEnd::FootnoteDefinition) => html("</div>\n".to_owned()),
