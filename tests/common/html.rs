@@ -20,72 +20,6 @@ pub(crate) enum Scope {
     Fragment,
 }
 
-/// Tags the Markdown sanitizer lets through (`src/render/markdown.rs`).
-const FRAGMENT_TAGS: &[&str] = &[
-    "a",
-    "abbr",
-    "b",
-    "bdi",
-    "bdo",
-    "blockquote",
-    "br",
-    "caption",
-    "cite",
-    "code",
-    "col",
-    "colgroup",
-    "dd",
-    "del",
-    "details",
-    "dfn",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "figcaption",
-    "figure",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "i",
-    "img",
-    "ins",
-    "kbd",
-    "li",
-    "mark",
-    "ol",
-    "p",
-    "pre",
-    "q",
-    "rp",
-    "rt",
-    "ruby",
-    "s",
-    "samp",
-    "small",
-    "span",
-    "strong",
-    "sub",
-    "summary",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "time",
-    "tr",
-    "u",
-    "ul",
-    "var",
-    "wbr",
-];
-
 /// The start tags of `html` as a browser's tokenizer would see them: text never
 /// holds a raw `<` followed by a letter (the renderer escapes it), so every such `<`
 /// opens a tag; the contents of `script` and `style` are raw text up to their end
@@ -202,7 +136,7 @@ pub(crate) fn problems(html: &str, scope: Scope) -> Vec<String> {
         }
         if scope == Scope::Fragment
             && tag.name != "script"
-            && !FRAGMENT_TAGS.contains(&tag.name.as_str())
+            && !greenproc::render::markdown::ALLOWED_TAGS.contains(&tag.name.as_str())
         {
             found.push(format!("<{}> is not an allowed tag", tag.name));
         }
