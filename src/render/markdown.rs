@@ -87,6 +87,10 @@ pub const ALLOWED_TAGS: &[&str] = &[
 /// Ids that templates use; a heading slug never takes one of them.
 const TEMPLATE_IDS: &[&str] = &["main", "top", "site-nav", "search-q"];
 
+/// Footnote ids (`fn-1`, numbered per page) start with this prefix, which heading slugs
+/// therefore avoid too.
+const FOOTNOTE_ID_PREFIX: &str = "fn-";
+
 /// Template section ids start with this prefix, which heading slugs therefore avoid.
 const TEMPLATE_ID_PREFIX: &str = "sec-";
 
@@ -197,7 +201,7 @@ impl PageIds {
         if slug.is_empty() {
             slug.push_str("section");
         }
-        if slug.starts_with(TEMPLATE_ID_PREFIX) {
+        if slug.starts_with(TEMPLATE_ID_PREFIX) || slug.starts_with(FOOTNOTE_ID_PREFIX) {
             slug.insert_str(0, "h-");
         }
         self.unique(slug)
@@ -372,16 +376,16 @@ impl<'p> Rewriter<'p> {
             Event::FootnoteReference(label) => {
                 let n = self.footnote(&label);
                 html(format!(
-                    "<sup class=\"footnote-reference\"><a href=\"#fn-{n}\">{n}</a></sup>"
+                    "<sup class=\"footnote-reference\"><a href=\"#{FOOTNOTE_ID_PREFIX}{n}\">{n}</a></sup>"
                 ))
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 let n = self.footnote(&label);
                 // A label defined twice gets the id twice here; the sanitizer keeps
                 // each written id once.
-                self.written.insert(format!("fn-{n}"));
+                self.written.insert(format!("{FOOTNOTE_ID_PREFIX}{n}"));
                 html(format!(
-                    "<div class=\"footnote-definition\" id=\"fn-{n}\"><sup class=\"footnote-definition-label\">{n}</sup>"
+                    "<div class=\"footnote-definition\" id=\"{FOOTNOTE_ID_PREFIX}{n}\"><sup class=\"footnote-definition-label\">{n}</sup>"
                 ))
             }
             Event::End(TagEnd::FootnoteDefinition) => html("</div>\n".to_owned()),
@@ -459,6 +463,13 @@ mod tests {
         );
         assert_eq!(html.matches("id=\"fn-1\"").count(), 1, "{html}");
         assert!(!html.contains("id=\"main\""), "{html}");
+        // A heading named like a footnote of a later fragment on the same page.
+        let urls = Urls::new("/").unwrap();
+        let renderer = MarkdownRenderer::new(&urls);
+        let mut ids = PageIds::new();
+        let page = renderer.render("## fn 2\n\na[^x]\n\n[^x]: one\n", &mut ids)
+            + &renderer.render("b[^y]\n\n[^y]: two\n", &mut ids);
+        assert_eq!(page.matches("id=\"fn-2\"").count(), 1, "{page}");
     }
 
     #[test]

@@ -147,10 +147,13 @@ pub(crate) fn problems(html: &str, scope: Scope) -> Vec<String> {
             if scope == Scope::Fragment && name == "style" {
                 found.push(format!("<{} style=…>", tag.name));
             }
+            // As a browser's URL parser reads it: tabs and line breaks dropped
+            // anywhere, control characters and spaces trimmed from the start.
             let lower: String = value
                 .chars()
-                .filter(|c| !c.is_whitespace() && !c.is_control())
+                .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
                 .collect::<String>()
+                .trim_start_matches(|c: char| c <= ' ')
                 .to_ascii_lowercase();
             let linking = matches!(name.as_str(), "href" | "src" | "action" | "formaction");
             let runs_code = ["javascript:", "data:", "vbscript:"]
