@@ -56,6 +56,7 @@ codes! {
     YamlSyntax = "E0004", Error, "the file is not valid YAML";
     ResourceLimit = "E0005", Error, "the YAML is too deeply nested or expands too many aliases";
     FrontMatter = "E0006", Error, "a Markdown document lacks its `---` front matter block";
+    UnsafeName = "E0007", Error, "a file or folder name that is not UTF-8, holds a control or reserved character, or is a Windows device name";
     UnknownField = "E0101", Error, "a field that the record kind does not have";
     WrongType = "E0102", Error, "a value of the wrong type or form";
     MissingField = "E0103", Error, "a required field is missing";
@@ -162,9 +163,17 @@ impl Diagnostic {
 }
 
 /// A file path as shown to editors: relative, with `/` separators on every platform.
+/// Control characters show as `�`, like bytes that are not UTF-8, so that a hostile
+/// name cannot drive the terminal that prints it.
 pub fn display_path(path: &Path) -> String {
     path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
+        .map(|c| {
+            c.as_os_str()
+                .to_string_lossy()
+                .chars()
+                .map(|ch| if ch.is_control() { '\u{fffd}' } else { ch })
+                .collect::<String>()
+        })
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -231,13 +240,18 @@ pub fn render_human(diagnostics: &[Diagnostic], root: &Path, color: bool) -> Str
     let mut out = String::new();
     let mut cached: Option<(String, Option<String>)> = None;
     for d in diagnostics {
-        if cached.as_ref().map(|(f, _)| f != &d.file).unwrap_or(true) {
+        // Whole-file problems show no source, and their file may be a link that must
+        // not be followed: only files with a line to show are read.
+        if d.line > 0 && cached.as_ref().map(|(f, _)| f != &d.file).unwrap_or(true) {
             let text = std::fs::read(root.join(&d.file))
                 .ok()
                 .and_then(|bytes| String::from_utf8(bytes).ok());
             cached = Some((d.file.clone(), text));
         }
-        let source = cached.as_ref().and_then(|(_, text)| text.as_deref());
+        let source = cached
+            .as_ref()
+            .filter(|(f, _)| d.line > 0 && f == &d.file)
+            .and_then(|(_, text)| text.as_deref());
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -261,12 +275,37 @@ pub fn render_human(diagnostics: &[Diagnostic], root: &Path, color: bool) -> Str
     out
 }
 
+/// The lines of `text` as YAML and editors count them: `\r\n`, `\n` and a lone `\r`
+/// each end a line, so that line numbers agree with the parser's. A text ending with
+/// a line break has an empty last line.
+pub fn source_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match current.find(['\r', '\n']) {
+            Some(i) => {
+                let skip = if current[i..].starts_with("\r\n") {
+                    2
+                } else {
+                    1
+                };
+                rest = Some(&current[i + skip..]);
+                Some(&current[..i])
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+}
+
 /// The diagnostic's source line and the byte range of its span within that line.
 fn excerpt(text: &str, d: &Diagnostic) -> Option<(String, std::ops::Range<usize>)> {
     if d.line == 0 {
         return None;
     }
-    let line = text.lines().nth(d.line as usize - 1)?;
+    let line = source_lines(text).nth(d.line as usize - 1)?;
     let char_start = (d.column.max(1) - 1) as usize;
     let start = line
         .char_indices()
@@ -374,6 +413,15 @@ fn fingerprint(d: &Diagnostic) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_end_where_yaml_ends_them() {
+        let lines = |t| source_lines(t).collect::<Vec<_>>();
+        assert_eq!(lines("a\r\nb\rc\nd"), ["a", "b", "c", "d"]);
+        assert_eq!(lines("a\n"), ["a", ""]);
+        assert_eq!(lines(""), [""]);
+        assert_eq!(lines("\r\r\n"), ["", "", ""]);
+    }
 
     fn sample() -> Diagnostic {
         Diagnostic::new(

@@ -4,13 +4,14 @@
 //! A file that fails to parse becomes a diagnostic and is left out; the other files
 //! still load, so that validation can report everything in one run.
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 use serde_saphyr::{Budget, Options};
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position, source_lines};
 use crate::model::{Dataset, Markdown, Sourced};
 
 /// Largest source file read, in bytes. A real record is a few kilobytes; the limit
@@ -45,7 +46,11 @@ pub mod paths {
 
 /// Loads every record under `root`; problems go to `diagnostics`.
 pub fn load_site(root: &Path, diagnostics: &mut Diagnostics) -> Dataset {
-    let mut loader = Loader { root, diagnostics };
+    let mut loader = Loader {
+        root,
+        diagnostics,
+        links: HashSet::new(),
+    };
     let config = loader.required_yaml(paths::SITE);
     let taxonomy = loader.required_yaml(paths::TAXONOMY);
     let editions = loader
@@ -83,14 +88,17 @@ pub fn reload_file(
     let Some(kind) = FileKind::of(file) else {
         return false;
     };
-    let mut loader = Loader { root, diagnostics };
-    let present = match fs::symlink_metadata(root.join(file)) {
-        Ok(meta) if meta.file_type().is_symlink() => {
-            loader.symlink(file);
+    let mut loader = Loader {
+        root,
+        diagnostics,
+        links: HashSet::new(),
+    };
+    let present = match symlink_on_the_way(root, file) {
+        Some(link) => {
+            loader.report_symlink(&link);
             false
         }
-        Ok(meta) => meta.is_file(),
-        Err(_) => false,
+        None => fs::metadata(root.join(file)).is_ok_and(|meta| meta.is_file()),
     };
     let d = dataset;
     let l = &mut loader;
@@ -189,11 +197,17 @@ fn replace<T>(list: &mut Vec<Sourced<T>>, file: &Path, record: Option<Sourced<T>
 struct Loader<'a> {
     root: &'a Path,
     diagnostics: &'a mut Diagnostics,
+    /// Links reported so far: a linked `data/` is one error, not one per kind.
+    links: HashSet<PathBuf>,
 }
 
 impl Loader<'_> {
     fn required_yaml<T: DeserializeOwned>(&mut self, file: &str) -> Option<Sourced<T>> {
         let path = PathBuf::from(file);
+        if let Some(link) = symlink_on_the_way(self.root, &path) {
+            self.report_symlink(&link);
+            return None;
+        }
         if !self.root.join(&path).exists() {
             self.diagnostics.report(
                 Code::MissingFile,
@@ -222,14 +236,20 @@ impl Loader<'_> {
     }
 
     /// Files below `folder` with one of `extensions`, sorted by path so that every run
-    /// sees them in the same order.
+    /// sees them in the same order. Symbolic links, on the way to the folder or in it,
+    /// and names that are not portable are reported and left out.
     fn files(&mut self, folder: &str, extensions: &[&str]) -> Vec<PathBuf> {
+        if let Some(link) = symlink_on_the_way(self.root, Path::new(folder)) {
+            self.report_symlink(&link);
+            return Vec::new();
+        }
         let dir = self.root.join(folder);
         if !dir.is_dir() {
             return Vec::new();
         }
         let mut found = Vec::new();
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let mut walk = walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter();
+        while let Some(entry) = walk.next() {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(error) => {
@@ -258,9 +278,26 @@ impl Loader<'_> {
                 .extension()
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| extensions.contains(&e));
+            let is_dir = entry.file_type().is_dir();
             if entry.path_is_symlink() {
                 if wanted || entry.path().is_dir() {
-                    self.symlink(&relative);
+                    self.report_symlink(&relative);
+                }
+                continue;
+            }
+            if entry.depth() > 0
+                && (wanted || is_dir)
+                && let Some(problem) = unportable_name(entry.file_name())
+            {
+                self.diagnostics.report(
+                    Code::UnsafeName,
+                    &relative,
+                    Position::FILE,
+                    format!("the name {problem}, so the file is not read"),
+                    "rename it with letters, digits, hyphens and Chinese characters, for example `zb-school-2025.yaml`",
+                );
+                if is_dir {
+                    walk.skip_current_dir();
                 }
                 continue;
             }
@@ -301,7 +338,10 @@ impl Loader<'_> {
         replace(list, file, record);
     }
 
-    fn symlink(&mut self, relative: &Path) {
+    fn report_symlink(&mut self, relative: &Path) {
+        if !self.links.insert(relative.to_path_buf()) {
+            return;
+        }
         self.diagnostics.report(
             Code::Unreadable,
             relative,
@@ -338,90 +378,89 @@ impl Loader<'_> {
                 return None;
             }
         };
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(error) => {
-                let offset = error.utf8_error().valid_up_to();
-                let valid = &error.as_bytes()[..offset];
-                let line = valid.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-                let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-                let column = String::from_utf8_lossy(&valid[line_start..])
-                    .chars()
-                    .count() as u64
-                    + 1;
-                self.diagnostics.report(
-                    Code::Unreadable,
-                    file,
-                    Position { line, column, length: 1 },
-                    "the file is not UTF-8 text",
-                    "save the file as UTF-8 (in most editors: Save with Encoding → UTF-8); GBK is not supported",
-                );
-                return None;
-            }
-        };
-        let text = text
-            .strip_prefix('\u{feff}')
-            .map(str::to_owned)
-            .unwrap_or(text);
-        if text.trim().is_empty() {
-            self.diagnostics.report(
-                Code::EmptyFile,
-                file,
-                Position::FILE,
-                "the file is empty",
-                "fill in the record, or delete the file",
-            );
-            return None;
-        }
-        Some(text)
+        self.keep(decode(file, bytes))
+    }
+
+    /// The value, or `None` with its diagnostic recorded.
+    fn keep<T>(&mut self, result: Result<T, Diagnostic>) -> Option<T> {
+        result.map_err(|d| self.diagnostics.push(d)).ok()
     }
 
     fn yaml<T: DeserializeOwned>(&mut self, file: PathBuf) -> Option<Sourced<T>> {
         let text = self.read(&file)?;
-        match parse_yaml(&text) {
-            Ok(record) => Some(Sourced { file, record }),
-            Err(error) => {
-                self.diagnostics.push(yaml_diagnostic(&file, &error));
-                None
-            }
-        }
+        let record = self.keep(parse_record(&file, &text))?;
+        Some(Sourced { file, record })
     }
 
     fn markdown<T: DeserializeOwned>(&mut self, file: PathBuf) -> Option<Sourced<Markdown<T>>> {
         let text = self.read(&file)?;
-        match parse_markdown(&text) {
-            Some(Ok(record)) => Some(Sourced { file, record }),
-            Some(Err(error)) => {
-                self.diagnostics.push(yaml_diagnostic(&file, &error));
-                None
-            }
-            None => {
-                self.diagnostics.report(
-                    Code::FrontMatter,
-                    &file,
-                    Position { line: 1, column: 1, length: 3 },
-                    "the document does not start with a front matter block",
-                    "begin the file with a line `---`, the YAML fields, and another line `---`; the Markdown text follows",
-                );
-                None
-            }
-        }
+        let record = self.keep(parse_document(&file, &text))?;
+        Some(Sourced { file, record })
     }
 }
 
-/// Parses a Markdown document's front matter into `T` and keeps its body; `None` when
-/// the text does not start with a front matter block.
-pub fn parse_markdown<T: DeserializeOwned>(
+/// Turns a file's bytes into its text: UTF-8 (a leading byte-order mark dropped) and
+/// not blank. `file` is the path relative to the site root that a diagnostic names.
+pub fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let offset = error.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&error.as_bytes()[..offset]);
+            let (mut line, mut column) = (0, 1);
+            for text in source_lines(&valid) {
+                line += 1;
+                column = text.chars().count() as u64 + 1;
+            }
+            return Err(Diagnostic::new(
+                Code::Unreadable,
+                file,
+                Position { line, column, length: 1 },
+                "the file is not UTF-8 text",
+            )
+            .hint("save the file as UTF-8 (in most editors: Save with Encoding → UTF-8); GBK is not supported"));
+        }
+    };
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(
+            Diagnostic::new(Code::EmptyFile, file, Position::FILE, "the file is empty")
+                .hint("fill in the record, or delete the file"),
+        );
+    }
+    Ok(text)
+}
+
+/// Parses the text of a YAML record file into its record.
+pub fn parse_record<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, Diagnostic> {
+    parse_yaml(text).map_err(|error| yaml_diagnostic(file, &error))
+}
+
+/// Parses the text of a Markdown document: its front matter into `T`, and its body.
+pub fn parse_document<T: DeserializeOwned>(
+    file: &Path,
     text: &str,
-) -> Option<Result<Markdown<T>, serde_saphyr::Error>> {
-    let (front, body) = split_front_matter(text)?;
+) -> Result<Markdown<T>, Diagnostic> {
+    let Some((front, body)) = split_front_matter(text) else {
+        return Err(Diagnostic::new(
+            Code::FrontMatter,
+            file,
+            Position { line: 1, column: 1, length: 3 },
+            "the document does not start with a front matter block",
+        )
+        .hint("begin the file with a line `---`, the YAML fields, and another line `---`; the Markdown text follows"));
+    };
     // A leading newline stands for the opening `---`, so that positions in the front
     // matter are the file's own line numbers.
-    Some(parse_yaml(&format!("\n{front}")).map(|meta| Markdown {
+    let meta = parse_record(file, &format!("\n{front}"))?;
+    Ok(Markdown {
         meta,
         body: body.to_owned(),
         body_line: front.lines().count() as u64 + 3,
-    }))
+    })
 }
 
 /// Parses one YAML document with limits on nesting, node count and alias expansion.
@@ -452,6 +491,65 @@ pub fn split_front_matter(text: &str) -> Option<(&str, &str)> {
         offset += line.len();
     }
     None
+}
+
+/// The first path from `root` down to `relative` (a folder or file below it) that is
+/// a symbolic link, relative to `root`; `None` when there is none. Checked before
+/// anything is opened, so that no link leads a read or a write outside the site.
+pub fn symlink_on_the_way(root: &Path, relative: &Path) -> Option<PathBuf> {
+    let mut shown = PathBuf::new();
+    for component in relative.components() {
+        shown.push(component);
+        let is_link =
+            fs::symlink_metadata(root.join(&shown)).is_ok_and(|meta| meta.file_type().is_symlink());
+        if is_link {
+            return Some(shown);
+        }
+    }
+    None
+}
+
+/// Whether `stem` (a name without its extensions) is a device name Windows reserves
+/// in every folder and any case: CON, PRN, AUX, NUL, COM0–9 and LPT0–9 (with the
+/// superscript digits ¹²³ too). A file or folder of that name cannot be checked out
+/// there.
+pub fn is_device_name(stem: &str) -> bool {
+    let lower = stem.to_ascii_lowercase();
+    match lower.as_str() {
+        "con" | "prn" | "aux" | "nul" => true,
+        _ => ["com", "lpt"].iter().any(|prefix| {
+            lower.strip_prefix(prefix).is_some_and(|n| {
+                let mut chars = n.chars();
+                matches!(
+                    (chars.next(), chars.next()),
+                    (Some('0'..='9' | '¹' | '²' | '³'), None)
+                )
+            })
+        }),
+    }
+}
+
+/// What makes a file or folder name unsafe to load or print: not UTF-8, a control
+/// character (a terminal would act on it), a character Windows forbids in names, a
+/// trailing dot or space, or a Windows device name with any extension. `None` for a
+/// fine name.
+pub fn unportable_name(name: &std::ffi::OsStr) -> Option<&'static str> {
+    let Some(name) = name.to_str() else {
+        return Some("is not UTF-8");
+    };
+    if name.chars().any(char::is_control) {
+        Some("holds a control character")
+    } else if name.contains(['\\', ':', '*', '?', '"', '<', '>', '|']) {
+        Some(r#"holds one of \ : * ? " < > |, which Windows does not allow in names"#)
+    } else if name.ends_with(['.', ' ']) {
+        Some("ends with a dot or a space, which Windows drops")
+    } else if is_device_name(name.split('.').next().unwrap_or(name)) {
+        Some(
+            "is a device name on Windows (CON, PRN, AUX, NUL, COM1, LPT1…), which no file there can have",
+        )
+    } else {
+        None
+    }
 }
 
 /// Turns a YAML error into a diagnostic with a code and a hint.

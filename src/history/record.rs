@@ -6,11 +6,13 @@
 //! reformatting, comments, quoting or a defaulted field written out are not changes,
 //! and money or dates compare as values.
 
+use std::path::Path;
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::load::{parse_markdown, parse_yaml, paths};
+use crate::load::{parse_document, parse_yaml, paths};
 use crate::model::{
     Edition, Event, Inspection, Interpretation, Org, Page, Policy, Product, Project, SiteConfig,
     Taxonomy,
@@ -152,9 +154,7 @@ fn yaml<T: DeserializeOwned + Serialize>(text: &str) -> Result<Value, String> {
 }
 
 fn markdown<T: DeserializeOwned + Serialize>(text: &str) -> Result<Value, String> {
-    let document = parse_markdown::<T>(text)
-        .ok_or_else(|| "no front matter block".to_owned())?
-        .map_err(|e| e.to_string())?;
+    let document = parse_document::<T>(Path::new(""), text).map_err(|d| d.message)?;
     let mut value = serde_json::to_value(&document.meta).map_err(|e| e.to_string())?;
     if let Value::Object(map) = &mut value {
         map.insert("body".to_owned(), Value::String(document.body));

@@ -13,6 +13,7 @@
 //! theme's generic table label.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{
@@ -21,11 +22,88 @@ use pulldown_cmark::{
 
 use super::url::Urls;
 
+/// The HTML tags an editor may write in Markdown; everything else is removed (and
+/// the content of `script` and `style` with it).
+pub const ALLOWED_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "b",
+    "bdi",
+    "bdo",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "rp",
+    "rt",
+    "ruby",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+    "var",
+    "wbr",
+];
+
 /// Ids that templates use; a heading slug never takes one of them.
 const TEMPLATE_IDS: &[&str] = &["main", "top", "site-nav", "search-q"];
 
+/// Footnote ids (`fn-1`, numbered per page) start with this prefix, which heading slugs
+/// therefore avoid too.
+const FOOTNOTE_ID_PREFIX: &str = "fn-";
+
 /// Template section ids start with this prefix, which heading slugs therefore avoid.
 const TEMPLATE_ID_PREFIX: &str = "sec-";
+
+thread_local! {
+    /// The ids the rewriter wrote for the fragment being sanitized on this thread: the
+    /// sanitizer is built once per site, so its attribute filter learns them here.
+    static WRITTEN_IDS: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
+}
 
 /// Renders Markdown for one site: sanitizer rules and base path are set up once.
 pub struct MarkdownRenderer {
@@ -49,70 +127,7 @@ impl MarkdownRenderer {
         let base = urls.clone();
         let mut sanitizer = ammonia::Builder::empty();
         sanitizer
-            .add_tags([
-                "a",
-                "abbr",
-                "b",
-                "bdi",
-                "bdo",
-                "blockquote",
-                "br",
-                "caption",
-                "cite",
-                "code",
-                "col",
-                "colgroup",
-                "dd",
-                "del",
-                "details",
-                "dfn",
-                "div",
-                "dl",
-                "dt",
-                "em",
-                "figcaption",
-                "figure",
-                "h1",
-                "h2",
-                "h3",
-                "h4",
-                "h5",
-                "h6",
-                "hr",
-                "i",
-                "img",
-                "ins",
-                "kbd",
-                "li",
-                "mark",
-                "ol",
-                "p",
-                "pre",
-                "q",
-                "rp",
-                "rt",
-                "ruby",
-                "s",
-                "samp",
-                "small",
-                "span",
-                "strong",
-                "sub",
-                "summary",
-                "sup",
-                "table",
-                "tbody",
-                "td",
-                "tfoot",
-                "th",
-                "thead",
-                "time",
-                "tr",
-                "u",
-                "ul",
-                "var",
-                "wbr",
-            ])
+            .add_tags(ALLOWED_TAGS)
             .add_clean_content_tags(["script", "style"])
             .add_generic_attributes(["lang", "title"])
             .add_tag_attributes("a", ["href", "hreflang"])
@@ -143,6 +158,11 @@ impl MarkdownRenderer {
             .strip_comments(true)
             .attribute_filter(move |element, attribute, value| {
                 match (element, attribute) {
+                    // Only the ids this module wrote, each once: an editor's raw
+                    // `<h2 id="main">` would repeat a template's or a footnote's id.
+                    (_, "id") => WRITTEN_IDS
+                        .with(|ids| ids.borrow_mut().remove(value))
+                        .then_some(Cow::Borrowed(value)),
                     // Nothing loads from another host: an image is local or dropped.
                     ("img", "src") if is_external(value) => None,
                     ("div", "tabindex") if value != "0" => None,
@@ -170,10 +190,14 @@ impl MarkdownRenderer {
             | Options::ENABLE_STRIKETHROUGH
             | Options::ENABLE_HEADING_ATTRIBUTES;
         let events: Vec<Event<'_>> = Parser::new_ext(text, options).collect();
-        let events = Rewriter::new(ids, &self.table_label).rewrite(events);
+        let mut rewriter = Rewriter::new(ids, &self.table_label);
+        let events = rewriter.rewrite(events);
         let mut html = String::with_capacity(text.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        self.sanitizer.clean(&html).to_string()
+        WRITTEN_IDS.with(|ids| *ids.borrow_mut() = std::mem::take(&mut rewriter.written));
+        let clean = self.sanitizer.clean(&html).to_string();
+        WRITTEN_IDS.with(|ids| ids.borrow_mut().clear());
+        clean
     }
 }
 
@@ -193,7 +217,7 @@ impl PageIds {
         if slug.is_empty() {
             slug.push_str("section");
         }
-        if slug.starts_with(TEMPLATE_ID_PREFIX) {
+        if slug.starts_with(TEMPLATE_ID_PREFIX) || slug.starts_with(FOOTNOTE_ID_PREFIX) {
             slug.insert_str(0, "h-");
         }
         self.unique(slug)
@@ -224,8 +248,20 @@ fn slugify(text: &str) -> String {
     slug.trim_end_matches('-').to_owned()
 }
 
+/// Whether a browser would fetch `url` from another host: it names a scheme
+/// (`https:x.test/a.png` too), or starts with two slashes, counting `\` as `/` and
+/// ignoring tabs and line breaks, as browsers do.
 fn is_external(url: &str) -> bool {
-    url.starts_with("//") || url.contains("://")
+    let url: String = url
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .map(|c| if c == '\\' { '/' } else { c })
+        .collect();
+    let url = url.trim_start_matches(|c: char| c <= ' ');
+    let scheme = url
+        .split_once(':')
+        .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains(['/', '?', '#']));
+    url.starts_with("//") || scheme
 }
 
 /// Schemes that run code or inline content: a link with one is unwrapped to its text.
@@ -253,6 +289,8 @@ struct Rewriter<'p> {
     cell: usize,
     dropped_link: bool,
     image_as_link: bool,
+    /// Ids written into this fragment, the only ones the sanitizer keeps.
+    written: HashSet<String>,
 }
 
 impl<'p> Rewriter<'p> {
@@ -267,6 +305,7 @@ impl<'p> Rewriter<'p> {
             cell: 0,
             dropped_link: false,
             image_as_link: false,
+            written: HashSet::new(),
         }
     }
 
@@ -302,6 +341,7 @@ impl<'p> Rewriter<'p> {
                 inner.push(e);
             }
             let slug = self.ids.heading(id.as_deref().unwrap_or(&text));
+            self.written.insert(slug.clone());
             // The page title is the only h1: document headings start at h2.
             let level = level.max(HeadingLevel::H2);
             self.heading = Some(slug.clone());
@@ -358,13 +398,16 @@ impl<'p> Rewriter<'p> {
             Event::FootnoteReference(label) => {
                 let n = self.footnote(&label);
                 html(format!(
-                    "<sup class=\"footnote-reference\"><a href=\"#fn-{n}\">{n}</a></sup>"
+                    "<sup class=\"footnote-reference\"><a href=\"#{FOOTNOTE_ID_PREFIX}{n}\">{n}</a></sup>"
                 ))
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 let n = self.footnote(&label);
+                // A label defined twice gets the id twice here; the sanitizer keeps
+                // each written id once.
+                self.written.insert(format!("{FOOTNOTE_ID_PREFIX}{n}"));
                 html(format!(
-                    "<div class=\"footnote-definition\" id=\"fn-{n}\"><sup class=\"footnote-definition-label\">{n}</sup>"
+                    "<div class=\"footnote-definition\" id=\"{FOOTNOTE_ID_PREFIX}{n}\"><sup class=\"footnote-definition-label\">{n}</sup>"
                 ))
             }
             Event::End(TagEnd::FootnoteDefinition) => html("</div>\n".to_owned()),
@@ -458,6 +501,22 @@ mod tests {
         assert!(html.contains("href=\"#fn-1\""), "{html}");
         assert!(html.contains("id=\"fn-1\""), "{html}");
         assert!(html.contains("class=\"footnote-definition\""), "{html}");
+    }
+
+    #[test]
+    fn ids_are_unique_and_only_generated_ones() {
+        let html = render(
+            "a[^1]\n\n[^1]: one\n\n[^1]: two\n\n<h2 id=\"main\">x</h2><div id=\"fn-1\">y</div>\n",
+        );
+        assert_eq!(html.matches("id=\"fn-1\"").count(), 1, "{html}");
+        assert!(!html.contains("id=\"main\""), "{html}");
+        // A heading named like a footnote of a later fragment on the same page.
+        let urls = Urls::new("/").unwrap();
+        let renderer = MarkdownRenderer::new(&urls, "表格");
+        let mut ids = PageIds::new();
+        let page = renderer.render("## fn 2\n\na[^x]\n\n[^x]: one\n", &mut ids)
+            + &renderer.render("b[^y]\n\n[^y]: two\n", &mut ids);
+        assert_eq!(page.matches("id=\"fn-2\"").count(), 1, "{page}");
     }
 
     #[test]

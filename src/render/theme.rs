@@ -128,7 +128,17 @@ impl Theme {
                 "theme name `{name}` in data/site.yaml: use letters, digits, - and _ only"
             )));
         }
-        let folder = root.join("themes").join(name);
+        let override_file = format!("strings.{LANGUAGE}.yaml");
+        let theme_dir = Path::new("themes").join(name);
+        for part in ["templates", "assets", "headers", override_file.as_str()] {
+            if let Some(link) = crate::load::symlink_on_the_way(root, &theme_dir.join(part)) {
+                return Err(ThemeError(format!(
+                    "{} is a symbolic link; links are not followed, so that the build never reads outside the site: put the files themselves there",
+                    crate::diagnostic::display_path(&link)
+                )));
+            }
+        }
+        let folder = root.join(&theme_dir);
         let mut templates: BTreeMap<String, String> = TEMPLATES
             .iter()
             .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
@@ -148,7 +158,6 @@ impl Theme {
             .map_err(|e| ThemeError(format!("a template does not compile:\n{e}")))?;
 
         let mut strings = parse_strings(STRINGS, "the default theme's strings")?;
-        let override_file = format!("strings.{LANGUAGE}.yaml");
         let path = folder.join(&override_file);
         if path.is_file() {
             let text = std::fs::read_to_string(&path).map_err(|e| {

@@ -96,9 +96,13 @@ impl Urls {
     }
 
     /// A link written by an editor in Markdown: a site-absolute path (`/projects/`)
-    /// gets the base path; anything else is left as written.
+    /// gets the base path; anything else is left as written. `//host` and `/\host`
+    /// are other hosts (browsers read `\` as `/` and skip tabs and line breaks), not
+    /// paths.
     pub fn rewrite_authored(&self, link: &str) -> Option<String> {
-        (link.starts_with('/') && !link.starts_with("//")).then(|| self.href(link))
+        let rest = link.strip_prefix('/')?;
+        let rest = rest.trim_start_matches(['\t', '\n', '\r']);
+        (!rest.starts_with(['/', '\\'])).then(|| self.href(link))
     }
 }
 
@@ -154,6 +158,24 @@ mod tests {
             "/a\"/",
         ] {
             assert!(Urls::new(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_site_paths_get_the_base_path() {
+        let urls = Urls::new("/zibo/").unwrap();
+        assert_eq!(
+            urls.rewrite_authored("/projects/").as_deref(),
+            Some("/zibo/projects/")
+        );
+        for other in [
+            "//x.test/",
+            "/\\x.test/",
+            "/\t/x.test/",
+            "https://x.test/",
+            "a/b",
+        ] {
+            assert_eq!(urls.rewrite_authored(other), None, "{other:?}");
         }
     }
 

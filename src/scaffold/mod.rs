@@ -576,6 +576,12 @@ fn write_file(
     bytes: &[u8],
     new_only: bool,
 ) -> Result<(), ScaffoldError> {
+    if let Some(link) = crate::load::symlink_on_the_way(root, Path::new(relative)) {
+        return Err(ScaffoldError::Failed(format!(
+            "{} is a symbolic link; nothing is written through links, so that nothing lands outside the site",
+            crate::diagnostic::display_path(&link)
+        )));
+    }
     let path = root.join(relative);
     let failed = |error: io::Error| {
         ScaffoldError::Failed(match error.kind() {

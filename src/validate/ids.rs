@@ -5,14 +5,17 @@ use std::path::Path;
 
 use super::Kind;
 use crate::diagnostic::{Code, Diagnostics, Position, display_path};
+use crate::load::is_device_name;
 use crate::model::{Sourced, Sp};
 
 /// Longest id accepted; ids become path segments and must stay short.
 const MAX_ID_LEN: usize = 100;
 
-/// Whether `id` is lowercase ASCII letters, digits and inner hyphens, at most 100 long.
+/// Whether `id` is lowercase ASCII letters, digits and inner hyphens, at most 100 long,
+/// and not a Windows device name (`con`, `nul`, `com1`...), which cannot be a folder.
 pub fn is_safe_id(id: &str) -> bool {
     !id.is_empty()
+        && !is_device_name(id)
         && id.len() <= MAX_ID_LEN
         && id
             .bytes()
@@ -61,11 +64,16 @@ impl<'a, 'd> Collector<'a, 'd> {
 
     fn add(&mut self, kind: Kind, file: &'a Path, id: &'a Sp<String>) {
         if !is_safe_id(&id.value) {
+            let problem = if is_device_name(&id.value) {
+                "is a device name on Windows, which no folder there can have"
+            } else {
+                "is not URL-safe"
+            };
             self.diagnostics.report(
                 Code::UnsafeId,
                 file,
                 Position::of(id),
-                format!("the {} id `{}` is not URL-safe", kind.name(), id.value),
+                format!("the {} id `{}` {problem}", kind.name(), id.value),
                 format!(
                     "use only lowercase letters a-z, digits and hyphens, for example `{}`",
                     suggest_id(&id.value)
@@ -108,11 +116,13 @@ fn suggest_id(id: &str) -> String {
             out.push('-');
         }
     }
-    let out = out.trim_end_matches('-');
+    let out: String = out.trim_end_matches('-').chars().take(MAX_ID_LEN).collect();
     if out.is_empty() {
         "zibo-project-01".to_owned()
+    } else if is_device_name(&out) {
+        format!("{out}-1")
     } else {
-        out.chars().take(MAX_ID_LEN).collect()
+        out
     }
 }
 
@@ -124,7 +134,8 @@ mod tests {
     fn safe_ids() {
         assert!(is_safe_id("zd-hospital-2023"));
         for bad in [
-            "", "-a", "a-", "A", "a_b", "a/b", "..", "中文", "a b", "con\0",
+            "", "-a", "a-", "A", "a_b", "a/b", "..", "中文", "a b", "con\0", "con", "nul", "com1",
+            "lpt9",
         ] {
             assert!(!is_safe_id(bad), "{bad:?}");
         }
@@ -134,5 +145,6 @@ mod tests {
     fn suggestions_are_safe() {
         assert_eq!(suggest_id("Hospital_2023 East"), "hospital-2023-east");
         assert!(is_safe_id(&suggest_id("医院")));
+        assert_eq!(suggest_id("CON"), "con-1");
     }
 }

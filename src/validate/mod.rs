@@ -271,21 +271,32 @@ impl Checker<'_, '_> {
         }
     }
 
-    /// Reports a link that is neither `http(s)://` nor a path on this site.
+    /// Reports a link that is neither `http(s)://` nor a path on this site. A path
+    /// may not climb out of the site with `.` or `..` segments, and no link may hold
+    /// a backslash, which browsers read as `/` (`/\host` is another host). Browsers
+    /// also read `%2e` as a dot in a path.
     fn link(&mut self, file: &Path, url: Option<&Sp<String>>) {
         let Some(url) = url else { return };
         let text = url.value.trim();
         let lower = text.to_ascii_lowercase();
-        let allowed = lower.starts_with("https://")
-            || lower.starts_with("http://")
-            || (text.starts_with('/') && !text.starts_with("//"));
-        if !allowed || text.chars().any(char::is_whitespace) {
+        let site_path = text.starts_with('/') && !text.starts_with("//");
+        let climbs = site_path
+            && text
+                .split(['?', '#'])
+                .next()
+                .unwrap_or_default()
+                .split('/')
+                .map(|segment| segment.to_ascii_lowercase().replace("%2e", "."))
+                .any(|segment| segment == "." || segment == "..");
+        let allowed = lower.starts_with("https://") || lower.starts_with("http://") || site_path;
+        let odd = |c: char| c.is_whitespace() || c.is_control() || c == '\\';
+        if !allowed || climbs || text.chars().any(odd) {
             self.diagnostics.report(
                 Code::InvalidCode,
                 file,
                 Position::of(url),
                 format!("`{text}` is not a web address"),
-                "write a full address starting with https:// (or http://), or a path on this site starting with /",
+                "write a full address starting with https:// (or http://), or a path on this site starting with / (without `..` or `\\`)",
             );
         }
     }

@@ -1,0 +1,32 @@
+//! Replays the committed fuzz corpus (`fuzz/corpus/`) and every input a fuzzer ever
+//! found a problem with (`fuzz/regressions/`) through the fuzz targets' own property
+//! checks, so that `cargo test` guards them on the stable toolchain without libFuzzer.
+
+/// The fuzz targets' property checks (public there, so public here too).
+#[path = "../fuzz/src/lib.rs"]
+pub mod oracles;
+
+/// Runs `check` on every input of `target`; there must be some.
+fn replay(target: &str, check: fn(&[u8])) {
+    let inputs = oracles::inputs(target);
+    assert!(
+        inputs.len() > 10,
+        "only {} inputs for {target}",
+        inputs.len()
+    );
+    for input in inputs {
+        let bytes = std::fs::read(&input).unwrap();
+        let outcome = std::panic::catch_unwind(|| check(&bytes));
+        assert!(outcome.is_ok(), "{} fails its properties", input.display());
+    }
+}
+
+#[test]
+fn the_loader_corpus_keeps_its_properties() {
+    replay("load", oracles::load);
+}
+
+#[test]
+fn the_markdown_corpus_keeps_its_properties() {
+    replay("markdown", oracles::markdown);
+}
