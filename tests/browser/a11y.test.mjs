@@ -52,6 +52,7 @@ const PAGES = [
   "/stats/categories/ceramic-tiles/",
   "/data/",
   "/data/projects/",
+  "/updates/",
   "/search/?q=学校",
   "/404.html",
 ];
