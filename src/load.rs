@@ -85,7 +85,7 @@ pub fn reload_file(
     file: &Path,
     diagnostics: &mut Diagnostics,
 ) -> bool {
-    let Some(kind) = FileKind::of(file) else {
+    let Some(kind) = RecordKind::of(file) else {
         return false;
     };
     let mut loader = Loader {
@@ -103,24 +103,24 @@ pub fn reload_file(
     let d = dataset;
     let l = &mut loader;
     match kind {
-        FileKind::Config => d.config = l.required_yaml(paths::SITE),
-        FileKind::Taxonomy => d.taxonomy = l.required_yaml(paths::TAXONOMY),
-        FileKind::Edition => l.reread_yaml(&mut d.editions, file, present),
-        FileKind::Project => l.reread_yaml(&mut d.projects, file, present),
-        FileKind::Product => l.reread_yaml(&mut d.products, file, present),
-        FileKind::Org => l.reread_yaml(&mut d.orgs, file, present),
-        FileKind::Inspection => l.reread_yaml(&mut d.inspections, file, present),
-        FileKind::Event => l.reread_yaml(&mut d.events, file, present),
-        FileKind::Policy => l.reread_markdown(&mut d.policies, file, present),
-        FileKind::Interpretation => l.reread_markdown(&mut d.interpretations, file, present),
-        FileKind::Page => l.reread_markdown(&mut d.pages, file, present),
+        RecordKind::Config => d.config = l.required_yaml(paths::SITE),
+        RecordKind::Taxonomy => d.taxonomy = l.required_yaml(paths::TAXONOMY),
+        RecordKind::Edition => l.reread_yaml(&mut d.editions, file, present),
+        RecordKind::Project => l.reread_yaml(&mut d.projects, file, present),
+        RecordKind::Product => l.reread_yaml(&mut d.products, file, present),
+        RecordKind::Org => l.reread_yaml(&mut d.orgs, file, present),
+        RecordKind::Inspection => l.reread_yaml(&mut d.inspections, file, present),
+        RecordKind::Event => l.reread_yaml(&mut d.events, file, present),
+        RecordKind::Policy => l.reread_markdown(&mut d.policies, file, present),
+        RecordKind::Interpretation => l.reread_markdown(&mut d.interpretations, file, present),
+        RecordKind::Page => l.reread_markdown(&mut d.pages, file, present),
     }
     true
 }
 
 /// Which record a file under the site root holds, by where it lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RecordKind {
     /// `data/site.yaml`.
     Config,
     /// `data/standards/categories.yaml`.
@@ -145,31 +145,46 @@ pub enum FileKind {
     Page,
 }
 
-impl FileKind {
+impl RecordKind {
+    /// Every kind, in the order reports list them.
+    pub const ALL: [RecordKind; 11] = [
+        RecordKind::Config,
+        RecordKind::Taxonomy,
+        RecordKind::Edition,
+        RecordKind::Project,
+        RecordKind::Product,
+        RecordKind::Org,
+        RecordKind::Inspection,
+        RecordKind::Event,
+        RecordKind::Policy,
+        RecordKind::Interpretation,
+        RecordKind::Page,
+    ];
+
     /// The kind of record `file` (relative to the site root) holds, or `None` when
     /// [`load_site`] does not read it.
-    pub fn of(file: &Path) -> Option<FileKind> {
+    pub fn of(file: &Path) -> Option<RecordKind> {
         let extension = file
             .extension()
             .and_then(|e| e.to_str())
             .unwrap_or_default();
         let yaml = extension == "yaml" || extension == "yml";
         if file == Path::new(paths::SITE) {
-            return Some(FileKind::Config);
+            return Some(RecordKind::Config);
         }
         if file == Path::new(paths::TAXONOMY) {
-            return Some(FileKind::Taxonomy);
+            return Some(RecordKind::Taxonomy);
         }
         let folders = [
-            (paths::STANDARDS, FileKind::Edition),
-            (paths::PROJECTS, FileKind::Project),
-            (paths::CATALOG, FileKind::Product),
-            (paths::ORGS, FileKind::Org),
-            (paths::INSPECTIONS, FileKind::Inspection),
-            (paths::EVENTS, FileKind::Event),
-            (paths::POLICIES, FileKind::Policy),
-            (paths::INTERPRETATIONS, FileKind::Interpretation),
-            (paths::PAGES, FileKind::Page),
+            (paths::STANDARDS, RecordKind::Edition),
+            (paths::PROJECTS, RecordKind::Project),
+            (paths::CATALOG, RecordKind::Product),
+            (paths::ORGS, RecordKind::Org),
+            (paths::INSPECTIONS, RecordKind::Inspection),
+            (paths::EVENTS, RecordKind::Event),
+            (paths::POLICIES, RecordKind::Policy),
+            (paths::INTERPRETATIONS, RecordKind::Interpretation),
+            (paths::PAGES, RecordKind::Page),
         ];
         let (folder, kind) = folders.into_iter().find(|(f, _)| file.starts_with(f))?;
         let markdown = folder.starts_with("content/");
@@ -728,6 +743,41 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn record_kind_is_by_folder_and_extension() {
+        assert_eq!(
+            RecordKind::of(Path::new("data/projects/a.yaml")),
+            Some(RecordKind::Project)
+        );
+        assert_eq!(
+            RecordKind::of(Path::new("data/catalog/g/c/p.yml")),
+            Some(RecordKind::Product)
+        );
+        assert_eq!(
+            RecordKind::of(Path::new("data/standards/categories.yaml")),
+            Some(RecordKind::Taxonomy)
+        );
+        assert_eq!(
+            RecordKind::of(Path::new("content/policies/p.md")),
+            Some(RecordKind::Policy)
+        );
+        assert_eq!(RecordKind::of(Path::new("content/policies/p.yaml")), None);
+        assert_eq!(RecordKind::of(Path::new("data/projects-old/a.yaml")), None);
+        assert_eq!(RecordKind::of(Path::new("data/README.md")), None);
+    }
+
+    #[test]
+    fn every_kind_is_listed_once() {
+        let mut all = RecordKind::ALL.to_vec();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), RecordKind::ALL.len());
+        assert_eq!(
+            RecordKind::of(Path::new(paths::SITE)),
+            Some(RecordKind::Config)
+        );
+    }
 
     #[test]
     fn closest_suggests_typos_only() {

@@ -16,8 +16,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::git::Repo;
-use super::record::{self, FieldChange, RecordKind};
+use super::record::{self, FieldChange};
 use crate::load::MAX_FILE_BYTES;
+use crate::load::RecordKind;
 
 /// Why `diff` failed.
 #[derive(Debug)]
@@ -149,7 +150,7 @@ impl Report {
         paths.sort();
         paths.dedup();
         for path in paths {
-            let Some(kind) = RecordKind::of_path(path) else {
+            let Some(kind) = RecordKind::of(Path::new(path)) else {
                 continue;
             };
             let (before, after) = (old.get(path), new.get(path));
@@ -392,7 +393,7 @@ fn work_tree_files(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, DiffError> 
                 continue;
             };
             let path = parts.join("/");
-            if RecordKind::of_path(&path).is_none() {
+            if RecordKind::of(Path::new(&path)).is_none() {
                 continue;
             }
             let too_large = entry.metadata().is_ok_and(|m| m.len() > MAX_FILE_BYTES);

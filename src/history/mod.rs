@@ -22,9 +22,9 @@ use std::path::Path;
 use gix::ObjectId;
 use serde_json::Value;
 
+use crate::load::RecordKind;
 use crate::model::Date;
 pub use git::{Commit, Unavailable};
-use record::RecordKind;
 
 /// The commit the site was built from, shown on every page so that a reader can cite
 /// exactly what they saw.
@@ -160,7 +160,7 @@ impl History {
         let walked = repo.first_parent_changes(|commit, files| {
             let index = history.commits.len();
             for file in files {
-                let Some(kind) = RecordKind::of_path(&file.path) else {
+                let Some(kind) = RecordKind::of(Path::new(&file.path)) else {
                     continue;
                 };
                 let Some(edit) = versions.edit(&repo, index, kind, file)? else {

@@ -12,90 +12,18 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::load::{parse_document, parse_yaml, paths};
+use crate::load::{RecordKind, parse_document, parse_yaml};
 use crate::model::{
     Edition, Event, Inspection, Interpretation, Org, Page, Policy, Product, Project, SiteConfig,
     Taxonomy,
 };
 
-/// The kinds of record file, by where they live.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum RecordKind {
-    /// `data/site.yaml`.
-    Site,
-    /// `data/standards/categories.yaml`.
-    Taxonomy,
-    /// Other files in `data/standards/`.
-    Edition,
-    /// `data/projects/`.
-    Project,
-    /// `data/catalog/`.
-    Product,
-    /// `data/orgs/`.
-    Org,
-    /// `data/inspections/`.
-    Inspection,
-    /// `data/events/`.
-    Event,
-    /// `content/policies/`.
-    Policy,
-    /// `content/interpretations/`.
-    Interpretation,
-    /// `content/pages/`.
-    Page,
-}
-
 impl RecordKind {
-    /// Every kind, in the order reports list them.
-    pub const ALL: [RecordKind; 11] = [
-        RecordKind::Site,
-        RecordKind::Taxonomy,
-        RecordKind::Edition,
-        RecordKind::Project,
-        RecordKind::Product,
-        RecordKind::Org,
-        RecordKind::Inspection,
-        RecordKind::Event,
-        RecordKind::Policy,
-        RecordKind::Interpretation,
-        RecordKind::Page,
-    ];
-
-    /// The kind of the file at `path` (relative to the site root, `/`-separated), as
-    /// the loader decides it; `None` for files the loader does not read.
-    pub fn of_path(path: &str) -> Option<RecordKind> {
-        if path == paths::SITE {
-            return Some(RecordKind::Site);
-        }
-        if path == paths::TAXONOMY {
-            return Some(RecordKind::Taxonomy);
-        }
-        let yaml = path.ends_with(".yaml") || path.ends_with(".yml");
-        let markdown = path.ends_with(".md");
-        let folders = [
-            (paths::STANDARDS, RecordKind::Edition, yaml),
-            (paths::PROJECTS, RecordKind::Project, yaml),
-            (paths::CATALOG, RecordKind::Product, yaml),
-            (paths::ORGS, RecordKind::Org, yaml),
-            (paths::INSPECTIONS, RecordKind::Inspection, yaml),
-            (paths::EVENTS, RecordKind::Event, yaml),
-            (paths::POLICIES, RecordKind::Policy, markdown),
-            (paths::INTERPRETATIONS, RecordKind::Interpretation, markdown),
-            (paths::PAGES, RecordKind::Page, markdown),
-        ];
-        folders.into_iter().find_map(|(folder, kind, wanted)| {
-            let inside = path
-                .strip_prefix(folder)
-                .is_some_and(|rest| rest.starts_with('/'));
-            (inside && wanted).then_some(kind)
-        })
-    }
-
     /// The kind's key: in the theme's strings (`t.record_kind`, `t.fields`) and in
     /// `greenproc diff --format json`.
     pub fn key(self) -> &'static str {
         match self {
-            RecordKind::Site => "site",
+            RecordKind::Config => "site",
             RecordKind::Taxonomy => "taxonomy",
             RecordKind::Edition => "standard",
             RecordKind::Project => "project",
@@ -112,7 +40,7 @@ impl RecordKind {
     /// The kind's heading in `greenproc diff`'s Markdown, for editors.
     pub fn heading(self) -> &'static str {
         match self {
-            RecordKind::Site => "Site configuration",
+            RecordKind::Config => "Site configuration",
             RecordKind::Taxonomy => "Material categories",
             RecordKind::Edition => "Demand-standard editions",
             RecordKind::Project => "Projects",
@@ -133,7 +61,7 @@ impl RecordKind {
         let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_owned())?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         match self {
-            RecordKind::Site => yaml::<SiteConfig>(text),
+            RecordKind::Config => yaml::<SiteConfig>(text),
             RecordKind::Taxonomy => yaml::<Taxonomy>(text),
             RecordKind::Edition => yaml::<Edition>(text),
             RecordKind::Project => yaml::<Project>(text),
@@ -265,29 +193,6 @@ pub fn label_key(path: &str) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn kinds_follow_the_loader() {
-        assert_eq!(
-            RecordKind::of_path("data/projects/a.yaml"),
-            Some(RecordKind::Project)
-        );
-        assert_eq!(
-            RecordKind::of_path("data/catalog/g/c/p.yml"),
-            Some(RecordKind::Product)
-        );
-        assert_eq!(
-            RecordKind::of_path("data/standards/categories.yaml"),
-            Some(RecordKind::Taxonomy)
-        );
-        assert_eq!(
-            RecordKind::of_path("content/policies/p.md"),
-            Some(RecordKind::Policy)
-        );
-        assert_eq!(RecordKind::of_path("content/policies/p.yaml"), None);
-        assert_eq!(RecordKind::of_path("data/projects-old/a.yaml"), None);
-        assert_eq!(RecordKind::of_path("data/README.md"), None);
-    }
 
     #[test]
     fn changes_are_leaf_paths_with_list_indices() {

@@ -25,7 +25,7 @@ use super::tree::{Committed, Done, Origin, Tree};
 use crate::derive::{Derived, Revision};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity, display_path};
 use crate::export::{self, Inventory, page_path, sections};
-use crate::load::{self, FileKind};
+use crate::load::{self, RecordKind};
 use crate::model::{Dataset, Date, Sourced};
 use crate::render::theme::Theme;
 use crate::render::{Scope, Site};
@@ -269,7 +269,7 @@ impl Preview {
                 relevant = true;
                 continue;
             }
-            let Some(kind) = FileKind::of(file) else {
+            let Some(kind) = RecordKind::of(file) else {
                 // A folder that appeared or went away: the files in it changed. The
                 // top-level folders' own events tell nothing (see `Preview::reload`).
                 if file.components().count() > 1 {
@@ -281,7 +281,7 @@ impl Preview {
             relevant = true;
             if matches!(
                 kind,
-                FileKind::Config | FileKind::Taxonomy | FileKind::Edition | FileKind::Page
+                RecordKind::Config | RecordKind::Taxonomy | RecordKind::Edition | RecordKind::Page
             ) {
                 self.pending.full = true;
             }
@@ -467,19 +467,19 @@ fn page_of(d: &Dataset, file: &Path) -> Option<String> {
         let i = list.binary_search_by(|s| s.file.as_path().cmp(file)).ok()?;
         Some(&list[i].record)
     }
-    let (section, id) = match FileKind::of(file)? {
-        FileKind::Project => (sections::PROJECTS, &find(&d.projects, file)?.id),
-        FileKind::Product => (sections::PRODUCTS, &find(&d.products, file)?.id),
-        FileKind::Org => (sections::ORGS, &find(&d.orgs, file)?.id),
-        FileKind::Inspection => (sections::INSPECTIONS, &find(&d.inspections, file)?.id),
-        FileKind::Event => (sections::EVENTS, &find(&d.events, file)?.id),
-        FileKind::Edition => (sections::STANDARDS, &find(&d.editions, file)?.id),
-        FileKind::Policy => (sections::POLICIES, &find(&d.policies, file)?.meta.id),
-        FileKind::Interpretation => (
+    let (section, id) = match RecordKind::of(file)? {
+        RecordKind::Project => (sections::PROJECTS, &find(&d.projects, file)?.id),
+        RecordKind::Product => (sections::PRODUCTS, &find(&d.products, file)?.id),
+        RecordKind::Org => (sections::ORGS, &find(&d.orgs, file)?.id),
+        RecordKind::Inspection => (sections::INSPECTIONS, &find(&d.inspections, file)?.id),
+        RecordKind::Event => (sections::EVENTS, &find(&d.events, file)?.id),
+        RecordKind::Edition => (sections::STANDARDS, &find(&d.editions, file)?.id),
+        RecordKind::Policy => (sections::POLICIES, &find(&d.policies, file)?.meta.id),
+        RecordKind::Interpretation => (
             sections::INTERPRETATIONS,
             &find(&d.interpretations, file)?.meta.id,
         ),
-        FileKind::Config | FileKind::Taxonomy | FileKind::Page => return None,
+        RecordKind::Config | RecordKind::Taxonomy | RecordKind::Page => return None,
     };
     Some(page_path(section, &id.value))
 }

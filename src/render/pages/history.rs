@@ -8,8 +8,9 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::export::page_path;
-use crate::history::record::{RecordKind, label_key};
+use crate::history::record::label_key;
 use crate::history::{Action, Edit, file_key};
+use crate::load::RecordKind;
 use crate::model::Sourced;
 use crate::render::{Counting, Link, RenderError, Site};
 
