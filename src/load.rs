@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use serde_saphyr::{Budget, Options};
 
@@ -236,18 +237,17 @@ impl Loader<'_> {
         self.yaml(path)
     }
 
-    fn yaml_folder<T: DeserializeOwned>(&mut self, folder: &str) -> Vec<Sourced<T>> {
-        self.files(folder, &["yaml", "yml"])
-            .into_iter()
-            .filter_map(|file| self.yaml(file))
-            .collect()
+    fn yaml_folder<T: DeserializeOwned + Send>(&mut self, folder: &str) -> Vec<Sourced<T>> {
+        let files = self.files(folder, &["yaml", "yml"]);
+        self.parse_all(files, read_yaml)
     }
 
-    fn markdown_folder<T: DeserializeOwned>(&mut self, folder: &str) -> Vec<Sourced<Markdown<T>>> {
-        self.files(folder, &["md"])
-            .into_iter()
-            .filter_map(|file| self.markdown(file))
-            .collect()
+    fn markdown_folder<T: DeserializeOwned + Send>(
+        &mut self,
+        folder: &str,
+    ) -> Vec<Sourced<Markdown<T>>> {
+        let files = self.files(folder, &["md"]);
+        self.parse_all(files, read_markdown)
     }
 
     /// Files below `folder` with one of `extensions`, sorted by path so that every run
@@ -366,52 +366,81 @@ impl Loader<'_> {
         );
     }
 
-    /// Reads a file as UTF-8 text within the size limit.
-    fn read(&mut self, file: &Path) -> Option<String> {
-        let full = self.root.join(file);
-        let size = fs::metadata(&full).map(|m| m.len()).unwrap_or(0);
-        if size > MAX_FILE_BYTES {
-            self.diagnostics.report(
-                Code::TooLarge,
-                file,
-                Position::FILE,
-                format!("the file is {size} bytes, more than the limit of {MAX_FILE_BYTES} bytes"),
-                "one file holds one record; split it, or remove what does not belong in it",
-            );
-            return None;
-        }
-        let bytes = match fs::read(&full) {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                self.diagnostics.report(
-                    Code::Unreadable,
-                    file,
-                    Position::FILE,
-                    format!("cannot read the file: {error}"),
-                    "check that the file exists and is readable",
-                );
-                return None;
-            }
-        };
-        self.keep(decode(file, bytes))
-    }
-
     /// The value, or `None` with its diagnostic recorded.
     fn keep<T>(&mut self, result: Result<T, Diagnostic>) -> Option<T> {
         result.map_err(|d| self.diagnostics.push(d)).ok()
     }
 
     fn yaml<T: DeserializeOwned>(&mut self, file: PathBuf) -> Option<Sourced<T>> {
-        let text = self.read(&file)?;
-        let record = self.keep(parse_record(&file, &text))?;
-        Some(Sourced { file, record })
+        let record = read_yaml(self.root, &file);
+        self.keep(record)
     }
 
     fn markdown<T: DeserializeOwned>(&mut self, file: PathBuf) -> Option<Sourced<Markdown<T>>> {
-        let text = self.read(&file)?;
-        let record = self.keep(parse_document(&file, &text))?;
-        Some(Sourced { file, record })
+        let record = read_markdown(self.root, &file);
+        self.keep(record)
     }
+
+    /// Parses `files` on all cores, keeping their order and reporting their problems
+    /// in that order: parsing is most of the time `check` takes.
+    fn parse_all<T: Send>(
+        &mut self,
+        files: Vec<PathBuf>,
+        parse: impl Fn(&Path, &Path) -> Result<Sourced<T>, Diagnostic> + Sync,
+    ) -> Vec<Sourced<T>> {
+        let root = self.root;
+        let parsed: Vec<Result<Sourced<T>, Diagnostic>> =
+            files.par_iter().map(|file| parse(root, file)).collect();
+        parsed.into_iter().filter_map(|r| self.keep(r)).collect()
+    }
+}
+
+/// Reads and parses the YAML record at `file` (relative to `root`).
+fn read_yaml<T: DeserializeOwned>(root: &Path, file: &Path) -> Result<Sourced<T>, Diagnostic> {
+    let text = read(root, file)?;
+    let record = parse_record(file, &text)?;
+    Ok(Sourced {
+        file: file.to_path_buf(),
+        record,
+    })
+}
+
+/// Reads and parses the Markdown document at `file` (relative to `root`).
+fn read_markdown<T: DeserializeOwned>(
+    root: &Path,
+    file: &Path,
+) -> Result<Sourced<Markdown<T>>, Diagnostic> {
+    let text = read(root, file)?;
+    let record = parse_document(file, &text)?;
+    Ok(Sourced {
+        file: file.to_path_buf(),
+        record,
+    })
+}
+
+/// Reads the file at `file` (relative to `root`) as UTF-8 text within the size limit.
+fn read(root: &Path, file: &Path) -> Result<String, Diagnostic> {
+    let full = root.join(file);
+    let size = fs::metadata(&full).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_FILE_BYTES {
+        return Err(Diagnostic::new(
+            Code::TooLarge,
+            file,
+            Position::FILE,
+            format!("the file is {size} bytes, more than the limit of {MAX_FILE_BYTES} bytes"),
+        )
+        .hint("one file holds one record; split it, or remove what does not belong in it"));
+    }
+    let bytes = fs::read(&full).map_err(|error| {
+        Diagnostic::new(
+            Code::Unreadable,
+            file,
+            Position::FILE,
+            format!("cannot read the file: {error}"),
+        )
+        .hint("check that the file exists and is readable")
+    })?;
+    decode(file, bytes)
 }
 
 /// Turns a file's bytes into its text: UTF-8 (a leading byte-order mark dropped) and
