@@ -9,6 +9,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::derive::Derived;
@@ -193,18 +194,19 @@ pub fn build_with_progress(
     let site = Site::new(&dataset, &derived, root, &base_url, &exports.inventory)
         .map_err(BuildError::Render)?;
     let output = output_folder(root, options.output.as_deref());
-    let mut staging = Staging::new(&output).map_err(BuildError::Write)?;
-    let mut pages = PageList {
-        out: &mut staging,
-        paths: Vec::new(),
+    let staging = Staging::new(&output).map_err(BuildError::Write)?;
+    let pages = PageList {
+        out: &staging,
+        paths: Mutex::default(),
     };
-    let mut stats = site.render(&mut pages).map_err(BuildError::Render)?;
+    let mut stats = site.render(&pages).map_err(BuildError::Render)?;
+    let page_paths = pages.paths.into_inner().unwrap_or_else(|p| p.into_inner());
     timings.render = clock.elapsed();
     timings.search = stats.search;
     // sitemap, of the pages just written
     progress(Stage::Sitemap);
     let clock = Instant::now();
-    let sitemap = export::sitemap(&dataset, &base_url, &pages.paths).map_err(BuildError::Export)?;
+    let sitemap = export::sitemap(&dataset, &base_url, &page_paths).map_err(BuildError::Export)?;
     timings.sitemap = clock.elapsed();
     // write the exports and the editors' JSON Schemas beside the pages, then swap the
     // folder in
@@ -239,14 +241,16 @@ pub fn build_with_progress(
 /// Passes files through to the staging folder and keeps the clean path of every page,
 /// for the sitemap.
 struct PageList<'s> {
-    out: &'s mut Staging,
-    paths: Vec<String>,
+    out: &'s Staging,
+    /// In the order the workers wrote them; the sitemap sorts them.
+    paths: Mutex<Vec<String>>,
 }
 
 impl Output for PageList<'_> {
-    fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
+    fn file(&self, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
         if let Some(clean) = path.strip_suffix("index.html") {
-            self.paths.push(clean.to_owned());
+            let mut paths = self.paths.lock().unwrap_or_else(|p| p.into_inner());
+            paths.push(clean.to_owned());
         }
         self.out.file(path, bytes)
     }

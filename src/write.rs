@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::render::{Output, RenderError};
 
@@ -33,7 +34,8 @@ impl std::error::Error for WriteError {}
 pub struct Staging {
     output: PathBuf,
     temp: PathBuf,
-    written: HashSet<String>,
+    /// Every path written so far; render workers write at once.
+    written: Mutex<HashSet<String>>,
     committed: bool,
 }
 
@@ -69,13 +71,13 @@ impl Staging {
         Ok(Staging {
             output: output.to_path_buf(),
             temp,
-            written: HashSet::new(),
+            written: Mutex::default(),
             committed: false,
         })
     }
 
     /// Writes one file at `relative` (with `/` separators) inside the staging folder.
-    pub fn write(&mut self, relative: &str, bytes: &[u8]) -> Result<(), WriteError> {
+    pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), WriteError> {
         let safe = !relative.is_empty()
             && !relative.contains('\\')
             && !relative.contains(':')
@@ -87,7 +89,12 @@ impl Staging {
                 "refusing to write `{relative}`: output paths are relative, without `..`, `\\` or `:`"
             )));
         }
-        if !self.written.insert(relative.to_owned()) {
+        let fresh = self
+            .written
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(relative.to_owned());
+        if !fresh {
             return Err(WriteError(format!(
                 "two pages want the same address `{relative}`: give one of the records another id"
             )));
@@ -157,7 +164,7 @@ impl Drop for Staging {
 }
 
 impl Output for Staging {
-    fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
+    fn file(&self, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
         self.write(path, bytes)
             .map_err(|e| RenderError::Output(e.to_string()))
     }
@@ -196,7 +203,7 @@ mod tests {
     #[test]
     fn refuses_unsafe_paths_and_duplicates() {
         let dir = tempfile::tempdir().unwrap();
-        let mut staging = Staging::new(&dir.path().join("public")).unwrap();
+        let staging = Staging::new(&dir.path().join("public")).unwrap();
         for bad in ["", "../x", "a/../b", "/etc/x", "a\\b", "c:/x", "a//b"] {
             assert!(staging.write(bad, b"x").is_err(), "{bad}");
         }
@@ -208,11 +215,11 @@ mod tests {
     fn swaps_in_and_protects_foreign_folders() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let mut staging = Staging::new(&out).unwrap();
+        let staging = Staging::new(&out).unwrap();
         staging.write("index.html", b"one").unwrap();
         staging.commit().unwrap();
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"one");
-        let mut staging = Staging::new(&out).unwrap();
+        let staging = Staging::new(&out).unwrap();
         staging.write("index.html", b"two").unwrap();
         drop(staging);
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"one");

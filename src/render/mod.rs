@@ -27,10 +27,11 @@ use markdown::{MarkdownRenderer, PageIds};
 use theme::Theme;
 use url::Urls;
 
-/// Where rendered files go: the write stage, or a test's memory.
-pub trait Output {
+/// Where rendered files go: the write stage, or the preview server's tree. Pages
+/// render on all cores and each worker hands its files over as they are done.
+pub trait Output: Sync {
     /// Stores `bytes` at `path`, relative to the output folder with `/` separators.
-    fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), RenderError>;
+    fn file(&self, path: &str, bytes: &[u8]) -> Result<(), RenderError>;
 }
 
 /// Why rendering stopped.
@@ -80,6 +81,15 @@ pub struct Stats {
     pub bytes: u64,
     /// Time spent building the search index and its page.
     pub search: std::time::Duration,
+}
+
+impl Stats {
+    /// Adds the pages, files and bytes of `other`.
+    fn add(&mut self, other: Stats) {
+        self.pages += other.pages;
+        self.files += other.files;
+        self.bytes += other.bytes;
+    }
 }
 
 /// Which pages a render produces: every page for `greenproc build`; for
@@ -290,12 +300,12 @@ impl<'a> Site<'a> {
     }
 
     /// Renders every page and asset, and the hosts' `_headers` file, into `out`.
-    pub fn render(&self, out: &mut dyn Output) -> Result<Stats, RenderError> {
+    pub fn render(&self, out: &dyn Output) -> Result<Stats, RenderError> {
         self.render_scoped(&Scope::all(), out)
     }
 
     /// Renders the pages `scope` wants, the assets and `_headers` into `out`.
-    pub fn render_scoped(&self, scope: &Scope, out: &mut dyn Output) -> Result<Stats, RenderError> {
+    pub fn render_scoped(&self, scope: &Scope, out: &dyn Output) -> Result<Stats, RenderError> {
         let mut counting = Counting {
             out,
             stats: Stats::default(),
@@ -336,10 +346,11 @@ impl<'a> Site<'a> {
         out.file(&url::file_for(path), html.as_bytes())
     }
 
-    /// Renders the pages of each of `items` (by index and item) on all cores, and
-    /// hands them to `out` in item order, so that the output and its first error are
-    /// those of a sequential render. `path` gives an item's page, so that items out
-    /// of scope are skipped before their context is built.
+    /// Renders the pages of each of `items` (by index and item) on all cores, each
+    /// worker writing its pages as it goes; the error returned is the one of the
+    /// first item that failed, as a sequential render would report it. `path` gives
+    /// an item's page, so that items out of scope are skipped before their context is
+    /// built.
     fn each_in_parallel<T: Sync>(
         &self,
         out: &mut Counting<'_>,
@@ -347,34 +358,23 @@ impl<'a> Site<'a> {
         path: impl Fn(&T) -> String + Sync,
         render: impl Fn(&mut Counting<'_>, usize, &T) -> Result<(), RenderError> + Sync,
     ) -> Result<(), RenderError> {
-        // Chunks bound the rendered pages held in memory before they are written.
-        const CHUNK: usize = 1024;
-        let scope = out.scope;
-        for (c, chunk) in items.chunks(CHUNK).enumerate() {
-            let rendered: Vec<Result<(Buffer, Stats), RenderError>> = chunk
-                .par_iter()
-                .enumerate()
-                .filter(|(_, item)| scope.records.is_none() || scope.wants(&path(item)))
-                .map(|(k, item)| {
-                    let mut buffer = Buffer::default();
-                    let mut counting = Counting {
-                        out: &mut buffer,
-                        stats: Stats::default(),
-                        scope,
-                    };
-                    render(&mut counting, c * CHUNK + k, item)?;
-                    let stats = counting.stats;
-                    Ok((buffer, stats))
-                })
-                .collect();
-            for result in rendered {
-                let (buffer, stats) = result?;
-                // Files and bytes are counted again as they pass to `out`.
-                out.stats.pages += stats.pages;
-                for (path, bytes) in buffer.0 {
-                    out.file(&path, &bytes)?;
-                }
-            }
+        let (target, scope) = (out.out, out.scope);
+        let rendered: Vec<Result<Stats, RenderError>> = items
+            .par_iter()
+            .enumerate()
+            .filter(|(_, item)| scope.records.is_none() || scope.wants(&path(item)))
+            .map(|(i, item)| {
+                let mut counting = Counting {
+                    out: target,
+                    stats: Stats::default(),
+                    scope,
+                };
+                render(&mut counting, i, item)?;
+                Ok(counting.stats)
+            })
+            .collect();
+        for stats in rendered {
+            out.stats.add(stats?);
         }
         Ok(())
     }
@@ -429,7 +429,7 @@ fn is_record_page(path: &str) -> bool {
 
 /// Counts what passes to the output, and knows which pages are wanted.
 struct Counting<'o> {
-    out: &'o mut dyn Output,
+    out: &'o dyn Output,
     stats: Stats,
     scope: &'o Scope,
 }
@@ -455,17 +455,6 @@ impl Counting<'_> {
         self.stats.files += 1;
         self.stats.bytes += bytes.len() as u64;
         self.out.file(path, bytes)
-    }
-}
-
-/// Files rendered on another thread, waiting to pass to the output in order.
-#[derive(Default)]
-struct Buffer(Vec<(String, Vec<u8>)>);
-
-impl Output for Buffer {
-    fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
-        self.0.push((path.to_owned(), bytes.to_vec()));
-        Ok(())
     }
 }
 

@@ -330,8 +330,8 @@ impl<'a> Build<'_, 'a> {
         };
         let site = Site::with_theme(self.dataset, self.derived, theme, self.base_url, inventory)
             .map_err(|e| e.to_string())?;
-        let mut pass = self.tree.scoped_pass();
-        let rendered = site.render_scoped(scope, &mut pass);
+        let pass = self.tree.scoped_pass();
+        let rendered = site.render_scoped(scope, &pass);
         let done = pass.finish();
         *self.theme = Some(site.into_theme());
         rendered.map_err(|e| e.to_string())?;
@@ -352,7 +352,7 @@ impl<'a> Build<'_, 'a> {
         )
         .map_err(|e| e.to_string())?;
         let mut pass = self.tree.full_pass()?;
-        site.render(&mut pass).map_err(|e| e.to_string())?;
+        site.render(&pass).map_err(|e| e.to_string())?;
         *self.theme = Some(site.into_theme());
         let sitemap =
             export::sitemap(dataset, base_url, &pass.page_paths()).map_err(|e| e.to_string())?;

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use crate::render::{Output, RenderError, SUBPAGES, Scope, record_key};
 
@@ -262,7 +262,8 @@ pub(super) struct Pass<'t> {
     dir: Option<PathBuf>,
     /// The step now writing.
     origin: Origin,
-    done: Done,
+    /// Render workers put files at once.
+    done: Mutex<Done>,
 }
 
 /// A finished pass, ready to commit.
@@ -292,10 +293,10 @@ impl<'t> Pass<'t> {
             tree,
             dir: dir.clone(),
             origin: Origin::Render,
-            done: Done {
+            done: Mutex::new(Done {
                 dir,
                 ..Done::default()
-            },
+            }),
         }
     }
 
@@ -305,53 +306,70 @@ impl<'t> Pass<'t> {
     }
 
     /// Adds one file.
-    pub(super) fn put(&mut self, path: &str, bytes: &[u8]) -> Result<(), String> {
+    pub(super) fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
         let hash = hash(bytes);
-        if path.ends_with(".html") {
-            self.done.pages += 1;
-            if let Some(key) = record_key(clean_path(path)) {
-                let targets = self.done.links.entry(key.to_owned()).or_default();
-                for target in links(bytes) {
-                    if target != key {
-                        targets.insert(target.to_owned());
-                    }
-                }
-            }
-        }
-        if self
-            .done
-            .produced
-            .insert(path.to_owned(), (hash, self.origin))
-            .is_some()
+        let page = path.ends_with(".html");
+        let key = record_key(clean_path(path)).filter(|_| page);
+        let targets: HashSet<String> = key
+            .map(|key| {
+                links(bytes)
+                    .filter(|target| *target != key)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let changed = self.dir.is_none() && self.tree.files.get(path).map(|f| f.0) != Some(hash);
         {
-            return Err(format!(
-                "two pages want the same address `{path}`: give one of the records another id"
-            ));
+            let mut done = self.done();
+            if done
+                .produced
+                .insert(path.to_owned(), (hash, self.origin))
+                .is_some()
+            {
+                return Err(format!(
+                    "two pages want the same address `{path}`: give one of the records another id"
+                ));
+            }
+            if page {
+                done.pages += 1;
+            }
+            if let Some(key) = key {
+                done.links
+                    .entry(key.to_owned())
+                    .or_default()
+                    .extend(targets);
+            }
+            if changed {
+                done.changed.push((path.to_owned(), bytes.to_vec()));
+            }
         }
         match &self.dir {
             Some(dir) => write_new(dir, path, bytes),
-            None => {
-                if self.tree.files.get(path).map(|f| f.0) != Some(hash) {
-                    self.done.changed.push((path.to_owned(), bytes.to_vec()));
-                }
-                Ok(())
-            }
+            None => Ok(()),
         }
+    }
+
+    fn done(&self) -> MutexGuard<'_, Done> {
+        self.done
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The clean paths of the pages rendered so far, for the sitemap.
     pub(super) fn page_paths(&self) -> Vec<String> {
-        page_paths(&self.done.produced)
+        page_paths(&self.done().produced)
     }
 
     /// The finished pass.
     pub(super) fn finish(self) -> Done {
         self.done
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 impl Output for Pass<'_> {
-    fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
+    fn file(&self, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
         self.put(path, bytes).map_err(RenderError::Output)
     }
 }

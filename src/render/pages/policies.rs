@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{Dated, date};
 use crate::model::document::{Interpretation, Policy, PolicyLevel, PolicyStatus};
+use crate::model::{Markdown, Sourced};
 use crate::render::markdown::PageIds;
 use crate::render::{Counting, Link, RenderError, Site};
 
@@ -74,12 +75,10 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             site.page(out, &path, "policies.html", meta, &list)?;
         }
     }
-    for policy in &site.dataset.policies {
+    let page_of = |p: &Sourced<Markdown<Policy>>| format!("policies/{}/", p.record.meta.id.value);
+    site.each_in_parallel(out, &site.dataset.policies, page_of, |out, _, policy| {
         let p = &policy.record.meta;
-        let path = format!("policies/{}/", p.id.value);
-        if !out.wants(&path) {
-            continue;
-        }
+        let path = page_of(policy);
         let mut meta = site.meta(&p.title, &path, "policies");
         meta.crumbs.push(site.link("policies/", title));
         meta.history = Some(site.history(&policy.file));
@@ -89,8 +88,8 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             "policy.html",
             meta,
             &detail(site, p, &policy.record.body),
-        )?;
-    }
+        )
+    })?;
     interpretations(site, out)
 }
 
@@ -275,23 +274,27 @@ fn interpretations(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Render
         site.meta(title, path, "policies"),
         &list,
     )?;
-    for doc in &site.dataset.interpretations {
-        let m = &doc.record.meta;
-        let page = format!("interpretations/{}/", m.id.value);
-        if !out.wants(&page) {
-            continue;
-        }
-        let mut ids = PageIds::new();
-        let view = InterpretationView {
-            i: m,
-            date: date(m.date.value),
-            policy: site.policy_by_id(&m.policy.value),
-            body: site.markdown(&doc.record.body, &mut ids),
-        };
-        let mut meta = site.meta(&m.title, &page, "policies");
-        meta.crumbs.push(site.link(path, title));
-        meta.history = Some(site.history(&doc.file));
-        site.page(out, &page, "interpretation.html", meta, &view)?;
-    }
-    Ok(())
+    let page_of = |d: &Sourced<Markdown<Interpretation>>| {
+        format!("interpretations/{}/", d.record.meta.id.value)
+    };
+    site.each_in_parallel(
+        out,
+        &site.dataset.interpretations,
+        page_of,
+        |out, _, doc| {
+            let m = &doc.record.meta;
+            let page = page_of(doc);
+            let mut ids = PageIds::new();
+            let view = InterpretationView {
+                i: m,
+                date: date(m.date.value),
+                policy: site.policy_by_id(&m.policy.value),
+                body: site.markdown(&doc.record.body, &mut ids),
+            };
+            let mut meta = site.meta(&m.title, &page, "policies");
+            meta.crumbs.push(site.link(path, title));
+            meta.history = Some(site.history(&doc.file));
+            site.page(out, &page, "interpretation.html", meta, &view)
+        },
+    )
 }
