@@ -4,19 +4,21 @@
 //! The checker runs first and any error stops the build before anything is written.
 //! The exports come before the pages because the data portal shows their record
 //! counts and file sizes; the sitemap comes after, since it lists the pages written.
-//! Pages stream from the renderer straight into the staging folder, so memory holds
-//! the dataset, the exports and one page at a time, never the whole site.
+//! Exports and pages are produced on all cores and go straight into the staging
+//! folder, so memory holds the dataset, the export tables and the files being made,
+//! never the whole site.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::derive::Derived;
 use crate::diagnostic::Diagnostic;
 use crate::export::{self, ExportError};
-use crate::render::{Output, RenderError, Site, Stats};
-use crate::write::{Staging, WriteError};
+use crate::render::{RenderError, Site, Stats};
+use crate::write::{Output, Staging, WriteError};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -55,7 +57,7 @@ pub struct Timings {
     pub validate: Duration,
     /// Lookups, reverse references and statistics.
     pub derive: Duration,
-    /// The open-data files, built in memory.
+    /// The open-data files, written to the staging folder as they are done.
     pub exports: Duration,
     /// Pages and assets, written to the staging folder as they render; includes
     /// `search`.
@@ -64,7 +66,7 @@ pub struct Timings {
     pub search: Duration,
     /// The sitemap.
     pub sitemap: Duration,
-    /// Writing the exports and schemas, then swapping the staging folder in.
+    /// Writing the sitemap and schemas, then swapping the staging folder in.
     pub write: Duration,
 }
 
@@ -179,6 +181,8 @@ pub fn build_with_progress(
     let clock = Instant::now();
     let derived = Derived::new(&dataset, root);
     timings.derive = clock.elapsed();
+    let output = output_folder(root, options.output.as_deref());
+    let staging = Staging::new(&output).map_err(BuildError::Write)?;
     progress(Stage::Exports);
     let clock = Instant::now();
     let configured = dataset
@@ -186,15 +190,15 @@ pub fn build_with_progress(
         .as_ref()
         .map(|c| c.record.base_url.value.as_str());
     let base_url = crate::render::url::absolute_base(configured, options.base_url.as_deref());
-    let exports = export::render_exports(&dataset, &base_url).map_err(BuildError::Export)?;
+    let exports = Counted::new(&staging);
+    let inventory =
+        export::write_exports(&dataset, &base_url, &exports).map_err(BuildError::Export)?;
     timings.exports = clock.elapsed();
     // render, streaming pages into the staging folder
     progress(Stage::Render);
     let clock = Instant::now();
-    let site = Site::new(&dataset, &derived, root, &base_url, &exports.inventory)
-        .map_err(BuildError::Render)?;
-    let output = output_folder(root, options.output.as_deref());
-    let staging = Staging::new(&output).map_err(BuildError::Write)?;
+    let site =
+        Site::new(&dataset, &derived, root, &base_url, &inventory).map_err(BuildError::Render)?;
     let pages = PageList {
         out: &staging,
         paths: Mutex::default(),
@@ -213,10 +217,8 @@ pub fn build_with_progress(
     progress(Stage::Write);
     let clock = Instant::now();
     let schemas = crate::schema::schema_files();
-    let files = exports
-        .files
+    let files = sitemap
         .iter()
-        .chain(&sitemap)
         .map(|f| (f.path.as_str(), f.bytes.as_slice()));
     let schema_files = schemas
         .iter()
@@ -226,6 +228,9 @@ pub fn build_with_progress(
         stats.bytes += bytes.len() as u64;
         staging.write(path, bytes).map_err(BuildError::Write)?;
     }
+    let (files, bytes) = exports.totals();
+    stats.files += files;
+    stats.bytes += bytes;
     staging.commit().map_err(BuildError::Write)?;
     timings.write = clock.elapsed();
     Ok(Built {
@@ -238,6 +243,39 @@ pub fn build_with_progress(
     })
 }
 
+/// Passes the exports through to the staging folder, counting them for the summary.
+struct Counted<'s> {
+    out: &'s Staging,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+}
+
+impl<'s> Counted<'s> {
+    fn new(out: &'s Staging) -> Self {
+        Counted {
+            out,
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+        }
+    }
+
+    /// Files and bytes passed through.
+    fn totals(&self) -> (usize, u64) {
+        (
+            self.files.load(Ordering::Relaxed),
+            self.bytes.load(Ordering::Relaxed),
+        )
+    }
+}
+
+impl Output for Counted<'_> {
+    fn file(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        self.out.write(path, bytes)
+    }
+}
+
 /// Passes files through to the staging folder and keeps the clean path of every page,
 /// for the sitemap.
 struct PageList<'s> {
@@ -247,7 +285,7 @@ struct PageList<'s> {
 }
 
 impl Output for PageList<'_> {
-    fn file(&self, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
+    fn file(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
         if let Some(clean) = path.strip_suffix("index.html") {
             let mut paths = self.paths.lock().unwrap_or_else(|p| p.into_inner());
             paths.push(clean.to_owned());

@@ -12,14 +12,27 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::render::{Output, RenderError};
-
 /// The file that marks a folder as greenproc's output, safe to replace.
 pub const MARKER: &str = ".greenproc-output";
+
+/// Where generated files go: the staging folder of a build, or the preview server's
+/// tree. Pages and exports are produced on all cores, and each worker hands its files
+/// over as they are done.
+pub trait Output: Sync {
+    /// Stores `bytes` at `path`, relative to the output folder with `/` separators.
+    fn file(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError>;
+}
 
 /// Why the output could not be written.
 #[derive(Debug)]
 pub struct WriteError(String);
+
+impl WriteError {
+    /// An error saying `message`.
+    pub fn new(message: impl Into<String>) -> WriteError {
+        WriteError(message.into())
+    }
+}
 
 impl fmt::Display for WriteError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -164,9 +177,8 @@ impl Drop for Staging {
 }
 
 impl Output for Staging {
-    fn file(&self, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
+    fn file(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
         self.write(path, bytes)
-            .map_err(|e| RenderError::Output(e.to_string()))
     }
 }
 

@@ -4,7 +4,7 @@
 //! shown on a page is always the size or count of the file behind the link.
 
 use super::tables::{Bundle, Cell, DatasetDef, Table};
-use super::{ExportFile, Site};
+use super::{Site, Written};
 use crate::model::Date;
 
 /// The exports as a list of datasets and bundles with their downloads.
@@ -95,7 +95,7 @@ impl Inventory {
     }
 
     /// Records `table`, published as `files`.
-    pub(super) fn add_dataset(&mut self, table: &Table, files: &[ExportFile]) {
+    pub(super) fn add_dataset(&mut self, table: &Table, files: &[Written]) {
         let modified = last_change(table, self.as_of);
         let downloads = files.iter().map(|f| self.download(f, None)).collect();
         self.datasets.push(DatasetEntry {
@@ -112,7 +112,7 @@ impl Inventory {
         name: &'static str,
         bundle: &'static Bundle,
         format: &'static str,
-        files: &[ExportFile],
+        files: &[Written],
     ) {
         let downloads = files
             .iter()
@@ -127,14 +127,14 @@ impl Inventory {
     }
 
     /// A download of `file`; its format is `format`, else named after its extension.
-    fn download(&self, file: &ExportFile, format: Option<&'static str>) -> Download {
+    fn download(&self, file: &Written, format: Option<&'static str>) -> Download {
         let (default_format, media_type) = kind(&file.path);
         Download {
             path: file.path.clone(),
             url: self.url(&file.path),
             format: format.unwrap_or(default_format),
             media_type,
-            bytes: file.bytes.len() as u64,
+            bytes: file.bytes,
         }
     }
 }

@@ -2,12 +2,14 @@
 //! record page, `<section>/<id>/index.json`, holding the record as its YAML file
 //! states it (plus the Markdown body of documents).
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::tables::Table;
 use super::{ExportError, ExportFile, Site, page_path, sections};
 use crate::model::{Markdown, Sourced};
+use crate::write::Output;
 
 /// `data/<dataset>.json`: one object per row, keyed by field name.
 pub(super) fn dataset(table: &Table) -> Result<ExportFile, ExportError> {
@@ -30,43 +32,44 @@ pub(super) fn dataset(table: &Table) -> Result<ExportFile, ExportError> {
     })
 }
 
-/// The JSON twin of every record page.
-pub(super) fn twins(site: &Site) -> Result<Vec<ExportFile>, ExportError> {
+/// Writes the JSON twin of every record page to `out`, on all cores.
+pub(super) fn twins(site: &Site, out: &dyn Output) -> Result<(), ExportError> {
     let d = site.dataset;
-    let mut files = Vec::new();
-    for p in &d.projects {
-        files.push(twin(sections::PROJECTS, &p.record.id.value, &p.record)?);
-    }
-    for p in &d.products {
-        files.push(twin(sections::PRODUCTS, &p.record.id.value, &p.record)?);
-    }
-    for o in &d.orgs {
-        files.push(twin(sections::ORGS, &o.record.id.value, &o.record)?);
-    }
-    for i in &d.inspections {
-        files.push(twin(sections::INSPECTIONS, &i.record.id.value, &i.record)?);
-    }
-    for e in &d.events {
-        files.push(twin(sections::EVENTS, &e.record.id.value, &e.record)?);
-    }
-    for e in &d.editions {
-        files.push(twin(sections::STANDARDS, &e.record.id.value, &e.record)?);
-    }
-    for p in &d.policies {
-        files.push(document_twin(
-            sections::POLICIES,
-            &p.record.meta.id.value,
-            p,
-        )?);
-    }
-    for i in &d.interpretations {
-        files.push(document_twin(
-            sections::INTERPRETATIONS,
-            &i.record.meta.id.value,
-            i,
-        )?);
-    }
-    Ok(files)
+    let s = sections::PROJECTS;
+    each(&d.projects, out, |p| twin(s, &p.record.id.value, &p.record))?;
+    let s = sections::PRODUCTS;
+    each(&d.products, out, |p| twin(s, &p.record.id.value, &p.record))?;
+    let s = sections::ORGS;
+    each(&d.orgs, out, |o| twin(s, &o.record.id.value, &o.record))?;
+    let s = sections::INSPECTIONS;
+    each(&d.inspections, out, |i| {
+        twin(s, &i.record.id.value, &i.record)
+    })?;
+    let s = sections::EVENTS;
+    each(&d.events, out, |e| twin(s, &e.record.id.value, &e.record))?;
+    let s = sections::STANDARDS;
+    each(&d.editions, out, |e| twin(s, &e.record.id.value, &e.record))?;
+    let s = sections::POLICIES;
+    each(&d.policies, out, |p| {
+        document_twin(s, &p.record.meta.id.value, p)
+    })?;
+    let s = sections::INTERPRETATIONS;
+    each(&d.interpretations, out, |i| {
+        document_twin(s, &i.record.meta.id.value, i)
+    })
+}
+
+/// Writes the file `file` makes of each of `items` to `out`, on all cores.
+fn each<T: Sync>(
+    items: &[T],
+    out: &dyn Output,
+    file: impl Fn(&T) -> Result<ExportFile, ExportError> + Sync,
+) -> Result<(), ExportError> {
+    items.par_iter().try_for_each(|item| {
+        let file = file(item)?;
+        out.file(&file.path, &file.bytes)
+            .map_err(ExportError::Write)
+    })
 }
 
 fn twin<T: Serialize>(section: &str, id: &str, record: &T) -> Result<ExportFile, ExportError> {

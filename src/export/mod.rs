@@ -20,8 +20,12 @@ mod xlsx;
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Mutex;
+
+use rayon::prelude::*;
 
 use crate::model::{Dataset, Date, Org, SiteConfig};
+use crate::write::{Output, WriteError};
 pub use inventory::Inventory;
 
 /// The first segment of each record page's clean path, `<section>/<id>/`, shared with
@@ -71,6 +75,8 @@ pub enum ExportError {
     Sqlite(rusqlite::Error),
     /// Serializing JSON failed.
     Json(serde_json::Error),
+    /// The output refused a file.
+    Write(WriteError),
 }
 
 impl fmt::Display for ExportError {
@@ -88,6 +94,7 @@ impl fmt::Display for ExportError {
             ExportError::Xlsx(e) => write!(f, "writing XLSX: {e}"),
             ExportError::Sqlite(e) => write!(f, "building the SQLite database: {e}"),
             ExportError::Json(e) => write!(f, "writing JSON: {e}"),
+            ExportError::Write(e) => write!(f, "{e}"),
         }
     }
 }
@@ -214,44 +221,122 @@ pub struct Exports {
     pub inventory: Inventory,
 }
 
+/// A file handed to the output: what the inventory needs of it once its bytes are gone.
+struct Written {
+    path: String,
+    bytes: u64,
+}
+
 /// Produces every open-data file of the site except the sitemap (which needs the
-/// rendered pages, see [`sitemap`]): the datasets in CSV, JSON and XLSX, the SQLite
-/// database, the Data Package, the JSON twin of every record page, OCDS and OC4IDS
-/// packages and `data.json`. `base_url` is the site's absolute address.
-pub fn render_exports(dataset: &Dataset, base_url: &str) -> Result<Exports, ExportError> {
+/// rendered pages, see [`sitemap`]) into `out`: the datasets in CSV, JSON and XLSX,
+/// the SQLite database, the Data Package, the JSON twin of every record page, OCDS
+/// and OC4IDS packages and `data.json`. `base_url` is the site's absolute address.
+///
+/// The files are produced on all cores and each goes to `out` as soon as it is done,
+/// so that memory never holds all of them; the inventory keeps their sizes.
+pub fn write_exports(
+    dataset: &Dataset,
+    base_url: &str,
+    out: &dyn Output,
+) -> Result<Inventory, ExportError> {
     let site = Site::new(dataset, base_url)?;
     let tables = tables::tables(&site)?;
-    let mut inventory = Inventory::new(&site);
-    let mut files = Vec::new();
+    let bundles = &tables::definitions()?.bundles;
+    type Job<'j> = Box<dyn Fn() -> Result<Vec<ExportFile>, ExportError> + Send + Sync + 'j>;
+    let site = &site;
+    let mut jobs: Vec<Job<'_>> = Vec::new();
     for table in &tables {
-        let downloads = [
-            csv::write(table)?,
-            json::dataset(table)?,
-            xlsx::write(&site, table)?,
-        ];
-        inventory.add_dataset(table, &downloads);
-        files.extend(downloads);
+        jobs.push(Box::new(move || Ok(vec![csv::write(table)?])));
+        jobs.push(Box::new(move || Ok(vec![json::dataset(table)?])));
+        jobs.push(Box::new(move || Ok(vec![xlsx::write(site, table)?])));
     }
-    let b = &tables::definitions()?.bundles;
-    let bundles = [
-        ("sqlite", &b.sqlite, "SQLite", vec![sqlite::write(&tables)?]),
+    let tables = &tables;
+    jobs.push(Box::new(move || Ok(vec![sqlite::write(tables)?])));
+    jobs.push(Box::new(move || {
+        Ok(vec![datapackage::write(site, tables)?])
+    }));
+    jobs.push(Box::new(move || ocds::write(site)));
+    jobs.push(Box::new(move || Ok(vec![oc4ids::write(site)?])));
+    let hand_over = |files: Vec<ExportFile>| -> Result<Vec<Written>, ExportError> {
+        files
+            .into_iter()
+            .map(|file| {
+                out.file(&file.path, &file.bytes)
+                    .map_err(ExportError::Write)?;
+                Ok(Written {
+                    bytes: file.bytes.len() as u64,
+                    path: file.path,
+                })
+            })
+            .collect()
+    };
+    let (written, twins) = rayon::join(
+        || {
+            jobs.par_iter()
+                .map(|job| hand_over(job()?))
+                .collect::<Vec<Result<Vec<Written>, ExportError>>>()
+        },
+        || json::twins(site, out),
+    );
+    twins?;
+    // In the order the jobs were listed: three files per table, then the bundles.
+    let mut written = written.into_iter();
+    let mut inventory = Inventory::new(site);
+    for table in tables {
+        let downloads: Vec<Written> = written
+            .by_ref()
+            .take(3)
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        inventory.add_dataset(table, &downloads);
+    }
+    let formats = [
+        ("sqlite", &bundles.sqlite, "SQLite"),
         (
             "datapackage",
-            &b.datapackage,
+            &bundles.datapackage,
             "Frictionless Data Package",
-            vec![datapackage::write(&site, &tables)?],
         ),
-        ("ocds", &b.ocds, "OCDS", ocds::write(&site)?),
-        ("oc4ids", &b.oc4ids, "OC4IDS", vec![oc4ids::write(&site)?]),
+        ("ocds", &bundles.ocds, "OCDS"),
+        ("oc4ids", &bundles.oc4ids, "OC4IDS"),
     ];
-    for (name, bundle, format, bundle_files) in bundles {
-        inventory.add_bundle(name, bundle, format, &bundle_files);
-        files.extend(bundle_files);
+    for ((name, bundle, format), files) in formats.into_iter().zip(written) {
+        inventory.add_bundle(name, bundle, format, &files?);
     }
-    files.extend(json::twins(&site)?);
-    files.push(catalog::write(&site, &inventory)?);
+    hand_over(vec![catalog::write(site, &inventory)?])?;
+    Ok(inventory)
+}
+
+/// [`write_exports`] into memory, for the preview server and tests.
+pub fn render_exports(dataset: &Dataset, base_url: &str) -> Result<Exports, ExportError> {
+    let collected = Collected::default();
+    let inventory = write_exports(dataset, base_url, &collected)?;
+    let mut files = collected
+        .0
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Exports { files, inventory })
+}
+
+/// Files kept in memory, in the order they arrived.
+#[derive(Default)]
+struct Collected(Mutex<Vec<ExportFile>>);
+
+impl Output for Collected {
+    fn file(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let mut files = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        files.push(ExportFile {
+            path: path.to_owned(),
+            bytes: bytes.to_vec(),
+        });
+        Ok(())
+    }
 }
 
 /// `sitemap.xml` of `page_paths` (clean paths relative to the site root, as the render

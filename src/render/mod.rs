@@ -23,16 +23,10 @@ use serde::Serialize;
 use crate::derive::Derived;
 use crate::export::Inventory;
 use crate::model::{Dataset, Money};
+use crate::write::{Output, WriteError};
 use markdown::{MarkdownRenderer, PageIds};
 use theme::Theme;
 use url::Urls;
-
-/// Where rendered files go: the write stage, or the preview server's tree. Pages
-/// render on all cores and each worker hands its files over as they are done.
-pub trait Output: Sync {
-    /// Stores `bytes` at `path`, relative to the output folder with `/` separators.
-    fn file(&self, path: &str, bytes: &[u8]) -> Result<(), RenderError>;
-}
 
 /// Why rendering stopped.
 #[derive(Debug)]
@@ -51,7 +45,7 @@ pub enum RenderError {
         message: String,
     },
     /// The output refused a file.
-    Output(String),
+    Write(WriteError),
 }
 
 impl fmt::Display for RenderError {
@@ -63,7 +57,7 @@ impl fmt::Display for RenderError {
             RenderError::Template { page, message } => {
                 write!(f, "rendering {page} failed: {message}")
             }
-            RenderError::Output(message) => f.write_str(message),
+            RenderError::Write(e) => write!(f, "{e}"),
         }
     }
 }
@@ -454,7 +448,7 @@ impl Counting<'_> {
     fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
         self.stats.files += 1;
         self.stats.bytes += bytes.len() as u64;
-        self.out.file(path, bytes)
+        self.out.file(path, bytes).map_err(RenderError::Write)
     }
 }
 

@@ -14,7 +14,8 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-use crate::render::{Output, RenderError, SUBPAGES, Scope, record_key};
+use crate::render::{SUBPAGES, Scope, record_key};
+use crate::write::{Output, WriteError};
 
 /// Which step of a rebuild wrote a file; each step's files are replaced as a set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -369,8 +370,8 @@ impl<'t> Pass<'t> {
 }
 
 impl Output for Pass<'_> {
-    fn file(&self, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
-        self.put(path, bytes).map_err(RenderError::Output)
+    fn file(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        self.put(path, bytes).map_err(WriteError::new)
     }
 }
 
