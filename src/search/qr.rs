@@ -3,11 +3,12 @@
 //! service.
 
 use std::fmt::Write;
+use std::sync::OnceLock;
 
+use qrcode::EcLevel;
 use qrcode::bits;
-use qrcode::canvas::{Canvas, MaskPattern};
+use qrcode::canvas::{Canvas, Module};
 use qrcode::ec;
-use qrcode::{Color, EcLevel};
 
 /// Error correction M, so a slightly soiled print on a building-site hoarding
 /// still scans.
@@ -18,18 +19,6 @@ const QUIET_ZONE: usize = 4;
 
 /// Pixels per module of the SVG's intrinsic size; the theme's CSS scales it.
 const MODULE_PX: usize = 4;
-
-/// The eight mask patterns of (non-micro) QR codes.
-const MASKS: [MaskPattern; 8] = [
-    MaskPattern::Checkerboard,
-    MaskPattern::HorizontalLines,
-    MaskPattern::VerticalLines,
-    MaskPattern::DiagonalLines,
-    MaskPattern::LargeCheckerboard,
-    MaskPattern::Fields,
-    MaskPattern::Diamonds,
-    MaskPattern::Meadow,
-];
 
 /// Widest code drawn, in modules: version 25. Its rows fit a `u128` with the four
 /// light modules of the quiet zone on both sides, which the penalty scoring relies on;
@@ -67,48 +56,38 @@ pub fn qr_svg(url: &str) -> String {
     svg
 }
 
-/// The square of modules of one QR code: a row per `u128`, module `x` in bit `x`,
-/// set for dark.
-#[derive(Debug, PartialEq)]
+/// The square of modules of one QR code, row by row and column by column: module
+/// `x` of a row in bit `x`, module `y` of a column in bit `y`, set for dark.
+#[derive(Debug, Clone, PartialEq)]
 struct Modules {
     width: usize,
     rows: Vec<u128>,
+    columns: Vec<u128>,
 }
 
 impl Modules {
     /// Encodes `text` with the mask of the lowest penalty. The qrcode crate can
     /// choose the mask itself, but its scoring took a third of a whole site build;
-    /// this scores the same four rules of ISO/IEC 18004 on rows and columns as bit
-    /// sets, a few word operations per line.
+    /// here each candidate costs a few word operations per row and column and is
+    /// scored by the same four rules of ISO/IEC 18004 on bit sets.
     fn encode(text: &str) -> Option<Self> {
-        let bits = bits::encode_auto(text.as_bytes(), EC_LEVEL).ok()?;
-        let version = bits.version();
-        let width = usize::try_from(version.width()).ok()?;
-        if width > MAX_WIDTH {
-            return None;
-        }
-        let (data, ec) = ec::construct_codewords(&bits.into_bytes(), version, EC_LEVEL).ok()?;
-        let mut unmasked = Canvas::new(version, EC_LEVEL);
-        unmasked.draw_all_functional_patterns();
-        unmasked.draw_data(&data, &ec);
-        MASKS
-            .iter()
-            .map(|&mask| {
-                let mut canvas = unmasked.clone();
-                canvas.apply_mask(mask);
-                let colors = canvas.into_colors();
-                let rows = colors
-                    .chunks(width)
-                    .map(|row| {
-                        row.iter()
-                            .enumerate()
-                            .filter(|(_, c)| **c == Color::Dark)
-                            .fold(0u128, |bits, (x, _)| bits | 1 << x)
-                    })
-                    .collect();
-                Modules { width, rows }
-            })
+        let unmasked = Unmasked::encode(text)?;
+        (0..8)
+            .map(|mask| unmasked.masked(mask))
             .min_by_key(Modules::penalty)
+    }
+
+    fn light(width: usize) -> Modules {
+        Modules {
+            width,
+            rows: vec![0; width],
+            columns: vec![0; width],
+        }
+    }
+
+    fn set_dark(&mut self, x: usize, y: usize) {
+        self.rows[y] |= 1 << x;
+        self.columns[x] |= 1 << y;
     }
 
     /// Whether the module at column `x`, row `y` is dark.
@@ -117,24 +96,11 @@ impl Modules {
         self.rows[y] >> x & 1 == 1
     }
 
-    /// The columns as bit sets, module `y` in bit `y`.
-    fn columns(&self) -> Vec<u128> {
-        (0..self.width)
-            .map(|x| {
-                self.rows
-                    .iter()
-                    .enumerate()
-                    .fold(0u128, |bits, (y, row)| bits | (row >> x & 1) << y)
-            })
-            .collect()
-    }
-
     /// The mask penalty score: runs of one colour, 2×2 blocks, finder-like
     /// patterns in rows and columns, and the imbalance of dark and light.
     fn penalty(&self) -> usize {
         let w = self.width;
-        let columns = self.columns();
-        let lines = self.rows.iter().chain(&columns);
+        let lines = self.rows.iter().chain(&self.columns);
         let mut score: usize = lines.map(|&line| line_penalty(line, w)).sum();
         // Adjacent pairs of modules of one colour in a row, bit x for x and x + 1.
         let pairs = low_bits(w - 1);
@@ -147,6 +113,183 @@ impl Modules {
         let percent = dark * 100 / (w * w);
         score + percent.abs_diff(50) / 5 * 10
     }
+}
+
+/// A code before masking, from which the eight masks make eight candidates.
+struct Unmasked {
+    /// The modules as drawn, the format information left light.
+    drawn: Modules,
+    /// The modules a mask inverts: data, error correction and remainder bits.
+    maskable: Modules,
+}
+
+impl Unmasked {
+    /// Draws `text` as a code of error correction level M, unmasked; `None` when it
+    /// needs a code wider than [`MAX_WIDTH`].
+    fn encode(text: &str) -> Option<Unmasked> {
+        let bits = bits::encode_auto(text.as_bytes(), EC_LEVEL).ok()?;
+        let version = bits.version();
+        let width = version.width();
+        if usize::try_from(width).ok()? > MAX_WIDTH {
+            return None;
+        }
+        let (data, ec) = ec::construct_codewords(&bits.into_bytes(), version, EC_LEVEL).ok()?;
+        let mut canvas = Canvas::new(version, EC_LEVEL);
+        canvas.draw_all_functional_patterns();
+        canvas.draw_data(&data, &ec);
+        let w = width as usize;
+        let mut unmasked = Unmasked {
+            drawn: Modules::light(w),
+            maskable: Modules::light(w),
+        };
+        for (y, row) in (0..width).enumerate() {
+            for (x, column) in (0..width).enumerate() {
+                let module = canvas.get(column, row);
+                if module.is_dark() {
+                    unmasked.drawn.set_dark(x, y);
+                }
+                if matches!(module, Module::Empty | Module::Unmasked(_)) {
+                    unmasked.maskable.set_dark(x, y);
+                }
+            }
+        }
+        Some(unmasked)
+    }
+
+    /// The code with mask pattern `mask` (0 to 7) and the format information that
+    /// names it.
+    fn masked(&self, mask: usize) -> Modules {
+        let w = self.drawn.width;
+        let format = format_information(w, mask);
+        let patterns = &mask_patterns()[mask];
+        let mut code = self.drawn.clone();
+        let lines = [
+            (
+                &mut code.rows,
+                &self.maskable.rows,
+                &format.rows,
+                &patterns.rows,
+            ),
+            (
+                &mut code.columns,
+                &self.maskable.columns,
+                &format.columns,
+                &patterns.columns,
+            ),
+        ];
+        for (lines, maskable, format, pattern) in lines {
+            for (i, line) in lines.iter_mut().enumerate() {
+                *line ^= pattern[i % PATTERN_PERIOD] & maskable[i];
+                *line |= format[i];
+            }
+        }
+        code
+    }
+}
+
+/// Every mask pattern repeats after this many rows and columns.
+const PATTERN_PERIOD: usize = 12;
+
+/// One mask pattern as the modules it inverts: in row `y` (bit x) and in column `x`
+/// (bit y), by `y` or `x` modulo [`PATTERN_PERIOD`].
+struct MaskPattern {
+    rows: [u128; PATTERN_PERIOD],
+    columns: [u128; PATTERN_PERIOD],
+}
+
+/// Whether mask pattern `mask` inverts the module at column `x`, row `y` (ISO/IEC
+/// 18004 table 10, where i is the row and j the column).
+fn inverts(mask: usize, x: usize, y: usize) -> bool {
+    match mask {
+        0 => (x + y).is_multiple_of(2),
+        1 => y.is_multiple_of(2),
+        2 => x.is_multiple_of(3),
+        3 => (x + y).is_multiple_of(3),
+        4 => (y / 2 + x / 3).is_multiple_of(2),
+        5 => (x * y) % 2 + (x * y) % 3 == 0,
+        6 => ((x * y) % 2 + (x * y) % 3).is_multiple_of(2),
+        _ => ((x + y) % 2 + (x * y) % 3).is_multiple_of(2),
+    }
+}
+
+/// The eight mask patterns, worked out once.
+fn mask_patterns() -> &'static [MaskPattern; 8] {
+    static PATTERNS: OnceLock<[MaskPattern; 8]> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let line = |dark: &dyn Fn(usize) -> bool| {
+            (0..128).fold(0, |bits, i| bits | u128::from(dark(i)) << i)
+        };
+        std::array::from_fn(|mask| MaskPattern {
+            rows: std::array::from_fn(|y| line(&|x| inverts(mask, x, y))),
+            columns: std::array::from_fn(|x| line(&|y| inverts(mask, x, y))),
+        })
+    })
+}
+
+/// The dark modules of the format information of a code `width` modules wide with
+/// error correction M and mask `mask`: two copies of a 15-bit BCH code word, most
+/// significant bit first, and the dark module beside the bottom-left finder.
+fn format_information(width: usize, mask: usize) -> Modules {
+    // EC_LEVEL, M, is 00; the mask number follows. The test against the qrcode
+    // crate catches a change of level.
+    let data = mask as u32;
+    let mut remainder = data;
+    for _ in 0..10 {
+        remainder = (remainder << 1) ^ ((remainder >> 9) * 0x537);
+    }
+    let word = (data << 10 | remainder) ^ 0x5412;
+    // Negative coordinates count from the far edge; (x, y) as the standard draws them.
+    const MAIN: [(i32, i32); 15] = [
+        (0, 8),
+        (1, 8),
+        (2, 8),
+        (3, 8),
+        (4, 8),
+        (5, 8),
+        (7, 8),
+        (8, 8),
+        (8, 7),
+        (8, 5),
+        (8, 4),
+        (8, 3),
+        (8, 2),
+        (8, 1),
+        (8, 0),
+    ];
+    const SIDE: [(i32, i32); 15] = [
+        (8, -1),
+        (8, -2),
+        (8, -3),
+        (8, -4),
+        (8, -5),
+        (8, -6),
+        (8, -7),
+        (-8, 8),
+        (-7, 8),
+        (-6, 8),
+        (-5, 8),
+        (-4, 8),
+        (-3, 8),
+        (-2, 8),
+        (-1, 8),
+    ];
+    let at = |c: i32| {
+        if c < 0 {
+            (width as i32 + c) as usize
+        } else {
+            c as usize
+        }
+    };
+    let mut modules = Modules::light(width);
+    for coordinates in [MAIN, SIDE] {
+        for (bit, (x, y)) in coordinates.into_iter().enumerate() {
+            if word >> (14 - bit) & 1 == 1 {
+                modules.set_dark(at(x), at(y));
+            }
+        }
+    }
+    modules.set_dark(8, width - 8);
+    modules
 }
 
 /// The lowest `n` bits set.
@@ -235,6 +378,53 @@ mod tests {
     }
 
     #[test]
+    fn masking_whole_lines_matches_the_qrcode_crate_module_by_module() {
+        use qrcode::Color;
+        use qrcode::canvas::MaskPattern;
+        let patterns = [
+            MaskPattern::Checkerboard,
+            MaskPattern::HorizontalLines,
+            MaskPattern::VerticalLines,
+            MaskPattern::DiagonalLines,
+            MaskPattern::LargeCheckerboard,
+            MaskPattern::Fields,
+            MaskPattern::Diamonds,
+            MaskPattern::Meadow,
+        ];
+        let mut widths = std::collections::BTreeSet::new();
+        // Lengths from version 1 to version 25, the widest drawn.
+        for length in (1..=991).step_by(10) {
+            let text = "p".repeat(length);
+            let unmasked = Unmasked::encode(&text).unwrap();
+            let bits = bits::encode_auto(text.as_bytes(), EC_LEVEL).unwrap();
+            let version = bits.version();
+            let (data, ec) =
+                ec::construct_codewords(&bits.into_bytes(), version, EC_LEVEL).unwrap();
+            let w = unmasked.drawn.width;
+            widths.insert(w);
+            for (mask, &pattern) in patterns.iter().enumerate() {
+                let mut canvas = Canvas::new(version, EC_LEVEL);
+                canvas.draw_all_functional_patterns();
+                canvas.draw_data(&data, &ec);
+                canvas.apply_mask(pattern);
+                let theirs: Vec<bool> = canvas
+                    .into_colors()
+                    .into_iter()
+                    .map(|c| c == Color::Dark)
+                    .collect();
+                let code = unmasked.masked(mask);
+                let ours: Vec<bool> = (0..w * w).map(|i| code.is_dark(i % w, i / w)).collect();
+                assert_eq!(ours, theirs, "width {w}, mask {mask}");
+                let columns: Vec<bool> = (0..w * w)
+                    .map(|i| code.columns[i % w] >> (i / w) & 1 == 1)
+                    .collect();
+                assert_eq!(columns, theirs, "columns, width {w}, mask {mask}");
+            }
+        }
+        assert_eq!(widths.len(), 25, "{widths:?}");
+    }
+
+    #[test]
     fn addresses_too_long_for_a_printed_code_get_none() {
         let base = "https://example.org/";
         assert!(!qr_svg(&format!("{base}{}", "a".repeat(900))).is_empty());
@@ -251,10 +441,7 @@ mod tests {
 
     #[test]
     fn penalties_follow_the_standard() {
-        let light = Modules {
-            width: 5,
-            rows: vec![0; 5],
-        };
+        let light = Modules::light(5);
         // Ten runs of five (3 each), sixteen 2×2 blocks (3 each), no dark at all (100).
         assert_eq!(light.penalty(), 30 + 48 + 100);
         let finder = [
