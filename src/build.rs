@@ -68,9 +68,19 @@ pub struct Timings {
     pub sitemap: Duration,
     /// Writing the sitemap and schemas, then swapping the staging folder in.
     pub write: Duration,
+    /// Peak resident memory of the process at the end of each stage, in bytes, in
+    /// the order of [`Timings::stages`]; `None` where the system does not tell it.
+    pub peak_rss: [Option<u64>; 8],
 }
 
 impl Timings {
+    /// Notes the peak memory so far as that at the end of `stage`.
+    fn note_memory(&mut self, stage: Stage) {
+        if let Some(i) = self.stages().iter().position(|(s, _)| *s == stage) {
+            self.peak_rss[i] = peak_rss();
+        }
+    }
+
     /// The stages in pipeline order with their names; `search` is listed after
     /// `render`, which contains it.
     pub fn stages(&self) -> [(Stage, Duration); 8] {
@@ -169,10 +179,12 @@ pub fn build_with_progress(
     let mut diagnostics = crate::diagnostic::Diagnostics::default();
     let dataset = crate::load::load_site(root, &mut diagnostics);
     timings.load = clock.elapsed();
+    timings.note_memory(Stage::Load);
     progress(Stage::Validate);
     let clock = Instant::now();
     crate::validate::validate(&dataset, &mut diagnostics);
     timings.validate = clock.elapsed();
+    timings.note_memory(Stage::Validate);
     if diagnostics.error_count() > 0 {
         return Err(BuildError::Invalid(diagnostics.into_sorted()));
     }
@@ -181,6 +193,7 @@ pub fn build_with_progress(
     let clock = Instant::now();
     let derived = Derived::new(&dataset, root);
     timings.derive = clock.elapsed();
+    timings.note_memory(Stage::Derive);
     let output = output_folder(root, options.output.as_deref());
     let staging = Staging::new(&output).map_err(BuildError::Write)?;
     progress(Stage::Exports);
@@ -194,6 +207,7 @@ pub fn build_with_progress(
     let inventory =
         export::write_exports(&dataset, &base_url, &exports).map_err(BuildError::Export)?;
     timings.exports = clock.elapsed();
+    timings.note_memory(Stage::Exports);
     // render, streaming pages into the staging folder
     progress(Stage::Render);
     let clock = Instant::now();
@@ -206,12 +220,14 @@ pub fn build_with_progress(
     let mut stats = site.render(&pages).map_err(BuildError::Render)?;
     let page_paths = pages.paths.into_inner().unwrap_or_else(|p| p.into_inner());
     timings.render = clock.elapsed();
+    timings.note_memory(Stage::Render);
     timings.search = stats.search;
     // sitemap, of the pages just written
     progress(Stage::Sitemap);
     let clock = Instant::now();
     let sitemap = export::sitemap(&dataset, &base_url, &page_paths).map_err(BuildError::Export)?;
     timings.sitemap = clock.elapsed();
+    timings.note_memory(Stage::Sitemap);
     // write the exports and the editors' JSON Schemas beside the pages, then swap the
     // folder in
     progress(Stage::Write);
@@ -233,6 +249,7 @@ pub fn build_with_progress(
     stats.bytes += bytes;
     staging.commit().map_err(BuildError::Write)?;
     timings.write = clock.elapsed();
+    timings.note_memory(Stage::Write);
     Ok(Built {
         warnings,
         records: dataset.record_count(),
@@ -292,6 +309,15 @@ impl Output for PageList<'_> {
         }
         self.out.file(path, bytes)
     }
+}
+
+/// The peak resident memory of this process so far, in bytes: the high-water mark
+/// Linux keeps in `/proc/self/status`; `None` on other systems.
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kilobytes * 1024)
 }
 
 /// The output folder: as given (relative to the working directory), or `public/`

@@ -406,7 +406,8 @@ fn check(root: &std::path::Path, format: Format, deny_warnings: bool) -> ExitCod
     }
 }
 
-/// One line per stage: seconds, share of the build, and pages per second of render.
+/// One line per stage: seconds, share of the build and the peak memory so far; then
+/// the total with pages per second.
 fn timing_table(timings: &Timings, pages: usize) -> String {
     let total: Duration = timings
         .stages()
@@ -415,11 +416,14 @@ fn timing_table(timings: &Timings, pages: usize) -> String {
         .map(|(_, d)| *d)
         .sum();
     let mut table = String::new();
-    for (stage, duration) in timings.stages() {
+    for ((stage, duration), peak) in timings.stages().into_iter().zip(timings.peak_rss) {
         let seconds = duration.as_secs_f64();
         let share = 100.0 * seconds / total.as_secs_f64().max(f64::MIN_POSITIVE);
+        let memory = peak.map_or(String::new(), |bytes| {
+            format!(" {:>7.1} MB peak RSS", bytes as f64 / 1e6)
+        });
         table.push_str(&format!(
-            "timing: {:<9}{seconds:>9.3} s {share:>5.1} %\n",
+            "timing: {:<9}{seconds:>9.3} s {share:>5.1} %{memory}\n",
             stage.name()
         ));
     }
