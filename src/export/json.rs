@@ -4,32 +4,68 @@
 
 use rayon::prelude::*;
 use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::tables::Table;
+use super::tables::{Cell, Table};
 use super::{ExportError, ExportFile, Site, page_path, sections};
 use crate::model::{Markdown, Sourced};
 use crate::write::Output;
 
 /// `data/<dataset>.json`: one object per row, keyed by field name.
 pub(super) fn dataset(table: &Table) -> Result<ExportFile, ExportError> {
-    let rows: Vec<Map<String, Value>> = table
-        .rows
-        .iter()
-        .map(|row| {
-            table
-                .def
-                .fields
-                .iter()
-                .zip(row)
-                .map(|(field, cell)| (field.name.clone(), cell.json()))
-                .collect()
-        })
-        .collect();
+    // Field names in the order serde_json writes a map's keys.
+    let mut order: Vec<usize> = (0..table.def.fields.len()).collect();
+    order.sort_by_key(|&i| &table.def.fields[i].name);
     Ok(ExportFile {
         path: format!("data/{}.json", table.def.name),
-        bytes: pretty(&rows)?,
+        bytes: pretty(&Rows {
+            table,
+            order: &order,
+        })?,
     })
+}
+
+/// A table's rows as JSON objects, serialized one at a time: a whole dataset as
+/// values would take many times the size of its file.
+struct Rows<'a> {
+    table: &'a Table,
+    /// Field indices, by field name.
+    order: &'a [usize],
+}
+
+impl Serialize for Rows<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut rows = serializer.serialize_seq(Some(self.table.rows.len()))?;
+        for cells in &self.table.rows {
+            rows.serialize_element(&Row {
+                table: self.table,
+                order: self.order,
+                cells,
+            })?;
+        }
+        rows.end()
+    }
+}
+
+/// One row of [`Rows`].
+struct Row<'a> {
+    table: &'a Table,
+    order: &'a [usize],
+    cells: &'a [Cell],
+}
+
+impl Serialize for Row<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut row = serializer.serialize_map(Some(self.order.len()))?;
+        for &i in self.order {
+            if let Some(cell) = self.cells.get(i) {
+                row.serialize_entry(&self.table.def.fields[i].name, &cell.json())?;
+            }
+        }
+        row.end()
+    }
 }
 
 /// Writes the JSON twin of every record page to `out`, on all cores.
@@ -90,6 +126,53 @@ fn document_twin<T: Serialize>(
         fields.insert("body".to_owned(), document.record.body.clone().into());
     }
     twin(section, id, &value)
+}
+
+/// `value` as [`pretty`] writes it `depth` levels deep in a document, kept as text:
+/// a fraction of the memory the value takes, for exports that hold many values until
+/// the file is written.
+pub(super) fn fragment<T: Serialize + ?Sized>(
+    value: &T,
+    depth: usize,
+) -> Result<Box<RawValue>, ExportError> {
+    let text = serde_json::to_string_pretty(value)?;
+    // Strings escape their line breaks, so every break here is between tokens.
+    let text = text.replace('\n', &format!("\n{}", "  ".repeat(depth)));
+    Ok(RawValue::from_string(text)?)
+}
+
+/// A package of a procurement standard: the fields of `header` and one more holding
+/// a list, in name order as serde_json writes a map.
+pub(super) struct Package<'a, T> {
+    header: &'a Map<String, Value>,
+    key: &'static str,
+    items: &'a [T],
+}
+
+impl<'a, T> Package<'a, T> {
+    /// The package of `header` with `items` under `key`.
+    pub(super) fn new(header: &'a Map<String, Value>, key: &'static str, items: &'a [T]) -> Self {
+        Package { header, key, items }
+    }
+}
+
+impl<T: Serialize> Serialize for Package<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.header.len() + 1))?;
+        let mut items = Some(self.items);
+        for (key, value) in self.header {
+            if key.as_str() > self.key
+                && let Some(list) = items.take()
+            {
+                map.serialize_entry(self.key, list)?;
+            }
+            map.serialize_entry(key, value)?;
+        }
+        if let Some(list) = items {
+            map.serialize_entry(self.key, list)?;
+        }
+        map.end()
+    }
 }
 
 /// Pretty JSON ending with a newline: readable when opened in a browser, and

@@ -4,9 +4,10 @@
 
 use serde_json::{Value, json};
 
+use super::json::{Package, fragment, pretty};
 use super::ocds::{self, PartyList, amount, method_code, method_label, reference};
 use super::tables::{definitions, sorted_by_id};
-use super::{ExportError, ExportFile, Site, json::pretty, timestamp};
+use super::{ExportError, ExportFile, Site, timestamp};
 use crate::model::project::{Project, ProjectType, StageKind};
 use crate::model::{Percent, Sp, Stars};
 
@@ -15,21 +16,24 @@ const PATH: &str = "data/oc4ids/project-package.json";
 
 /// `data/oc4ids/project-package.json`.
 pub(super) fn write(site: &Site) -> Result<ExportFile, ExportError> {
+    // Each project is kept as text once made, two levels deep in the package.
     let projects = sorted_by_id(&site.dataset.projects, |p| &p.record.id.value)
         .into_iter()
-        .map(|p| project(site, &p.record))
+        .map(|p| fragment(&project(site, &p.record)?, 2))
         .collect::<Result<Vec<_>, _>>()?;
-    let package = json!({
+    let header = json!({
         "uri": site.url(PATH),
         "publishedDate": timestamp(site.as_of),
         "version": "0.9",
         "publisher": ocds::publisher(site),
         "license": site.config.license.url,
-        "projects": projects,
     });
+    let Value::Object(header) = header else {
+        unreachable!("json! of braces is an object");
+    };
     Ok(ExportFile {
         path: PATH.to_owned(),
-        bytes: pretty(&package)?,
+        bytes: pretty(&Package::new(&header, "projects", &projects))?,
     })
 }
 

@@ -6,10 +6,13 @@
 //! compiled release is simply the last snapshot: merging the releases by the OCDS
 //! rules gives the same result.
 
+use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
+use super::json::{Package, fragment, pretty};
 use super::tables::{field_def, sorted_by_id};
-use super::{ExportError, ExportFile, Site, json::pretty, timestamp};
+use super::{ExportError, ExportFile, Site, timestamp};
 use crate::model::org::Org;
 use crate::model::project::{Document, ProcurementMethod, Project, StageKind};
 use crate::model::{Date, Money};
@@ -70,6 +73,9 @@ pub(super) fn ocid(site: &Site, project: &Project) -> String {
 }
 
 /// The release and record packages, split only when a file would exceed the limits.
+///
+/// Releases are kept as text from the moment they are made (see [`fragment`]): as
+/// values, the releases of a province's projects took over half a gigabyte.
 pub(super) fn write(site: &Site) -> Result<Vec<ExportFile>, ExportError> {
     let projects = sorted_by_id(&site.dataset.projects, |p| &p.record.id.value);
     let mut releases = Vec::new();
@@ -81,18 +87,26 @@ pub(super) fn write(site: &Site) -> Result<Vec<ExportFile>, ExportError> {
         let mut last = None;
         for step in steps(project) {
             let release = release(site, project, &ocid, step)?;
-            linked.push((release["id"].clone(), step));
-            releases.push(release.clone());
+            let id = release["id"].as_str().unwrap_or_default().to_owned();
+            // An item of a package's list: two levels deep.
+            releases.push((id.clone(), fragment(&release, 2)?));
+            linked.push((id, step));
             last = Some(release);
         }
         if let Some(mut compiled) = last {
             compiled["id"] = format!("{ocid}-compiled").into();
             compiled["tag"] = json!(["compiled"]);
-            records.push((ocid, linked, compiled));
+            // A field of an item of a package's list: three levels deep.
+            records.push((ocid, linked, fragment(&compiled, 3)?));
         }
     }
 
-    let release_files = split(releases, MAX_RELEASES_PER_FILE, MAX_BYTES_PER_FILE)?;
+    let release_files = split(
+        releases,
+        |(_, r)| r.get().len(),
+        MAX_RELEASES_PER_FILE,
+        MAX_BYTES_PER_FILE,
+    );
     let release_names = names("release-package", release_files.len());
     let release_urls: Vec<String> = release_names
         .iter()
@@ -105,47 +119,58 @@ pub(super) fn write(site: &Site) -> Result<Vec<ExportFile>, ExportError> {
         .zip(&release_names)
         .zip(&release_urls)
     {
-        for release in &chunk {
-            home.insert(
-                release["id"].as_str().unwrap_or_default().to_owned(),
-                url.clone(),
-            );
+        let mut texts = Vec::with_capacity(chunk.len());
+        for (id, release) in chunk {
+            home.insert(id, url.clone());
+            texts.push(release);
         }
-        let mut package = header(site, url);
-        package.insert("releases".into(), chunk.into());
+        let header = header(site, url);
         files.push(ExportFile {
             path: format!("data/ocds/{name}"),
-            bytes: pretty(&package)?,
+            bytes: pretty(&Package::new(&header, "releases", &texts))?,
         });
     }
 
-    let records: Vec<Value> = records
+    let records: Vec<Record> = records
         .into_iter()
-        .map(|(ocid, linked, compiled)| {
+        .map(|(ocid, linked, compiled_release)| {
             let releases: Vec<Value> = linked
                 .into_iter()
                 .map(|(id, step)| {
-                    let id = id.as_str().unwrap_or_default();
-                    let url = home.get(id).map(String::as_str).unwrap_or_default();
+                    let url = home.get(&id).map(String::as_str).unwrap_or_default();
                     json!({ "url": format!("{url}#{id}"), "date": timestamp(step.date), "tag": [step.phase.tag()] })
                 })
                 .collect();
-            json!({ "ocid": ocid, "releases": releases, "compiledRelease": compiled })
+            Record { compiled_release, ocid, releases }
         })
         .collect();
-    let record_files = split(records, MAX_RELEASES_PER_FILE, MAX_BYTES_PER_FILE)?;
+    let record_files = split(
+        records,
+        |r| r.compiled_release.get().len(),
+        MAX_RELEASES_PER_FILE,
+        MAX_BYTES_PER_FILE,
+    );
     let record_names = names("record-package", record_files.len());
     for (chunk, name) in record_files.into_iter().zip(&record_names) {
         let url = site.url(&format!("data/ocds/{name}"));
-        let mut package = header(site, &url);
-        package.insert("packages".into(), json!(release_urls));
-        package.insert("records".into(), chunk.into());
+        let mut header = header(site, &url);
+        header.insert("packages".into(), json!(release_urls));
         files.push(ExportFile {
             path: format!("data/ocds/{name}"),
-            bytes: pretty(&package)?,
+            bytes: pretty(&Package::new(&header, "records", &chunk))?,
         });
     }
     Ok(files)
+}
+
+/// A record of a record package, its fields in the order of their names as a JSON
+/// map would have them.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Record {
+    compiled_release: Box<RawValue>,
+    ocid: String,
+    releases: Vec<Value>,
 }
 
 /// File names: `<stem>.json` alone, `<stem>-1.json`... when split.
@@ -157,17 +182,19 @@ fn names(stem: &str, count: usize) -> Vec<String> {
     }
 }
 
-/// Splits items into files of at most `max_items` items and about `max_bytes` bytes;
-/// always at least one (possibly empty) file, since a package must exist.
-fn split(
-    items: Vec<Value>,
+/// Splits items into files of at most `max_items` items and about `max_bytes` bytes
+/// (an item's `size`); always at least one (possibly empty) file, since a package must
+/// exist.
+fn split<T>(
+    items: Vec<T>,
+    size: impl Fn(&T) -> usize,
     max_items: usize,
     max_bytes: usize,
-) -> Result<Vec<Vec<Value>>, ExportError> {
+) -> Vec<Vec<T>> {
     let mut files = vec![Vec::new()];
     let mut bytes = 0;
     for item in items {
-        let size = serde_json::to_vec(&item)?.len();
+        let size = size(&item);
         let current = files.last_mut().expect("files starts non-empty");
         if !current.is_empty() && (current.len() >= max_items || bytes + size > max_bytes) {
             files.push(Vec::new());
@@ -176,7 +203,7 @@ fn split(
         bytes += size;
         files.last_mut().expect("files is non-empty").push(item);
     }
-    Ok(files)
+    files
 }
 
 /// The metadata every package carries.
@@ -469,13 +496,35 @@ mod tests {
 
     #[test]
     fn packages_split_only_past_the_limits() {
-        let items: Vec<Value> = (0..5).map(|i| json!({ "id": i })).collect();
-        assert_eq!(split(items.clone(), 10, 1000).unwrap().len(), 1);
-        let parts = split(items.clone(), 2, 1000).unwrap();
+        // Items of 8 bytes each.
+        let items: Vec<String> = (0..5).map(|i| format!("{{\"id\":{i}}}")).collect();
+        let size = |item: &String| item.len();
+        assert_eq!(split(items.clone(), size, 10, 1000).len(), 1);
+        let parts = split(items.clone(), size, 2, 1000);
         assert_eq!(parts.iter().map(Vec::len).collect::<Vec<_>>(), [2, 2, 1]);
-        assert_eq!(split(items, 10, 20).unwrap().len(), 3);
-        assert_eq!(split(Vec::new(), 10, 10).unwrap().len(), 1);
+        assert_eq!(split(items, size, 10, 20).len(), 3);
+        assert_eq!(split(Vec::new(), size, 10, 10).len(), 1);
         assert_eq!(names("release-package", 1), ["release-package.json"]);
         assert_eq!(names("release-package", 2)[1], "release-package-2.json");
+    }
+
+    #[test]
+    fn fragments_print_as_the_values_would() {
+        let release = json!({ "id": "a", "tag": ["planning"], "tender": { "value": 1 } });
+        let header = json!({ "uri": "u", "license": "l", "version": "1.1" });
+        let Value::Object(header) = header else {
+            unreachable!()
+        };
+        let whole = {
+            let mut package = header.clone();
+            package.insert("releases".into(), json!([release.clone(), release.clone()]));
+            pretty(&package).unwrap()
+        };
+        let texts = vec![
+            fragment(&release, 2).unwrap(),
+            fragment(&release, 2).unwrap(),
+        ];
+        let spliced = pretty(&Package::new(&header, "releases", &texts)).unwrap();
+        assert_eq!(String::from_utf8(spliced), String::from_utf8(whole));
     }
 }
