@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Scale benchmark (issue 8): builds synthetic sites of 1k, 10k and 100k records and
-# prints a markdown table of per-stage wall times, pages per second, peak RSS, output
-# size and the `cp -r` time of the output, the yardstick the targets are set against.
+# prints two markdown tables: per-stage wall time with the totals (pages per second,
+# peak RSS, files, output size, and the `cp -r` time of the output, the yardstick the
+# targets are set against), then the peak RSS at the end of each stage.
 #
 #   CARGO_TARGET_DIR=/work/target-bench cargo build --release
 #   GREENPROC=/work/target-bench/release/greenproc benches/scale.sh [N...]
@@ -10,10 +11,12 @@
 #   GREENPROC  the binary to measure [target/release/greenproc]
 #   BENCH_DIR  where sites and outputs go [/dev/shm/greenproc-bench]; set it to a
 #              folder on disk for the disk run
-#   RUNS       builds per size; the table shows the fastest [3]
+#   RUNS       builds per size, each into a new folder; the tables show the median
+#              run by build time [3]
 #
 # Sites are generated once per size and kept in BENCH_DIR between runs (delete it to
-# regenerate); outputs are deleted after each size.
+# regenerate); outputs are deleted after each size. `check` and `cp -r` are timed
+# RUNS times too, and their medians shown.
 set -euo pipefail
 
 bin=${GREENPROC:-target/release/greenproc}
@@ -28,56 +31,72 @@ mkdir -p "$dir"
 seconds() {
 	local start end
 	start=$(date +%s.%N)
-	"$@" >/dev/null
+	"$@" >/dev/null 2>&1
 	end=$(date +%s.%N)
 	awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}'
 }
 
-# The smaller of two decimals.
-min() { awk -v a="$1" -v b="$2" 'BEGIN {print (a < b ? a : b)}'; }
+# The median of the numbers given.
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
-stages=(load validate derive exports render search sitemap write total)
-header="| records | check s | build s | $(printf '%s s | ' "${stages[@]}")pages | pages/s | peak RSS MB | files | output MB | cp -r s |"
-rows=()
+stages=(load validate derive exports render search sitemap write)
+memory_stages=(load validate derive exports render sitemap write)
+times_header="| records | check s | build s | $(printf '%s s | ' "${stages[@]}")pages | pages/s | peak RSS MB | files | output MB | cp -r s | build / cp -r |"
+memory_header="| records | $(printf '%s | ' "${memory_stages[@]}")"
+times_rows=()
+memory_rows=()
 for n in "${sizes[@]}"; do
 	site="$dir/site-$n"
 	[ -d "$site" ] || "$bin" gen --records "$n" --out "$site" >/dev/null
-	check=
+	checks=()
 	for _ in $(seq "$runs"); do
-		t=$(seconds "$bin" check --root "$site")
-		check=$(min "$t" "${check:-$t}")
+		checks+=("$(seconds "$bin" check --root "$site")")
 	done
-	best=
+	check=$(median "${checks[@]}")
+	walls=()
+	copies=()
 	for run in $(seq "$runs"); do
 		out="$dir/out-$n-$run"
 		rm -rf "$out"
 		log="$dir/log-$n-$run"
 		/usr/bin/time -f 'rss %M' -o "$log.rss" \
 			"$bin" build --root "$site" --output "$out" --timings >"$log.out" 2>"$log.err"
-		wall=$(sed -E 's/.* in ([0-9.]+) s .*/\1/' "$log.out")
-		if [ -z "$best" ] || [ "$(min "$wall" "$best")" = "$wall" ]; then
-			best=$wall
-			best_run=$run
-		fi
+		walls+=("$(sed -E 's/.* in ([0-9.]+) s .*/\1/' "$log.out") $run")
+		rm -rf "$dir/copy"
+		copies+=("$(seconds cp -r "$out" "$dir/copy")")
+		rm -rf "$dir/copy"
+		[ "$run" = "$runs" ] || rm -rf "$out"
 	done
-	log="$dir/log-$n-$best_run"
-	out="$dir/out-$n-$best_run"
+	median_run=$(printf '%s\n' "${walls[@]}" | sort -g | awk -v m="$(((runs + 1) / 2))" 'NR == m {print $2}')
+	log="$dir/log-$n-$median_run"
 	build=$(sed -E 's/.* in ([0-9.]+) s .*/\1/' "$log.out")
 	times=""
 	for stage in "${stages[@]}"; do
 		times+="$(awk -v s="$stage" '$2 == s {printf "%.2f", $3}' "$log.err") | "
 	done
+	memory=""
+	for stage in "${memory_stages[@]}"; do
+		memory+="$(awk -v s="$stage" '$2 == s {printf "%.0f", $7}' "$log.err") | "
+	done
 	pages=$(sed -E 's/.* records, ([0-9]+) pages.*/\1/' "$log.out")
 	files=$(sed -E 's/.* pages, ([0-9]+) files.*/\1/' "$log.out")
+	bytes=$(sed -E 's/.* files, ([0-9]+) bytes.*/\1/' "$log.out")
 	rate=$(awk -v p="$pages" -v s="$build" 'BEGIN {printf "%.0f", p / s}')
 	rss=$(($(awk '/rss/ {print $2}' "$log.rss") / 1024))
-	size=$(($(du -sk "$out" | cut -f1) / 1024))
-	rm -rf "$dir/copy"
-	cp_time=$(seconds cp -r "$out" "$dir/copy")
-	rm -rf "$dir/copy" "$dir"/out-"$n"-*
-	rows+=("| $n | $check | $build | $times$pages | $rate | $rss | $files | $size | $cp_time |")
-	echo "done: $n records" >&2
+	size=$((bytes / 1000000))
+	cp_time=$(median "${copies[@]}")
+	ratio=$(awk -v b="$build" -v c="$cp_time" 'BEGIN {printf "%.1f", b / c}')
+	rm -rf "$dir"/out-"$n"-*
+	times_rows+=("| $n | $check | $build | $times$pages | $rate | $rss | $files | $size | $cp_time | $ratio |")
+	memory_rows+=("| $n | $memory")
+	echo "done: $n records (build runs: ${walls[*]})" >&2
 done
-echo "$header"
-echo "|$(printf -- ' ---: |%.0s' $(seq $((${#stages[@]} + 9))))"
-printf '%s\n' "${rows[@]}"
+echo "$times_header"
+echo "|$(printf -- ' ---: |%.0s' $(seq $((${#stages[@]} + 10))))"
+printf '%s\n' "${times_rows[@]}"
+echo
+echo "Peak RSS in MB at the end of each stage (the median run):"
+echo
+echo "$memory_header"
+echo "|$(printf -- ' ---: |%.0s' $(seq $((${#memory_stages[@]} + 1))))"
+printf '%s\n' "${memory_rows[@]}"

@@ -229,6 +229,10 @@ fn each<'s, T>(
 
 /// `/updates/`, `/updates/2/`...: every change, newest first, [`PER_PAGE`] a page.
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
+    // Mapping every record file to its page costs more than the rest of an edit.
+    if !out.scope.wants_under("updates/") {
+        return Ok(());
+    }
     let history = &site.derived.history;
     let title = site.theme.strings["updates"]["title"]
         .as_str()

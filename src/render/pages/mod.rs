@@ -36,7 +36,9 @@ pub(super) fn render_all(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), 
     data::render(site, out)?;
     content_pages(site, out)?;
     history::render(site, out)?;
-    out.file("feed.xml", site.site_feed()?.as_bytes())?;
+    if out.wants("feed.xml") {
+        out.file("feed.xml", site.site_feed()?.as_bytes())?;
+    }
     search(site, out)?;
     not_found(site, out)
 }
