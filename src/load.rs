@@ -94,12 +94,21 @@ pub fn reload_file(
         diagnostics,
         links: HashSet::new(),
     };
-    let present = match symlink_on_the_way(root, file) {
-        Some(link) => {
+    // The same names the folder walk refuses, so that a file saved during a preview
+    // is read exactly when a build would read it.
+    let unportable = file
+        .components()
+        .find_map(|part| unportable_name(part.as_os_str()));
+    let present = match (symlink_on_the_way(root, file), unportable) {
+        (Some(link), _) => {
             loader.report_symlink(&link);
             false
         }
-        None => fs::metadata(root.join(file)).is_ok_and(|meta| meta.is_file()),
+        (None, Some(problem)) => {
+            loader.report_unportable(file, problem);
+            false
+        }
+        (None, None) => fs::metadata(root.join(file)).is_ok_and(|meta| meta.is_file()),
     };
     let d = dataset;
     let l = &mut loader;
@@ -304,13 +313,7 @@ impl Loader<'_> {
                 && (wanted || is_dir)
                 && let Some(problem) = unportable_name(entry.file_name())
             {
-                self.diagnostics.report(
-                    Code::UnsafeName,
-                    &relative,
-                    Position::FILE,
-                    format!("the name {problem}, so the file is not read"),
-                    "rename it with letters, digits, hyphens and Chinese characters, for example `zb-school-2025.yaml`",
-                );
+                self.report_unportable(&relative, problem);
                 if is_dir {
                     walk.skip_current_dir();
                 }
@@ -351,6 +354,16 @@ impl Loader<'_> {
             None
         };
         replace(list, file, record);
+    }
+
+    fn report_unportable(&mut self, relative: &Path, problem: &str) {
+        self.diagnostics.report(
+            Code::UnsafeName,
+            relative,
+            Position::FILE,
+            format!("the name {problem}, so the file is not read"),
+            "rename it with letters, digits, hyphens and Chinese characters, for example `zb-school-2025.yaml`",
+        );
     }
 
     fn report_symlink(&mut self, relative: &Path) {
@@ -794,6 +807,35 @@ mod tests {
         assert_eq!(RecordKind::of(Path::new("content/policies/p.yaml")), None);
         assert_eq!(RecordKind::of(Path::new("data/projects-old/a.yaml")), None);
         assert_eq!(RecordKind::of(Path::new("data/README.md")), None);
+    }
+
+    #[test]
+    fn a_reloaded_file_with_an_unportable_name_is_refused_as_the_walk_refuses_it() {
+        let root = tempfile::tempdir().unwrap();
+        let folder = root.path().join(paths::PROJECTS);
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(folder.join("a:b.yaml"), "id: a\n").unwrap();
+        let mut dataset = Dataset::default();
+        let mut diagnostics = Diagnostics::default();
+        let file = Path::new(paths::PROJECTS).join("a:b.yaml");
+        assert!(reload_file(
+            root.path(),
+            &mut dataset,
+            &file,
+            &mut diagnostics
+        ));
+        let found = diagnostics.into_sorted();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].code, Code::UnsafeName);
+        assert!(dataset.projects.is_empty());
+        let mut walked = Diagnostics::default();
+        load_site(root.path(), &mut walked);
+        assert!(
+            walked
+                .into_sorted()
+                .iter()
+                .any(|d| d.code == Code::UnsafeName)
+        );
     }
 
     #[test]
