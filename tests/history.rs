@@ -6,11 +6,14 @@
 //! reads the repository itself.
 
 mod common;
+#[path = "common/git.rs"]
+mod git_helper;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use git_helper::git;
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_greenproc");
@@ -20,31 +23,6 @@ const HOSPITAL: &str = "data/projects/lz-hospital-2025.yaml";
 const MORTAR: &str = "data/catalog/mortar/zd-m10-mortar.yaml";
 const TEMP_ORG: &str = "data/orgs/zz-temp-org.yaml";
 const POLICY: &str = "content/policies/zb-pilot-2025.md";
-
-/// Runs `git` in `dir` as a fixed person at `date`, isolated from the machine's
-/// configuration.
-fn git(dir: &Path, args: &[&str], date: &str) {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
-        .args(args)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_NAME", "Editor")
-        .env("GIT_AUTHOR_EMAIL", "editor@example.org")
-        .env("GIT_COMMITTER_NAME", "Editor")
-        .env("GIT_COMMITTER_EMAIL", "editor@example.org")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
 
 /// Commits everything in `dir` with `subject` at `date` and tags it `tag`.
 fn commit(dir: &Path, subject: &str, date: &str, tag: &str) {

@@ -3,6 +3,8 @@
 //! of the polls.
 
 mod common;
+#[path = "common/git.rs"]
+mod git_helper;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -52,9 +54,15 @@ fn collect(stream: impl Read + Send + 'static) -> Arc<Mutex<String>> {
 /// Starts serve on a copy of the mini site, on a port the system picks, and waits for
 /// the first build.
 fn serve() -> Served {
+    serve_with(|_| {})
+}
+
+/// [`serve`] after `prepare` has had the copied site's folder.
+fn serve_with(prepare: impl FnOnce(&Path)) -> Served {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
     common::copy_dir(&Path::new(MANIFEST).join("tests/fixtures/mini"), &root);
+    prepare(&root);
     let tmp = dir.path().join("tmp");
     std::fs::create_dir(&tmp).unwrap();
     let mut child = Command::new(BIN)
@@ -231,6 +239,38 @@ fn an_edit_of_a_project_updates_its_page_its_neighbours_and_the_lists() {
             .get("/projects/district/zhangdian/")
             .2
             .contains(renamed)
+    });
+}
+
+#[test]
+fn history_is_read_again_when_a_commit_is_made_while_serving() {
+    let first = "2025-03-01T10:00:00+08:00";
+    let served = serve_with(|root| {
+        git_helper::git(root, &["init", "-q", "-b", "main"], first);
+        git_helper::git(root, &["add", "-A"], first);
+        git_helper::git(root, &["commit", "-q", "-m", "首次发布样例数据"], first);
+    });
+    wait_for("the first commit in the project's history", || {
+        served.get(PROJECT_PAGE).2.contains("首次发布样例数据")
+    });
+    // An edit that is not committed changes the page, not its history.
+    let renamed = "张店区示例实验学校教学楼改扩建工程";
+    served.edit(PROJECT, |text| text.replace(NAME, renamed));
+    wait_for("the renamed project page", || {
+        served.get(PROJECT_PAGE).2.contains(renamed)
+    });
+    let second = "2025-03-02T10:00:00+08:00";
+    git_helper::git(
+        &served.root,
+        &["commit", "-q", "-a", "-m", "项目更名"],
+        second,
+    );
+    // A commit touches no watched file; the next edit finds the new commit.
+    let again = "张店区示例实验学校教学楼扩建工程";
+    served.edit(PROJECT, |text| text.replace(renamed, again));
+    wait_for("the second commit in the project's history", || {
+        let page = served.get(PROJECT_PAGE).2;
+        page.contains(again) && page.contains("项目更名")
     });
 }
 

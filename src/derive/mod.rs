@@ -16,6 +16,7 @@ pub mod stats;
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::history::History;
 use crate::model::org::Role;
@@ -87,8 +88,9 @@ pub struct Derived<'a> {
     pub as_of: Option<Date>,
     /// The git commit the data was built from, when the site is a git repository.
     pub revision: Option<Revision>,
-    /// Each record's history from git, or why there is none.
-    pub history: History,
+    /// Each record's history from git, or why there is none; shared, since the
+    /// preview keeps it between edits.
+    pub history: Arc<History>,
     /// Project id → index.
     pub projects: HashMap<&'a str, usize>,
     /// Product id → index.
@@ -155,12 +157,24 @@ impl<'a> Derived<'a> {
     /// Derives everything from `dataset`; `root` is the site folder, read for its git
     /// revision and history only.
     pub fn new(dataset: &'a Dataset, root: &Path) -> Derived<'a> {
+        let history = Arc::new(History::read(root));
+        Derived::with_history(dataset, Revision::read(root), history)
+    }
+
+    /// Derives everything from `dataset` with a revision and history read before:
+    /// `greenproc serve` reads history again only when the commit changes, since
+    /// editing a file changes no commit.
+    pub fn with_history(
+        dataset: &'a Dataset,
+        revision: Option<Revision>,
+        history: Arc<History>,
+    ) -> Derived<'a> {
         // The as-of date is the data's own latest date, as `check` uses, so that a page
         // and the checker never disagree on whether a certificate has expired.
         let mut derived = Derived {
             as_of: dataset.as_of(),
-            revision: Revision::read(root),
-            history: History::read(root),
+            revision,
+            history,
             ..Derived::default()
         };
         derived.index(dataset);

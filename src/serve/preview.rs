@@ -19,12 +19,14 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::tree::{Committed, Done, Origin, Tree};
 use crate::derive::{Derived, Revision};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity, display_path};
 use crate::export::{self, Inventory, page_path, sections};
+use crate::history::History;
 use crate::load::{self, RecordKind};
 use crate::model::{Dataset, Date, Sourced};
 use crate::render::theme::Theme;
@@ -97,6 +99,9 @@ pub(super) struct Preview {
     pending: Pending,
     /// The as-of date and revision of the last published pages: every page shows them.
     shown: Option<(Option<Date>, Option<Revision>)>,
+    /// The history read at a commit: reading it walks every commit, and an edit of
+    /// the working tree does not change it.
+    history: Option<(Revision, Arc<History>)>,
 }
 
 impl Preview {
@@ -111,6 +116,7 @@ impl Preview {
             inventory: None,
             theme: None,
             tree,
+            history: None,
             pending: Pending {
                 reload: true,
                 full: true,
@@ -146,8 +152,14 @@ impl Preview {
             tree,
             pending,
             shown,
+            history,
         } = self;
         let dataset = &*dataset;
+        let revision = Revision::read(root);
+        let known = history
+            .as_ref()
+            .filter(|(at, _)| Some(at) == revision.as_ref())
+            .map(|(_, read)| Arc::clone(read));
         let (problems, derived) = rayon::join(
             || {
                 let mut problems = Diagnostics::default();
@@ -157,8 +169,12 @@ impl Preview {
                 crate::validate::validate(dataset, &mut problems);
                 problems
             },
-            || Derived::new(dataset, root),
+            || {
+                let read = known.unwrap_or_else(|| Arc::new(History::read(root)));
+                Derived::with_history(dataset, revision, read)
+            },
         );
+        *history = (derived.revision.clone()).map(|at| (at, Arc::clone(&derived.history)));
         let check = clock.elapsed();
         if problems.error_count() > 0 {
             report(Outcome::Invalid(problems.into_sorted()));
