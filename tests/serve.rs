@@ -131,17 +131,20 @@ impl Served {
     }
 }
 
-/// GET `path`: status code, lowercased head, body.
-fn get(port: u16, path: &str) -> (u16, String, String) {
+/// Sends `request` (the request line and headers) to the server, for reading its
+/// answer within 20 seconds.
+fn send(port: u16, request: &str) -> TcpStream {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    write!(stream, "{request}\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    stream
+}
+
+/// GET `path`: status code, lowercased head, body.
+fn get(port: u16, path: &str) -> (u16, String, String) {
+    let mut stream = send(port, &format!("GET {path} HTTP/1.1\r\nConnection: close"));
     let mut response = Vec::new();
     stream.read_to_end(&mut response).unwrap();
     let response = String::from_utf8_lossy(&response).into_owned();
@@ -164,15 +167,7 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
 
 /// The first event of the live-reload stream.
 fn first_event(port: u16) -> String {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    write!(
-        stream,
-        "GET /__greenproc/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-    )
-    .unwrap();
+    let stream = send(port, "GET /__greenproc/events HTTP/1.1");
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     loop {
