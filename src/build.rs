@@ -228,7 +228,7 @@ pub fn build_with_progress(
     let sitemap = export::sitemap(&dataset, &base_url, &page_paths).map_err(BuildError::Export)?;
     timings.sitemap = clock.elapsed();
     timings.note_memory(Stage::Sitemap);
-    // write the exports and the editors' JSON Schemas beside the pages, then swap the
+    // write the sitemap and the editors' JSON Schemas beside the pages, then swap the
     // folder in
     progress(Stage::Write);
     let clock = Instant::now();

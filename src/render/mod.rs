@@ -1,5 +1,6 @@
 //! Stage 4, render: turn the dataset and its derived lookups into HTML pages and
-//! static files, handed one by one to an [`Output`] (the write stage).
+//! static files, each handed to an [`Output`] (the write stage) as soon as it is
+//! rendered; record pages render on all cores.
 //!
 //! Each page kind has its module under [`pages`] with a small serializable context
 //! that borrows from the dataset; a page's context holds only what that page shows,
