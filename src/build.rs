@@ -57,10 +57,11 @@ pub struct Timings {
     pub validate: Duration,
     /// Lookups, reverse references and statistics.
     pub derive: Duration,
-    /// The open-data files, written to the staging folder as they are done.
+    /// The open-data files, written to the staging folder as they are done; the
+    /// record pages render at the same time.
     pub exports: Duration,
-    /// Pages and assets, written to the staging folder as they render; includes
-    /// `search`.
+    /// Pages and assets, written to the staging folder as they render: the record
+    /// pages (beside the exports) and then the others; includes `search`.
     pub render: Duration,
     /// The search index, inside `render`.
     pub search: Duration,
@@ -68,6 +69,8 @@ pub struct Timings {
     pub sitemap: Duration,
     /// Writing the sitemap and schemas, then swapping the staging folder in.
     pub write: Duration,
+    /// The whole build, less than the stages' sum since two of them overlap.
+    pub total: Duration,
     /// Peak resident memory of the process at the end of each stage, in bytes, in
     /// the order of [`Timings::stages`]; `None` where the system does not tell it.
     pub peak_rss: [Option<u64>; 8],
@@ -172,6 +175,7 @@ pub fn build_with_progress(
     progress: &mut dyn FnMut(Stage),
 ) -> Result<Built, BuildError> {
     let root = options.root.as_path();
+    let started = Instant::now();
     let mut timings = Timings::default();
     // load → validate, as `check_site` does, but timed apart
     progress(Stage::Load);
@@ -196,30 +200,47 @@ pub fn build_with_progress(
     timings.note_memory(Stage::Derive);
     let output = output_folder(root, options.output.as_deref());
     let staging = Staging::new(&output).map_err(BuildError::Write)?;
-    progress(Stage::Exports);
-    let clock = Instant::now();
     let configured = dataset
         .config
         .as_ref()
         .map(|c| c.record.base_url.value.as_str());
     let base_url = crate::render::url::absolute_base(configured, options.base_url.as_deref());
-    let exports = Counted::new(&staging);
-    let inventory =
-        export::write_exports(&dataset, &base_url, &exports).map_err(BuildError::Export)?;
-    timings.exports = clock.elapsed();
-    timings.note_memory(Stage::Exports);
-    // render, streaming pages into the staging folder
-    progress(Stage::Render);
-    let clock = Instant::now();
-    let site =
-        Site::new(&dataset, &derived, root, &base_url, &inventory).map_err(BuildError::Render)?;
     let pages = PageList {
         out: &staging,
         paths: Mutex::default(),
     };
-    let mut stats = site.render(&pages).map_err(BuildError::Render)?;
+    // The record pages do not show the exports: they render while the exports are
+    // made, so that neither leaves a core idle at the other's slow end.
+    progress(Stage::Exports);
+    let exports = Counted::new(&staging);
+    let before = export::empty_inventory(&dataset, &base_url).map_err(BuildError::Export)?;
+    let records_site =
+        Site::new(&dataset, &derived, root, &base_url, &before).map_err(BuildError::Render)?;
+    let ((inventory, exports_time), (records, records_time)) = rayon::join(
+        || {
+            let clock = Instant::now();
+            let inventory = export::write_exports(&dataset, &base_url, &exports);
+            (inventory, clock.elapsed())
+        },
+        || {
+            let clock = Instant::now();
+            (records_site.render_records(&pages), clock.elapsed())
+        },
+    );
+    let inventory = inventory.map_err(BuildError::Export)?;
+    let record_stats = records.map_err(BuildError::Render)?;
+    timings.exports = exports_time;
+    timings.note_memory(Stage::Exports);
+    // the other pages: lists, statistics, the data portal, search
+    progress(Stage::Render);
+    let clock = Instant::now();
+    let theme = records_site.into_theme();
+    let site = Site::with_theme(&dataset, &derived, theme, &base_url, &inventory)
+        .map_err(BuildError::Render)?;
+    let mut stats = site.render_others(&pages).map_err(BuildError::Render)?;
+    stats.add(record_stats);
     let page_paths = pages.paths.into_inner().unwrap_or_else(|p| p.into_inner());
-    timings.render = clock.elapsed();
+    timings.render = records_time + clock.elapsed();
     timings.note_memory(Stage::Render);
     timings.search = stats.search;
     // sitemap, of the pages just written
@@ -250,6 +271,7 @@ pub fn build_with_progress(
     staging.commit().map_err(BuildError::Write)?;
     timings.write = clock.elapsed();
     timings.note_memory(Stage::Write);
+    timings.total = started.elapsed();
     Ok(Built {
         warnings,
         records: dataset.record_count(),

@@ -409,12 +409,7 @@ fn check(root: &std::path::Path, format: Format, deny_warnings: bool) -> ExitCod
 /// One line per stage: seconds, share of the build and the peak memory so far; then
 /// the total with pages per second.
 fn timing_table(timings: &Timings, pages: usize) -> String {
-    let total: Duration = timings
-        .stages()
-        .iter()
-        .filter(|(stage, _)| *stage != Stage::Search)
-        .map(|(_, d)| *d)
-        .sum();
+    let total = timings.total;
     let mut table = String::new();
     for ((stage, duration), peak) in timings.stages().into_iter().zip(timings.peak_rss) {
         let seconds = duration.as_secs_f64();

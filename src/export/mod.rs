@@ -309,6 +309,12 @@ pub fn write_exports(
     Ok(inventory)
 }
 
+/// The inventory before any file is written, for rendering the pages that do not
+/// show the exports (the record pages) while the exports are made.
+pub fn empty_inventory(dataset: &Dataset, base_url: &str) -> Result<Inventory, ExportError> {
+    Ok(Inventory::new(&Site::new(dataset, base_url)?))
+}
+
 /// [`write_exports`] into memory, for the preview server and tests.
 pub fn render_exports(dataset: &Dataset, base_url: &str) -> Result<Exports, ExportError> {
     let collected = Collected::default();

@@ -80,7 +80,7 @@ pub struct Stats {
 
 impl Stats {
     /// Adds the pages, files and bytes of `other`.
-    fn add(&mut self, other: Stats) {
+    pub fn add(&mut self, other: Stats) {
         self.pages += other.pages;
         self.files += other.files;
         self.bytes += other.bytes;
@@ -301,15 +301,46 @@ impl<'a> Site<'a> {
 
     /// Renders the pages `scope` wants, the assets and `_headers` into `out`.
     pub fn render_scoped(&self, scope: &Scope, out: &dyn Output) -> Result<Stats, RenderError> {
+        self.render_with(scope, true, out)
+    }
+
+    /// Renders the record pages alone, without assets: a build renders them while the
+    /// exports are made, since they do not show the exports.
+    pub fn render_records(&self, out: &dyn Output) -> Result<Stats, RenderError> {
+        let scope = Scope {
+            records: None,
+            others: None,
+        };
+        self.render_with(&scope, false, out)
+    }
+
+    /// Renders every page but the record pages, and the assets and `_headers`: the
+    /// rest of a build after [`Site::render_records`].
+    pub fn render_others(&self, out: &dyn Output) -> Result<Stats, RenderError> {
+        let scope = Scope {
+            records: Some(HashSet::new()),
+            others: Some(""),
+        };
+        self.render_with(&scope, true, out)
+    }
+
+    fn render_with(
+        &self,
+        scope: &Scope,
+        assets: bool,
+        out: &dyn Output,
+    ) -> Result<Stats, RenderError> {
         let mut counting = Counting {
             out,
             stats: Stats::default(),
             scope,
         };
-        for (name, bytes) in &self.theme.assets {
-            counting.file(&format!("assets/{name}"), bytes)?;
+        if assets {
+            for (name, bytes) in &self.theme.assets {
+                counting.file(&format!("assets/{name}"), bytes)?;
+            }
+            counting.file("_headers", &self.theme.headers)?;
         }
-        counting.file("_headers", &self.theme.headers)?;
         pages::render_all(self, &mut counting)?;
         Ok(counting.stats)
     }
