@@ -115,15 +115,17 @@ pub fn reload_file(
     match kind {
         RecordKind::Config => d.config = l.required_yaml(paths::SITE),
         RecordKind::Taxonomy => d.taxonomy = l.required_yaml(paths::TAXONOMY),
-        RecordKind::Edition => l.reread_yaml(&mut d.editions, file, present),
-        RecordKind::Project => l.reread_yaml(&mut d.projects, file, present),
-        RecordKind::Product => l.reread_yaml(&mut d.products, file, present),
-        RecordKind::Org => l.reread_yaml(&mut d.orgs, file, present),
-        RecordKind::Inspection => l.reread_yaml(&mut d.inspections, file, present),
-        RecordKind::Event => l.reread_yaml(&mut d.events, file, present),
-        RecordKind::Policy => l.reread_markdown(&mut d.policies, file, present),
-        RecordKind::Interpretation => l.reread_markdown(&mut d.interpretations, file, present),
-        RecordKind::Page => l.reread_markdown(&mut d.pages, file, present),
+        RecordKind::Edition => l.reread(&mut d.editions, file, present, read_yaml),
+        RecordKind::Project => l.reread(&mut d.projects, file, present, read_yaml),
+        RecordKind::Product => l.reread(&mut d.products, file, present, read_yaml),
+        RecordKind::Org => l.reread(&mut d.orgs, file, present, read_yaml),
+        RecordKind::Inspection => l.reread(&mut d.inspections, file, present, read_yaml),
+        RecordKind::Event => l.reread(&mut d.events, file, present, read_yaml),
+        RecordKind::Policy => l.reread(&mut d.policies, file, present, read_markdown),
+        RecordKind::Interpretation => {
+            l.reread(&mut d.interpretations, file, present, read_markdown)
+        }
+        RecordKind::Page => l.reread(&mut d.pages, file, present, read_markdown),
     }
     true
 }
@@ -326,30 +328,17 @@ impl Loader<'_> {
         found
     }
 
-    /// Reads `file` again into `list`, or takes it out when it is not `present`.
-    fn reread_yaml<T: DeserializeOwned>(
+    /// Reads `file` again into `list` with `read` ([`read_yaml`] or
+    /// [`read_markdown`]), or takes it out when it is not `present`.
+    fn reread<T>(
         &mut self,
         list: &mut Vec<Sourced<T>>,
         file: &Path,
         present: bool,
+        read: fn(&Path, &Path) -> Result<Sourced<T>, Diagnostic>,
     ) {
         let record = if present {
-            self.yaml(file.to_path_buf())
-        } else {
-            None
-        };
-        replace(list, file, record);
-    }
-
-    /// [`Loader::reread_yaml`] for a Markdown document.
-    fn reread_markdown<T: DeserializeOwned>(
-        &mut self,
-        list: &mut Vec<Sourced<Markdown<T>>>,
-        file: &Path,
-        present: bool,
-    ) {
-        let record = if present {
-            self.markdown(file.to_path_buf())
+            self.keep(read(self.root, file))
         } else {
             None
         };
@@ -386,11 +375,6 @@ impl Loader<'_> {
 
     fn yaml<T: DeserializeOwned>(&mut self, file: PathBuf) -> Option<Sourced<T>> {
         let record = read_yaml(self.root, &file);
-        self.keep(record)
-    }
-
-    fn markdown<T: DeserializeOwned>(&mut self, file: PathBuf) -> Option<Sourced<Markdown<T>>> {
-        let record = read_markdown(self.root, &file);
         self.keep(record)
     }
 
