@@ -11,7 +11,6 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::derive::Derived;
@@ -212,14 +211,13 @@ pub fn build_with_progress(
     // The record pages do not show the exports: they render while the exports are
     // made, so that neither leaves a core idle at the other's slow end.
     progress(Stage::Exports);
-    let exports = Counted::new(&staging);
     let before = export::empty_inventory(&dataset, &base_url).map_err(BuildError::Export)?;
     let records_site =
         Site::new(&dataset, &derived, root, &base_url, &before).map_err(BuildError::Render)?;
     let ((inventory, exports_time), (records, records_time)) = rayon::join(
         || {
             let clock = Instant::now();
-            let inventory = export::write_exports(&dataset, &base_url, &exports);
+            let inventory = export::write_exports(&dataset, &base_url, &staging);
             (inventory, clock.elapsed())
         },
         || {
@@ -261,13 +259,10 @@ pub fn build_with_progress(
         .iter()
         .map(|(path, json)| (path.as_str(), json.as_bytes()));
     for (path, bytes) in files.chain(schema_files) {
-        stats.files += 1;
-        stats.bytes += bytes.len() as u64;
         staging.write(path, bytes).map_err(BuildError::Write)?;
     }
-    let (files, bytes) = exports.totals();
-    stats.files += files;
-    stats.bytes += bytes;
+    // Pages, assets, exports, sitemap and schemas: what the staging folder received.
+    (stats.files, stats.bytes) = staging.totals();
     staging.commit().map_err(BuildError::Write)?;
     timings.write = clock.elapsed();
     timings.note_memory(Stage::Write);
@@ -280,39 +275,6 @@ pub fn build_with_progress(
         timings,
         history_unavailable: derived.history.unavailable.clone(),
     })
-}
-
-/// Passes the exports through to the staging folder, counting them for the summary.
-struct Counted<'s> {
-    out: &'s Staging,
-    files: AtomicUsize,
-    bytes: AtomicU64,
-}
-
-impl<'s> Counted<'s> {
-    fn new(out: &'s Staging) -> Self {
-        Counted {
-            out,
-            files: AtomicUsize::new(0),
-            bytes: AtomicU64::new(0),
-        }
-    }
-
-    /// Files and bytes passed through.
-    fn totals(&self) -> (usize, u64) {
-        (
-            self.files.load(Ordering::Relaxed),
-            self.bytes.load(Ordering::Relaxed),
-        )
-    }
-}
-
-impl Output for Counted<'_> {
-    fn file(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-        self.out.write(path, bytes)
-    }
 }
 
 /// Passes files through to the staging folder and keeps the clean path of every page,

@@ -11,6 +11,7 @@ use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The file that marks a folder as greenproc's output, safe to replace.
 pub const MARKER: &str = ".greenproc-output";
@@ -49,6 +50,8 @@ pub struct Staging {
     temp: PathBuf,
     /// Every path written so far; render workers write at once.
     written: Mutex<HashSet<String>>,
+    /// Bytes written so far.
+    bytes: AtomicU64,
     committed: bool,
 }
 
@@ -85,6 +88,7 @@ impl Staging {
             output: output.to_path_buf(),
             temp,
             written: Mutex::default(),
+            bytes: AtomicU64::new(0),
             committed: false,
         })
     }
@@ -118,7 +122,19 @@ impl Staging {
                 .map_err(|e| WriteError(format!("cannot create {}: {e}", dir.display())))?;
         }
         fs::write(&path, bytes)
-            .map_err(|e| WriteError(format!("cannot write {}: {e}", path.display())))
+            .map_err(|e| WriteError(format!("cannot write {}: {e}", path.display())))?;
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Files and bytes written so far.
+    pub fn totals(&self) -> (usize, u64) {
+        let files = self
+            .written
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .len();
+        (files, self.bytes.load(Ordering::Relaxed))
     }
 
     /// Marks the staging folder as greenproc output and swaps it in for the output:

@@ -174,7 +174,10 @@ impl Preview {
                 Derived::with_history(dataset, revision, read)
             },
         );
-        *history = (derived.revision.clone()).map(|at| (at, Arc::clone(&derived.history)));
+        *history = derived
+            .revision
+            .clone()
+            .map(|at| (at, Arc::clone(&derived.history)));
         let check = clock.elapsed();
         if problems.error_count() > 0 {
             report(Outcome::Invalid(problems.into_sorted()));
