@@ -37,8 +37,12 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
     /// Records read.
     pub records: usize,
-    /// What was written.
+    /// Pages rendered, and the search index's time.
     pub stats: Stats,
+    /// Files written: pages, assets, exports, sitemap and schemas.
+    pub files: usize,
+    /// Their total size.
+    pub bytes: u64,
     /// Where it was written.
     pub output: PathBuf,
     /// How long each stage took.
@@ -261,8 +265,7 @@ pub fn build_with_progress(
     for (path, bytes) in files.chain(schema_files) {
         staging.write(path, bytes).map_err(BuildError::Write)?;
     }
-    // Pages, assets, exports, sitemap and schemas: what the staging folder received.
-    (stats.files, stats.bytes) = staging.totals();
+    let (files, bytes) = staging.totals();
     staging.commit().map_err(BuildError::Write)?;
     timings.write = clock.elapsed();
     timings.note_memory(Stage::Write);
@@ -271,6 +274,8 @@ pub fn build_with_progress(
         warnings,
         records: dataset.record_count(),
         stats,
+        files,
+        bytes,
         output,
         timings,
         history_unavailable: derived.history.unavailable.clone(),

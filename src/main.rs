@@ -345,13 +345,12 @@ fn build(options: BuildOptions, timings: bool, quiet: bool) -> ExitCode {
                 eprint!("{}", timing_table(&built.timings, built.stats.pages));
             }
             if !quiet {
-                let s = built.stats;
                 println!(
                     "build: {} records, {} pages, {} files, {} bytes in {seconds:.2} s → {}",
                     built.records,
-                    s.pages,
-                    s.files,
-                    s.bytes,
+                    built.stats.pages,
+                    built.files,
+                    built.bytes,
                     built.output.display()
                 );
             }

@@ -70,20 +70,14 @@ impl std::error::Error for RenderError {}
 pub struct Stats {
     /// HTML pages.
     pub pages: usize,
-    /// All files, pages and assets.
-    pub files: usize,
-    /// Total size in bytes.
-    pub bytes: u64,
     /// Time spent building the search index and its page.
     pub search: std::time::Duration,
 }
 
 impl Stats {
-    /// Adds the pages, files and bytes of `other`.
+    /// Adds the pages of `other`.
     pub fn add(&mut self, other: Stats) {
         self.pages += other.pages;
-        self.files += other.files;
-        self.bytes += other.bytes;
     }
 }
 
@@ -477,9 +471,7 @@ impl Counting<'_> {
         }
     }
 
-    fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
-        self.stats.files += 1;
-        self.stats.bytes += bytes.len() as u64;
+    fn file(&self, path: &str, bytes: &[u8]) -> Result<(), RenderError> {
         self.out.file(path, bytes).map_err(RenderError::Write)
     }
 }
