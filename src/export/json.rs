@@ -101,11 +101,9 @@ fn each<T: Sync>(
     out: &dyn Output,
     file: impl Fn(&T) -> Result<ExportFile, ExportError> + Sync,
 ) -> Result<(), ExportError> {
-    items.par_iter().try_for_each(|item| {
-        let file = file(item)?;
-        out.file(&file.path, &file.bytes)
-            .map_err(ExportError::Write)
-    })
+    items
+        .par_iter()
+        .try_for_each(|item| file(item)?.hand_over(out).map(drop))
 }
 
 fn twin<T: Serialize>(section: &str, id: &str, record: &T) -> Result<ExportFile, ExportError> {

@@ -58,6 +58,18 @@ pub struct ExportFile {
     pub bytes: Vec<u8>,
 }
 
+impl ExportFile {
+    /// Writes the file to `out`, keeping what the inventory needs of it.
+    fn hand_over(self, out: &dyn Output) -> Result<Written, ExportError> {
+        out.file(&self.path, &self.bytes)
+            .map_err(ExportError::Write)?;
+        Ok(Written {
+            bytes: self.bytes.len() as u64,
+            path: self.path,
+        })
+    }
+}
+
 /// Why the exports could not be produced.
 #[derive(Debug)]
 pub enum ExportError {
@@ -258,17 +270,7 @@ pub fn write_exports(
     jobs.push(Box::new(move || ocds::write(site)));
     jobs.push(Box::new(move || Ok(vec![oc4ids::write(site)?])));
     let hand_over = |files: Vec<ExportFile>| -> Result<Vec<Written>, ExportError> {
-        files
-            .into_iter()
-            .map(|file| {
-                out.file(&file.path, &file.bytes)
-                    .map_err(ExportError::Write)?;
-                Ok(Written {
-                    bytes: file.bytes.len() as u64,
-                    path: file.path,
-                })
-            })
-            .collect()
+        files.into_iter().map(|file| file.hand_over(out)).collect()
     };
     let (written, twins) = rayon::join(
         || {
