@@ -354,16 +354,18 @@ impl<'a> Site<'a> {
         let mut context = tera::Context::new();
         context.insert("page", &meta);
         context.insert("data", data);
-        let html =
+        PAGE_BUFFER.with_borrow_mut(|html| {
+            html.clear();
             self.theme
                 .tera
-                .render(template, &context)
+                .render_to(template, &context, &mut *html)
                 .map_err(|e| RenderError::Template {
                     page: path.to_owned(),
                     message: e.to_string(),
                 })?;
-        out.stats.pages += 1;
-        out.file(&url::file_for(path), html.as_bytes())
+            out.stats.pages += 1;
+            out.file(&url::file_for(path), html.as_slice())
+        })
     }
 
     /// Renders the pages of each of `items` (by index and item) on all cores, each
@@ -424,6 +426,14 @@ impl<'a> Site<'a> {
     fn markdown(&self, text: &str, ids: &mut PageIds) -> String {
         self.markdown.render(text, ids)
     }
+}
+
+thread_local! {
+    /// Each render worker's page buffer: pages are written out as soon as they are
+    /// rendered, so one buffer per thread, grown once to the largest page, saves an
+    /// allocation and the copies of its growth for each of 100,000 pages. Tera's
+    /// escaping writes valid UTF-8, so the bytes go out without a `String`'s check.
+    static PAGE_BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(64 * 1024));
 }
 
 /// Whether `path` is a record page (`<section>/<id>/`) whose JSON twin the exports
