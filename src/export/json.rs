@@ -173,6 +173,21 @@ impl<T: Serialize> Serialize for Package<'_, T> {
     }
 }
 
+impl<T: Serialize> Package<'_, T> {
+    /// The package as [`pretty`] JSON, in a buffer sized beforehand from `size`, an
+    /// item's length as text: grown by doubling, a package of 100 MB would hold the
+    /// old block and the new one at once at each step, an allocator not remapping
+    /// them in place (mimalloc does not).
+    pub(super) fn pretty(&self, size: impl Fn(&T) -> usize) -> Result<Vec<u8>, ExportError> {
+        // Each item's separator and indentation, and the header, are small beside it.
+        let items: usize = self.items.iter().map(|item| size(item) + 8).sum();
+        let mut bytes = Vec::with_capacity(items + 64 * 1024);
+        serde_json::to_writer_pretty(&mut bytes, self)?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+}
+
 /// Pretty JSON ending with a newline: readable when opened in a browser, and
 /// diff-friendly for anyone mirroring the data in git.
 pub(super) fn pretty<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, ExportError> {

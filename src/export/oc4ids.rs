@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::json::{Package, fragment, pretty};
+use super::json::{Package, fragment};
 use super::ocds::{self, PartyList, amount, method_code, method_label, reference};
 use super::tables::{definitions, sorted_by_id};
 use super::{ExportError, ExportFile, Site, timestamp};
@@ -33,7 +33,7 @@ pub(super) fn write(site: &Site) -> Result<ExportFile, ExportError> {
     };
     Ok(ExportFile {
         path: PATH.to_owned(),
-        bytes: pretty(&Package::new(&header, "projects", &projects))?,
+        bytes: Package::new(&header, "projects", &projects).pretty(|p| p.get().len())?,
     })
 }
 

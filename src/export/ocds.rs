@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
-use super::json::{Package, fragment, pretty};
+use super::json::{Package, fragment};
 use super::tables::{field_def, sorted_by_id};
 use super::{ExportError, ExportFile, Site, timestamp};
 use crate::model::org::Org;
@@ -127,7 +127,7 @@ pub(super) fn write(site: &Site) -> Result<Vec<ExportFile>, ExportError> {
         let header = header(site, url);
         files.push(ExportFile {
             path: format!("data/ocds/{name}"),
-            bytes: pretty(&Package::new(&header, "releases", &texts))?,
+            bytes: Package::new(&header, "releases", &texts).pretty(|r| r.get().len())?,
         });
     }
 
@@ -157,7 +157,9 @@ pub(super) fn write(site: &Site) -> Result<Vec<ExportFile>, ExportError> {
         header.insert("packages".into(), json!(release_urls));
         files.push(ExportFile {
             path: format!("data/ocds/{name}"),
-            bytes: pretty(&Package::new(&header, "records", &chunk))?,
+            // The list of a record's releases is a few lines per release.
+            bytes: Package::new(&header, "records", &chunk)
+                .pretty(|r| r.compiled_release.get().len() + 200 * r.releases.len())?,
         });
     }
     Ok(files)
@@ -493,6 +495,7 @@ impl<'a> PartyList<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export::json::pretty;
 
     #[test]
     fn packages_split_only_past_the_limits() {

@@ -69,7 +69,13 @@ pub fn qr_svg(url: &str) -> String {
 fn push_coordinate(svg: &mut String, n: usize) {
     debug_assert!(n < 1000);
     let digits = [n / 100, n / 10 % 10, n % 10];
-    let first = if n >= 100 { 0 } else if n >= 10 { 1 } else { 2 };
+    let first = if n >= 100 {
+        0
+    } else if n >= 10 {
+        1
+    } else {
+        2
+    };
     for digit in &digits[first..] {
         svg.push(char::from(b'0' + *digit as u8));
     }
