@@ -75,9 +75,10 @@ pub struct Stats {
 }
 
 impl Stats {
-    /// Adds the pages of `other`.
+    /// Adds the pages and the search time of `other`.
     pub fn add(&mut self, other: Stats) {
         self.pages += other.pages;
+        self.search += other.search;
     }
 }
 
@@ -380,17 +381,14 @@ impl<'a> Site<'a> {
         path: impl Fn(&T) -> String + Sync,
         render: impl Fn(&mut Counting<'_>, usize, &T) -> Result<(), RenderError> + Sync,
     ) -> Result<(), RenderError> {
-        let (target, scope) = (out.out, out.scope);
+        let base = out.fork();
+        let scope = base.scope;
         let rendered: Vec<Result<Stats, RenderError>> = items
             .par_iter()
             .enumerate()
             .filter(|(_, item)| scope.records.is_none() || scope.wants(&path(item)))
             .map(|(i, item)| {
-                let mut counting = Counting {
-                    out: target,
-                    stats: Stats::default(),
-                    scope,
-                };
+                let mut counting = base.fork();
                 render(&mut counting, i, item)?;
                 Ok(counting.stats)
             })
@@ -464,7 +462,17 @@ struct Counting<'o> {
     scope: &'o Scope,
 }
 
-impl Counting<'_> {
+impl<'o> Counting<'o> {
+    /// A counter for work done beside this one, into the same output and scope; its
+    /// stats are added back when that work is done.
+    fn fork(&self) -> Counting<'o> {
+        Counting {
+            out: self.out,
+            stats: Stats::default(),
+            scope: self.scope,
+        }
+    }
+
     /// Whether the page at the clean `path` renders; loops call it before building a
     /// page's context, which can cost more than the skipped page.
     fn wants(&self, path: &str) -> bool {

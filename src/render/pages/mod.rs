@@ -26,6 +26,18 @@ use crate::model::Date;
 
 /// Renders every page of the site.
 pub(super) fn render_all(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
+    // The search index takes about as long as every list page together and needs
+    // none of them: it is built beside them, on the other cores.
+    let mut indexing = out.fork();
+    let (pages, index) = rayon::join(|| pages(site, out), || search(site, &mut indexing));
+    pages?;
+    index?;
+    out.stats.add(indexing.stats);
+    Ok(())
+}
+
+/// Every page but the search page.
+fn pages(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
     home::render(site, out)?;
     projects::render(site, out)?;
     catalog::render(site, out)?;
@@ -39,7 +51,6 @@ pub(super) fn render_all(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), 
     if out.wants("feed.xml") {
         out.file("feed.xml", site.site_feed()?.as_bytes())?;
     }
-    search(site, out)?;
     not_found(site, out)
 }
 
