@@ -171,18 +171,30 @@ impl<'a> Derived<'a> {
     ) -> Derived<'a> {
         // The as-of date is the data's own latest date, as `check` uses, so that a page
         // and the checker never disagree on whether a certificate has expired.
+        let as_of = dataset.as_of();
         let mut derived = Derived {
-            as_of: dataset.as_of(),
+            as_of,
             revision,
             history,
             ..Derived::default()
         };
-        derived.index(dataset);
-        derived.reverse_references(dataset);
-        derived.statuses(dataset);
-        derived.latest_changes = latest_changes(dataset);
-        derived.assessment = Assessment::new(dataset, derived.as_of);
-        derived.statistics = Statistics::new(dataset, &derived.assessment, derived.as_of);
+        // The assessment and the statistics need none of the lookups: on two cores
+        // they are made beside them (`serve` runs all of this after every edit).
+        let ((), (assessment, statistics)) = rayon::join(
+            || {
+                derived.index(dataset);
+                derived.reverse_references(dataset);
+                derived.statuses(dataset);
+                derived.latest_changes = latest_changes(dataset);
+            },
+            || {
+                let assessment = Assessment::new(dataset, as_of);
+                let statistics = Statistics::new(dataset, &assessment, as_of);
+                (assessment, statistics)
+            },
+        );
+        derived.assessment = assessment;
+        derived.statistics = statistics;
         derived
     }
 
@@ -453,8 +465,8 @@ fn latest_changes(d: &Dataset) -> Vec<Change> {
     changes
 }
 
-fn ids<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
-    let mut map = HashMap::new();
+fn ids<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    let mut map = HashMap::with_capacity(ids.len());
     for (i, id) in ids.enumerate() {
         // Keep the first record of a duplicated id, as validation reports the second.
         map.entry(id).or_insert(i);

@@ -11,7 +11,7 @@ mod project;
 mod site;
 mod standard;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostics, Position};
@@ -119,7 +119,7 @@ impl Kind {
 
 /// The ids of every kind, for resolving references, plus a few lookups rules share.
 struct Index<'a> {
-    ids: HashMap<Kind, HashSet<&'a str>>,
+    ids: HashMap<Kind, ids::Ids<'a>>,
     products: HashMap<&'a str, &'a Product>,
     editions: Vec<&'a Edition>,
     /// Kinds whose defining file failed to load: references to them are not checked,
@@ -185,11 +185,11 @@ impl<'a> Index<'a> {
     }
 
     fn contains(&self, kind: Kind, id: &str) -> bool {
-        self.ids.get(&kind).is_some_and(|ids| ids.contains(id))
+        self.ids.get(&kind).is_some_and(|ids| ids.contains_key(id))
     }
 
     fn suggestion(&self, kind: Kind, id: &str) -> Option<&'a str> {
-        let candidates: Vec<&str> = self.ids.get(&kind)?.iter().copied().collect();
+        let candidates: Vec<&str> = self.ids.get(&kind)?.keys().copied().collect();
         closest(id, &candidates)
     }
 
