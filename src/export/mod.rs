@@ -24,6 +24,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use crate::derive::Derived;
 use crate::model::{Dataset, Date, Org, SiteConfig};
 use crate::write::{Output, WriteError};
 pub use inventory::Inventory;
@@ -242,17 +243,19 @@ struct Written {
 /// Produces every open-data file of the site except the sitemap (which needs the
 /// rendered pages, see [`sitemap`]) into `out`: the datasets in CSV, JSON and XLSX,
 /// the SQLite database, the Data Package, the JSON twin of every record page, OCDS
-/// and OC4IDS packages and `data.json`. `base_url` is the site's absolute address.
+/// and OC4IDS packages and `data.json`. `derived` gives the aggregate datasets their
+/// figures; `base_url` is the site's absolute address.
 ///
 /// The files are produced on all cores and each goes to `out` as soon as it is done,
 /// so that memory never holds all of them; the inventory keeps their sizes.
 pub fn write_exports(
     dataset: &Dataset,
+    derived: &Derived,
     base_url: &str,
     out: &dyn Output,
 ) -> Result<Inventory, ExportError> {
     let site = Site::new(dataset, base_url)?;
-    let tables = tables::tables(&site)?;
+    let tables = tables::tables(&site, derived)?;
     let bundles = &tables::definitions()?.bundles;
     type Job<'j> = Box<dyn Fn() -> Result<Vec<ExportFile>, ExportError> + Send + Sync + 'j>;
     let site = &site;
@@ -318,9 +321,13 @@ pub fn empty_inventory(dataset: &Dataset, base_url: &str) -> Result<Inventory, E
 }
 
 /// [`write_exports`] into memory, for the preview server and tests.
-pub fn render_exports(dataset: &Dataset, base_url: &str) -> Result<Exports, ExportError> {
+pub fn render_exports(
+    dataset: &Dataset,
+    derived: &Derived,
+    base_url: &str,
+) -> Result<Exports, ExportError> {
     let collected = Collected::default();
-    let inventory = write_exports(dataset, base_url, &collected)?;
+    let inventory = write_exports(dataset, derived, base_url, &collected)?;
     let mut files = collected
         .0
         .into_inner()

@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use super::{ExportError, Site, sections};
+use crate::derive::Derived;
 use crate::derive::compliance::{Assessment, Figure, ProjectCompliance, Rule, percent_of};
 use crate::derive::stats::{Dimension, GroupStats, Statistics};
 use crate::model::org::CreditRating;
@@ -384,12 +385,12 @@ pub struct Table {
 type NamedRow = Vec<(&'static str, Cell)>;
 
 /// Every dataset of `datasets.yaml`, filled from the site's records.
-pub(super) fn tables(site: &Site) -> Result<Vec<Table>, ExportError> {
+pub(super) fn tables(site: &Site, derived: &Derived) -> Result<Vec<Table>, ExportError> {
     definitions()?
         .datasets
         .iter()
         .map(|def| {
-            let named = extract(&def.name, site).ok_or_else(|| {
+            let named = extract(&def.name, site, derived).ok_or_else(|| {
                 ExportError::Definition(format!("no extractor fills the dataset `{}`", def.name))
             })?;
             let rows = named
@@ -431,7 +432,7 @@ fn arrange(def: &DatasetDef, mut row: NamedRow) -> Result<Vec<Cell>, ExportError
 }
 
 /// The rows of the dataset `name`, sorted by primary key; `None` for an unknown name.
-fn extract(name: &str, site: &Site) -> Option<Vec<NamedRow>> {
+fn extract(name: &str, site: &Site, derived: &Derived) -> Option<Vec<NamedRow>> {
     let rows = match name {
         "categories" => categories(site),
         "projects" => projects(site),
@@ -447,7 +448,7 @@ fn extract(name: &str, site: &Site) -> Option<Vec<NamedRow>> {
         | "project_green_shares"
         | "stats_groups"
         | "stats_categories"
-        | "stats_years" => aggregates(name, site),
+        | "stats_years" => aggregates(name, site, derived),
         _ => return None,
     };
     Some(rows)
@@ -822,23 +823,15 @@ pub(super) fn field_def(dataset: &str, field: &str) -> Result<&'static FieldDef,
         })
 }
 
-/// The aggregate datasets, from the derive stage's one implementation: the same
-/// figures as the statistics and project pages. (Each call derives again; the work is
-/// linear in the records and a few milliseconds for a real site.)
-fn aggregates(name: &str, site: &Site) -> Vec<NamedRow> {
-    let dataset = site.dataset;
-    let assessment = Assessment::new(dataset, dataset.as_of());
+/// The aggregate datasets, from the derive stage's assessment and statistics: the
+/// same figures as the statistics and project pages.
+fn aggregates(name: &str, site: &Site, derived: &Derived) -> Vec<NamedRow> {
     match name {
-        "project_compliance" => project_compliance(site, &assessment),
-        "project_green_shares" => project_green_shares(site, &assessment),
-        "stats_groups" => stats_groups(
-            site,
-            &Statistics::new(dataset, &assessment, dataset.as_of()),
-        ),
-        "stats_categories" => {
-            stats_categories(&Statistics::new(dataset, &assessment, dataset.as_of()))
-        }
-        _ => stats_years(&Statistics::new(dataset, &assessment, dataset.as_of())),
+        "project_compliance" => project_compliance(site, &derived.assessment),
+        "project_green_shares" => project_green_shares(site, &derived.assessment),
+        "stats_groups" => stats_groups(site, &derived.statistics),
+        "stats_categories" => stats_categories(&derived.statistics),
+        _ => stats_years(&derived.statistics),
     }
 }
 

@@ -27,6 +27,12 @@ fn fixture() -> &'static Dataset {
     })
 }
 
+/// The fixture's derived lookups and figures, without a git history.
+fn derived() -> &'static Derived<'static> {
+    static DERIVED: OnceLock<Derived<'static>> = OnceLock::new();
+    DERIVED.get_or_init(|| Derived::with_history(fixture(), None, Default::default()))
+}
+
 /// The fixture's exports by path.
 fn exports() -> &'static HashMap<String, Vec<u8>> {
     static FILES: OnceLock<HashMap<String, Vec<u8>>> = OnceLock::new();
@@ -36,7 +42,7 @@ fn exports() -> &'static HashMap<String, Vec<u8>> {
             "projects/zd-school-2023/".to_owned(),
             "pages/关于/".to_owned(),
         ];
-        let exports = render_exports(fixture(), BASE).expect("the fixture exports");
+        let exports = render_exports(fixture(), derived(), BASE).expect("the fixture exports");
         let sitemap = sitemap(fixture(), BASE, &pages).expect("the sitemap");
         exports
             .files
@@ -317,8 +323,8 @@ fn is_empty_default(value: &Value) -> bool {
 
 #[test]
 fn exports_are_byte_identical_across_runs() {
-    let first = render_exports(fixture(), BASE).unwrap().files;
-    let second = render_exports(fixture(), BASE).unwrap().files;
+    let first = render_exports(fixture(), derived(), BASE).unwrap().files;
+    let second = render_exports(fixture(), derived(), BASE).unwrap().files;
     assert_eq!(first.len(), second.len());
     for (a, b) in first.iter().zip(&second) {
         assert_eq!(a.path, b.path);
@@ -434,7 +440,9 @@ fn sitemap_robots_and_catalog_are_well_formed() {
 
 #[test]
 fn the_inventory_describes_the_files_written() {
-    let inventory = render_exports(fixture(), BASE).unwrap().inventory;
+    let inventory = render_exports(fixture(), derived(), BASE)
+        .unwrap()
+        .inventory;
     let as_of = fixture().as_of().unwrap();
     let defs = tables::definitions().unwrap();
     assert_eq!(inventory.datasets.len(), defs.datasets.len());
@@ -478,7 +486,7 @@ fn xlsx_workbooks_are_zip_files() {
 #[test]
 fn a_relative_base_url_is_refused() {
     assert!(matches!(
-        render_exports(fixture(), "/zibo/"),
+        render_exports(fixture(), derived(), "/zibo/"),
         Err(ExportError::BaseUrl(_))
     ));
 }
@@ -497,7 +505,8 @@ fn dump_sample_exports() {
         .map(|c| c.record.base_url.value.clone())
         .unwrap();
     let out = Path::new("target/export-sample");
-    let exports = render_exports(&dataset, &base).unwrap().files;
+    let derived = Derived::with_history(&dataset, None, Default::default());
+    let exports = render_exports(&dataset, &derived, &base).unwrap().files;
     for f in exports
         .into_iter()
         .chain(sitemap(&dataset, &base, &[String::new()]).unwrap())

@@ -361,7 +361,8 @@ impl<'a> Build<'_, 'a> {
     /// serves it; returns what changed and the new inventory.
     fn everything(&mut self) -> Result<(Committed, Inventory), String> {
         let (dataset, base_url) = (self.dataset, self.base_url);
-        let exports = export::render_exports(dataset, base_url).map_err(|e| e.to_string())?;
+        let exports =
+            export::render_exports(dataset, self.derived, base_url).map_err(|e| e.to_string())?;
         let site = Site::new(
             dataset,
             self.derived,
@@ -451,8 +452,8 @@ impl<'a> Build<'_, 'a> {
         if interrupted() {
             return Ok(Some(committed));
         }
-        let exports =
-            export::render_exports(self.dataset, self.base_url).map_err(|e| e.to_string())?;
+        let exports = export::render_exports(self.dataset, self.derived, self.base_url)
+            .map_err(|e| e.to_string())?;
         committed.add(self.publish(Origin::Export, &exports.files)?);
         let portal = others(export::inventory::PORTAL_PATH);
         let done = self.render(&exports.inventory, &portal)?;
