@@ -27,7 +27,7 @@ cp -r "$site" "$work/site"
 log="$work/serve.log"
 TMPDIR="$work/tmp" "$bin" serve --root "$work/site" --port 0 >"$log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
 until grep -q '^serve: built' "$log"; do
 	kill -0 $pid 2>/dev/null || { cat "$log"; exit 1; }

@@ -555,6 +555,11 @@ pub fn symlink_on_the_way(root: &Path, relative: &Path) -> Option<PathBuf> {
 /// superscript digits ¹²³ too). A file or folder of that name cannot be checked out
 /// there.
 pub fn is_device_name(stem: &str) -> bool {
+    // The longest is `com` or `lpt` with a superscript digit, five bytes; most names
+    // are longer, and every id is checked.
+    if stem.len() > 5 {
+        return false;
+    }
     let lower = stem.to_ascii_lowercase();
     match lower.as_str() {
         "con" | "prn" | "aux" | "nul" => true,

@@ -235,6 +235,17 @@ fn an_edit_of_a_project_updates_its_page_its_neighbours_and_the_lists() {
             .2
             .contains(renamed)
     });
+    // The home page's latest changes and the statistics are derived for the second
+    // step only.
+    wait_for("the home page's latest changes", || {
+        served.get("/").2.contains(renamed)
+    });
+    wait_for("the district's statistics", || {
+        served
+            .get("/stats/districts/zhangdian/")
+            .2
+            .contains(renamed)
+    });
 }
 
 #[test]

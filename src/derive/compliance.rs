@@ -17,7 +17,9 @@
 //!   and prefabrication ratio from design, material ratios from the tender (with
 //!   materials recorded), achieved figures at acceptance.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use crate::model::config::Programme;
 use crate::model::product::Product;
@@ -351,7 +353,7 @@ impl<'a> Assessment<'a> {
     /// Assesses every project and product of `dataset`; `as_of` stands in for today.
     pub fn new(dataset: &'a Dataset, as_of: Option<Date>) -> Assessment<'a> {
         let rules = CategoryRules::new(dataset);
-        let products: HashMap<&str, usize> = dataset
+        let products: FxHashMap<&str, usize> = dataset
             .products
             .iter()
             .enumerate()
@@ -423,12 +425,12 @@ impl<'a> Assessment<'a> {
 
 /// Each edition's rule per category, looked up without scanning the edition.
 struct CategoryRules<'a> {
-    rules: HashMap<(usize, &'a str), &'a CategoryRule>,
+    rules: FxHashMap<(usize, &'a str), &'a CategoryRule>,
 }
 
 impl<'a> CategoryRules<'a> {
     fn new(dataset: &'a Dataset) -> CategoryRules<'a> {
-        let mut rules = HashMap::new();
+        let mut rules = FxHashMap::default();
         for (i, edition) in dataset.editions.iter().enumerate() {
             for rule in &edition.record.categories {
                 // The first entry of a category listed twice wins; validation reports
@@ -453,7 +455,7 @@ fn check_indicators<'a>(
     rule: Option<&'a CategoryRule>,
 ) -> Vec<IndicatorCheck<'a>> {
     let thresholds: &'a [Threshold] = rule.map_or(&[], |r| r.thresholds.as_slice());
-    let values: HashMap<&str, f64> = product
+    let values: FxHashMap<&str, f64> = product
         .indicators
         .iter()
         .map(|v| (v.indicator.value.as_str(), v.value.value))
@@ -509,7 +511,7 @@ fn indicators_verdict(checks: &[IndicatorCheck<'_>]) -> Verdict {
 fn assess_project(
     dataset: &Dataset,
     p: &Project,
-    products: &HashMap<&str, usize>,
+    products: &FxHashMap<&str, usize>,
     rules: &CategoryRules<'_>,
     as_of: Option<Date>,
     programme: Option<&Programme>,

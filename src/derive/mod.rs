@@ -14,9 +14,10 @@
 pub mod compliance;
 pub mod stats;
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use crate::history::History;
 use crate::model::org::Role;
@@ -92,55 +93,55 @@ pub struct Derived<'a> {
     /// preview keeps it between edits.
     pub history: Arc<History>,
     /// Project id → index.
-    pub projects: HashMap<&'a str, usize>,
+    pub projects: FxHashMap<&'a str, usize>,
     /// Product id → index.
-    pub products: HashMap<&'a str, usize>,
+    pub products: FxHashMap<&'a str, usize>,
     /// Organization id → index.
-    pub orgs: HashMap<&'a str, usize>,
+    pub orgs: FxHashMap<&'a str, usize>,
     /// Inspection id → index.
-    pub inspections: HashMap<&'a str, usize>,
+    pub inspections: FxHashMap<&'a str, usize>,
     /// Event id → index.
-    pub events: HashMap<&'a str, usize>,
+    pub events: FxHashMap<&'a str, usize>,
     /// Policy id → index.
-    pub policies: HashMap<&'a str, usize>,
+    pub policies: FxHashMap<&'a str, usize>,
     /// Interpretation id → index.
-    pub interpretations: HashMap<&'a str, usize>,
+    pub interpretations: FxHashMap<&'a str, usize>,
     /// Edition id → index.
-    pub editions: HashMap<&'a str, usize>,
+    pub editions: FxHashMap<&'a str, usize>,
     /// Category id → index into the taxonomy's categories.
-    pub categories: HashMap<&'a str, usize>,
+    pub categories: FxHashMap<&'a str, usize>,
     /// Group id → index into the taxonomy's groups.
-    pub groups: HashMap<&'a str, usize>,
+    pub groups: FxHashMap<&'a str, usize>,
     /// District or zone id → its name.
-    pub areas: HashMap<&'a str, &'a str>,
+    pub areas: FxHashMap<&'a str, &'a str>,
     /// Product id → projects whose material lines name it.
-    pub product_projects: HashMap<&'a str, Vec<usize>>,
+    pub product_projects: FxHashMap<&'a str, Vec<usize>>,
     /// Product id → inspections of it.
-    pub product_inspections: HashMap<&'a str, Vec<usize>>,
+    pub product_inspections: FxHashMap<&'a str, Vec<usize>>,
     /// Project id → inspections of it.
-    pub project_inspections: HashMap<&'a str, Vec<usize>>,
+    pub project_inspections: FxHashMap<&'a str, Vec<usize>>,
     /// Category id → products in it.
-    pub category_products: HashMap<&'a str, Vec<usize>>,
+    pub category_products: FxHashMap<&'a str, Vec<usize>>,
     /// Group id → categories in it.
-    pub group_categories: HashMap<&'a str, Vec<usize>>,
+    pub group_categories: FxHashMap<&'a str, Vec<usize>>,
     /// Organization id → (role, project) pairs, by role then project order.
-    pub org_projects: HashMap<&'a str, Vec<(Role, usize)>>,
+    pub org_projects: FxHashMap<&'a str, Vec<(Role, usize)>>,
     /// Each project's parties: (role, organization id), by role then id.
     pub parties: Vec<Vec<(Role, &'a str)>>,
     /// Organization id → products it manufactures.
-    pub org_products: HashMap<&'a str, Vec<usize>>,
+    pub org_products: FxHashMap<&'a str, Vec<usize>>,
     /// Organization id → products whose certificate it issued.
-    pub org_certified: HashMap<&'a str, Vec<usize>>,
+    pub org_certified: FxHashMap<&'a str, Vec<usize>>,
     /// Organization id → inspections it carried out or underwent.
-    pub org_inspections: HashMap<&'a str, Vec<usize>>,
+    pub org_inspections: FxHashMap<&'a str, Vec<usize>>,
     /// Organization id → events it organized or took part in.
-    pub org_events: HashMap<&'a str, Vec<usize>>,
+    pub org_events: FxHashMap<&'a str, Vec<usize>>,
     /// Policy id → its interpretations, newest first.
-    pub policy_interpretations: HashMap<&'a str, Vec<usize>>,
+    pub policy_interpretations: FxHashMap<&'a str, Vec<usize>>,
     /// Policy id → policies that amend or replace it.
-    pub policy_superseded_by: HashMap<&'a str, Vec<usize>>,
+    pub policy_superseded_by: FxHashMap<&'a str, Vec<usize>>,
     /// Policy id → demand-standard editions it issued.
-    pub policy_editions: HashMap<&'a str, Vec<usize>>,
+    pub policy_editions: FxHashMap<&'a str, Vec<usize>>,
     /// Each project's current stage (its latest lifecycle entry), by project index.
     pub current_stage: Vec<Option<StageKind>>,
     /// Each product's certificate status on the as-of date, by product index.
@@ -169,6 +170,20 @@ impl<'a> Derived<'a> {
         revision: Option<Revision>,
         history: Arc<History>,
     ) -> Derived<'a> {
+        let mut derived = Derived::for_record_pages(dataset, revision, history);
+        derived.add_aggregates(dataset);
+        derived
+    }
+
+    /// What record pages show: the lookups, statuses and assessment, without the
+    /// statistics and latest changes that only the pages gathering many records
+    /// show. `serve` renders an edit's record pages first, sooner for this, then
+    /// calls [`Derived::add_aggregates`] for the other pages.
+    pub fn for_record_pages(
+        dataset: &'a Dataset,
+        revision: Option<Revision>,
+        history: Arc<History>,
+    ) -> Derived<'a> {
         // The as-of date is the data's own latest date, as `check` uses, so that a page
         // and the checker never disagree on whether a certificate has expired.
         let as_of = dataset.as_of();
@@ -178,24 +193,29 @@ impl<'a> Derived<'a> {
             history,
             ..Derived::default()
         };
-        // The assessment and the statistics need none of the lookups: on two cores
-        // they are made beside them (`serve` runs all of this after every edit).
-        let ((), (assessment, statistics)) = rayon::join(
+        // The assessment needs none of the lookups: on two cores it is made beside
+        // them.
+        let ((), assessment) = rayon::join(
             || {
                 derived.index(dataset);
                 derived.reverse_references(dataset);
                 derived.statuses(dataset);
-                derived.latest_changes = latest_changes(dataset);
             },
-            || {
-                let assessment = Assessment::new(dataset, as_of);
-                let statistics = Statistics::new(dataset, &assessment, as_of);
-                (assessment, statistics)
-            },
+            || Assessment::new(dataset, as_of),
         );
         derived.assessment = assessment;
-        derived.statistics = statistics;
         derived
+    }
+
+    /// Adds the statistics and the latest changes to what
+    /// [`Derived::for_record_pages`] made of the same `dataset`.
+    pub fn add_aggregates(&mut self, dataset: &'a Dataset) {
+        let (statistics, changes) = rayon::join(
+            || Statistics::new(dataset, &self.assessment, self.as_of),
+            || latest_changes(dataset),
+        );
+        self.statistics = statistics;
+        self.latest_changes = changes;
     }
 
     fn index(&mut self, d: &'a Dataset) {
@@ -465,8 +485,8 @@ fn latest_changes(d: &Dataset) -> Vec<Change> {
     changes
 }
 
-fn ids<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> HashMap<&'a str, usize> {
-    let mut map = HashMap::with_capacity(ids.len());
+fn ids<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> FxHashMap<&'a str, usize> {
+    let mut map = FxHashMap::with_capacity_and_hasher(ids.len(), Default::default());
     for (i, id) in ids.enumerate() {
         // Keep the first record of a duplicated id, as validation reports the second.
         map.entry(id).or_insert(i);
@@ -474,13 +494,13 @@ fn ids<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> HashMap<&'a str, usiz
     map
 }
 
-fn push<'a, T>(map: &mut HashMap<&'a str, Vec<T>>, key: &'a str, value: T) {
+fn push<'a, T>(map: &mut FxHashMap<&'a str, Vec<T>>, key: &'a str, value: T) {
     map.entry(key).or_default().push(value);
 }
 
 /// Pushes unless `value` is already the last entry: callers visit records in order,
 /// so repeats of one record are adjacent.
-fn push_unique<'a, T: PartialEq>(map: &mut HashMap<&'a str, Vec<T>>, key: &'a str, value: T) {
+fn push_unique<'a, T: PartialEq>(map: &mut FxHashMap<&'a str, Vec<T>>, key: &'a str, value: T) {
     let list = map.entry(key).or_default();
     if list.last() != Some(&value) {
         list.push(value);

@@ -171,9 +171,10 @@ impl Preview {
             },
             || {
                 let read = known.unwrap_or_else(|| Arc::new(History::read(root)));
-                Derived::with_history(dataset, revision, read)
+                Derived::for_record_pages(dataset, revision, read)
             },
         );
+        let mut derived = derived;
         *history = derived
             .revision
             .clone()
@@ -188,14 +189,15 @@ impl Preview {
         if full {
             // The theme may have changed, or site.yaml may name another.
             *theme = None;
+            derived.add_aggregates(dataset);
         }
         let mut build = Build {
             root,
             base_url,
             dataset,
             derived: &derived,
-            theme,
-            tree,
+            theme: &mut *theme,
+            tree: &mut *tree,
         };
         let timed = |step, committed, render: Duration| {
             Outcome::Built(Report {
@@ -233,7 +235,17 @@ impl Preview {
                 return;
             }
         }
+        // The pages of the second step show the statistics and the latest changes.
         let clock = Instant::now();
+        derived.add_aggregates(dataset);
+        let mut build = Build {
+            root,
+            base_url,
+            dataset,
+            derived: &derived,
+            theme,
+            tree,
+        };
         match build.rest(inventory, interrupted) {
             Ok(Some(committed)) => report(timed(Step::Rest, committed, clock.elapsed())),
             Ok(None) => {}

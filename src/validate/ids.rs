@@ -1,7 +1,8 @@
 //! Ids: safe to use in URLs and file names, and unique within their kind.
 
-use std::collections::HashMap;
 use std::path::Path;
+
+use rustc_hash::FxHashMap;
 
 use super::Kind;
 use crate::diagnostic::{Code, Diagnostics, Position, display_path};
@@ -25,19 +26,19 @@ pub fn is_safe_id(id: &str) -> bool {
 }
 
 /// The ids of one kind, each with the file and line where it was first seen.
-pub(super) type Ids<'a> = HashMap<&'a str, (&'a Path, u64)>;
+pub(super) type Ids<'a> = FxHashMap<&'a str, (&'a Path, u64)>;
 
 /// Gathers the ids of every kind, reporting unsafe and duplicate ones.
 pub(super) struct Collector<'a, 'd> {
     diagnostics: &'d mut Diagnostics,
-    first_seen: HashMap<Kind, Ids<'a>>,
+    first_seen: FxHashMap<Kind, Ids<'a>>,
 }
 
 impl<'a, 'd> Collector<'a, 'd> {
     pub(super) fn new(diagnostics: &'d mut Diagnostics) -> Self {
         Collector {
             diagnostics,
-            first_seen: HashMap::new(),
+            first_seen: FxHashMap::default(),
         }
     }
 
@@ -108,7 +109,7 @@ impl<'a, 'd> Collector<'a, 'd> {
     }
 
     /// The ids of each kind, with where each was first seen.
-    pub(super) fn finish(self) -> HashMap<Kind, Ids<'a>> {
+    pub(super) fn finish(self) -> FxHashMap<Kind, Ids<'a>> {
         self.first_seen
     }
 }

@@ -11,8 +11,9 @@ mod project;
 mod site;
 mod standard;
 
-use std::collections::HashMap;
 use std::path::Path;
+
+use rustc_hash::FxHashMap;
 
 use crate::diagnostic::{Code, Diagnostics, Position};
 use crate::load::closest;
@@ -119,8 +120,8 @@ impl Kind {
 
 /// The ids of every kind, for resolving references, plus a few lookups rules share.
 struct Index<'a> {
-    ids: HashMap<Kind, ids::Ids<'a>>,
-    products: HashMap<&'a str, &'a Product>,
+    ids: FxHashMap<Kind, ids::Ids<'a>>,
+    products: FxHashMap<&'a str, &'a Product>,
     editions: Vec<&'a Edition>,
     /// Kinds whose defining file failed to load: references to them are not checked,
     /// so that one broken `site.yaml` is one error, not one per reference.

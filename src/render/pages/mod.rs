@@ -220,7 +220,7 @@ impl<'a> Site<'a> {
     }
 
     /// The list of `indices` of a reverse-reference map entry, empty when absent.
-    fn indices<'m>(map: &'m std::collections::HashMap<&str, Vec<usize>>, id: &str) -> &'m [usize] {
+    fn indices<'m>(map: &'m rustc_hash::FxHashMap<&str, Vec<usize>>, id: &str) -> &'m [usize] {
         map.get(id).map_or(&[], Vec::as_slice)
     }
 }
