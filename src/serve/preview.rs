@@ -160,7 +160,7 @@ impl Preview {
             .as_ref()
             .filter(|(at, _)| Some(at) == revision.as_ref())
             .map(|(_, read)| Arc::clone(read));
-        let (problems, derived) = rayon::join(
+        let (problems, mut derived) = rayon::join(
             || {
                 let mut problems = Diagnostics::default();
                 for problem in load_problems.iter() {
@@ -174,7 +174,6 @@ impl Preview {
                 Derived::for_record_pages(dataset, revision, read)
             },
         );
-        let mut derived = derived;
         *history = derived
             .revision
             .clone()
