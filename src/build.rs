@@ -221,7 +221,8 @@ pub fn build_with_progress(
     let ((inventory, exports_time), (records, records_time)) = rayon::join(
         || {
             let clock = Instant::now();
-            let inventory = export::write_exports(&dataset, &derived, &base_url, &staging);
+            let inventory =
+                export::write_exports(&dataset, &derived, &base_url, &staging, Some(&staging));
             (inventory, clock.elapsed())
         },
         || {

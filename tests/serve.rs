@@ -310,6 +310,36 @@ fn an_edit_renders_only_the_pages_it_affects() {
 }
 
 #[test]
+fn a_records_json_twin_follows_its_edits_and_its_deletion() {
+    let served = serve();
+    let file = "content/interpretations/zb-pilot-2025-qa.md";
+    let twin = "/interpretations/zb-pilot-2025-qa/index.json";
+    let title = "《试点实施方案（2025年修订）》政策解读（修订稿）";
+    served.edit(file, |text| {
+        text.replace("《试点实施方案（2025年修订）》政策解读（示例）", title)
+    });
+    wait_for("the interpretation's JSON twin", || {
+        served.get(twin).2.contains(title)
+    });
+    // The second step redoes the open-data files but the twins: the others stay.
+    wait_for("the second step", || {
+        served.stdout().contains("serve: updated")
+    });
+    let (code, _, body) = served.get("/projects/zd-school-2023/index.json");
+    assert_eq!(code, 200);
+    assert!(body.contains(NAME), "{body}");
+    // And the files that go with a record's page, such as a project's feed.
+    let (code, _, body) = served.get("/projects/zd-school-2023/feed.xml");
+    assert_eq!(code, 200);
+    assert!(body.contains(NAME), "{body}");
+    std::fs::remove_file(served.root.join(file)).unwrap();
+    wait_for("the deleted interpretation's page and twin to go", || {
+        served.get("/interpretations/zb-pilot-2025-qa/").0 == 404 && served.get(twin).0 == 404
+    });
+    assert_eq!(served.get("/projects/zd-school-2023/index.json").0, 200);
+}
+
+#[test]
 fn a_broken_edit_keeps_the_last_good_site_and_reports_the_error() {
     let served = serve();
     served.edit(PROJECT, |text| format!("{text}  broken: [\n"));

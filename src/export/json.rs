@@ -2,6 +2,8 @@
 //! record page, `<section>/<id>/index.json`, holding the record as its YAML file
 //! states it (plus the Markdown body of documents).
 
+use std::collections::HashSet;
+
 use rayon::prelude::*;
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
@@ -68,62 +70,93 @@ impl Serialize for Row<'_> {
     }
 }
 
-/// Writes the JSON twin of every record page to `out`, on all cores.
-pub(super) fn twins(site: &Site, out: &dyn Output) -> Result<(), ExportError> {
-    let d = site.dataset;
-    let s = sections::PROJECTS;
-    each(&d.projects, out, |p| twin(s, &p.record.id.value, &p.record))?;
-    let s = sections::PRODUCTS;
-    each(&d.products, out, |p| twin(s, &p.record.id.value, &p.record))?;
-    let s = sections::ORGS;
-    each(&d.orgs, out, |o| twin(s, &o.record.id.value, &o.record))?;
-    let s = sections::INSPECTIONS;
-    each(&d.inspections, out, |i| {
-        twin(s, &i.record.id.value, &i.record)
-    })?;
-    let s = sections::EVENTS;
-    each(&d.events, out, |e| twin(s, &e.record.id.value, &e.record))?;
-    let s = sections::STANDARDS;
-    each(&d.editions, out, |e| twin(s, &e.record.id.value, &e.record))?;
-    let s = sections::POLICIES;
-    each(&d.policies, out, |p| {
-        document_twin(s, &p.record.meta.id.value, p)
-    })?;
-    let s = sections::INTERPRETATIONS;
-    each(&d.interpretations, out, |i| {
-        document_twin(s, &i.record.meta.id.value, i)
-    })
-}
-
-/// Writes the file `file` makes of each of `items` to `out`, on all cores.
-fn each<T: Sync>(
-    items: &[T],
+/// Writes the JSON twin of every record page to `out`, on all cores; with `only`, of
+/// the records whose page (`projects/x/`) it lists. A twin shows its own record and
+/// nothing else, so an edit changes the twins of the edited records only.
+pub(super) fn twins(
+    site: &Site,
     out: &dyn Output,
-    file: impl Fn(&T) -> Result<ExportFile, ExportError> + Sync,
+    only: Option<&HashSet<String>>,
 ) -> Result<(), ExportError> {
-    items
-        .par_iter()
-        .try_for_each(|item| file(item)?.hand_over(out).map(drop))
+    let d = site.dataset;
+    let twins = Twins { out, only };
+    let s = sections::PROJECTS;
+    twins.each(&d.projects, s, |p| &p.record.id.value, |p| Ok(&p.record))?;
+    let s = sections::PRODUCTS;
+    twins.each(&d.products, s, |p| &p.record.id.value, |p| Ok(&p.record))?;
+    let s = sections::ORGS;
+    twins.each(&d.orgs, s, |o| &o.record.id.value, |o| Ok(&o.record))?;
+    let s = sections::INSPECTIONS;
+    twins.each(&d.inspections, s, |i| &i.record.id.value, |i| Ok(&i.record))?;
+    let s = sections::EVENTS;
+    twins.each(&d.events, s, |e| &e.record.id.value, |e| Ok(&e.record))?;
+    let s = sections::STANDARDS;
+    twins.each(&d.editions, s, |e| &e.record.id.value, |e| Ok(&e.record))?;
+    let s = sections::POLICIES;
+    twins.each(&d.policies, s, |p| &p.record.meta.id.value, document_fields)?;
+    let s = sections::INTERPRETATIONS;
+    twins.each(
+        &d.interpretations,
+        s,
+        |i| &i.record.meta.id.value,
+        document_fields,
+    )
 }
 
-fn twin<T: Serialize>(section: &str, id: &str, record: &T) -> Result<ExportFile, ExportError> {
-    Ok(ExportFile {
-        path: format!("{}index.json", page_path(section, id)),
-        bytes: pretty(record)?,
-    })
+/// Where twins go and which.
+struct Twins<'a> {
+    out: &'a dyn Output,
+    only: Option<&'a HashSet<String>>,
+}
+
+impl Twins<'_> {
+    /// Writes the twin of each of `items` in `section` (with the id `id` gives, showing
+    /// what `shown` gives) to the output, on all cores.
+    fn each<'i, T: Sync, V: Serialize>(
+        &self,
+        items: &'i [T],
+        section: &str,
+        id: impl Fn(&'i T) -> &'i String + Sync,
+        shown: impl Fn(&'i T) -> Result<V, ExportError> + Sync,
+    ) -> Result<(), ExportError> {
+        // The ids wanted in this section, so that a preview's edit of one record does
+        // not format the page address of each of 100,000.
+        let wanted: Option<HashSet<&str>> = self.only.map(|only| {
+            only.iter()
+                .filter_map(|page| {
+                    page.strip_prefix(section)?
+                        .strip_prefix('/')?
+                        .strip_suffix('/')
+                })
+                .collect()
+        });
+        if wanted.as_ref().is_some_and(HashSet::is_empty) {
+            return Ok(());
+        }
+        items.par_iter().try_for_each(|item| {
+            let id = id(item);
+            if wanted
+                .as_ref()
+                .is_some_and(|ids| !ids.contains(id.as_str()))
+            {
+                return Ok(());
+            }
+            let file = ExportFile {
+                path: format!("{}index.json", page_path(section, id)),
+                bytes: pretty(&shown(item)?)?,
+            };
+            file.hand_over(self.out).map(drop)
+        })
+    }
 }
 
 /// A document's twin: its front matter fields, then `body`, the Markdown text.
-fn document_twin<T: Serialize>(
-    section: &str,
-    id: &str,
-    document: &Sourced<Markdown<T>>,
-) -> Result<ExportFile, ExportError> {
+fn document_fields<T: Serialize>(document: &Sourced<Markdown<T>>) -> Result<Value, ExportError> {
     let mut value = serde_json::to_value(&document.record.meta)?;
     if let Value::Object(fields) = &mut value {
         fields.insert("body".to_owned(), document.record.body.clone().into());
     }
-    twin(section, id, &value)
+    Ok(value)
 }
 
 /// `value` as [`pretty`] writes it `depth` levels deep in a document, kept as text:

@@ -18,7 +18,7 @@ mod sqlite;
 pub mod tables;
 mod xlsx;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Mutex;
 
@@ -228,8 +228,10 @@ pub fn timestamp(date: Date) -> String {
 /// The open-data files and the inventory of them the portal pages show.
 #[derive(Debug)]
 pub struct Exports {
-    /// Every file, sorted by path.
+    /// Every file but the JSON twins, sorted by path.
     pub files: Vec<ExportFile>,
+    /// The JSON twins of the record pages, sorted by path; none when not asked for.
+    pub twins: Vec<ExportFile>,
     /// The datasets and bundles with record counts, dates and download sizes.
     pub inventory: Inventory,
 }
@@ -247,12 +249,14 @@ struct Written {
 /// figures; `base_url` is the site's absolute address.
 ///
 /// The files are produced on all cores and each goes to `out` as soon as it is done,
-/// so that memory never holds all of them; the inventory keeps their sizes.
+/// so that memory never holds all of them; the inventory keeps their sizes. The JSON
+/// twins go to `twins`, and are not made when it is `None`.
 pub fn write_exports(
     dataset: &Dataset,
     derived: &Derived,
     base_url: &str,
     out: &dyn Output,
+    twins: Option<&dyn Output>,
 ) -> Result<Inventory, ExportError> {
     let site = Site::new(dataset, base_url)?;
     let tables = tables::tables(&site, derived)?;
@@ -281,7 +285,10 @@ pub fn write_exports(
                 .map(|job| hand_over(job()?))
                 .collect::<Vec<Result<Vec<Written>, ExportError>>>()
         },
-        || json::twins(site, out),
+        || match twins {
+            Some(twins) => json::twins(site, twins, None),
+            None => Ok(()),
+        },
     );
     twins?;
     // In the order the jobs were listed: three files per table, then the bundles.
@@ -320,25 +327,52 @@ pub fn empty_inventory(dataset: &Dataset, base_url: &str) -> Result<Inventory, E
     Ok(Inventory::new(&Site::new(dataset, base_url)?))
 }
 
-/// [`write_exports`] into memory, for the preview server and tests.
+/// [`write_exports`] into memory, for the preview server and tests; the JSON twins
+/// apart, and only `with_twins`.
 pub fn render_exports(
     dataset: &Dataset,
     derived: &Derived,
     base_url: &str,
+    with_twins: bool,
 ) -> Result<Exports, ExportError> {
-    let collected = Collected::default();
-    let inventory = write_exports(dataset, derived, base_url, &collected)?;
-    let mut files = collected
-        .0
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Exports { files, inventory })
+    let (collected, twins) = (Collected::default(), Collected::default());
+    let twins_out: Option<&dyn Output> = with_twins.then_some(&twins);
+    let inventory = write_exports(dataset, derived, base_url, &collected, twins_out)?;
+    Ok(Exports {
+        files: collected.sorted(),
+        twins: twins.sorted(),
+        inventory,
+    })
+}
+
+/// The JSON twins of the records whose pages (`projects/x/`) `records` lists, for the
+/// preview server: a twin shows its own record only, so an edit changes no other.
+pub fn record_twins(
+    dataset: &Dataset,
+    base_url: &str,
+    records: &HashSet<String>,
+) -> Result<Vec<ExportFile>, ExportError> {
+    let site = Site::new(dataset, base_url)?;
+    let twins = Collected::default();
+    json::twins(&site, &twins, Some(records))?;
+    Ok(twins.sorted())
 }
 
 /// Files kept in memory, in the order they arrived.
 #[derive(Default)]
 struct Collected(Mutex<Vec<ExportFile>>);
+
+impl Collected {
+    /// The files, sorted by path.
+    fn sorted(self) -> Vec<ExportFile> {
+        let mut files = self
+            .0
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
 
 impl Output for Collected {
     fn file(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {

@@ -42,11 +42,13 @@ fn exports() -> &'static HashMap<String, Vec<u8>> {
             "projects/zd-school-2023/".to_owned(),
             "pages/关于/".to_owned(),
         ];
-        let exports = render_exports(fixture(), derived(), BASE).expect("the fixture exports");
+        let exports =
+            render_exports(fixture(), derived(), BASE, true).expect("the fixture exports");
         let sitemap = sitemap(fixture(), BASE, &pages).expect("the sitemap");
         exports
             .files
             .into_iter()
+            .chain(exports.twins)
             .chain(sitemap)
             .map(|f| (f.path, f.bytes))
             .collect()
@@ -323,8 +325,15 @@ fn is_empty_default(value: &Value) -> bool {
 
 #[test]
 fn exports_are_byte_identical_across_runs() {
-    let first = render_exports(fixture(), derived(), BASE).unwrap().files;
-    let second = render_exports(fixture(), derived(), BASE).unwrap().files;
+    let all = || {
+        let exports = render_exports(fixture(), derived(), BASE, true).unwrap();
+        exports
+            .files
+            .into_iter()
+            .chain(exports.twins)
+            .collect::<Vec<_>>()
+    };
+    let (first, second) = (all(), all());
     assert_eq!(first.len(), second.len());
     for (a, b) in first.iter().zip(&second) {
         assert_eq!(a.path, b.path);
@@ -440,7 +449,7 @@ fn sitemap_robots_and_catalog_are_well_formed() {
 
 #[test]
 fn the_inventory_describes_the_files_written() {
-    let inventory = render_exports(fixture(), derived(), BASE)
+    let inventory = render_exports(fixture(), derived(), BASE, true)
         .unwrap()
         .inventory;
     let as_of = fixture().as_of().unwrap();
@@ -486,7 +495,7 @@ fn xlsx_workbooks_are_zip_files() {
 #[test]
 fn a_relative_base_url_is_refused() {
     assert!(matches!(
-        render_exports(fixture(), derived(), "/zibo/"),
+        render_exports(fixture(), derived(), "/zibo/", true),
         Err(ExportError::BaseUrl(_))
     ));
 }
@@ -506,9 +515,11 @@ fn dump_sample_exports() {
         .unwrap();
     let out = Path::new("target/export-sample");
     let derived = Derived::with_history(&dataset, None, Default::default());
-    let exports = render_exports(&dataset, &derived, &base).unwrap().files;
+    let exports = render_exports(&dataset, &derived, &base, true).unwrap();
     for f in exports
+        .files
         .into_iter()
+        .chain(exports.twins)
         .chain(sitemap(&dataset, &base, &[String::new()]).unwrap())
     {
         let path = out.join(&f.path);

@@ -125,9 +125,14 @@ impl Scope {
 /// The pages a record has beside its own, by clean path relative to it.
 pub const SUBPAGES: [&str; 1] = ["notice/"];
 
-/// The record page a clean path belongs to (`projects/x/` for `projects/x/notice/`),
-/// or `None` for a page that is not a record's (`projects/district/zhangdian/` is a
-/// filter page).
+/// The files other than pages that belong to a record page, relative to it: a
+/// project's Atom feed and every record's JSON twin. They are made with the record's
+/// page and go with it.
+pub const OWN_FILES: [&str; 2] = ["feed.xml", "index.json"];
+
+/// The record page a clean path belongs to (`projects/x/` for `projects/x/notice/` and
+/// `projects/x/feed.xml`), or `None` for a page that is not a record's
+/// (`projects/district/zhangdian/` is a filter page).
 pub fn record_key(path: &str) -> Option<&str> {
     let mut parts = path.split('/');
     let (section, id) = (parts.next()?, parts.next()?);
@@ -135,7 +140,8 @@ pub fn record_key(path: &str) -> Option<&str> {
         return None;
     }
     let key = &path[..section.len() + id.len() + 2];
-    let own = path == key || SUBPAGES.iter().any(|sub| path[key.len()..] == **sub);
+    let rest = &path[key.len()..];
+    let own = rest.is_empty() || SUBPAGES.contains(&rest) || OWN_FILES.contains(&rest);
     (own && is_record_page(key)).then_some(key)
 }
 
@@ -522,6 +528,9 @@ mod tests {
     fn record_keys_cover_record_pages_and_their_notices_only() {
         assert_eq!(record_key("projects/a/"), Some("projects/a/"));
         assert_eq!(record_key("projects/a/notice/"), Some("projects/a/"));
+        assert_eq!(record_key("projects/a/feed.xml"), Some("projects/a/"));
+        assert_eq!(record_key("orgs/a/index.json"), Some("orgs/a/"));
+        assert_eq!(record_key("projects/a/other.xml"), None);
         assert_eq!(record_key("projects/district/zhangdian/"), None);
         assert_eq!(record_key("projects/"), None);
         assert_eq!(record_key("stats/districts/x/"), None);

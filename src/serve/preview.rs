@@ -372,8 +372,8 @@ impl<'a> Build<'_, 'a> {
     /// serves it; returns what changed and the new inventory.
     fn everything(&mut self) -> Result<(Committed, Inventory), String> {
         let (dataset, base_url) = (self.dataset, self.base_url);
-        let exports =
-            export::render_exports(dataset, self.derived, base_url).map_err(|e| e.to_string())?;
+        let exports = export::render_exports(dataset, self.derived, base_url, true)
+            .map_err(|e| e.to_string())?;
         let site = Site::new(
             dataset,
             self.derived,
@@ -389,6 +389,7 @@ impl<'a> Build<'_, 'a> {
             export::sitemap(dataset, base_url, &pass.page_paths()).map_err(|e| e.to_string())?;
         for (origin, files) in [
             (Origin::Export, &exports.files),
+            (Origin::Twin, &exports.twins),
             (Origin::Sitemap, &sitemap),
         ] {
             pass.origin(origin);
@@ -436,6 +437,15 @@ impl<'a> Build<'_, 'a> {
             }
             keys = more;
         }
+        // A JSON twin shows its own record only: the edited records' twins, and the
+        // removal of a deleted record's.
+        let twins =
+            export::record_twins(self.dataset, self.base_url, edited).map_err(|e| e.to_string())?;
+        let edited = Scope {
+            records: Some(edited.clone()),
+            others: None,
+        };
+        committed.add(self.publish(Origin::Twin, &twins, Some(&edited))?);
         Ok(committed)
     }
 
@@ -463,24 +473,27 @@ impl<'a> Build<'_, 'a> {
         if interrupted() {
             return Ok(Some(committed));
         }
-        let exports = export::render_exports(self.dataset, self.derived, self.base_url)
+        // The JSON twins of the edited records came with their pages.
+        let exports = export::render_exports(self.dataset, self.derived, self.base_url, false)
             .map_err(|e| e.to_string())?;
-        committed.add(self.publish(Origin::Export, &exports.files)?);
+        committed.add(self.publish(Origin::Export, &exports.files, None)?);
         let portal = others(export::inventory::PORTAL_PATH);
         let done = self.render(&exports.inventory, &portal)?;
         committed.add(self.tree.commit(done, Origin::Render, Some(&portal))?);
         *inventory = Some(exports.inventory);
         let sitemap = export::sitemap(self.dataset, self.base_url, &self.tree.page_paths())
             .map_err(|e| e.to_string())?;
-        committed.add(self.publish(Origin::Sitemap, &sitemap)?);
+        committed.add(self.publish(Origin::Sitemap, &sitemap, None)?);
         Ok(Some(committed))
     }
 
-    /// Publishes the files of a step that always produces all of its files.
+    /// Publishes the files of `origin` that a step produced: all of them, or all of
+    /// those in `scope`; the files there that it no longer produces go.
     fn publish(
         &mut self,
         origin: Origin,
         files: &[export::ExportFile],
+        scope: Option<&Scope>,
     ) -> Result<Committed, String> {
         let mut pass = self.tree.scoped_pass();
         pass.origin(origin);
@@ -488,7 +501,7 @@ impl<'a> Build<'_, 'a> {
             pass.put(&file.path, &file.bytes)?;
         }
         let done = pass.finish();
-        self.tree.commit(done, origin, None)
+        self.tree.commit(done, origin, scope)
     }
 }
 

@@ -14,7 +14,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-use crate::render::{SUBPAGES, Scope, record_key};
+use crate::render::{OWN_FILES, SUBPAGES, Scope, record_key};
 use crate::write::{Output, WriteError};
 
 /// Which step of a rebuild wrote a file; each step's files are replaced as a set.
@@ -22,8 +22,10 @@ use crate::write::{Output, WriteError};
 pub(super) enum Origin {
     /// Pages, assets and the search index: the render stage.
     Render,
-    /// The open-data files.
+    /// The open-data files but the JSON twins.
     Export,
+    /// The JSON twins of the record pages, redone with their records' pages.
+    Twin,
     /// `sitemap.xml` and `robots.txt`.
     Sitemap,
     /// The editors' JSON Schemas, fixed for a binary.
@@ -182,16 +184,14 @@ impl Tree {
         };
         let records_only = scope.and_then(|s| s.records.as_ref().filter(|_| s.others.is_none()));
         let gone: Vec<String> = match records_only {
-            // A few record pages: look up their files instead of scanning every file.
+            // A few records: look up their files instead of scanning every file.
             Some(keys) => keys
                 .iter()
                 .flat_map(|key| {
-                    let own = std::iter::once(format!("{key}index.html"));
-                    own.chain(
-                        SUBPAGES
-                            .iter()
-                            .map(move |sub| format!("{key}{sub}index.html")),
-                    )
+                    let pages = std::iter::once(String::new())
+                        .chain(SUBPAGES.iter().map(|sub| (*sub).to_owned()))
+                        .map(move |sub| format!("{key}{sub}index.html"));
+                    pages.chain(OWN_FILES.iter().map(move |file| format!("{key}{file}")))
                 })
                 .filter(|path| {
                     self.files.get(path).is_some_and(|(_, o)| *o == origin)
