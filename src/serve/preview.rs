@@ -188,15 +188,14 @@ impl Preview {
         if full {
             // The theme may have changed, or site.yaml may name another.
             *theme = None;
-            derived.add_aggregates(dataset);
         }
         let mut build = Build {
             root,
             base_url,
             dataset,
-            derived: &derived,
-            theme: &mut *theme,
-            tree: &mut *tree,
+            derived: &mut derived,
+            theme,
+            tree,
         };
         let timed = |step, committed, render: Duration| {
             Outcome::Built(Report {
@@ -234,17 +233,7 @@ impl Preview {
                 return;
             }
         }
-        // The pages of the second step show the statistics and the latest changes.
         let clock = Instant::now();
-        derived.add_aggregates(dataset);
-        let mut build = Build {
-            root,
-            base_url,
-            dataset,
-            derived: &derived,
-            theme,
-            tree,
-        };
         match build.rest(inventory, interrupted) {
             Ok(Some(committed)) => report(timed(Step::Rest, committed, clock.elapsed())),
             Ok(None) => {}
@@ -339,7 +328,8 @@ struct Build<'b, 'a> {
     root: &'b Path,
     base_url: &'b str,
     dataset: &'a Dataset,
-    derived: &'a Derived<'a>,
+    /// What record pages show, completed for the other pages when they render.
+    derived: &'b mut Derived<'a>,
     /// The compiled theme, taken by each render and put back.
     theme: &'b mut Option<Theme>,
     tree: &'b mut Tree,
@@ -358,8 +348,14 @@ impl<'a> Build<'_, 'a> {
                 Theme::load(self.root, name).map_err(|e| e.to_string())?
             }
         };
-        let site = Site::with_theme(self.dataset, self.derived, theme, self.base_url, inventory)
-            .map_err(|e| e.to_string())?;
+        let site = Site::with_theme(
+            self.dataset,
+            &*self.derived,
+            theme,
+            self.base_url,
+            inventory,
+        )
+        .map_err(|e| e.to_string())?;
         let pass = self.tree.scoped_pass();
         let rendered = site.render_scoped(scope, &pass);
         let done = pass.finish();
@@ -372,11 +368,12 @@ impl<'a> Build<'_, 'a> {
     /// serves it; returns what changed and the new inventory.
     fn everything(&mut self) -> Result<(Committed, Inventory), String> {
         let (dataset, base_url) = (self.dataset, self.base_url);
+        self.derived.add_aggregates(dataset);
         let exports = export::render_exports(dataset, self.derived, base_url, true)
             .map_err(|e| e.to_string())?;
         let site = Site::new(
             dataset,
-            self.derived,
+            &*self.derived,
             self.root,
             base_url,
             &exports.inventory,
@@ -467,6 +464,8 @@ impl<'a> Build<'_, 'a> {
         if interrupted() {
             return Ok(None);
         }
+        // These pages show the statistics and the latest changes.
+        self.derived.add_aggregates(self.dataset);
         let lists = others("");
         let done = self.render(current, &lists)?;
         let mut committed = self.tree.commit(done, Origin::Render, Some(&lists))?;
