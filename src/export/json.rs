@@ -214,17 +214,22 @@ impl<T: Serialize> Package<'_, T> {
     pub(super) fn pretty(&self, size: impl Fn(&T) -> usize) -> Result<Vec<u8>, ExportError> {
         // Each item's separator and indentation, and the header, are small beside it.
         let items: usize = self.items.iter().map(|item| size(item) + 8).sum();
-        let mut bytes = Vec::with_capacity(items + 64 * 1024);
-        serde_json::to_writer_pretty(&mut bytes, self)?;
-        bytes.push(b'\n');
-        Ok(bytes)
+        pretty_into(Vec::with_capacity(items + 64 * 1024), self)
     }
 }
 
 /// Pretty JSON ending with a newline: readable when opened in a browser, and
 /// diff-friendly for anyone mirroring the data in git.
 pub(super) fn pretty<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, ExportError> {
-    let mut bytes = serde_json::to_vec_pretty(value)?;
+    pretty_into(Vec::new(), value)
+}
+
+/// [`pretty`], written into `bytes`.
+fn pretty_into<T: Serialize + ?Sized>(
+    mut bytes: Vec<u8>,
+    value: &T,
+) -> Result<Vec<u8>, ExportError> {
+    serde_json::to_writer_pretty(&mut bytes, value)?;
     bytes.push(b'\n');
     Ok(bytes)
 }
