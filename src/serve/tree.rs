@@ -188,8 +188,8 @@ impl Tree {
             Some(keys) => keys
                 .iter()
                 .flat_map(|key| {
-                    let pages = std::iter::once(String::new())
-                        .chain(SUBPAGES.iter().map(|sub| (*sub).to_owned()))
+                    let pages = std::iter::once("")
+                        .chain(SUBPAGES)
                         .map(move |sub| format!("{key}{sub}index.html"));
                     pages.chain(OWN_FILES.iter().map(move |file| format!("{key}{file}")))
                 })
