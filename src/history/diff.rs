@@ -119,8 +119,8 @@ pub fn compare(root: &Path, from: &str, to: Option<&str>) -> Result<Report, Diff
     let failed = |e: super::Unavailable| DiffError::Failed(e.to_string());
     let old_commit = resolve(from)?;
     let new_commit = to.map(resolve).transpose()?;
-    let old_files = repo.record_files(old_commit).map_err(failed)?;
-    let new_files = match new_commit {
+    let old_files = repo.record_files(&old_commit).map_err(failed)?;
+    let new_files = match &new_commit {
         Some(commit) => repo.record_files(commit).map_err(failed)?,
         None => work_tree_files(root)?,
     };

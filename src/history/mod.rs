@@ -19,11 +19,11 @@ pub mod record;
 use std::collections::HashMap;
 use std::path::Path;
 
-use gix::ObjectId;
 use serde_json::Value;
 
 use crate::load::RecordKind;
 use crate::model::Date;
+use git::ObjectId;
 pub use git::{Commit, Unavailable};
 
 /// The commit the site was built from, shown on every page so that a reader can cite
@@ -261,9 +261,9 @@ impl Versions {
         kind: RecordKind,
         id: ObjectId,
     ) -> Result<Result<Value, String>, Unavailable> {
-        match self.0.remove(&(id, kind)) {
+        match self.0.remove(&(id.clone(), kind)) {
             Some(parsed) => Ok(parsed),
-            None => Ok(kind.parse(&repo.blob(id)?)),
+            None => Ok(kind.parse(&repo.blob(&id)?)),
         }
     }
 
@@ -273,10 +273,10 @@ impl Versions {
         kind: RecordKind,
         id: ObjectId,
     ) -> Result<Result<Value, String>, Unavailable> {
-        if let Some(parsed) = self.0.get(&(id, kind)) {
+        if let Some(parsed) = self.0.get(&(id.clone(), kind)) {
             return Ok(parsed.clone());
         }
-        let parsed = kind.parse(&repo.blob(id)?);
+        let parsed = kind.parse(&repo.blob(&id)?);
         self.0.insert((id, kind), parsed.clone());
         Ok(parsed)
     }
