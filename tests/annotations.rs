@@ -4,7 +4,7 @@
 //! Each test copies the valid site `tests/fixtures/check/base/` into a temporary
 //! folder, breaks one file at a line it finds by content, and runs the real binary.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -2,7 +2,7 @@
 //! folders. Every built page is walked for broken internal links and anchors and for
 //! anything loaded from another host.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;

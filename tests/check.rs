@@ -7,7 +7,7 @@
 //! compares the diagnostics, by code, file and line, with what the case expects: no
 //! fewer and no more.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

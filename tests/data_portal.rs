@@ -2,7 +2,7 @@
 //! base URL, and the portal's pages are checked against the files they describe. The
 //! link walk of `tests/build.rs` covers the portal's links and anchors as well.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fs;

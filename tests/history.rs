@@ -5,9 +5,8 @@
 //! same on every machine. The `git` command line only makes the fixture; greenproc
 //! reads the repository itself.
 
-mod common;
-#[path = "common/git.rs"]
-mod git_helper;
+use crate::common;
+use crate::common::git as git_helper;
 
 use std::fs;
 use std::path::{Path, PathBuf};

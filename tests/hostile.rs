@@ -3,9 +3,8 @@
 //! payloads. The real binary builds it and every page's markup is scanned, tag by
 //! tag, for anything a payload could have smuggled in.
 
-mod common;
-#[path = "common/html.rs"]
-mod html;
+use crate::common;
+use crate::common::html;
 
 use std::path::Path;
 use std::process::Command;

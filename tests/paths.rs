@@ -5,7 +5,7 @@
 //! a secret; its text never shows in a message or an output file, and nothing beside
 //! the site changes, whether the run fails or builds.
 
-mod common;
+use crate::common;
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;

@@ -3,8 +3,7 @@
 //! sanitizer. Each property runs on a few hundred generated inputs; proptest shrinks a
 //! failure to a minimal case and prints it.
 
-#[path = "common/html.rs"]
-mod html;
+use crate::common::html;
 
 use std::path::{Component, Path};
 

@@ -2,9 +2,8 @@
 //! HTTP with a small client on `TcpStream`. Nothing is timed but the generous limits
 //! of the polls.
 
-mod common;
-#[path = "common/git.rs"]
-mod git_helper;
+use crate::common;
+use crate::common::git as git_helper;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};

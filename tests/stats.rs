@@ -13,7 +13,7 @@
 //! | d-housing-design | zhangdian | — | — | met so far (star target) |
 //! | e-stadium-approval | linzi | — | — | not measurable |
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

@@ -139,14 +139,12 @@ const LOG_FORMAT: &str = "--format=%x01%H%x00%cd%x00%s%x00";
 impl Repo {
     /// Opens the repository holding `root` (searching upwards as git does).
     pub fn open(root: &Path) -> Result<Repo, Unavailable> {
-        let output = run(
-            git_in(root).args([
-                "rev-parse",
-                "--show-toplevel",
-                "--show-prefix",
-                "--is-shallow-repository",
-            ]),
-        )?;
+        let output = run(git_in(root).args([
+            "rev-parse",
+            "--show-toplevel",
+            "--show-prefix",
+            "--is-shallow-repository",
+        ]))?;
         if !output.status.success() {
             let stderr = String::from_utf8_lossy(&output.stderr);
             // A bare repository, or none: both are "no working tree to read from".
@@ -186,8 +184,7 @@ impl Repo {
         if !output.status.success() {
             let stderr = String::from_utf8_lossy(&output.stderr);
             // `HEAD` names no commit: an unborn branch.
-            if stderr.contains("does not have any commits") || stderr.contains("unknown revision")
-            {
+            if stderr.contains("does not have any commits") || stderr.contains("unknown revision") {
                 return Err(Unavailable::NoCommit);
             }
             return Err(Unavailable::Broken(first_line(&stderr)));
@@ -264,13 +261,25 @@ impl Repo {
         if !output.status.success() {
             return Err(format!("`{revision}` does not name a commit"));
         }
-        Ok(ObjectId(String::from_utf8_lossy(&output.stdout).trim().to_owned()))
+        Ok(ObjectId(
+            String::from_utf8_lossy(&output.stdout).trim().to_owned(),
+        ))
     }
 
     /// Every record file at `commit` (blobs under `data/` and `content/`), by path
     /// relative to the site root.
-    pub fn record_files(&self, commit: &ObjectId) -> Result<BTreeMap<String, Vec<u8>>, Unavailable> {
-        let mut args = vec!["ls-tree", "-r", "-z", "--full-tree", commit.0.as_str(), "--"];
+    pub fn record_files(
+        &self,
+        commit: &ObjectId,
+    ) -> Result<BTreeMap<String, Vec<u8>>, Unavailable> {
+        let mut args = vec![
+            "ls-tree",
+            "-r",
+            "-z",
+            "--full-tree",
+            commit.0.as_str(),
+            "--",
+        ];
         let pathspecs = self.record_pathspecs();
         args.extend(pathspecs.iter().map(String::as_str));
         let output = self.git(&args)?;
@@ -373,7 +382,11 @@ fn git_in(dir: &Path) -> Command {
         // greenproc only reads, with commands that run no configured program, so a
         // checkout owned by another user (a container's, a CI runner's) is read too,
         // as git itself would after `git config --global safe.directory`.
-        .args([OsStr::new("-c"), OsStr::new("safe.directory=*"), OsStr::new("-C")])
+        .args([
+            OsStr::new("-c"),
+            OsStr::new("safe.directory=*"),
+            OsStr::new("-C"),
+        ])
         .arg(dir)
         .stdin(Stdio::null());
     command
@@ -415,7 +428,10 @@ fn finish(mut child: Child, read: Result<(), Unavailable>) -> Result<(), Unavail
 }
 
 fn first_line(text: &str) -> String {
-    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("git failed");
+    let line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("git failed");
     line.strip_prefix("fatal: ").unwrap_or(line).to_owned()
 }
 
@@ -604,7 +620,11 @@ impl BlobReader {
         let mut fields = header.split_whitespace();
         let (Some(_), Some("blob"), Some(size)) = (fields.next(), fields.next(), fields.next())
         else {
-            return Err(broken(format!("blob {} cannot be read: {}", id.0, header.trim())));
+            return Err(broken(format!(
+                "blob {} cannot be read: {}",
+                id.0,
+                header.trim()
+            )));
         };
         let size: usize = size
             .parse()

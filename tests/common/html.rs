@@ -1,7 +1,6 @@
 //! A scanner for what a payload could smuggle into generated HTML, shared by the
 //! hostile-site test (whole pages), the property tests and the fuzz targets (Markdown
-//! fragments). Included with `#[path]` where needed, so that each test crate compiles
-//! only what it uses.
+//! fragments). The fuzz crate includes it with `#[path]`.
 
 /// One start tag: lower-cased name and attributes (names lower-cased, values as
 /// written, entities left alone).

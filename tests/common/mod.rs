@@ -1,5 +1,8 @@
 //! Helpers shared by the integration tests.
 
+pub(crate) mod git;
+pub(crate) mod html;
+
 use std::path::Path;
 
 /// Copies the folder `from` into `to` (created when missing), files and subfolders.
