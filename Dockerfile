@@ -14,6 +14,7 @@ COPY themes themes
 COPY benches benches
 COPY tests tests
 COPY README.md ./
+COPY docs/ci docs/ci
 RUN cargo build --locked --profile dist && cp target/dist/greenproc /greenproc
 
 # Runtime: Alpine for git and CA certificates, and the binary; runs as a non-root user.

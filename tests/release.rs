@@ -24,3 +24,24 @@ fn ci_templates_pin_this_release_and_verify_its_checksum() {
         );
     }
 }
+
+#[test]
+fn init_writes_the_same_ci_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let init = std::process::Command::new(env!("CARGO_BIN_EXE_greenproc"))
+        .args(["init", "--city", "湖州市", "--admin-code", "330500"])
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{init:?}");
+    for (written, template) in [
+        (".github/workflows/greenproc.yml", "github-actions.yml"),
+        (".gitlab-ci.yml", "gitlab-ci.yml"),
+    ] {
+        let written = std::fs::read_to_string(site.join(written)).unwrap();
+        let template =
+            std::fs::read_to_string(Path::new(MANIFEST).join("docs/ci").join(template)).unwrap();
+        assert_eq!(written, template);
+    }
+}

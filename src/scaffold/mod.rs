@@ -169,6 +169,20 @@ const SITE_FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The CI templates of `docs/ci/`, written as they are (their `${{ }}` expressions are
+/// the CI's, not placeholders): they install the release of the greenproc that wrote
+/// them, checked against its `SHA256SUMS`.
+const CI_FILES: &[(&str, &str)] = &[
+    (
+        ".github/workflows/greenproc.yml",
+        include_str!("../../docs/ci/github-actions.yml"),
+    ),
+    (
+        ".gitlab-ci.yml",
+        include_str!("../../docs/ci/gitlab-ci.yml"),
+    ),
+];
+
 /// Placeholders for a city not named on the command line, and province names by the
 /// first two digits of a division code.
 #[derive(Deserialize)]
@@ -283,6 +297,9 @@ pub fn init(dir: &Path, city: &City) -> Result<Initialized, ScaffoldError> {
             relative,
             &with_schema_line(relative, &render(template, &vars)),
         )?;
+    }
+    for (relative, text) in CI_FILES {
+        write(relative, text)?;
     }
     write(".vscode/settings.json", &vscode_settings())?;
     for (relative, json) in schema::schema_files() {
