@@ -30,15 +30,19 @@ pub mod export;
 pub mod history;
 pub mod load;
 pub mod model;
+pub mod path_safety;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
 pub mod search;
 pub mod serve;
+pub mod site_paths;
+pub mod suggest;
 pub mod synthetic;
 pub mod validate;
 pub mod write;
 pub mod xml;
+pub mod yaml;
 
 use std::path::Path;
 

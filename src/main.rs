@@ -94,7 +94,7 @@ enum Command {
     /// required fields to fill in before it passes `check`.
     New {
         /// Kind of record.
-        #[arg(value_parser = clap::builder::PossibleValuesParser::new(scaffold::NEW_KINDS))]
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(scaffold::new_kinds()))]
         kind: String,
         /// Id of the new record, also its file name: lowercase letters, digits and
         /// hyphens.
@@ -123,8 +123,7 @@ enum Command {
     },
     /// Write a synthetic site of about N records, for benchmarks and scale tests.
     Gen {
-        /// Number of records (10% projects, 60% products, 20% organizations, 10%
-        /// policies and interpretations).
+        /// Number of records, split by the shares of a real site (60% products).
         #[arg(long)]
         records: usize,
         /// Folder to create; it must not exist or be empty.
@@ -240,15 +239,7 @@ fn main() -> ExitCode {
         },
         Command::Gen { records, out } => match greenproc::synthetic::generate(records, &out) {
             Ok(counts) => {
-                println!(
-                    "gen: {} projects, {} products, {} organizations, {} policies, {} interpretations → {}",
-                    counts.projects,
-                    counts.products,
-                    counts.orgs,
-                    counts.policies,
-                    counts.interpretations,
-                    out.display()
-                );
+                println!("gen: {counts} → {}", out.display());
                 ExitCode::SUCCESS
             }
             Err(error) => {

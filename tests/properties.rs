@@ -7,9 +7,9 @@ use crate::common::html;
 
 use std::path::{Component, Path};
 
-use greenproc::export::page_path;
 use greenproc::render::markdown::{MarkdownRenderer, PageIds};
 use greenproc::render::url::{Urls, file_for};
+use greenproc::site_paths::page_path;
 use greenproc::validate::credit_code::{check, complete};
 use greenproc::validate::is_safe_id;
 use greenproc::write::Staging;

@@ -6,7 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use greenproc::schema::KINDS;
+use greenproc::model::kind::{KINDS, RecordKind};
+use greenproc::schema::schema_of;
 use serde_json::Value;
 
 /// Runs the binary with `args`.
@@ -217,16 +218,26 @@ fn fill(case: &Case, form: &str) -> String {
 /// The YAML of a file as JSON: the whole file, or a Markdown document's front matter.
 fn yaml_value(file: &str, text: &str) -> Value {
     let yaml = if file.ends_with(".md") {
-        greenproc::load::split_front_matter(text).unwrap().0
+        greenproc::yaml::split_front_matter(text).unwrap().0
     } else {
         text
     };
-    greenproc::load::parse_yaml(yaml).unwrap_or_else(|e| panic!("{file}: {e}"))
+    greenproc::yaml::parse_yaml(yaml).unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
-fn validator(kind: &str) -> jsonschema::Validator {
-    let (_, schema) = KINDS.iter().find(|(name, _)| *name == kind).unwrap();
-    jsonschema::validator_for(&schema()).unwrap()
+fn validator(name: &str) -> jsonschema::Validator {
+    jsonschema::validator_for(&schema_by_name(name)).unwrap()
+}
+
+/// The schema published as `schema/<name>.json`.
+fn schema_by_name(name: &str) -> serde_json::Value {
+    let info = KINDS.iter().find(|info| info.name == name).unwrap();
+    schema_of(info.kind)
+}
+
+/// The schema name of the file at `relative`.
+fn kind_of_file(relative: &str) -> &'static str {
+    RecordKind::of(Path::new(relative)).unwrap().info().name
 }
 
 #[test]
@@ -280,7 +291,7 @@ fn every_file_init_writes_has_the_schema_line_of_its_kind() {
                 continue;
             }
             let relative = entry.path().strip_prefix(&root).unwrap().to_str().unwrap();
-            let kind = greenproc::schema::kind_of_file(relative).unwrap();
+            let kind = kind_of_file(relative);
             let text = std::fs::read_to_string(entry.path()).unwrap();
             assert_schema_line(&root, relative, &text, kind);
             let errors: Vec<String> = validator(kind)
@@ -361,7 +372,7 @@ fn new_records_fail_check_until_filled_then_pass_and_match_their_schema() {
             "{}: unreplaced placeholder",
             case.file
         );
-        let kind = greenproc::schema::kind_of_file(case.file).unwrap();
+        let kind = kind_of_file(case.file);
         assert_eq!(kind, case.kind);
         assert_schema_line(&root, case.file, &form, kind);
 
@@ -418,9 +429,8 @@ fn forms_hold_every_field_of_their_record_type() {
         let out = new(&root, case.kind, case.id, case.extra);
         assert_eq!(exit(&out), 0, "{}", text(&out.stderr));
         let form = std::fs::read_to_string(root.join(case.file)).unwrap();
-        let (_, schema) = KINDS.iter().find(|(name, _)| *name == case.kind).unwrap();
         let mut fields = Vec::new();
-        property_names(&schema(), &mut fields);
+        property_names(&schema_by_name(case.kind), &mut fields);
         for field in fields {
             // Present as `field:`, commented out or not, at the start of a key.
             let present = form.lines().any(|line| {

@@ -3,21 +3,18 @@
 
 use std::path::Path;
 
-use greenproc::schema::{KINDS, kind_of_file};
+use greenproc::model::kind::{KINDS, RecordKind};
+use greenproc::schema::schema_of;
 
-fn validator(kind: &str) -> jsonschema::Validator {
-    let (_, schema) = KINDS
-        .iter()
-        .find(|(name, _)| *name == kind)
-        .expect("known kind");
-    jsonschema::validator_for(&schema()).expect("schema compiles")
+fn validator(kind: RecordKind) -> jsonschema::Validator {
+    jsonschema::validator_for(&schema_of(kind)).expect("schema compiles")
 }
 
 /// YAML text of a file: the whole file, or a Markdown document's front matter.
 fn yaml_of(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap();
     if path.extension().is_some_and(|e| e == "md") {
-        greenproc::load::split_front_matter(&text)
+        greenproc::yaml::split_front_matter(&text)
             .expect("front matter")
             .0
             .to_owned()
@@ -33,21 +30,22 @@ fn validate_tree(root: &Path) -> usize {
             let entry = entry.unwrap();
             let relative = entry.path().strip_prefix(root).unwrap();
             let relative = relative.to_string_lossy().replace('\\', "/");
-            let Some(kind) = kind_of_file(&relative) else {
+            let Some(kind) = RecordKind::of(Path::new(&relative)) else {
                 continue;
             };
             if !entry.file_type().is_file() {
                 continue;
             }
             let value: serde_json::Value =
-                greenproc::load::parse_yaml(&yaml_of(entry.path())).unwrap();
+                greenproc::yaml::parse_yaml(&yaml_of(entry.path())).unwrap();
             let errors: Vec<String> = validator(kind)
                 .iter_errors(&value)
                 .map(|e| format!("{} at {}", e, e.instance_path()))
                 .collect();
             assert!(
                 errors.is_empty(),
-                "{relative} against {kind}.json: {errors:#?}"
+                "{relative} against {}.json: {errors:#?}",
+                kind.info().name
             );
             checked += 1;
         }
@@ -64,10 +62,10 @@ fn sample_files_validate_against_their_schemas() {
 
 #[test]
 fn schemas_reject_what_check_rejects() {
-    let project = validator("project");
+    let project = validator(RecordKind::Project);
     let unknown_field = serde_json::json!({"id": "a", "colour": "red"});
     assert!(!project.is_valid(&unknown_field));
-    let org = validator("org");
+    let org = validator(RecordKind::Org);
     let bad_role = serde_json::json!({
         "id": "a", "name": "n", "credit_code": "91350200776049653A", "roles": ["king"]
     });
@@ -95,9 +93,10 @@ fn the_build_publishes_every_schema() {
         .status()
         .unwrap();
     assert!(status.success());
-    for (name, schema) in KINDS {
-        let text = std::fs::read_to_string(out.join(format!("schema/{name}.json"))).unwrap();
+    for info in &KINDS {
+        let file = format!("schema/{}.json", info.name);
+        let text = std::fs::read_to_string(out.join(&file)).unwrap();
         let published: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(published, schema(), "schema/{name}.json");
+        assert_eq!(published, schema_of(info.kind), "{file}");
     }
 }

@@ -297,6 +297,10 @@ fn an_edit_renders_only_the_pages_it_affects() {
     wait_for("the policy's page", || {
         served.get("/policies/zb-pilot-2025/").2.contains(title)
     });
+    // The pages are served as soon as they are in the tree; the summary follows.
+    wait_for("the rebuild summary", || {
+        served.stdout().contains("rebuilt ")
+    });
     let out = served.stdout();
     let rebuilt: usize = out
         .split("rebuilt ")

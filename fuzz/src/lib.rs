@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use greenproc::diagnostic::{Diagnostic, Diagnostics, display_path, source_lines};
-use greenproc::load::{decode, parse_document, parse_record};
+use greenproc::load::decode;
 use greenproc::model::{Dataset, Sourced};
 use greenproc::render::markdown::{MarkdownRenderer, PageIds};
 use greenproc::render::url::Urls;
+use greenproc::yaml::{parse_document, parse_record};
 
 // Its page scope serves tests/hostile.rs; the targets check fragments only.
 #[allow(dead_code)]

@@ -144,6 +144,17 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// One reason of each key, a stage standing for every stage.
+    pub const ALL: [Reason; 7] = [
+        Reason::Reached,
+        Reason::Short,
+        Reason::BeforeStage(StageKind::Approval),
+        Reason::NoLines,
+        Reason::NoTarget,
+        Reason::NotReported,
+        Reason::NoEdition,
+    ];
+
     /// The reason's key in the theme's strings and exports.
     pub fn key(self) -> &'static str {
         match self {

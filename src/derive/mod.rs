@@ -20,6 +20,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use crate::history::History;
+use crate::model::kind::RecordKind;
 use crate::model::org::Role;
 use crate::model::project::{Project, StageKind};
 use crate::model::{Dataset, Date};
@@ -60,20 +61,36 @@ pub struct Change {
 }
 
 /// The kinds of change shown on the home page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChangeKind {
     /// A project reached a lifecycle stage.
     Stage(usize, StageKind),
-    /// A policy was issued.
-    Policy(usize),
-    /// An interpretation was published.
-    Interpretation(usize),
-    /// A product entered the catalog.
-    Product(usize),
-    /// An inspection took place.
-    Inspection(usize),
-    /// A matchmaking event was held.
-    Event(usize),
+    /// A record was issued, published, listed or held on its date: one of
+    /// [`DATED_KINDS`], by its index in the dataset's list.
+    Record(RecordKind, usize),
+}
+
+/// The records whose own date is a change, in the order that breaks ties between
+/// changes of one day (after stages).
+pub const DATED_KINDS: [RecordKind; 5] = [
+    RecordKind::Policy,
+    RecordKind::Interpretation,
+    RecordKind::Product,
+    RecordKind::Inspection,
+    RecordKind::Event,
+];
+
+impl ChangeKind {
+    /// The change's place among changes of one day, so the order never depends on chance.
+    fn rank(self) -> (usize, usize, u8) {
+        match self {
+            ChangeKind::Stage(i, stage) => (0, i, stage as u8),
+            ChangeKind::Record(kind, i) => {
+                let position = DATED_KINDS.iter().position(|&k| k == kind);
+                (1 + position.unwrap_or(DATED_KINDS.len()), i, 0)
+            }
+        }
+    }
 }
 
 /// How many changes the home page lists.
@@ -446,41 +463,26 @@ fn latest_changes(d: &Dataset) -> Vec<Change> {
         }
     }
     let dated = [
-        (
-            d.policies
-                .iter()
-                .map(|p| p.record.meta.issued.value)
-                .collect::<Vec<_>>(),
-            ChangeKind::Policy as fn(usize) -> ChangeKind,
-        ),
-        (
-            d.interpretations
-                .iter()
-                .map(|p| p.record.meta.date.value)
-                .collect(),
-            ChangeKind::Interpretation,
-        ),
-        (
-            d.products.iter().map(|p| p.record.listed.value).collect(),
-            ChangeKind::Product,
-        ),
-        (
-            d.inspections.iter().map(|p| p.record.date.value).collect(),
-            ChangeKind::Inspection,
-        ),
-        (
-            d.events.iter().map(|p| p.record.date.value).collect(),
-            ChangeKind::Event,
-        ),
+        d.policies
+            .iter()
+            .map(|p| p.record.meta.issued.value)
+            .collect::<Vec<_>>(),
+        d.interpretations
+            .iter()
+            .map(|p| p.record.meta.date.value)
+            .collect(),
+        d.products.iter().map(|p| p.record.listed.value).collect(),
+        d.inspections.iter().map(|p| p.record.date.value).collect(),
+        d.events.iter().map(|p| p.record.date.value).collect(),
     ];
-    for (dates, kind) in dated {
+    for (dates, kind) in dated.into_iter().zip(DATED_KINDS) {
         changes.extend(dates.into_iter().enumerate().map(|(i, date)| Change {
             date,
-            what: kind(i),
+            what: ChangeKind::Record(kind, i),
         }));
     }
     // Newest first; the kind and index break ties so the order never depends on chance.
-    changes.sort_by(|a, b| b.date.cmp(&a.date).then(a.what.cmp(&b.what)));
+    changes.sort_by(|a, b| b.date.cmp(&a.date).then(a.what.rank().cmp(&b.what.rank())));
     changes.truncate(LATEST_CHANGES);
     changes
 }

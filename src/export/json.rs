@@ -11,8 +11,10 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::tables::{Cell, Table};
-use super::{ExportError, ExportFile, Site, page_path, sections};
-use crate::model::{Markdown, Sourced};
+use super::{ExportError, ExportFile, Site};
+use crate::model::kind::{Fields, KINDS, KindVisitor, Record, Single};
+use crate::model::{Dataset, Markdown, Sourced};
+use crate::site_paths::page_path;
 use crate::write::Output;
 
 /// `data/<dataset>.json`: one object per row, keyed by field name.
@@ -78,29 +80,52 @@ pub(super) fn twins(
     out: &dyn Output,
     only: Option<&HashSet<String>>,
 ) -> Result<(), ExportError> {
-    let d = site.dataset;
     let twins = Twins { out, only };
-    let s = sections::PROJECTS;
-    twins.each(&d.projects, s, |p| &p.record.id.value, |p| Ok(&p.record))?;
-    let s = sections::PRODUCTS;
-    twins.each(&d.products, s, |p| &p.record.id.value, |p| Ok(&p.record))?;
-    let s = sections::ORGS;
-    twins.each(&d.orgs, s, |o| &o.record.id.value, |o| Ok(&o.record))?;
-    let s = sections::INSPECTIONS;
-    twins.each(&d.inspections, s, |i| &i.record.id.value, |i| Ok(&i.record))?;
-    let s = sections::EVENTS;
-    twins.each(&d.events, s, |e| &e.record.id.value, |e| Ok(&e.record))?;
-    let s = sections::STANDARDS;
-    twins.each(&d.editions, s, |e| &e.record.id.value, |e| Ok(&e.record))?;
-    let s = sections::POLICIES;
-    twins.each(&d.policies, s, |p| &p.record.meta.id.value, document_fields)?;
-    let s = sections::INTERPRETATIONS;
-    twins.each(
-        &d.interpretations,
-        s,
-        |i| &i.record.meta.id.value,
-        document_fields,
-    )
+    KINDS
+        .iter()
+        .filter_map(|info| Some((info.kind, info.section?)))
+        .try_for_each(|(kind, section)| {
+            kind.visit(TwinsOf {
+                twins: &twins,
+                dataset: site.dataset,
+                section,
+            })
+        })
+}
+
+/// The twins of one kind's records.
+struct TwinsOf<'a> {
+    twins: &'a Twins<'a>,
+    dataset: &'a Dataset,
+    section: &'a str,
+}
+
+impl KindVisitor for TwinsOf<'_> {
+    type Output = Result<(), ExportError>;
+
+    fn single<T: Single>(self) -> Self::Output {
+        Ok(())
+    }
+
+    fn yaml<R: Record + Fields>(self) -> Self::Output {
+        let list = R::list(self.dataset);
+        self.twins.each(
+            list,
+            self.section,
+            |r| &r.record.id().value,
+            |r| Ok(&r.record),
+        )
+    }
+
+    fn markdown<M: Fields>(self) -> Self::Output
+    where
+        Markdown<M>: Record,
+    {
+        let list = <Markdown<M>>::list(self.dataset);
+        let fields = |r: &Sourced<Markdown<M>>| Ok(r.record.to_json()?);
+        self.twins
+            .each(list, self.section, |r| &r.record.id().value, fields)
+    }
 }
 
 /// Where twins go and which.
@@ -148,15 +173,6 @@ impl Twins<'_> {
             file.hand_over(self.out).map(drop)
         })
     }
-}
-
-/// A document's twin: its front matter fields, then `body`, the Markdown text.
-fn document_fields<T: Serialize>(document: &Sourced<Markdown<T>>) -> Result<Value, ExportError> {
-    let mut value = serde_json::to_value(&document.record.meta)?;
-    if let Value::Object(fields) = &mut value {
-        fields.insert("body".to_owned(), document.record.body.clone().into());
-    }
-    Ok(value)
 }
 
 /// `value` as [`pretty`] writes it `depth` levels deep in a document, kept as text:

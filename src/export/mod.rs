@@ -25,30 +25,11 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use crate::derive::Derived;
+use crate::model::kind::RecordKind;
 use crate::model::{Dataset, Date, Org, SiteConfig};
+use crate::site_paths::record_page;
 use crate::write::{Output, WriteError};
 pub use inventory::Inventory;
-
-/// The first segment of each record page's clean path, `<section>/<id>/`, shared with
-/// the pages so that links and JSON twins line up.
-pub mod sections {
-    /// Pilot projects.
-    pub const PROJECTS: &str = "projects";
-    /// Catalog products.
-    pub const PRODUCTS: &str = "products";
-    /// Organizations.
-    pub const ORGS: &str = "orgs";
-    /// Inspections.
-    pub const INSPECTIONS: &str = "inspections";
-    /// Matchmaking events.
-    pub const EVENTS: &str = "events";
-    /// Policies.
-    pub const POLICIES: &str = "policies";
-    /// Policy interpretations.
-    pub const INTERPRETATIONS: &str = "interpretations";
-    /// Editions of the demand standard.
-    pub const STANDARDS: &str = "standards";
-}
 
 /// One generated file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -209,14 +190,9 @@ impl<'a> Site<'a> {
     }
 
     /// Absolute address of a record page.
-    fn page_url(&self, section: &str, id: &str) -> String {
-        self.url(&page_path(section, id))
+    fn page_url(&self, kind: RecordKind, id: &str) -> String {
+        self.url(&record_page(kind, id))
     }
-}
-
-/// The clean path of a record page, e.g. `projects/zb-001/`.
-pub fn page_path(section: &str, id: &str) -> String {
-    format!("{section}/{id}/")
 }
 
 /// A date as an RFC 3339 timestamp at midnight China Standard Time, the form OCDS,

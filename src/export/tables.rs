@@ -8,10 +8,11 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ExportError, Site, sections};
+use super::{ExportError, Site};
 use crate::derive::Derived;
 use crate::derive::compliance::{Assessment, Figure, ProjectCompliance, Rule, percent_of};
 use crate::derive::stats::{Dimension, GroupStats, Statistics};
+use crate::model::kind::RecordKind;
 use crate::model::org::CreditRating;
 use crate::model::project::StageKind;
 use crate::model::standard::Threshold;
@@ -181,7 +182,7 @@ static DEFINITIONS: OnceLock<Result<Definitions, String>> = OnceLock::new();
 pub fn definitions() -> Result<&'static Definitions, ExportError> {
     DEFINITIONS
         .get_or_init(|| {
-            let defs: Definitions = crate::load::parse_yaml(include_str!("datasets.yaml"))
+            let defs: Definitions = crate::yaml::parse_yaml(include_str!("datasets.yaml"))
                 .map_err(|e| format!("src/export/datasets.yaml: {e}"))?;
             check_definitions(&defs)?;
             Ok(defs)
@@ -597,7 +598,10 @@ fn projects(site: &Site) -> Vec<NamedRow> {
                     "evaluation_grade",
                     p.evaluation.as_ref().map(|e| e.grade.key()).into(),
                 ),
-                ("url", site.page_url(sections::PROJECTS, &p.id.value).into()),
+                (
+                    "url",
+                    site.page_url(RecordKind::Project, &p.id.value).into(),
+                ),
             ]
         })
         .collect()
@@ -645,7 +649,10 @@ fn products(site: &Site) -> Vec<NamedRow> {
                 ("certificate_body", (&c.body).into()),
                 ("certificate_issued", c.issued.value.into()),
                 ("certificate_expires", c.expires.value.into()),
-                ("url", site.page_url(sections::PRODUCTS, &p.id.value).into()),
+                (
+                    "url",
+                    site.page_url(RecordKind::Product, &p.id.value).into(),
+                ),
             ]
         })
         .collect()
@@ -706,7 +713,7 @@ fn organizations(site: &Site) -> Vec<NamedRow> {
                 ("address", (&o.address).into()),
                 ("website", o.website.as_ref().into()),
                 ("credit_rating", latest.map(|c| c.rating).into()),
-                ("url", site.page_url(sections::ORGS, &o.id.value).into()),
+                ("url", site.page_url(RecordKind::Org, &o.id.value).into()),
             ]
         })
         .collect()
@@ -751,7 +758,7 @@ fn policies(site: &Site) -> Vec<NamedRow> {
                 ("source_url", m.source_url.as_ref().into()),
                 ("supersedes", list(&m.supersedes)),
                 ("body", p.record.body.trim().into()),
-                ("url", site.page_url(sections::POLICIES, &m.id.value).into()),
+                ("url", site.page_url(RecordKind::Policy, &m.id.value).into()),
             ]
         })
         .collect()
@@ -775,7 +782,7 @@ fn inspections(site: &Site) -> Vec<NamedRow> {
                 ("findings", i.findings.trim().into()),
                 (
                     "url",
-                    site.page_url(sections::INSPECTIONS, &i.id.value).into(),
+                    site.page_url(RecordKind::Inspection, &i.id.value).into(),
                 ),
             ]
         })
@@ -797,7 +804,7 @@ fn events(site: &Site) -> Vec<NamedRow> {
                 ("categories", list(&e.categories)),
                 ("agreements", e.agreements.into()),
                 ("outcome", e.outcome.trim().into()),
-                ("url", site.page_url(sections::EVENTS, &e.id.value).into()),
+                ("url", site.page_url(RecordKind::Event, &e.id.value).into()),
             ]
         })
         .collect()

@@ -9,7 +9,8 @@ use serde_json::Value;
 
 use super::csv::BOM;
 use super::*;
-use crate::load::{parse_yaml, split_front_matter};
+use crate::site_paths::record_page;
+use crate::yaml::{parse_yaml, split_front_matter};
 
 const FIXTURE: &str = "tests/fixtures/export";
 const BASE: &str = "https://example.org/zibo/";
@@ -218,65 +219,21 @@ fn sqlite_keys_hold_and_counts_match() {
 fn json_twins_match_their_yaml_sources() {
     let d = fixture();
     let mut checked = 0;
-    let yaml_records = d
-        .projects
-        .iter()
-        .map(|p| (&p.file, page_path(sections::PROJECTS, &p.record.id.value)))
-        .chain(
-            d.products
-                .iter()
-                .map(|p| (&p.file, page_path(sections::PRODUCTS, &p.record.id.value))),
-        )
-        .chain(
-            d.orgs
-                .iter()
-                .map(|o| (&o.file, page_path(sections::ORGS, &o.record.id.value))),
-        )
-        .chain(d.inspections.iter().map(|i| {
-            (
-                &i.file,
-                page_path(sections::INSPECTIONS, &i.record.id.value),
-            )
-        }))
-        .chain(
-            d.events
-                .iter()
-                .map(|e| (&e.file, page_path(sections::EVENTS, &e.record.id.value))),
-        )
-        .chain(
-            d.editions
-                .iter()
-                .map(|e| (&e.file, page_path(sections::STANDARDS, &e.record.id.value))),
-        );
-    for (source, page) in yaml_records {
-        let text = std::fs::read_to_string(Path::new(FIXTURE).join(source)).unwrap();
-        let yaml: Value = parse_yaml(&text).unwrap();
+    // Every record with a section has a twin; content pages have none.
+    let twinned = d.records().filter(|r| r.kind.info().section.is_some());
+    for record in twinned {
+        let text = std::fs::read_to_string(Path::new(FIXTURE).join(record.file)).unwrap();
+        let yaml: Value = match split_front_matter(&text) {
+            Some((front, body)) => {
+                let mut yaml: Value = parse_yaml(front).unwrap();
+                yaml["body"] = body.into();
+                yaml
+            }
+            None => parse_yaml(&text).unwrap(),
+        };
+        let page = record_page(record.kind, &record.id.value);
         let twin = json_file(&format!("{page}index.json"));
-        assert_same_record(&yaml, &twin, &source.display().to_string());
-        checked += 1;
-    }
-    let documents = d
-        .policies
-        .iter()
-        .map(|p| {
-            (
-                &p.file,
-                page_path(sections::POLICIES, &p.record.meta.id.value),
-            )
-        })
-        .chain(d.interpretations.iter().map(|i| {
-            (
-                &i.file,
-                page_path(sections::INTERPRETATIONS, &i.record.meta.id.value),
-            )
-        }));
-    for (source, page) in documents {
-        let text = std::fs::read_to_string(Path::new(FIXTURE).join(source)).unwrap();
-        let (front, body) = split_front_matter(&text).unwrap();
-        let mut yaml: Value = parse_yaml(front).unwrap();
-        yaml["body"] = body.into();
-        let twin = json_file(&format!("{page}index.json"));
-        assert_same_record(&yaml, &twin, &source.display().to_string());
+        assert_same_record(&yaml, &twin, &record.file.display().to_string());
         checked += 1;
     }
     assert!(checked >= 10);

@@ -18,7 +18,7 @@ use serde_json::Value;
 use super::git::Repo;
 use super::record::{self, FieldChange};
 use crate::load::MAX_FILE_BYTES;
-use crate::load::RecordKind;
+use crate::model::kind::RecordKind;
 
 /// Why `diff` failed.
 #[derive(Debug)]
@@ -101,7 +101,7 @@ pub struct Report {
     pub to: Side,
     /// Counts.
     pub summary: Summary,
-    /// Records that differ, by kind (in [`RecordKind::ALL`] order), then file.
+    /// Records that differ, by kind (in [`crate::model::kind::KINDS`] order), then file.
     pub records: Vec<RecordDiff>,
 }
 
@@ -158,7 +158,7 @@ impl Report {
                 continue;
             }
             let empty = Value::Object(serde_json::Map::new());
-            let parse = |bytes: Option<&Vec<u8>>| bytes.map(|b| kind.parse(b));
+            let parse = |bytes: Option<&Vec<u8>>| bytes.map(|b| record::parse_version(kind, b));
             let (before, after) = (parse(before), parse(after));
             let status = match (&before, &after) {
                 (None, _) => Status::Added,
@@ -193,7 +193,7 @@ impl Report {
                 error,
             });
         }
-        let order = |key: &str| RecordKind::ALL.iter().position(|k| k.key() == key);
+        let order = |key: &str| RecordKind::all().position(|k| k.key() == key);
         self.records
             .sort_by(|a, b| (order(a.kind), &a.file).cmp(&(order(b.kind), &b.file)));
         self
@@ -229,7 +229,7 @@ impl Report {
             "{} added, {} removed, {} changed.\n",
             s.added, s.removed, s.changed
         ));
-        for kind in RecordKind::ALL {
+        for kind in RecordKind::all() {
             let records: Vec<&RecordDiff> = self
                 .records
                 .iter()
@@ -238,7 +238,7 @@ impl Report {
             if records.is_empty() {
                 continue;
             }
-            md.push_str(&format!("\n### {}\n", kind.heading()));
+            md.push_str(&format!("\n### {}\n", kind.info().heading));
             for (status, label) in [(Status::Added, "Added"), (Status::Removed, "Removed")] {
                 let listed: Vec<&&RecordDiff> =
                     records.iter().filter(|r| r.status == status).collect();

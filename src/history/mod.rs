@@ -21,8 +21,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::load::RecordKind;
 use crate::model::Date;
+use crate::model::kind::RecordKind;
 use git::ObjectId;
 pub use git::{Commit, Unavailable};
 
@@ -69,6 +69,14 @@ pub enum Action {
 }
 
 impl Action {
+    /// One action of each key.
+    pub const ALL: [Action; 4] = [
+        Action::Added,
+        Action::Removed,
+        Action::Changed(Vec::new()),
+        Action::Unparsed,
+    ];
+
     /// The action's key in the theme's strings (`t.history.action`).
     pub fn key(&self) -> &'static str {
         match self {
@@ -263,7 +271,7 @@ impl Versions {
     ) -> Result<Result<Value, String>, Unavailable> {
         match self.0.remove(&(id.clone(), kind)) {
             Some(parsed) => Ok(parsed),
-            None => Ok(kind.parse(&repo.blob(&id)?)),
+            None => Ok(record::parse_version(kind, &repo.blob(&id)?)),
         }
     }
 
@@ -276,7 +284,7 @@ impl Versions {
         if let Some(parsed) = self.0.get(&(id.clone(), kind)) {
             return Ok(parsed.clone());
         }
-        let parsed = kind.parse(&repo.blob(&id)?);
+        let parsed = record::parse_version(kind, &repo.blob(&id)?);
         self.0.insert((id, kind), parsed.clone());
         Ok(parsed)
     }

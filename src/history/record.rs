@@ -12,67 +12,37 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::load::{RecordKind, parse_document, parse_yaml};
-use crate::model::{
-    Edition, Event, Inspection, Interpretation, Org, Page, Policy, Product, Project, SiteConfig,
-    Taxonomy,
-};
+use crate::model::Markdown;
+use crate::model::kind::{Fields, KindVisitor, Record, RecordKind, Single};
+use crate::yaml::{parse_document, parse_yaml};
 
-impl RecordKind {
-    /// The kind's key: in the theme's strings (`t.record_kind`, `t.fields`) and in
-    /// `greenproc diff --format json`.
-    pub fn key(self) -> &'static str {
-        match self {
-            RecordKind::Config => "site",
-            RecordKind::Taxonomy => "taxonomy",
-            RecordKind::Edition => "standard",
-            RecordKind::Project => "project",
-            RecordKind::Product => "product",
-            RecordKind::Org => "org",
-            RecordKind::Inspection => "inspection",
-            RecordKind::Event => "event",
-            RecordKind::Policy => "policy",
-            RecordKind::Interpretation => "interpretation",
-            RecordKind::Page => "page",
-        }
+/// Parses one version of a file of `kind` into its typed value as JSON; a Markdown
+/// document's body is the field `body`. The error says why it does not parse.
+pub fn parse_version(kind: RecordKind, bytes: &[u8]) -> Result<Value, String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_owned())?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    kind.visit(ParseVersion(text))
+}
+
+/// Parses a version's text with its kind's type.
+struct ParseVersion<'a>(&'a str);
+
+impl KindVisitor for ParseVersion<'_> {
+    type Output = Result<Value, String>;
+
+    fn single<T: Single>(self) -> Self::Output {
+        yaml::<T>(self.0)
     }
 
-    /// The kind's heading in `greenproc diff`'s Markdown, for editors.
-    pub fn heading(self) -> &'static str {
-        match self {
-            RecordKind::Config => "Site configuration",
-            RecordKind::Taxonomy => "Material categories",
-            RecordKind::Edition => "Demand-standard editions",
-            RecordKind::Project => "Projects",
-            RecordKind::Product => "Products",
-            RecordKind::Org => "Organizations",
-            RecordKind::Inspection => "Inspections",
-            RecordKind::Event => "Events",
-            RecordKind::Policy => "Policies",
-            RecordKind::Interpretation => "Interpretations",
-            RecordKind::Page => "Pages",
-        }
+    fn yaml<R: Record + Fields>(self) -> Self::Output {
+        yaml::<R>(self.0)
     }
 
-    /// Parses one version of a file of this kind into its typed value as JSON; a
-    /// Markdown document's body is the field `body`. The error says why it does not
-    /// parse.
-    pub fn parse(self, bytes: &[u8]) -> Result<Value, String> {
-        let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_owned())?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        match self {
-            RecordKind::Config => yaml::<SiteConfig>(text),
-            RecordKind::Taxonomy => yaml::<Taxonomy>(text),
-            RecordKind::Edition => yaml::<Edition>(text),
-            RecordKind::Project => yaml::<Project>(text),
-            RecordKind::Product => yaml::<Product>(text),
-            RecordKind::Org => yaml::<Org>(text),
-            RecordKind::Inspection => yaml::<Inspection>(text),
-            RecordKind::Event => yaml::<Event>(text),
-            RecordKind::Policy => markdown::<Policy>(text),
-            RecordKind::Interpretation => markdown::<Interpretation>(text),
-            RecordKind::Page => markdown::<Page>(text),
-        }
+    fn markdown<M: Fields>(self) -> Self::Output
+    where
+        Markdown<M>: Record,
+    {
+        markdown::<M>(self.0)
     }
 }
 
@@ -83,11 +53,7 @@ fn yaml<T: DeserializeOwned + Serialize>(text: &str) -> Result<Value, String> {
 
 fn markdown<T: DeserializeOwned + Serialize>(text: &str) -> Result<Value, String> {
     let document = parse_document::<T>(Path::new(""), text).map_err(|d| d.message)?;
-    let mut value = serde_json::to_value(&document.meta).map_err(|e| e.to_string())?;
-    if let Value::Object(map) = &mut value {
-        map.insert("body".to_owned(), Value::String(document.body));
-    }
-    Ok(value)
+    document.to_json().map_err(|e| e.to_string())
 }
 
 /// A record's id (`id` field) in a parsed version, when it has one.

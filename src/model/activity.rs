@@ -36,49 +36,29 @@ pub struct Inspection {
     pub findings: String,
 }
 
-/// Kinds of inspection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum InspectionKind {
-    /// 产品抽检.
-    Sampling,
-    /// 施工现场检查.
-    SiteCheck,
-    /// 证书核查.
-    CertificateCheck,
-}
-
-impl InspectionKind {
-    /// The kind's key in the theme's strings.
-    pub fn key(self) -> &'static str {
-        match self {
-            InspectionKind::Sampling => "sampling",
-            InspectionKind::SiteCheck => "site-check",
-            InspectionKind::CertificateCheck => "certificate-check",
-        }
+keyed! {
+    /// Kinds of inspection.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+    pub enum InspectionKind {
+        /// 产品抽检.
+        Sampling = "sampling",
+        /// 施工现场检查.
+        SiteCheck = "site-check",
+        /// 证书核查.
+        CertificateCheck = "certificate-check",
     }
 }
 
-/// Inspection outcomes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum InspectionResult {
-    /// 合格.
-    Pass,
-    /// 限期整改.
-    Rectify,
-    /// 不合格.
-    Fail,
-}
-
-impl InspectionResult {
-    /// The outcome's key in the theme's strings.
-    pub fn key(self) -> &'static str {
-        match self {
-            InspectionResult::Pass => "pass",
-            InspectionResult::Rectify => "rectify",
-            InspectionResult::Fail => "fail",
-        }
+keyed! {
+    /// Inspection outcomes.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+    pub enum InspectionResult {
+        /// 合格.
+        Pass = "pass",
+        /// 限期整改.
+        Rectify = "rectify",
+        /// 不合格.
+        Fail = "fail",
     }
 }
 

@@ -42,53 +42,33 @@ pub struct Policy {
     pub attachments: Vec<Attachment>,
 }
 
-/// Administrative level of a policy.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum PolicyLevel {
-    /// 国家级.
-    National,
-    /// 省级.
-    Provincial,
-    /// 市级.
-    Municipal,
-}
-
-impl PolicyLevel {
-    /// The level's key in the theme's strings and in URLs.
-    pub fn key(self) -> &'static str {
-        match self {
-            PolicyLevel::National => "national",
-            PolicyLevel::Provincial => "provincial",
-            PolicyLevel::Municipal => "municipal",
-        }
+keyed! {
+    /// Administrative level of a policy.
+    #[derive(
+        Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+    )]
+    pub enum PolicyLevel {
+        /// 国家级.
+        National = "national",
+        /// 省级.
+        Provincial = "provincial",
+        /// 市级.
+        Municipal = "municipal",
     }
 }
 
-/// Validity of a policy.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum PolicyStatus {
-    /// 现行有效.
-    InForce,
-    /// 已修订.
-    Amended,
-    /// 已废止.
-    Repealed,
-}
-
-impl PolicyStatus {
-    /// The status's key in the theme's strings and in URLs.
-    pub fn key(self) -> &'static str {
-        match self {
-            PolicyStatus::InForce => "in-force",
-            PolicyStatus::Amended => "amended",
-            PolicyStatus::Repealed => "repealed",
-        }
+keyed! {
+    /// Validity of a policy.
+    #[derive(
+        Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+    )]
+    pub enum PolicyStatus {
+        /// 现行有效.
+        InForce = "in-force",
+        /// 已修订.
+        Amended = "amended",
+        /// 已废止.
+        Repealed = "repealed",
     }
 }
 

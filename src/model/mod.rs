@@ -1,16 +1,22 @@
 //! The record kinds an editor writes, one module per kind, and [`Dataset`], everything
 //! loaded from one site.
 
+#[macro_use]
+mod keyed;
+
 pub mod activity;
 pub mod config;
 pub mod document;
+pub mod kind;
 pub mod org;
 pub mod product;
 pub mod project;
 pub mod standard;
 pub mod value;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use kind::{Fields, KindVisitor, Record, RecordKind, Single};
 
 pub use activity::{Event, Inspection};
 pub use config::SiteConfig;
@@ -41,6 +47,18 @@ pub struct Markdown<T> {
     pub body_line: u64,
 }
 
+impl<T: serde::Serialize> Markdown<T> {
+    /// The document as one JSON object: its front matter's fields, then `body`, the
+    /// Markdown text; as its JSON twin and its history show it.
+    pub fn to_json(&self) -> serde_json::Result<serde_json::Value> {
+        let mut value = serde_json::to_value(&self.meta)?;
+        if let serde_json::Value::Object(fields) = &mut value {
+            fields.insert("body".to_owned(), self.body.clone().into());
+        }
+        Ok(value)
+    }
+}
+
 /// Everything read from one site's `data/` and `content/` folders.
 #[derive(Debug, Default)]
 pub struct Dataset {
@@ -69,17 +87,40 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// Number of records of every kind (the configuration not counted).
+    /// Number of records of every kind (the configuration and taxonomy not counted).
     pub fn record_count(&self) -> usize {
-        self.editions.len()
-            + self.projects.len()
-            + self.products.len()
-            + self.orgs.len()
-            + self.inspections.len()
-            + self.events.len()
-            + self.policies.len()
-            + self.interpretations.len()
-            + self.pages.len()
+        self.records().count()
+    }
+
+    /// Every record of the kinds with many records, by kind in the order of
+    /// [`kind::KINDS`], then by file.
+    pub fn records(&self) -> impl Iterator<Item = RecordRef<'_>> {
+        refs::<Edition>(self)
+            .chain(refs::<Project>(self))
+            .chain(refs::<Product>(self))
+            .chain(refs::<Org>(self))
+            .chain(refs::<Inspection>(self))
+            .chain(refs::<Event>(self))
+            .chain(refs::<Markdown<Policy>>(self))
+            .chain(refs::<Markdown<Interpretation>>(self))
+            .chain(refs::<Markdown<Page>>(self))
+    }
+
+    /// The record read from `file` (relative to the site root), when it loaded.
+    pub fn record_at(&self, file: &Path) -> Option<RecordRef<'_>> {
+        RecordKind::of(file)?.visit(FindRecord {
+            dataset: self,
+            file,
+        })
+    }
+
+    /// The `index`th record of `kind` (a kind of many records), as lookups by id give
+    /// indices into its list.
+    pub fn record(&self, kind: RecordKind, index: usize) -> RecordRef<'_> {
+        kind.visit(RecordAt {
+            dataset: self,
+            index,
+        })
     }
 
     /// The latest date the data mentions: the "today" that certificate validity and
@@ -118,4 +159,93 @@ impl Dataset {
             )
             .max()
     }
+}
+
+/// One record of any kind, as far as every kind has the same: for loops over them all.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordRef<'a> {
+    /// Its kind.
+    pub kind: RecordKind,
+    /// Its file, relative to the site root.
+    pub file: &'a Path,
+    /// Its id.
+    pub id: &'a Sp<String>,
+    /// Its name or title.
+    pub title: &'a str,
+}
+
+/// Finds the record of a file in its kind's list, sorted by file as loaded.
+struct FindRecord<'a, 'f> {
+    dataset: &'a Dataset,
+    file: &'f Path,
+}
+
+impl<'a> FindRecord<'a, '_> {
+    fn find<R: Record>(self) -> Option<RecordRef<'a>> {
+        let list = R::list(self.dataset);
+        let i = list
+            .binary_search_by(|s| s.file.as_path().cmp(self.file))
+            .ok()?;
+        Some(record_ref(&list[i]))
+    }
+}
+
+impl<'a> KindVisitor for FindRecord<'a, '_> {
+    type Output = Option<RecordRef<'a>>;
+
+    fn single<T: Single>(self) -> Self::Output {
+        None
+    }
+
+    fn yaml<R: Record + Fields>(self) -> Self::Output {
+        self.find::<R>()
+    }
+
+    fn markdown<M: Fields>(self) -> Self::Output
+    where
+        Markdown<M>: Record,
+    {
+        self.find::<Markdown<M>>()
+    }
+}
+
+/// The record at an index of its kind's list, see [`Dataset::record`].
+struct RecordAt<'a> {
+    dataset: &'a Dataset,
+    index: usize,
+}
+
+impl<'a> KindVisitor for RecordAt<'a> {
+    type Output = RecordRef<'a>;
+
+    fn single<T: Single>(self) -> Self::Output {
+        // Callers pass kinds of many records; this is the invariant's only breach.
+        unreachable!("{:?} has no list of records", T::KIND)
+    }
+
+    fn yaml<R: Record + Fields>(self) -> Self::Output {
+        record_ref(&R::list(self.dataset)[self.index])
+    }
+
+    fn markdown<M: Fields>(self) -> Self::Output
+    where
+        Markdown<M>: Record,
+    {
+        record_ref(&<Markdown<M>>::list(self.dataset)[self.index])
+    }
+}
+
+/// A record as a [`RecordRef`].
+pub fn record_ref<R: Record>(s: &Sourced<R>) -> RecordRef<'_> {
+    RecordRef {
+        kind: R::KIND,
+        file: &s.file,
+        id: s.record.id(),
+        title: s.record.title(),
+    }
+}
+
+/// The records of one kind as [`RecordRef`]s.
+fn refs<R: Record>(dataset: &Dataset) -> impl Iterator<Item = RecordRef<'_>> {
+    R::list(dataset).iter().map(record_ref)
 }

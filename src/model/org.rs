@@ -42,49 +42,32 @@ pub struct Org {
     pub commitments: Vec<Commitment>,
 }
 
-/// The roles an organization can play.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    /// 建设单位/采购人.
-    Owner,
-    /// 采购代理机构.
-    Agency,
-    /// 设计单位.
-    Designer,
-    /// 施工单位.
-    Contractor,
-    /// 监理单位.
-    Supervisor,
-    /// 建材生产企业.
-    Manufacturer,
-    /// 认证机构.
-    Certifier,
-    /// 金融机构.
-    Lender,
-    /// 第三方评价机构.
-    Evaluator,
-    /// 监管部门.
-    Regulator,
-}
-
-impl Role {
-    /// The role's key in the theme's strings.
-    pub fn key(self) -> &'static str {
-        match self {
-            Role::Owner => "owner",
-            Role::Agency => "agency",
-            Role::Designer => "designer",
-            Role::Contractor => "contractor",
-            Role::Supervisor => "supervisor",
-            Role::Manufacturer => "manufacturer",
-            Role::Certifier => "certifier",
-            Role::Lender => "lender",
-            Role::Evaluator => "evaluator",
-            Role::Regulator => "regulator",
-        }
+keyed! {
+    /// The roles an organization can play.
+    #[derive(
+        Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+    )]
+    pub enum Role {
+        /// 建设单位/采购人.
+        Owner = "owner",
+        /// 采购代理机构.
+        Agency = "agency",
+        /// 设计单位.
+        Designer = "designer",
+        /// 施工单位.
+        Contractor = "contractor",
+        /// 监理单位.
+        Supervisor = "supervisor",
+        /// 建材生产企业.
+        Manufacturer = "manufacturer",
+        /// 认证机构.
+        Certifier = "certifier",
+        /// 金融机构.
+        Lender = "lender",
+        /// 第三方评价机构.
+        Evaluator = "evaluator",
+        /// 监管部门.
+        Regulator = "regulator",
     }
 }
 

@@ -42,27 +42,17 @@ pub struct Product {
     pub certificate: Certificate,
 }
 
-/// Whether a product is currently in the catalog.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum ListingStatus {
-    /// 在库.
-    #[default]
-    Listed,
-    /// 暂停.
-    Suspended,
-    /// 移出.
-    Removed,
-}
-
-impl ListingStatus {
-    /// The status's key in the theme's strings.
-    pub fn key(self) -> &'static str {
-        match self {
-            ListingStatus::Listed => "listed",
-            ListingStatus::Suspended => "suspended",
-            ListingStatus::Removed => "removed",
-        }
+keyed! {
+    /// Whether a product is currently in the catalog.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+    pub enum ListingStatus {
+        /// 在库.
+        #[default]
+        Listed = "listed",
+        /// 暂停.
+        Suspended = "suspended",
+        /// 移出.
+        Removed = "removed",
     }
 }
 

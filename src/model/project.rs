@@ -81,80 +81,43 @@ pub struct Project {
     pub financing: Vec<Loan>,
 }
 
-/// Building types in the programme's scope.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum ProjectType {
-    /// 医院.
-    Hospital,
-    /// 学校.
-    School,
-    /// 办公楼.
-    Office,
-    /// 综合体.
-    Complex,
-    /// 展览馆.
-    ExhibitionHall,
-    /// 会展中心.
-    ConventionCentre,
-    /// 体育馆.
-    Stadium,
-    /// 保障房.
-    SubsidisedHousing,
-}
-
-impl ProjectType {
-    /// Every type, in display order.
-    pub const ALL: [ProjectType; 8] = [
-        ProjectType::Hospital,
-        ProjectType::School,
-        ProjectType::Office,
-        ProjectType::Complex,
-        ProjectType::ExhibitionHall,
-        ProjectType::ConventionCentre,
-        ProjectType::Stadium,
-        ProjectType::SubsidisedHousing,
-    ];
-
-    /// The type's key in the theme's strings and in URLs.
-    pub fn key(self) -> &'static str {
-        match self {
-            ProjectType::Hospital => "hospital",
-            ProjectType::School => "school",
-            ProjectType::Office => "office",
-            ProjectType::Complex => "complex",
-            ProjectType::ExhibitionHall => "exhibition-hall",
-            ProjectType::ConventionCentre => "convention-centre",
-            ProjectType::Stadium => "stadium",
-            ProjectType::SubsidisedHousing => "subsidised-housing",
-        }
+keyed! {
+    /// Building types in the programme's scope.
+    #[derive(
+        Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+    )]
+    pub enum ProjectType {
+        /// 医院.
+        Hospital = "hospital",
+        /// 学校.
+        School = "school",
+        /// 办公楼.
+        Office = "office",
+        /// 综合体.
+        Complex = "complex",
+        /// 展览馆.
+        ExhibitionHall = "exhibition-hall",
+        /// 会展中心.
+        ConventionCentre = "convention-centre",
+        /// 体育馆.
+        Stadium = "stadium",
+        /// 保障房.
+        SubsidisedHousing = "subsidised-housing",
     }
 }
 
-/// Funding sources in Zibo's widened scope.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Funding {
-    /// 政府采购工程.
-    GovernmentProcurement,
-    /// 政府投资.
-    GovernmentInvestment,
-    /// 市属国有企业投融资.
-    MunicipalSoe,
-}
-
-impl Funding {
-    /// The source's key in the theme's strings.
-    pub fn key(self) -> &'static str {
-        match self {
-            Funding::GovernmentProcurement => "government-procurement",
-            Funding::GovernmentInvestment => "government-investment",
-            Funding::MunicipalSoe => "municipal-soe",
-        }
+keyed! {
+    /// Funding sources in Zibo's widened scope.
+    #[derive(
+        Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+    )]
+    pub enum Funding {
+        /// 政府采购工程.
+        GovernmentProcurement = "government-procurement",
+        /// 政府投资.
+        GovernmentInvestment = "government-investment",
+        /// 市属国有企业投融资.
+        MunicipalSoe = "municipal-soe",
     }
 }
 
@@ -168,35 +131,22 @@ pub struct Procurement {
     pub budget: Money,
 }
 
-/// Procurement methods of the Government Procurement Law and the Tendering Law.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum ProcurementMethod {
-    /// 公开招标.
-    OpenTender,
-    /// 邀请招标.
-    InvitedTender,
-    /// 竞争性谈判.
-    CompetitiveNegotiation,
-    /// 竞争性磋商.
-    CompetitiveConsultation,
-    /// 单一来源.
-    SingleSource,
-    /// 询价.
-    Inquiry,
-}
-
-impl ProcurementMethod {
-    /// The method's key in the theme's strings.
-    pub fn key(self) -> &'static str {
-        match self {
-            ProcurementMethod::OpenTender => "open-tender",
-            ProcurementMethod::InvitedTender => "invited-tender",
-            ProcurementMethod::CompetitiveNegotiation => "competitive-negotiation",
-            ProcurementMethod::CompetitiveConsultation => "competitive-consultation",
-            ProcurementMethod::SingleSource => "single-source",
-            ProcurementMethod::Inquiry => "inquiry",
-        }
+keyed! {
+    /// Procurement methods of the Government Procurement Law and the Tendering Law.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+    pub enum ProcurementMethod {
+        /// 公开招标.
+        OpenTender = "open-tender",
+        /// 邀请招标.
+        InvitedTender = "invited-tender",
+        /// 竞争性谈判.
+        CompetitiveNegotiation = "competitive-negotiation",
+        /// 竞争性磋商.
+        CompetitiveConsultation = "competitive-consultation",
+        /// 单一来源.
+        SingleSource = "single-source",
+        /// 询价.
+        Inquiry = "inquiry",
     }
 }
 
@@ -277,51 +227,26 @@ pub struct Stage {
     pub documents: Vec<Document>,
 }
 
-/// The lifecycle stages of Zibo's "embed early, execute mid-way, evaluate after".
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum StageKind {
-    /// 立项.
-    Approval,
-    /// 设计.
-    Design,
-    /// 招投标.
-    Tender,
-    /// 合同签订.
-    Contract,
-    /// 施工.
-    Construction,
-    /// 验收.
-    Acceptance,
-    /// 绩效评价.
-    Evaluation,
-}
-
-impl StageKind {
-    /// Every stage, in lifecycle order.
-    pub const ALL: [StageKind; 7] = [
-        StageKind::Approval,
-        StageKind::Design,
-        StageKind::Tender,
-        StageKind::Contract,
-        StageKind::Construction,
-        StageKind::Acceptance,
-        StageKind::Evaluation,
-    ];
-
-    /// The stage's key in the theme's strings and in URLs.
-    pub fn key(self) -> &'static str {
-        match self {
-            StageKind::Approval => "approval",
-            StageKind::Design => "design",
-            StageKind::Tender => "tender",
-            StageKind::Contract => "contract",
-            StageKind::Construction => "construction",
-            StageKind::Acceptance => "acceptance",
-            StageKind::Evaluation => "evaluation",
-        }
+keyed! {
+    /// The lifecycle stages of Zibo's "embed early, execute mid-way, evaluate after".
+    #[derive(
+        Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+    )]
+    pub enum StageKind {
+        /// 立项.
+        Approval = "approval",
+        /// 设计.
+        Design = "design",
+        /// 招投标.
+        Tender = "tender",
+        /// 合同签订.
+        Contract = "contract",
+        /// 施工.
+        Construction = "construction",
+        /// 验收.
+        Acceptance = "acceptance",
+        /// 绩效评价.
+        Evaluation = "evaluation",
     }
 }
 
@@ -374,26 +299,16 @@ pub struct Acceptance {
     pub note: String,
 }
 
-/// Acceptance outcomes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum AcceptanceResult {
-    /// 合格.
-    Passed,
-    /// 整改后合格.
-    PassedAfterRectification,
-    /// 不合格.
-    Failed,
-}
-
-impl AcceptanceResult {
-    /// The outcome's key in the theme's strings.
-    pub fn key(self) -> &'static str {
-        match self {
-            AcceptanceResult::Passed => "passed",
-            AcceptanceResult::PassedAfterRectification => "passed-after-rectification",
-            AcceptanceResult::Failed => "failed",
-        }
+keyed! {
+    /// Acceptance outcomes.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+    pub enum AcceptanceResult {
+        /// 合格.
+        Passed = "passed",
+        /// 整改后合格.
+        PassedAfterRectification = "passed-after-rectification",
+        /// 不合格.
+        Failed = "failed",
     }
 }
 
@@ -412,29 +327,18 @@ pub struct Evaluation {
     pub summary: String,
 }
 
-/// Evaluation grades.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Grade {
-    /// 优秀.
-    Excellent,
-    /// 良好.
-    Good,
-    /// 合格.
-    Pass,
-    /// 不合格.
-    Fail,
-}
-
-impl Grade {
-    /// The grade's key in the theme's strings.
-    pub fn key(self) -> &'static str {
-        match self {
-            Grade::Excellent => "excellent",
-            Grade::Good => "good",
-            Grade::Pass => "pass",
-            Grade::Fail => "fail",
-        }
+keyed! {
+    /// Evaluation grades.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+    pub enum Grade {
+        /// 优秀.
+        Excellent = "excellent",
+        /// 良好.
+        Good = "good",
+        /// 合格.
+        Pass = "pass",
+        /// 不合格.
+        Fail = "fail",
     }
 }
 

@@ -80,25 +80,16 @@ pub struct CategoryRule {
     pub thresholds: Vec<Threshold>,
 }
 
-/// Mandatory or optional category.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum MaterialClass {
-    /// 必选类: must be 100% green.
-    Mandatory,
-    /// 可选类.
-    Optional,
-}
-
-impl MaterialClass {
-    /// The class's key in the theme's strings.
-    pub fn key(self) -> &'static str {
-        match self {
-            MaterialClass::Mandatory => "mandatory",
-            MaterialClass::Optional => "optional",
-        }
+keyed! {
+    /// Mandatory or optional category.
+    #[derive(
+        Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+    )]
+    pub enum MaterialClass {
+        /// 必选类: must be 100% green.
+        Mandatory = "mandatory",
+        /// 可选类.
+        Optional = "optional",
     }
 }
 

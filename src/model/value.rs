@@ -297,33 +297,24 @@ impl fmt::Display for Percent {
     }
 }
 
-/// A green building rating (GB/T 50378-2019) or a green-material certificate grade.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Stars {
-    /// 基本级: meets the basic requirements only.
-    Basic,
-    /// 一星级.
-    OneStar,
-    /// 二星级.
-    TwoStar,
-    /// 三星级.
-    ThreeStar,
+keyed! {
+    /// A green building rating (GB/T 50378-2019) or a green-material certificate grade.
+    #[derive(
+        Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+    )]
+    pub enum Stars {
+        /// 基本级: meets the basic requirements only.
+        Basic = "basic",
+        /// 一星级.
+        OneStar = "one-star",
+        /// 二星级.
+        TwoStar = "two-star",
+        /// 三星级.
+        ThreeStar = "three-star",
+    }
 }
 
 impl Stars {
-    /// The key of this rating in the theme's strings.
-    pub fn key(self) -> &'static str {
-        match self {
-            Stars::Basic => "basic",
-            Stars::OneStar => "one-star",
-            Stars::TwoStar => "two-star",
-            Stars::ThreeStar => "three-star",
-        }
-    }
-
     /// Number of stars, 0 for basic.
     pub fn count(self) -> u8 {
         self as u8

@@ -6,11 +6,13 @@
 //! back to the dates the data holds: a policy's issue date and a project's lifecycle
 //! stages. Entries are newest first; their text comes from the theme's strings.
 
-use crate::export::{page_path, timestamp};
+use crate::export::timestamp;
 use crate::history::{Action, Edit};
 use crate::model::Date;
+use crate::model::kind::RecordKind;
 use crate::render::pages::history::anchor;
 use crate::render::{RenderError, Site};
+use crate::site_paths::record_page;
 use crate::xml::escape;
 
 /// Entries in the site feed: readers only look at recent ones.
@@ -48,7 +50,6 @@ impl Site<'_> {
             entries.truncate(MAX_ENTRIES);
             entries
         };
-        let strings = &self.theme.strings["feed"];
         Ok(self.atom(
             "feed.xml",
             "",
@@ -59,7 +60,7 @@ impl Site<'_> {
                 .ok_or(RenderError::NoConfig)?
                 .record
                 .title,
-            strings["subtitle"].as_str().unwrap_or_default(),
+            self.theme.strings.text(&["feed", "subtitle"]),
             &entries,
         ))
     }
@@ -68,7 +69,7 @@ impl Site<'_> {
     pub(super) fn project_feed(&self, i: usize) -> String {
         let sourced = &self.dataset.projects[i];
         let p = &sourced.record;
-        let path = page_path(crate::export::sections::PROJECTS, &p.id.value);
+        let path = record_page(RecordKind::Project, &p.id.value);
         let history = &self.derived.history;
         let entries: Vec<Entry> = if history.unavailable.is_none() {
             history
@@ -83,13 +84,12 @@ impl Site<'_> {
         } else {
             self.stage_entries(i)
         };
-        let title = self.theme.strings["history"]["follow_title"]
-            .as_str()
-            .unwrap_or("{title}")
+        let title = self
+            .theme
+            .strings
+            .text(&["history", "follow_title"])
             .replace("{title}", &p.name);
-        let subtitle = self.theme.strings["feed"]["subtitle"]
-            .as_str()
-            .unwrap_or_default();
+        let subtitle = self.theme.strings.text(&["feed", "subtitle"]);
         self.atom(
             &format!("{path}feed.xml"),
             &path,
@@ -112,9 +112,10 @@ impl Site<'_> {
             Some(_) => link.clone(),
             None => format!("{link}#{}/{}", anchor(&commit.id), edit.file),
         };
-        let kind = self.theme.strings["history"]["kind"][edit.kind.key()]
-            .as_str()
-            .unwrap_or_default();
+        let kind = self
+            .theme
+            .strings
+            .text(&["history", "kind", edit.kind.key()]);
         let name = edit.title.as_deref().unwrap_or(&edit.file);
         Entry {
             id,
@@ -127,12 +128,11 @@ impl Site<'_> {
 
     /// Without history: policies by issue date and each project's latest stage.
     fn dated_entries(&self) -> Vec<Entry> {
-        let strings = &self.theme.strings["feed"];
-        let issued = strings["policy_issued"].as_str().unwrap_or_default();
+        let issued = self.theme.strings.text(&["feed", "policy_issued"]);
         let mut entries: Vec<(Date, Entry)> = Vec::new();
         for p in &self.dataset.policies {
             let m = &p.record.meta;
-            let url = self.canonical(&page_path(crate::export::sections::POLICIES, &m.id.value));
+            let url = self.canonical(&record_page(RecordKind::Policy, &m.id.value));
             let number = m.number.as_ref().map_or("", |n| n.value.as_str());
             entries.push((
                 m.issued.value,
@@ -167,11 +167,9 @@ impl Site<'_> {
     /// whose id is the project page, so that a reader shows the latest stage.
     fn stage_entries(&self, i: usize) -> Vec<Entry> {
         let p = &self.dataset.projects[i].record;
-        let url = self.canonical(&page_path(crate::export::sections::PROJECTS, &p.id.value));
+        let url = self.canonical(&record_page(RecordKind::Project, &p.id.value));
         let strings = &self.theme.strings;
-        let reached = strings["feed"]["project_reached"]
-            .as_str()
-            .unwrap_or_default();
+        let reached = strings.text(&["feed", "project_reached"]);
         let mut stages: Vec<_> = p.lifecycle.iter().collect();
         stages.sort_by_key(|s| std::cmp::Reverse((s.date.value, s.stage.value)));
         stages
@@ -183,9 +181,7 @@ impl Site<'_> {
                 title: p.name.clone(),
                 summary: format!(
                     "{reached} {}",
-                    strings["stage"][s.stage.value.key()]
-                        .as_str()
-                        .unwrap_or_default()
+                    strings.text(&["stage", s.stage.value.key()])
                 ),
             })
             .collect()

@@ -11,6 +11,7 @@ pub mod chart;
 mod feed;
 pub mod markdown;
 mod pages;
+pub mod strings;
 pub mod theme;
 pub mod url;
 
@@ -24,6 +25,7 @@ use serde::Serialize;
 use crate::derive::Derived;
 use crate::export::Inventory;
 use crate::model::{Dataset, Money};
+use crate::site_paths::is_record_page;
 use crate::write::{Output, WriteError};
 use markdown::{MarkdownRenderer, PageIds};
 use theme::Theme;
@@ -238,7 +240,7 @@ impl<'a> Site<'a> {
     ) -> Result<Site<'a>, RenderError> {
         let config = &dataset.config.as_ref().ok_or(RenderError::NoConfig)?.record;
         let urls = Urls::new(base_url).map_err(RenderError::BaseUrl)?;
-        let table_label = theme.strings["meta"]["table"].as_str().unwrap_or_default();
+        let table_label = theme.strings.text(&["meta", "table"]);
         let markdown = MarkdownRenderer::new(&urls, table_label);
         let mut footer_pages: Vec<(i32, &str, Link<'_>)> = dataset
             .pages
@@ -273,7 +275,7 @@ impl<'a> Site<'a> {
         };
         let globals = theme.tera.global_context();
         globals.insert("site", &info);
-        globals.insert("t", &theme.strings);
+        globals.insert("t", theme.strings.tree());
         Ok(Site {
             dataset,
             derived,
@@ -438,27 +440,6 @@ thread_local! {
     /// allocation and the copies of its growth for each of 100,000 pages. Tera's
     /// escaping writes valid UTF-8, so the bytes go out without a `String`'s check.
     static PAGE_BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(64 * 1024));
-}
-
-/// Whether `path` is a record page (`<section>/<id>/`) whose JSON twin the exports
-/// write beside it.
-fn is_record_page(path: &str) -> bool {
-    use crate::export::sections::*;
-    let mut parts = path.trim_end_matches('/').split('/');
-    let (Some(section), Some(_id), None) = (parts.next(), parts.next(), parts.next()) else {
-        return false;
-    };
-    [
-        PROJECTS,
-        PRODUCTS,
-        ORGS,
-        INSPECTIONS,
-        EVENTS,
-        POLICIES,
-        INTERPRETATIONS,
-        STANDARDS,
-    ]
-    .contains(&section)
 }
 
 /// Counts what passes to the output, and knows which pages are wanted.

@@ -13,6 +13,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use super::strings::Strings;
+
 /// Language of the strings file; every visitor-facing text comes from it. A second
 /// language adds `strings.<lang>.yaml` and a way to choose it.
 pub const LANGUAGE: &str = "zh-CN";
@@ -107,8 +109,8 @@ impl std::error::Error for ThemeError {}
 pub struct Theme {
     /// The templates, autoescaping `.html`.
     pub tera: tera::Tera,
-    /// The strings, a tree of maps with text leaves.
-    pub strings: Value,
+    /// The strings.
+    pub strings: Strings,
     /// Static files to publish under `assets/`, by file name, in name order.
     pub assets: BTreeMap<String, Vec<u8>>,
     /// HTTP headers for the host, in Netlify and Cloudflare Pages `_headers` format.
@@ -131,7 +133,8 @@ impl Theme {
         let override_file = format!("strings.{LANGUAGE}.yaml");
         let theme_dir = Path::new("themes").join(name);
         for part in ["templates", "assets", "headers", override_file.as_str()] {
-            if let Some(link) = crate::load::symlink_on_the_way(root, &theme_dir.join(part)) {
+            if let Some(link) = crate::path_safety::symlink_on_the_way(root, &theme_dir.join(part))
+            {
                 return Err(ThemeError(format!(
                     "{} is a symbolic link; links are not followed, so that the build never reads outside the site: put the files themselves there",
                     crate::diagnostic::display_path(&link)
@@ -166,6 +169,13 @@ impl Theme {
             let site = parse_strings(&text, &format!("themes/{name}/{override_file}"))?;
             merge(&mut strings, site);
         }
+        // A site's file only overrides, so a string missing after the merge is missing
+        // from the default theme, or replaced by a list or a map.
+        let strings = Strings::new(strings).map_err(|missing| {
+            ThemeError(format!(
+                "the theme's strings lack {missing}: give each a text in themes/{name}/{override_file}"
+            ))
+        })?;
 
         let mut assets: BTreeMap<String, Vec<u8>> = ASSETS
             .iter()
@@ -232,7 +242,7 @@ fn read_folder(folder: &Path) -> Result<Vec<(String, Vec<u8>)>, ThemeError> {
 }
 
 fn parse_strings(text: &str, what: &str) -> Result<Value, ThemeError> {
-    crate::load::parse_yaml::<Value>(text)
+    crate::yaml::parse_yaml::<Value>(text)
         .map_err(|e| ThemeError(format!("{what} are not valid YAML: {e}")))
 }
 
@@ -261,7 +271,7 @@ mod tests {
     fn default_theme_loads_and_has_its_strings() {
         let dir = tempfile::tempdir().unwrap();
         let theme = Theme::load(dir.path(), None).unwrap();
-        assert!(theme.strings["site"]["fictional"].is_string());
+        assert!(theme.strings.tree()["site"]["fictional"].is_string());
         assert!(theme.assets.contains_key("site.css"));
         assert!(Theme::load(dir.path(), Some("../x")).is_err());
     }
@@ -279,8 +289,8 @@ mod tests {
             .render("404.html", &tera::Context::new())
             .unwrap();
         assert_eq!(html, "override");
-        assert_eq!(theme.strings["nav"]["home"], "首页X");
-        assert!(theme.strings["nav"]["projects"].is_string());
+        assert_eq!(theme.strings.tree()["nav"]["home"], "首页X");
+        assert_eq!(theme.strings.text(&["nav", "projects"]), "试点项目");
     }
 
     #[test]

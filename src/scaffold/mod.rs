@@ -19,94 +19,27 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::load::{self, paths};
 use crate::model::Taxonomy;
+use crate::model::kind::{Format, Home, KINDS, KindInfo, RecordKind};
+use crate::path_safety::symlink_on_the_way;
 use crate::schema;
+use crate::suggest::closest;
 use crate::validate::is_safe_id;
+use crate::yaml::parse_yaml;
 
-/// The kinds `greenproc new` writes.
-pub const NEW_KINDS: &[&str] = &[
-    "project",
-    "product",
-    "org",
-    "inspection",
-    "event",
-    "policy",
-    "interpretation",
-    "page",
-    "edition",
-];
-
-/// A blank record of one kind: where it goes and its template.
-struct Form {
-    kind: &'static str,
-    folder: &'static str,
-    extension: &'static str,
-    template: &'static str,
+/// The kinds `greenproc new` writes, by their names for editors.
+pub fn new_kinds() -> impl Iterator<Item = &'static str> {
+    KINDS
+        .iter()
+        .filter(|info| info.form.is_some())
+        .map(|info| info.name)
 }
-
-const FORMS: &[Form] = &[
-    Form {
-        kind: "project",
-        folder: paths::PROJECTS,
-        extension: "yaml",
-        template: include_str!("templates/new/project.yaml"),
-    },
-    Form {
-        kind: "product",
-        folder: paths::CATALOG,
-        extension: "yaml",
-        template: include_str!("templates/new/product.yaml"),
-    },
-    Form {
-        kind: "org",
-        folder: paths::ORGS,
-        extension: "yaml",
-        template: include_str!("templates/new/org.yaml"),
-    },
-    Form {
-        kind: "inspection",
-        folder: paths::INSPECTIONS,
-        extension: "yaml",
-        template: include_str!("templates/new/inspection.yaml"),
-    },
-    Form {
-        kind: "event",
-        folder: paths::EVENTS,
-        extension: "yaml",
-        template: include_str!("templates/new/event.yaml"),
-    },
-    Form {
-        kind: "policy",
-        folder: paths::POLICIES,
-        extension: "md",
-        template: include_str!("templates/new/policy.md"),
-    },
-    Form {
-        kind: "interpretation",
-        folder: paths::INTERPRETATIONS,
-        extension: "md",
-        template: include_str!("templates/new/interpretation.md"),
-    },
-    Form {
-        kind: "page",
-        folder: paths::PAGES,
-        extension: "md",
-        template: include_str!("templates/new/page.md"),
-    },
-    Form {
-        kind: "edition",
-        folder: paths::STANDARDS,
-        extension: "yaml",
-        template: include_str!("templates/new/edition.yaml"),
-    },
-];
 
 /// The example site `init` writes, by path under the site root.
 const SITE_FILES: &[(&str, &str)] = &[
-    (paths::SITE, include_str!("templates/site/site.yaml")),
+    ("data/site.yaml", include_str!("templates/site/site.yaml")),
     (
-        paths::TAXONOMY,
+        "data/standards/categories.yaml",
         include_str!("templates/site/categories.yaml"),
     ),
     (
@@ -256,7 +189,7 @@ pub struct Blank {
 
 /// Writes a new site into `dir`, which must not exist or be empty.
 pub fn init(dir: &Path, city: &City) -> Result<Initialized, ScaffoldError> {
-    let defaults: Defaults = load::parse_yaml(DEFAULTS).expect("templates/defaults.yaml parses");
+    let defaults: Defaults = parse_yaml(DEFAULTS).expect("templates/defaults.yaml parses");
     let name = checked_name("--city", city.name.as_deref())?;
     let province = checked_name("--province", city.province.as_deref())?;
     let admin_code = match city.admin_code.as_deref() {
@@ -320,56 +253,62 @@ pub fn new_record(
     id: &str,
     category: Option<&str>,
 ) -> Result<NewRecord, ScaffoldError> {
-    let form = FORMS.iter().find(|f| f.kind == kind).ok_or_else(|| {
-        ScaffoldError::Usage(format!(
-            "`{kind}` is not a kind of record; choose one of: {}",
-            NEW_KINDS.join(", ")
-        ))
-    })?;
+    let (info, form) = KINDS
+        .iter()
+        .find_map(|info| Some((info, info.form?)).filter(|_| info.name == kind))
+        .ok_or_else(|| {
+            ScaffoldError::Usage(format!(
+                "`{kind}` is not a kind of record; choose one of: {}",
+                new_kinds().collect::<Vec<_>>().join(", ")
+            ))
+        })?;
+    // A product's folder is its category's, so `new` needs the category.
+    let by_category = info.kind == RecordKind::Product;
     if !is_safe_id(id) {
         return Err(ScaffoldError::Usage(format!(
             "`{id}` is not a safe id: use lowercase letters a-z, digits and inner hyphens, at most 100 characters, e.g. `zd-demo-school`"
         )));
     }
-    let category = match (kind, category) {
-        ("product", Some(category)) if is_safe_id(category) => Some(category),
-        ("product", Some(category)) => {
+    let category = match (by_category, category) {
+        (true, Some(category)) if is_safe_id(category) => Some(category),
+        (true, Some(category)) => {
             return Err(ScaffoldError::Usage(format!(
                 "`{category}` is not a category id: ids use lowercase letters a-z, digits and hyphens"
             )));
         }
-        ("product", None) => {
+        (true, None) => {
             return Err(ScaffoldError::Usage(
                 "a product needs its category: greenproc new product <id> --category <category-id>"
                     .to_owned(),
             ));
         }
-        (_, Some(_)) => {
+        (false, Some(_)) => {
             return Err(ScaffoldError::Usage(
                 "--category applies to products only".to_owned(),
             ));
         }
-        (_, None) => None,
+        (false, None) => None,
     };
-    if !root.join(paths::SITE).is_file() {
+    let config = RecordKind::Config.info().home.path();
+    if !root.join(config).is_file() {
         return Err(ScaffoldError::Failed(format!(
-            "{} is not a site: it has no {}; pass the site's folder with --root, or start one with greenproc init",
+            "{} is not a site: it has no {config}; pass the site's folder with --root, or start one with greenproc init",
             root.display(),
-            paths::SITE
         )));
     }
-    let file_name = format!("{id}.{}", form.extension);
+    let file_name = format!("{id}.{}", info.format.extensions()[0]);
+    let folder = info.home.path();
     let relative = match category {
         Some(category) => {
             let group = group_of(root, category)?;
-            format!("{}/{group}/{category}/{file_name}", form.folder)
+            format!("{folder}/{group}/{category}/{file_name}")
         }
-        None => format!("{}/{file_name}", form.folder),
+        None => format!("{folder}/{file_name}"),
     };
     let id_scalar = yaml_scalar(id);
     let category_scalar = category.map(yaml_scalar).unwrap_or_default();
     let vars = [("id", id_scalar.as_str()), ("category", &category_scalar)];
-    let text = with_schema_line(&relative, &render(form.template, &vars));
+    let text = with_schema_line(&relative, &render(form, &vars));
     write_file(root, &relative, text.as_bytes(), true)?;
     let schemas_written = sync_schemas(root)?;
     Ok(NewRecord {
@@ -427,7 +366,7 @@ pub fn blanks(text: &str) -> Vec<Blank> {
 /// The `yaml-language-server` comment for a file under the site root, pointing at its
 /// kind's schema by a path relative to the file, or `None` for files of no kind.
 pub fn schema_line(relative: &str) -> Option<String> {
-    let kind = schema::kind_of_file(relative)?;
+    let kind = RecordKind::of(Path::new(relative))?.info().name;
     let up = "../".repeat(relative.matches('/').count());
     Some(format!(
         "# yaml-language-server: $schema={up}schema/{kind}.json"
@@ -548,16 +487,15 @@ fn ensure_empty(dir: &Path) -> Result<(), ScaffoldError> {
 
 /// The group of a category, from the site's `categories.yaml`.
 fn group_of(root: &Path, category: &str) -> Result<String, ScaffoldError> {
-    let text = fs::read_to_string(root.join(paths::TAXONOMY)).map_err(|error| {
+    let taxonomy_file = RecordKind::Taxonomy.info().home.path();
+    let text = fs::read_to_string(root.join(taxonomy_file)).map_err(|error| {
         ScaffoldError::Failed(format!(
-            "cannot read {} to find the category's group: {error}",
-            paths::TAXONOMY
+            "cannot read {taxonomy_file} to find the category's group: {error}"
         ))
     })?;
-    let taxonomy: Taxonomy = load::parse_yaml(&text).map_err(|_| {
+    let taxonomy: Taxonomy = parse_yaml(&text).map_err(|_| {
         ScaffoldError::Failed(format!(
-            "{} has errors; run greenproc check and fix them first",
-            paths::TAXONOMY
+            "{taxonomy_file} has errors; run greenproc check and fix them first"
         ))
     })?;
     let Some(found) = taxonomy.categories.iter().find(|c| c.id.value == category) else {
@@ -566,13 +504,12 @@ fn group_of(root: &Path, category: &str) -> Result<String, ScaffoldError> {
             .iter()
             .map(|c| c.id.value.as_str())
             .collect();
-        let hint = match load::closest(category, &ids) {
+        let hint = match closest(category, &ids) {
             Some(best) => format!("did you mean `{best}`?"),
             None => format!("known categories: {}", ids.join(", ")),
         };
         return Err(ScaffoldError::Failed(format!(
-            "no category has the id `{category}` in {}; {hint}",
-            paths::TAXONOMY
+            "no category has the id `{category}` in {taxonomy_file}; {hint}"
         )));
     };
     let group = &found.group.value;
@@ -593,7 +530,7 @@ fn write_file(
     bytes: &[u8],
     new_only: bool,
 ) -> Result<(), ScaffoldError> {
-    if let Some(link) = crate::load::symlink_on_the_way(root, Path::new(relative)) {
+    if let Some(link) = symlink_on_the_way(root, Path::new(relative)) {
         return Err(ScaffoldError::Failed(format!(
             "{} is a symbolic link; nothing is written through links, so that nothing lands outside the site",
             crate::diagnostic::display_path(&link)
@@ -624,20 +561,25 @@ fn write_file(
 /// `.vscode/settings.json`: the schema of each kind mapped onto its files, for editors
 /// that open a file without the `$schema` line.
 fn vscode_settings() -> String {
-    let all_yaml = |folder: &str| format!("{folder}/**/*.yaml");
-    let mapping = [
-        ("site", vec![paths::SITE.to_owned()]),
-        ("categories", vec![paths::TAXONOMY.to_owned()]),
-        (
-            "edition",
-            vec![all_yaml(paths::STANDARDS), format!("!{}", paths::TAXONOMY)],
-        ),
-        ("project", vec![all_yaml(paths::PROJECTS)]),
-        ("product", vec![all_yaml(paths::CATALOG)]),
-        ("org", vec![all_yaml(paths::ORGS)]),
-        ("inspection", vec![all_yaml(paths::INSPECTIONS)]),
-        ("event", vec![all_yaml(paths::EVENTS)]),
-    ];
+    let files = |info: &KindInfo| match info.home {
+        Home::File(file) => vec![file.to_owned()],
+        Home::Folder(folder) => {
+            // A folder can hold another kind's file (the taxonomy among the editions).
+            let others = KINDS.iter().filter_map(|other| match other.home {
+                Home::File(file) if Path::new(file).starts_with(folder) => Some(format!("!{file}")),
+                _ => None,
+            });
+            [format!("{folder}/**/*.yaml")]
+                .into_iter()
+                .chain(others)
+                .collect()
+        }
+    };
+    // Documents carry the schema line in their front matter; the mapping is for YAML.
+    let mapping = KINDS
+        .iter()
+        .filter(|info| info.format == Format::Yaml)
+        .map(|info| (info.name, files(info)));
     let schemas: serde_json::Map<String, serde_json::Value> = mapping
         .into_iter()
         .map(|(kind, globs)| (format!("./schema/{kind}.json"), globs.into()))
@@ -686,9 +628,11 @@ mod tests {
     }
 
     #[test]
-    fn every_kind_has_a_form() {
-        let kinds: Vec<&str> = FORMS.iter().map(|f| f.kind).collect();
-        assert_eq!(kinds, NEW_KINDS);
+    fn every_kind_of_many_records_has_a_form() {
+        for info in &KINDS {
+            let many = matches!(info.home, Home::Folder(_));
+            assert_eq!(info.form.is_some(), many, "{}", info.name);
+        }
     }
 
     #[test]
@@ -713,9 +657,9 @@ mod tests {
             );
             assert!(!text.contains("{{"), "{text}");
         }
-        for form in FORMS {
-            let text = render(form.template, &[("id", "x"), ("category", "c")]);
-            assert!(!text.contains("{{"), "{}", form.kind);
+        for info in KINDS.iter().filter(|info| info.form.is_some()) {
+            let text = render(info.form.unwrap(), &[("id", "x"), ("category", "c")]);
+            assert!(!text.contains("{{"), "{}", info.name);
         }
     }
 }

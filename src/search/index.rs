@@ -46,25 +46,6 @@ const CODES_PER_FILE: usize = 128;
 pub const PREFIX_WORD_MAX: usize = 8;
 /// Length of the prefix that places a short word in its shard.
 pub const PREFIX_LEN: usize = 3;
-/// Snippet source kept for a record, in characters.
-const SUMMARY_CHARS: usize = 160;
-/// Snippet source kept for a policy, interpretation or page, in characters.
-const DOCUMENT_SUMMARY_CHARS: usize = 1000;
-
-/// The order kinds appear in for equal scores, and the filter's order.
-pub const KINDS: [&str; 10] = [
-    "project",
-    "product",
-    "org",
-    "policy",
-    "interpretation",
-    "category",
-    "standard",
-    "inspection",
-    "event",
-    "page",
-];
-
 /// Filter values with their display names, listed in the manifest.
 #[derive(Debug, Default, Serialize)]
 pub struct Facets {
@@ -208,7 +189,13 @@ pub fn build(
     dictionary: &Dictionary,
     facets: &Facets,
 ) -> Vec<(String, Vec<u8>)> {
-    let kind_rank = |kind: &str| KINDS.iter().position(|k| *k == kind).unwrap_or(KINDS.len());
+    let kinds = &facets.kinds;
+    let kind_rank = |kind: &str| {
+        kinds
+            .iter()
+            .position(|(k, _)| k == kind)
+            .unwrap_or(kinds.len())
+    };
     // Doc ids follow kind, category and district so that the lists of common terms
     // and of the filters are long runs of small deltas, which compress to little.
     let mut order: Vec<usize> = (0..docs.len()).collect();
@@ -349,16 +336,8 @@ pub fn build(
 }
 
 /// One row of the document store: `[kind, title, path, facts, summary]`.
-fn doc_row(doc: &SearchDoc) -> (&str, &str, &str, &[String], String) {
-    let limit = match doc.kind {
-        "policy" | "interpretation" | "page" => DOCUMENT_SUMMARY_CHARS,
-        _ => SUMMARY_CHARS,
-    };
-    let summary = match doc.summary.char_indices().nth(limit) {
-        Some((end, _)) => format!("{}…", &doc.summary[..end]),
-        None => doc.summary.clone(),
-    };
-    (doc.kind, &doc.title, &doc.path, &doc.facts, summary)
+fn doc_row(doc: &SearchDoc) -> (&str, &str, &str, &[String], &str) {
+    (doc.kind, &doc.title, &doc.path, &doc.facts, &doc.summary)
 }
 
 /// Postings as `(doc id delta << 3) | field mask` varints.

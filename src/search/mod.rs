@@ -43,10 +43,14 @@ pub fn build_index(dataset: &Dataset, labels: &Labels<'_>) -> Vec<(String, Vec<u
     let docs = records::documents(dataset, labels);
     let mut dictionary = text::Dictionary::builtin();
     let mut facets = index::Facets::default();
-    for kind in index::KINDS {
-        if docs.iter().any(|d| d.kind == kind) {
-            let name = labels("search_kind", kind).unwrap_or_else(|| kind.to_owned());
-            facets.kinds.push((kind.to_owned(), name));
+    // Kinds in the order the documents come, which is also the order of results of
+    // equal score.
+    for doc in &docs {
+        if facets.kinds.last().is_none_or(|(kind, _)| kind != doc.kind)
+            && !facets.kinds.iter().any(|(kind, _)| kind == doc.kind)
+        {
+            let name = labels("search_kind", doc.kind);
+            facets.kinds.push((doc.kind.to_owned(), name));
         }
     }
     if let Some(config) = &dataset.config {

@@ -5,7 +5,12 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::model::Dataset;
+use crate::model::kind::{Format, KINDS, RecordKind};
+use crate::model::{
+    Dataset, Edition, Event, Inspection, Interpretation, Markdown, Org, Page, Policy, Product,
+    Project, RecordRef, Taxonomy, record_ref,
+};
+use crate::site_paths::{category_page, record_page};
 
 /// One searchable page, independent of the record kind it came from, so that the
 /// index builder (and the benchmark's generated data) need not know the model.
@@ -31,72 +36,146 @@ pub struct SearchDoc {
     /// Short facts shown under the title (district, category, stage...), already
     /// in the visitor's language.
     pub facts: Vec<String>,
-    /// Text the result snippet is cut from.
+    /// The result's snippet, cut to a length by kind.
     pub summary: String,
 }
 
 /// Where display names for keys come from: the theme's strings, looked up by a group
 /// (`search_kind`, `stage`, `project_type`, `role`, `policy_level`,
-/// `inspection_result`) and a key. `None` shows the key itself.
-pub type Labels<'a> = dyn Fn(&str, &str) -> Option<String> + 'a;
+/// `inspection_result`) and a key.
+pub type Labels<'a> = dyn Fn(&str, &str) -> String + 'a;
 
 /// The searchable documents of a dataset, in the dataset's order.
 pub fn documents(dataset: &Dataset, labels: &Labels<'_>) -> Vec<SearchDoc> {
-    let label = |group: &str, key: &str| labels(group, key).unwrap_or_else(|| key.to_owned());
-    let mut areas: HashMap<&str, &str> = HashMap::new();
-    if let Some(config) = &dataset.config {
-        let c = &config.record;
-        areas.extend(
-            c.districts
-                .iter()
-                .map(|d| (d.id.value.as_str(), d.name.as_str())),
-        );
-        areas.extend(
-            c.zones
-                .iter()
-                .map(|z| (z.id.value.as_str(), z.name.as_str())),
-        );
+    let names = Names::new(dataset, labels);
+    let mut docs = Vec::with_capacity(dataset.record_count());
+    docs.extend(dataset.projects.iter().map(|p| names.project(&p.record)));
+    docs.extend(dataset.products.iter().map(|p| names.product(&p.record)));
+    docs.extend(dataset.orgs.iter().map(|o| names.org(&o.record)));
+    docs.extend(dataset.policies.iter().map(|p| names.policy(&p.record)));
+    let interpretations = dataset.interpretations.iter();
+    docs.extend(interpretations.map(|i| names.interpretation(&i.record)));
+    if let Some(taxonomy) = &dataset.taxonomy {
+        docs.extend(categories(&taxonomy.record));
     }
-    let categories: HashMap<&str, &str> = dataset
-        .taxonomy
-        .iter()
-        .flat_map(|t| &t.record.categories)
-        .map(|c| (c.id.value.as_str(), c.name.as_str()))
-        .collect();
-    let orgs: HashMap<&str, &str> = dataset
-        .orgs
-        .iter()
-        .map(|o| (o.record.id.value.as_str(), o.record.name.as_str()))
-        .collect();
-    let org_districts: HashMap<&str, &str> = dataset
-        .orgs
-        .iter()
-        .filter_map(|o| {
-            Some((
-                o.record.id.value.as_str(),
-                o.record.district.as_ref()?.value.as_str(),
-            ))
-        })
-        .collect();
-    let products: HashMap<&str, &str> = dataset
-        .products
-        .iter()
-        .map(|p| (p.record.id.value.as_str(), p.record.name.as_str()))
-        .collect();
-    let policies: HashMap<&str, &str> = dataset
-        .policies
-        .iter()
-        .map(|p| {
-            (
-                p.record.meta.id.value.as_str(),
-                p.record.meta.title.as_str(),
-            )
-        })
-        .collect();
-    let name = |map: &HashMap<&str, &str>, id: &str| map.get(id).map(|s| (*s).to_owned());
-    let mut docs = Vec::new();
+    docs.extend(dataset.editions.iter().map(|e| names.edition(&e.record)));
+    docs.extend(
+        dataset
+            .inspections
+            .iter()
+            .map(|i| names.inspection(&i.record)),
+    );
+    docs.extend(dataset.events.iter().map(|e| names.event(&e.record)));
+    docs.extend(dataset.pages.iter().map(|p| page(&p.record)));
+    for doc in &mut docs {
+        cut_summary(doc);
+    }
+    docs
+}
 
-    for p in dataset.projects.iter().map(|p| &p.record) {
+/// Snippet kept for a record, in characters.
+const SUMMARY_CHARS: usize = 160;
+/// Snippet kept for a document (policy, interpretation, page), in characters: a
+/// document's hit is often far into its text.
+const DOCUMENT_SUMMARY_CHARS: usize = 1000;
+
+/// Cuts the summary to what the result list shows, with an ellipsis when cut.
+fn cut_summary(doc: &mut SearchDoc) {
+    let document = KINDS
+        .iter()
+        .any(|info| info.key == doc.kind && info.format == Format::Markdown);
+    let limit = if document {
+        DOCUMENT_SUMMARY_CHARS
+    } else {
+        SUMMARY_CHARS
+    };
+    if let Some((end, _)) = doc.summary.char_indices().nth(limit) {
+        doc.summary.truncate(end);
+        doc.summary.push('…');
+    }
+}
+
+impl SearchDoc {
+    /// The document of the record `id` of `kind`, titled `title`, on the record's page.
+    fn of(kind: RecordKind, id: &str, title: &str) -> SearchDoc {
+        SearchDoc {
+            kind: kind.key(),
+            title: title.to_owned(),
+            path: record_page(kind, id),
+            ..SearchDoc::default()
+        }
+    }
+}
+
+/// The names records refer to by id, and the labels of keys: what a document says
+/// in words where its record has ids and keys.
+struct Names<'a> {
+    labels: &'a Labels<'a>,
+    /// Districts and zones.
+    areas: HashMap<&'a str, &'a str>,
+    categories: HashMap<&'a str, &'a str>,
+    orgs: HashMap<&'a str, &'a str>,
+    org_districts: HashMap<&'a str, &'a str>,
+    products: HashMap<&'a str, &'a str>,
+    policies: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> Names<'a> {
+    fn new(dataset: &'a Dataset, labels: &'a Labels<'a>) -> Names<'a> {
+        let mut areas: HashMap<&str, &str> = HashMap::new();
+        if let Some(config) = &dataset.config {
+            let c = &config.record;
+            areas.extend(
+                c.districts
+                    .iter()
+                    .map(|d| (d.id.value.as_str(), d.name.as_str())),
+            );
+            areas.extend(
+                c.zones
+                    .iter()
+                    .map(|z| (z.id.value.as_str(), z.name.as_str())),
+            );
+        }
+        let titles = |records: &mut dyn Iterator<Item = RecordRef<'a>>| {
+            records.map(|r| (r.id.value.as_str(), r.title)).collect()
+        };
+        Names {
+            labels,
+            areas,
+            categories: dataset
+                .taxonomy
+                .iter()
+                .flat_map(|t| &t.record.categories)
+                .map(|c| (c.id.value.as_str(), c.name.as_str()))
+                .collect(),
+            orgs: titles(&mut dataset.orgs.iter().map(record_ref)),
+            org_districts: dataset
+                .orgs
+                .iter()
+                .filter_map(|o| {
+                    Some((
+                        o.record.id.value.as_str(),
+                        o.record.district.as_ref()?.value.as_str(),
+                    ))
+                })
+                .collect(),
+            products: titles(&mut dataset.products.iter().map(record_ref)),
+            policies: titles(&mut dataset.policies.iter().map(record_ref)),
+        }
+    }
+
+    /// The display name of `key` in the strings group `group`.
+    fn label(&self, group: &str, key: &str) -> String {
+        (self.labels)(group, key)
+    }
+
+    /// The name of the record or place `id` in `map`.
+    fn name(map: &HashMap<&str, &str>, id: &str) -> Option<String> {
+        map.get(id).map(|s| (*s).to_owned())
+    }
+
+    fn project(&self, p: &Project) -> SearchDoc {
+        let name = Self::name;
         let mut codes = vec![p.code.value.clone()];
         codes.extend(p.procurement_code.iter().map(|c| c.value.clone()));
         codes.extend(p.index_number.iter().cloned());
@@ -107,53 +186,54 @@ pub fn documents(dataset: &Dataset, labels: &Labels<'_>) -> Vec<SearchDoc> {
             .into_iter()
             .chain([p.supervisor.as_ref(), p.award.as_ref().map(|a| &a.winner)])
             .flatten();
-        let mut related: Vec<String> = org_ids.filter_map(|id| name(&orgs, &id.value)).collect();
-        related.extend(name(&areas, &p.district.value));
-        related.extend(p.zone.iter().filter_map(|z| name(&areas, &z.value)));
-        related.push(label("project_type", p.kind.key()));
+        let mut related: Vec<String> = org_ids
+            .filter_map(|id| name(&self.orgs, &id.value))
+            .collect();
+        related.extend(name(&self.areas, &p.district.value));
+        related.extend(p.zone.iter().filter_map(|z| name(&self.areas, &z.value)));
+        related.push(self.label("project_type", p.kind.key()));
         related.extend(
             p.materials
                 .iter()
-                .filter_map(|m| name(&categories, &m.category.value)),
+                .filter_map(|m| name(&self.categories, &m.category.value)),
         );
         related.extend(
             p.materials
                 .iter()
                 .flat_map(|m| &m.product)
-                .filter_map(|id| name(&products, &id.value)),
+                .filter_map(|id| name(&self.products, &id.value)),
         );
         let mut body = vec![p.description.clone(), p.address.clone()];
         body.extend(stage_docs.map(|d| d.title.clone()));
         body.extend(p.lifecycle.iter().map(|s| s.note.clone()));
         body.extend(p.materials.iter().filter_map(|m| m.description.clone()));
         let stage = p.lifecycle.last().map(|s| s.stage.value.key());
-        let mut facts: Vec<String> = name(&areas, &p.district.value).into_iter().collect();
-        facts.push(label("project_type", p.kind.key()));
-        facts.extend(stage.map(|s| label("stage", s)));
+        let mut facts: Vec<String> = name(&self.areas, &p.district.value).into_iter().collect();
+        facts.push(self.label("project_type", p.kind.key()));
+        facts.extend(stage.map(|s| self.label("stage", s)));
         facts.push(p.code.value.clone());
-        docs.push(SearchDoc {
-            kind: "project",
-            title: p.name.clone(),
-            path: format!("projects/{}/", p.id.value),
+        SearchDoc {
             codes,
             related,
             summary: plain(&p.description),
             body,
             district: Some(p.district.value.clone()),
-            category: None,
             facts,
-        });
+            ..SearchDoc::of(RecordKind::Project, &p.id.value, &p.name)
+        }
     }
 
-    for p in dataset.products.iter().map(|p| &p.record) {
-        let maker = name(&orgs, &p.manufacturer.value);
+    fn product(&self, p: &Product) -> SearchDoc {
+        let name = Self::name;
+        let maker = name(&self.orgs, &p.manufacturer.value);
         // A product is filed under its manufacturer's district.
-        let district = org_districts
+        let district = self
+            .org_districts
             .get(p.manufacturer.value.as_str())
             .map(|d| (*d).to_owned());
         let mut related: Vec<String> = maker.iter().cloned().collect();
-        related.extend(name(&categories, &p.category.value));
-        related.extend(name(&orgs, &p.certificate.body.value));
+        related.extend(name(&self.categories, &p.category.value));
+        related.extend(name(&self.orgs, &p.certificate.body.value));
         related.extend(p.attributes.iter().cloned());
         let mut body = vec![p.description.clone(), p.model.clone()];
         body.extend(
@@ -161,13 +241,12 @@ pub fn documents(dataset: &Dataset, labels: &Labels<'_>) -> Vec<SearchDoc> {
                 .iter()
                 .map(|x| format!("{} {}{}", x.name, x.value, x.unit)),
         );
-        let mut facts: Vec<String> = name(&categories, &p.category.value).into_iter().collect();
+        let mut facts: Vec<String> = name(&self.categories, &p.category.value)
+            .into_iter()
+            .collect();
         facts.extend(maker);
         facts.push(p.certificate.number.value.clone());
-        docs.push(SearchDoc {
-            kind: "product",
-            title: p.name.clone(),
-            path: format!("products/{}/", p.id.value),
+        SearchDoc {
             codes: vec![p.certificate.number.value.clone()],
             related,
             summary: plain(&p.description),
@@ -175,99 +254,70 @@ pub fn documents(dataset: &Dataset, labels: &Labels<'_>) -> Vec<SearchDoc> {
             district,
             category: Some(p.category.value.clone()),
             facts,
-        });
+            ..SearchDoc::of(RecordKind::Product, &p.id.value, &p.name)
+        }
     }
 
-    for o in dataset.orgs.iter().map(|o| &o.record) {
+    fn org(&self, o: &Org) -> SearchDoc {
         let district = o.district.as_ref().map(|d| d.value.clone());
-        let mut related: Vec<String> = district.iter().filter_map(|d| name(&areas, d)).collect();
-        related.extend(o.roles.iter().map(|r| label("role", r.key())));
+        let area = district.iter().filter_map(|d| Self::name(&self.areas, d));
+        let mut related: Vec<String> = area.clone().collect();
+        related.extend(o.roles.iter().map(|r| self.label("role", r.key())));
         let mut body = vec![o.description.clone(), o.address.clone()];
         body.extend(
             o.commitments
                 .iter()
                 .map(|c| format!("{} {}", c.title, c.text)),
         );
-        let mut facts: Vec<String> = district.iter().filter_map(|d| name(&areas, d)).collect();
-        facts.extend(o.roles.first().map(|r| label("role", r.key())));
+        let mut facts: Vec<String> = area.collect();
+        facts.extend(o.roles.first().map(|r| self.label("role", r.key())));
         facts.push(o.credit_code.value.clone());
-        docs.push(SearchDoc {
-            kind: "org",
-            title: o.name.clone(),
-            path: format!("orgs/{}/", o.id.value),
+        SearchDoc {
             codes: vec![o.credit_code.value.clone()],
             related,
             summary: plain(&o.description),
             body,
             district,
-            category: None,
             facts,
-        });
+            ..SearchDoc::of(RecordKind::Org, &o.id.value, &o.name)
+        }
     }
 
-    for p in dataset.policies.iter().map(|p| &p.record) {
+    fn policy(&self, p: &Markdown<Policy>) -> SearchDoc {
         let m = &p.meta;
-        let mut facts = vec![label("policy_level", m.level.key())];
+        let mut facts = vec![self.label("policy_level", m.level.key())];
         facts.extend(m.number.iter().map(|n| n.value.clone()));
         facts.push(m.issued.value.to_string());
-        docs.push(SearchDoc {
-            kind: "policy",
-            title: m.title.clone(),
-            path: format!("policies/{}/", m.id.value),
+        SearchDoc {
             codes: m.number.iter().map(|n| n.value.clone()).collect(),
             related: vec![m.issuer.clone()],
             summary: plain(&p.body),
             body: vec![p.body.clone()],
             facts,
-            ..SearchDoc::default()
-        });
+            ..SearchDoc::of(RecordKind::Policy, &m.id.value, &m.title)
+        }
     }
 
-    for i in dataset.interpretations.iter().map(|i| &i.record) {
+    fn interpretation(&self, i: &Markdown<Interpretation>) -> SearchDoc {
         let m = &i.meta;
-        docs.push(SearchDoc {
-            kind: "interpretation",
-            title: m.title.clone(),
-            path: format!("interpretations/{}/", m.id.value),
-            related: name(&policies, &m.policy.value)
+        SearchDoc {
+            related: Self::name(&self.policies, &m.policy.value)
                 .into_iter()
                 .chain([m.author.clone()])
                 .collect(),
             summary: plain(&i.body),
             body: vec![i.body.clone()],
             facts: vec![m.author.clone(), m.date.value.to_string()],
-            ..SearchDoc::default()
-        });
-    }
-
-    if let Some(taxonomy) = &dataset.taxonomy {
-        for c in &taxonomy.record.categories {
-            let group = taxonomy
-                .record
-                .groups
-                .iter()
-                .find(|g| g.id.value == c.group.value);
-            docs.push(SearchDoc {
-                kind: "category",
-                title: c.name.clone(),
-                path: format!("catalog/{}/", c.id.value),
-                related: group.map(|g| g.name.clone()).into_iter().collect(),
-                category: Some(c.id.value.clone()),
-                facts: group.map(|g| g.name.clone()).into_iter().collect(),
-                ..SearchDoc::default()
-            });
+            ..SearchDoc::of(RecordKind::Interpretation, &m.id.value, &m.title)
         }
     }
 
-    for e in dataset.editions.iter().map(|e| &e.record) {
-        docs.push(SearchDoc {
-            kind: "standard",
-            title: e.title.clone(),
-            path: format!("standards/{}/", e.id.value),
+    fn edition(&self, e: &Edition) -> SearchDoc {
+        SearchDoc {
             related: e
                 .categories
                 .iter()
-                .filter_map(|c| name(&categories, &c.category.value))
+                .filter_map(|c| Self::name(&self.categories, &c.category.value))
                 .collect(),
             body: e
                 .prohibited
@@ -275,72 +325,79 @@ pub fn documents(dataset: &Dataset, labels: &Labels<'_>) -> Vec<SearchDoc> {
                 .map(|p| format!("{} {}", p.name, p.reason))
                 .collect(),
             facts: vec![e.effective_from.value.to_string()],
-            ..SearchDoc::default()
-        });
+            ..SearchDoc::of(RecordKind::Edition, &e.id.value, &e.title)
+        }
     }
 
-    for i in dataset.inspections.iter().map(|i| &i.record) {
+    fn inspection(&self, i: &Inspection) -> SearchDoc {
         let mut related: Vec<String> = i
             .orgs
             .iter()
             .chain([&i.inspector])
-            .filter_map(|id| name(&orgs, &id.value))
+            .filter_map(|id| Self::name(&self.orgs, &id.value))
             .collect();
         related.extend(
             i.products
                 .iter()
-                .filter_map(|id| name(&products, &id.value)),
+                .filter_map(|id| Self::name(&self.products, &id.value)),
         );
-        docs.push(SearchDoc {
-            kind: "inspection",
-            title: i.title.clone(),
-            path: format!("inspections/{}/", i.id.value),
+        SearchDoc {
             related,
             summary: plain(&i.findings),
             body: vec![i.findings.clone()],
             facts: vec![
-                label("inspection_result", i.result.key()),
+                self.label("inspection_result", i.result.key()),
                 i.date.value.to_string(),
             ],
-            ..SearchDoc::default()
-        });
+            ..SearchDoc::of(RecordKind::Inspection, &i.id.value, &i.title)
+        }
     }
 
-    for e in dataset.events.iter().map(|e| &e.record) {
+    fn event(&self, e: &Event) -> SearchDoc {
         let mut related: Vec<String> = e
             .participants
             .iter()
             .chain([&e.organizer])
-            .filter_map(|id| name(&orgs, &id.value))
+            .filter_map(|id| Self::name(&self.orgs, &id.value))
             .collect();
         related.extend(
             e.categories
                 .iter()
-                .filter_map(|id| name(&categories, &id.value)),
+                .filter_map(|id| Self::name(&self.categories, &id.value)),
         );
-        docs.push(SearchDoc {
-            kind: "event",
-            title: e.title.clone(),
-            path: format!("events/{}/", e.id.value),
+        SearchDoc {
             related,
             summary: plain(&e.outcome),
             body: vec![e.outcome.clone(), e.place.clone()],
             facts: vec![e.place.clone(), e.date.value.to_string()],
-            ..SearchDoc::default()
-        });
+            ..SearchDoc::of(RecordKind::Event, &e.id.value, &e.title)
+        }
     }
+}
 
-    for p in dataset.pages.iter().map(|p| &p.record) {
-        docs.push(SearchDoc {
-            kind: "page",
-            title: p.meta.title.clone(),
-            path: format!("{}/", p.meta.id.value),
-            summary: plain(&p.body),
-            body: vec![p.body.clone()],
+/// The documents of the material categories, one per category page.
+fn categories(taxonomy: &Taxonomy) -> impl Iterator<Item = SearchDoc> + '_ {
+    taxonomy.categories.iter().map(|c| {
+        let group = taxonomy.groups.iter().find(|g| g.id.value == c.group.value);
+        SearchDoc {
+            kind: "category",
+            title: c.name.clone(),
+            path: category_page(&c.id.value),
+            related: group.map(|g| g.name.clone()).into_iter().collect(),
+            category: Some(c.id.value.clone()),
+            facts: group.map(|g| g.name.clone()).into_iter().collect(),
             ..SearchDoc::default()
-        });
+        }
+    })
+}
+
+/// The document of a content page.
+fn page(p: &Markdown<Page>) -> SearchDoc {
+    SearchDoc {
+        summary: plain(&p.body),
+        body: vec![p.body.clone()],
+        ..SearchDoc::of(RecordKind::Page, &p.meta.id.value, &p.meta.title)
     }
-    docs
 }
 
 /// Markdown reduced to its words for a snippet: markup characters and link targets

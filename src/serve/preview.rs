@@ -25,12 +25,14 @@ use std::time::{Duration, Instant};
 use super::tree::{Committed, Done, Origin, Tree};
 use crate::derive::{Derived, Revision};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity, display_path};
-use crate::export::{self, Inventory, page_path, sections};
+use crate::export::{self, Inventory};
 use crate::history::History;
-use crate::load::{self, RecordKind};
-use crate::model::{Dataset, Date, Sourced};
+use crate::load;
+use crate::model::kind::RecordKind;
+use crate::model::{Dataset, Date};
 use crate::render::theme::Theme;
 use crate::render::{Scope, Site};
+use crate::site_paths::page_path;
 
 /// What a rebuild step reports.
 #[derive(Debug)]
@@ -262,19 +264,10 @@ impl Preview {
                 })
                 .collect();
         }
-        let d = &self.dataset;
-        let files = d.editions.iter().map(|s| &s.file);
-        let files = files.chain(d.projects.iter().map(|s| &s.file));
-        let files = files.chain(d.products.iter().map(|s| &s.file));
-        let files = files.chain(d.orgs.iter().map(|s| &s.file));
-        let files = files.chain(d.inspections.iter().map(|s| &s.file));
-        let files = files.chain(d.events.iter().map(|s| &s.file));
-        let files = files.chain(d.policies.iter().map(|s| &s.file));
-        let files = files.chain(d.interpretations.iter().map(|s| &s.file));
-        let files = files.chain(d.pages.iter().map(|s| &s.file));
+        let files = self.dataset.records().map(|record| record.file);
         files
             .filter(|file| file.starts_with(dir))
-            .cloned()
+            .map(Path::to_path_buf)
             .collect()
     }
 
@@ -506,25 +499,9 @@ impl<'a> Build<'_, 'a> {
 
 /// The page of the record read from `file`, when it has one.
 fn page_of(d: &Dataset, file: &Path) -> Option<String> {
-    fn find<'d, T>(list: &'d [Sourced<T>], file: &Path) -> Option<&'d T> {
-        let i = list.binary_search_by(|s| s.file.as_path().cmp(file)).ok()?;
-        Some(&list[i].record)
-    }
-    let (section, id) = match RecordKind::of(file)? {
-        RecordKind::Project => (sections::PROJECTS, &find(&d.projects, file)?.id),
-        RecordKind::Product => (sections::PRODUCTS, &find(&d.products, file)?.id),
-        RecordKind::Org => (sections::ORGS, &find(&d.orgs, file)?.id),
-        RecordKind::Inspection => (sections::INSPECTIONS, &find(&d.inspections, file)?.id),
-        RecordKind::Event => (sections::EVENTS, &find(&d.events, file)?.id),
-        RecordKind::Edition => (sections::STANDARDS, &find(&d.editions, file)?.id),
-        RecordKind::Policy => (sections::POLICIES, &find(&d.policies, file)?.meta.id),
-        RecordKind::Interpretation => (
-            sections::INTERPRETATIONS,
-            &find(&d.interpretations, file)?.meta.id,
-        ),
-        RecordKind::Config | RecordKind::Taxonomy | RecordKind::Page => return None,
-    };
-    Some(page_path(section, &id.value))
+    let record = d.record_at(file)?;
+    let section = record.kind.info().section?;
+    Some(page_path(section, &record.id.value))
 }
 
 /// The problems of `list` that are errors.

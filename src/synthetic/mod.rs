@@ -143,6 +143,16 @@ pub struct Counts {
     pub interpretations: usize,
 }
 
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} projects, {} products, {} organizations, {} policies, {} interpretations",
+            self.projects, self.products, self.orgs, self.policies, self.interpretations
+        )
+    }
+}
+
 impl Counts {
     /// Splits `records` by the shares of a real site; every kind gets at least a few.
     pub fn for_records(records: usize) -> Counts {
@@ -168,7 +178,7 @@ pub fn generate(records: usize, out: &Path) -> io::Result<Counts> {
             ),
         ));
     }
-    let words: Words = crate::load::parse_yaml(include_str!("words.yaml"))
+    let words: Words = crate::yaml::parse_yaml(include_str!("words.yaml"))
         .map_err(|e| io::Error::other(format!("words.yaml: {e}")))?;
     let counts = Counts::for_records(records);
     let mut site = Generator {
@@ -579,7 +589,7 @@ mod tests {
 
     #[test]
     fn words_parse() {
-        let words: Words = crate::load::parse_yaml(include_str!("words.yaml")).unwrap();
+        let words: Words = crate::yaml::parse_yaml(include_str!("words.yaml")).unwrap();
         assert!(words.categories.len() >= 15);
     }
 }

@@ -1,8 +1,9 @@
 //! Rules for policies, interpretations and pages.
 
-use super::{Checker, Kind, each};
+use super::{Checker, each};
 use crate::diagnostic::{Code, Position};
 use crate::model::Dataset;
+use crate::model::kind::RecordKind;
 
 /// Links, references and dates of Markdown documents.
 pub(super) fn check_documents(dataset: &Dataset, checker: &mut Checker) {
@@ -13,7 +14,7 @@ pub(super) fn check_documents(dataset: &Dataset, checker: &mut Checker) {
             checker.link(file, Some(&attachment.url));
         }
         for id in &meta.supersedes {
-            checker.reference(file, Kind::Policy, id);
+            checker.reference(file, RecordKind::Policy, id);
         }
         if let Some(effective) = &meta.effective
             && effective.value < meta.issued.value
@@ -31,7 +32,7 @@ pub(super) fn check_documents(dataset: &Dataset, checker: &mut Checker) {
         }
     }
     for (file, interpretation) in each(&dataset.interpretations) {
-        checker.reference(file, Kind::Policy, &interpretation.meta.policy);
+        checker.reference(file, RecordKind::Policy, &interpretation.meta.policy);
         checker.link(file, interpretation.meta.source_url.as_ref());
     }
 }

@@ -6,8 +6,8 @@ use rustc_hash::FxHashMap;
 
 use super::Kind;
 use crate::diagnostic::{Code, Diagnostics, Position, display_path};
-use crate::load::is_device_name;
-use crate::model::{Sourced, Sp};
+use crate::model::Sp;
+use crate::path_safety::is_device_name;
 
 /// Longest id accepted; ids become path segments and must stay short.
 const MAX_ID_LEN: usize = 100;
@@ -54,25 +54,14 @@ impl<'a, 'd> Collector<'a, 'd> {
         }
     }
 
-    /// Adds the id of every record of a kind.
-    pub(super) fn add_records<T>(
-        &mut self,
-        kind: Kind,
-        records: &'a [Sourced<T>],
-        id: impl Fn(&'a T) -> &'a Sp<String>,
-    ) {
-        // Sized once: growing a map of 60,000 ids step by step took most of
-        // validation's time, rehashing every id at each step.
-        self.first_seen
-            .entry(kind)
-            .or_default()
-            .reserve(records.len());
-        for record in records {
-            self.add(kind, &record.file, id(&record.record));
-        }
+    /// Makes room for `count` ids of `kind`. Sized once: growing a map of 60,000 ids
+    /// step by step took most of validation's time, rehashing every id at each step.
+    pub(super) fn reserve(&mut self, kind: Kind, count: usize) {
+        self.first_seen.entry(kind).or_default().reserve(count);
     }
 
-    fn add(&mut self, kind: Kind, file: &'a Path, id: &'a Sp<String>) {
+    /// Adds one id, reporting it when unsafe or already taken.
+    pub(super) fn add(&mut self, kind: Kind, file: &'a Path, id: &'a Sp<String>) {
         if !is_safe_id(&id.value) {
             let problem = if is_device_name(&id.value) {
                 "is a device name on Windows, which no folder there can have"

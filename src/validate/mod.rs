@@ -16,8 +16,9 @@ use std::path::Path;
 use rustc_hash::FxHashMap;
 
 use crate::diagnostic::{Code, Diagnostics, Position};
-use crate::load::closest;
+use crate::model::kind::{Home, RecordKind};
 use crate::model::{Dataset, Date, Edition, Product, Sourced, Sp};
+use crate::suggest::closest;
 
 pub use ids::is_safe_id;
 
@@ -38,7 +39,8 @@ pub fn validate(dataset: &Dataset, diagnostics: &mut Diagnostics) {
     documents::check_documents(dataset, &mut checker);
 }
 
-/// The kinds of record a reference can point to.
+/// What a reference can point to: a record of any kind, or an entry of a list inside
+/// the site configuration or the taxonomy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// A district from `site.yaml`.
@@ -49,24 +51,14 @@ pub enum Kind {
     Group,
     /// A material category.
     Category,
-    /// A demand-standard edition.
-    Edition,
-    /// A pilot project.
-    Project,
-    /// A catalog product.
-    Product,
-    /// An organization.
-    Org,
-    /// An inspection.
-    Inspection,
-    /// A matchmaking event.
-    Event,
-    /// A policy.
-    Policy,
-    /// A policy interpretation.
-    Interpretation,
-    /// A content page.
-    Page,
+    /// A record of one of the kinds of [`crate::model::kind::KINDS`].
+    Record(RecordKind),
+}
+
+impl From<RecordKind> for Kind {
+    fn from(kind: RecordKind) -> Kind {
+        Kind::Record(kind)
+    }
 }
 
 impl Kind {
@@ -77,15 +69,7 @@ impl Kind {
             Kind::Zone => "zone",
             Kind::Group => "material group",
             Kind::Category => "material category",
-            Kind::Edition => "standard edition",
-            Kind::Project => "project",
-            Kind::Product => "product",
-            Kind::Org => "organization",
-            Kind::Inspection => "inspection",
-            Kind::Event => "event",
-            Kind::Policy => "policy",
-            Kind::Interpretation => "interpretation",
-            Kind::Page => "page",
+            Kind::Record(kind) => kind.info().noun,
         }
     }
 
@@ -101,19 +85,15 @@ impl Kind {
     }
 
     /// Where records of this kind are defined, for hints.
-    fn home(self) -> &'static str {
-        match self {
-            Kind::District | Kind::Zone => "data/site.yaml",
-            Kind::Group | Kind::Category => "data/standards/categories.yaml",
-            Kind::Edition => "data/standards/",
-            Kind::Project => "data/projects/",
-            Kind::Product => "data/catalog/",
-            Kind::Org => "data/orgs/",
-            Kind::Inspection => "data/inspections/",
-            Kind::Event => "data/events/",
-            Kind::Policy => "content/policies/",
-            Kind::Interpretation => "content/interpretations/",
-            Kind::Page => "content/pages/",
+    fn home(self) -> String {
+        let home = match self {
+            Kind::District | Kind::Zone => RecordKind::Config.info().home,
+            Kind::Group | Kind::Category => RecordKind::Taxonomy.info().home,
+            Kind::Record(kind) => kind.info().home,
+        };
+        match home {
+            Home::File(file) => file.to_owned(),
+            Home::Folder(folder) => format!("{folder}/"),
         }
     }
 }
@@ -153,17 +133,16 @@ impl<'a> Index<'a> {
                 t.categories.iter().map(|c| &c.id),
             );
         }
-        ids.add_records(Kind::Edition, &dataset.editions, |e| &e.id);
-        ids.add_records(Kind::Project, &dataset.projects, |p| &p.id);
-        ids.add_records(Kind::Product, &dataset.products, |p| &p.id);
-        ids.add_records(Kind::Org, &dataset.orgs, |o| &o.id);
-        ids.add_records(Kind::Inspection, &dataset.inspections, |i| &i.id);
-        ids.add_records(Kind::Event, &dataset.events, |e| &e.id);
-        ids.add_records(Kind::Policy, &dataset.policies, |p| &p.meta.id);
-        ids.add_records(Kind::Interpretation, &dataset.interpretations, |i| {
-            &i.meta.id
-        });
-        ids.add_records(Kind::Page, &dataset.pages, |p| &p.meta.id);
+        let mut counts: FxHashMap<RecordKind, usize> = FxHashMap::default();
+        for record in dataset.records() {
+            *counts.entry(record.kind).or_default() += 1;
+        }
+        for (kind, count) in counts {
+            ids.reserve(Kind::Record(kind), count);
+        }
+        for record in dataset.records() {
+            ids.add(Kind::Record(record.kind), record.file, record.id);
+        }
         let mut editions: Vec<&Edition> = dataset.editions.iter().map(|e| &e.record).collect();
         editions.sort_by_key(|e| e.effective_from.value);
         let mut unloaded = Vec::new();
@@ -213,7 +192,8 @@ struct Checker<'i, 'a> {
 
 impl Checker<'_, '_> {
     /// Reports `id` when no record of `kind` has it.
-    fn reference(&mut self, file: &Path, kind: Kind, id: &Sp<String>) {
+    fn reference(&mut self, file: &Path, kind: impl Into<Kind>, id: &Sp<String>) {
+        let kind = kind.into();
         if self.index.contains(kind, &id.value) || self.index.unloaded.contains(&kind) {
             return;
         }
@@ -235,7 +215,7 @@ impl Checker<'_, '_> {
     }
 
     /// Reports an optional reference when present.
-    fn optional_reference(&mut self, file: &Path, kind: Kind, id: Option<&Sp<String>>) {
+    fn optional_reference(&mut self, file: &Path, kind: impl Into<Kind>, id: Option<&Sp<String>>) {
         if let Some(id) = id {
             self.reference(file, kind, id);
         }

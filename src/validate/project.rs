@@ -3,6 +3,7 @@
 
 use super::{Checker, Kind, each};
 use crate::diagnostic::{Code, Position};
+use crate::model::kind::RecordKind;
 use crate::model::project::{Project, StageKind};
 use crate::model::{Dataset, Sp};
 
@@ -43,20 +44,20 @@ pub(super) fn check_projects(dataset: &Dataset, checker: &mut Checker) {
 fn check_references(file: &std::path::Path, project: &Project, checker: &mut Checker) {
     checker.reference(file, Kind::District, &project.district);
     checker.optional_reference(file, Kind::Zone, project.zone.as_ref());
-    checker.reference(file, Kind::Org, &project.owner);
-    checker.optional_reference(file, Kind::Org, project.agency.as_ref());
-    checker.optional_reference(file, Kind::Org, project.designer.as_ref());
-    checker.optional_reference(file, Kind::Org, project.supervisor.as_ref());
+    checker.reference(file, RecordKind::Org, &project.owner);
+    checker.optional_reference(file, RecordKind::Org, project.agency.as_ref());
+    checker.optional_reference(file, RecordKind::Org, project.designer.as_ref());
+    checker.optional_reference(file, RecordKind::Org, project.supervisor.as_ref());
     if let Some(award) = &project.award {
-        checker.reference(file, Kind::Org, &award.winner);
+        checker.reference(file, RecordKind::Org, &award.winner);
         checker.link(file, award.notice_url.as_ref());
     }
     if let Some(evaluation) = &project.evaluation {
-        checker.reference(file, Kind::Org, &evaluation.evaluator);
+        checker.reference(file, RecordKind::Org, &evaluation.evaluator);
     }
     for loan in &project.financing {
-        checker.reference(file, Kind::Org, &loan.lender);
-        checker.reference(file, Kind::Org, &loan.borrower);
+        checker.reference(file, RecordKind::Org, &loan.lender);
+        checker.reference(file, RecordKind::Org, &loan.borrower);
     }
     for stage in &project.lifecycle {
         for document in &stage.documents {
@@ -275,7 +276,7 @@ fn check_materials(
     for line in &project.materials {
         checker.reference(file, Kind::Category, &line.category);
         if let Some(product) = &line.product {
-            checker.reference(file, Kind::Product, product);
+            checker.reference(file, RecordKind::Product, product);
             let record = checker.index.products.get(product.value.as_str()).copied();
             if let Some(category) = record.map(|r| &r.category.value)
                 && *category != line.category.value

@@ -2,6 +2,7 @@
 
 use super::{Checker, Kind, each};
 use crate::diagnostic::{Code, Position};
+use crate::model::kind::RecordKind;
 use crate::model::{Dataset, Sp};
 
 /// Codes in `site.yaml`, the programme's ratios and the publisher's credit code.
@@ -98,7 +99,7 @@ pub(super) fn check_orgs(dataset: &Dataset, checker: &mut Checker) {
         checker.optional_reference(file, Kind::District, org.district.as_ref());
         checker.link(file, org.website.as_ref());
         for evaluation in &org.credit {
-            checker.reference(file, Kind::Org, &evaluation.evaluator);
+            checker.reference(file, RecordKind::Org, &evaluation.evaluator);
         }
         if org.roles.is_empty() {
             checker.diagnostics.report(
@@ -115,15 +116,15 @@ pub(super) fn check_orgs(dataset: &Dataset, checker: &mut Checker) {
 /// References of inspections and events.
 pub(super) fn check_activities(dataset: &Dataset, checker: &mut Checker) {
     for (file, inspection) in each(&dataset.inspections) {
-        checker.reference(file, Kind::Org, &inspection.inspector);
+        checker.reference(file, RecordKind::Org, &inspection.inspector);
         for id in &inspection.products {
-            checker.reference(file, Kind::Product, id);
+            checker.reference(file, RecordKind::Product, id);
         }
         for id in &inspection.orgs {
-            checker.reference(file, Kind::Org, id);
+            checker.reference(file, RecordKind::Org, id);
         }
         for id in &inspection.projects {
-            checker.reference(file, Kind::Project, id);
+            checker.reference(file, RecordKind::Project, id);
         }
         if inspection.products.is_empty()
             && inspection.orgs.is_empty()
@@ -142,9 +143,9 @@ pub(super) fn check_activities(dataset: &Dataset, checker: &mut Checker) {
         }
     }
     for (file, event) in each(&dataset.events) {
-        checker.reference(file, Kind::Org, &event.organizer);
+        checker.reference(file, RecordKind::Org, &event.organizer);
         for id in &event.participants {
-            checker.reference(file, Kind::Org, id);
+            checker.reference(file, RecordKind::Org, id);
         }
         for id in &event.categories {
             checker.reference(file, Kind::Category, id);

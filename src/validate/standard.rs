@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use super::{Checker, Kind, each};
 use crate::diagnostic::{Code, Position};
+use crate::model::kind::RecordKind;
 use crate::model::{Dataset, Stars};
 
 /// Every category belongs to a known group.
@@ -33,7 +34,7 @@ pub(super) fn check_editions(dataset: &Dataset, checker: &mut Checker) {
                 "`effective_until` is the last day in force and comes after `effective_from`",
             );
         }
-        checker.optional_reference(file, Kind::Policy, edition.policy.as_ref());
+        checker.optional_reference(file, RecordKind::Policy, edition.policy.as_ref());
         let mut seen = HashSet::new();
         for rule in &edition.categories {
             checker.reference(file, Kind::Category, &rule.category);
@@ -102,9 +103,9 @@ pub(super) fn check_products(dataset: &Dataset, checker: &mut Checker) {
     let today = dataset.as_of();
     for (file, product) in each(&dataset.products) {
         checker.reference(file, Kind::Category, &product.category);
-        checker.reference(file, Kind::Org, &product.manufacturer);
+        checker.reference(file, RecordKind::Org, &product.manufacturer);
         let certificate = &product.certificate;
-        checker.reference(file, Kind::Org, &certificate.body);
+        checker.reference(file, RecordKind::Org, &certificate.body);
         if certificate.expires.value < certificate.issued.value {
             checker.diagnostics.report(
                 Code::CertificateDates,

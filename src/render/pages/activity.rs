@@ -4,9 +4,11 @@
 use serde::Serialize;
 
 use super::{Dated, date};
+use crate::model::kind::RecordKind;
 use crate::model::{Event, Inspection};
 use crate::render::markdown::PageIds;
 use crate::render::{Counting, Link, RenderError, Site};
+use crate::site_paths::record_page;
 
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
     inspections(site, out)?;
@@ -32,9 +34,7 @@ struct InspectionView<'a> {
 }
 
 fn inspections(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
-    let title = site.theme.strings["nav"]["inspections"]
-        .as_str()
-        .unwrap_or_default();
+    let title = site.theme.strings.text(&["nav", "inspections"]);
     let records = &site.dataset.inspections;
     let mut order: Vec<usize> = (0..records.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(records[i].record.date.value));
@@ -55,7 +55,7 @@ fn inspections(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderErro
     )?;
     for record in records {
         let r = &record.record;
-        let page = format!("inspections/{}/", r.id.value);
+        let page = record_page(RecordKind::Inspection, &r.id.value);
         if !out.wants(&page) {
             continue;
         }
@@ -90,9 +90,7 @@ struct EventView<'a> {
 }
 
 fn events(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
-    let title = site.theme.strings["nav"]["events"]
-        .as_str()
-        .unwrap_or_default();
+    let title = site.theme.strings.text(&["nav", "events"]);
     let records = &site.dataset.events;
     let mut order: Vec<usize> = (0..records.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(records[i].record.date.value));
@@ -110,7 +108,7 @@ fn events(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
     )?;
     for record in records {
         let r = &record.record;
-        let page = format!("events/{}/", r.id.value);
+        let page = record_page(RecordKind::Event, &r.id.value);
         if !out.wants(&page) {
             continue;
         }

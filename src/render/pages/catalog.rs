@@ -7,15 +7,15 @@ use serde::Serialize;
 use super::{Dated, WithQr, date};
 use crate::derive::compliance::IndicatorCheck;
 use crate::model::Sourced;
+use crate::model::kind::RecordKind;
 use crate::model::product::Product;
 use crate::model::standard::{Category, CategoryRule, Edition, Prohibited, Threshold};
 use crate::render::markdown::PageIds;
 use crate::render::{Counting, Link, RenderError, Site, number};
+use crate::site_paths::{category_page, record_page};
 
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
-    let title = site.theme.strings["nav"]["catalog"]
-        .as_str()
-        .unwrap_or_default();
+    let title = site.theme.strings.text(&["nav", "catalog"]);
     let current = site.derived.current_edition(site.dataset);
     if let Some(taxonomy_file) = &site.dataset.taxonomy {
         let taxonomy = &taxonomy_file.record;
@@ -32,10 +32,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
                         .map(|&c| {
                             let category = &taxonomy.categories[c];
                             CategoryRow {
-                                link: site.link(
-                                    &format!("catalog/{}/", category.id.value),
-                                    &category.name,
-                                ),
+                                link: site.link(&category_page(&category.id.value), &category.name),
                                 class: current
                                     .and_then(|e| {
                                         rule(&site.dataset.editions[e].record, &category.id.value)
@@ -57,7 +54,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         meta.history = Some(site.history(&taxonomy_file.file));
         site.page(out, "catalog/", "catalog.html", meta, &index)?;
         for category in &taxonomy.categories {
-            let path = format!("catalog/{}/", category.id.value);
+            let path = category_page(&category.id.value);
             if !out.wants(&path) {
                 continue;
             }
@@ -72,10 +69,10 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             )?;
         }
     }
-    let page_of = |p: &Sourced<Product>| format!("products/{}/", p.record.id.value);
+    let page_of = |p: &Sourced<Product>| record_page(RecordKind::Product, &p.record.id.value);
     site.each_in_parallel(out, &site.dataset.products, page_of, |out, i, product| {
         let p = &product.record;
-        let path = format!("products/{}/", p.id.value);
+        let path = record_page(RecordKind::Product, &p.id.value);
         let mut meta = site.meta(&p.name, &path, "catalog");
         meta.crumbs.push(site.link("catalog/", title));
         meta.crumbs.extend(site.category_by_id(&p.category.value));
@@ -339,9 +336,7 @@ fn standards(
     out: &mut Counting<'_>,
     current: Option<usize>,
 ) -> Result<(), RenderError> {
-    let title = site.theme.strings["nav"]["standards"]
-        .as_str()
-        .unwrap_or_default();
+    let title = site.theme.strings.text(&["nav", "standards"]);
     let mut order: Vec<usize> = (0..site.dataset.editions.len()).collect();
     // Newest edition first.
     order.sort_by_key(|&i| std::cmp::Reverse(site.dataset.editions[i].record.effective_from.value));
@@ -368,7 +363,7 @@ fn standards(
     )?;
     for (i, edition) in site.dataset.editions.iter().enumerate() {
         let e = &edition.record;
-        let path = format!("standards/{}/", e.id.value);
+        let path = record_page(RecordKind::Edition, &e.id.value);
         if !out.wants(&path) {
             continue;
         }

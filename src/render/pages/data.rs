@@ -95,9 +95,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         return Ok(());
     }
     let exports = site.exports;
-    let title = site.theme.strings["data_portal"]["title"]
-        .as_str()
-        .unwrap_or_default();
+    let title = site.theme.strings.text(&["data_portal", "title"]);
     let bundles = || exports.bundles.iter().map(|b| bundle(site, b)).collect();
     let index = Index {
         datasets: exports.datasets.iter().map(|d| summary(site, d)).collect(),

@@ -7,12 +7,11 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::export::page_path;
 use crate::history::record::label_key;
 use crate::history::{Action, Edit, file_key};
-use crate::load::RecordKind;
-use crate::model::Sourced;
+use crate::model::kind::RecordKind;
 use crate::render::{Counting, Link, RenderError, Site};
+use crate::site_paths::record_page;
 
 /// Changes per `/updates/` page.
 const PER_PAGE: usize = 50;
@@ -137,11 +136,13 @@ impl<'a> Site<'a> {
         kind: RecordKind,
         paths: &[String],
     ) -> Vec<String> {
-        let labels = &self.theme.strings["fields"][kind.key()];
         let mut shown: Vec<String> = Vec::new();
         for path in paths {
-            let label = labels[label_key(path).as_str()]
-                .as_str()
+            let key = label_key(path);
+            let label = self
+                .theme
+                .strings
+                .optional(&["fields", kind.key(), &key])
                 .map_or_else(|| path.clone(), str::to_owned);
             if !shown.contains(&label) {
                 shown.push(label);
@@ -152,13 +153,11 @@ impl<'a> Site<'a> {
 
     /// A change as one line of text for feeds: the action, then the fields.
     pub(in crate::render) fn change_summary(&self, edit: &Edit) -> String {
-        let strings = &self.theme.strings["history"];
-        let action = strings["action"][edit.action.key()]
-            .as_str()
-            .unwrap_or_default();
+        let strings = &self.theme.strings;
+        let action = strings.text(&["history", "action", edit.action.key()]);
         match &edit.action {
             Action::Changed(paths) => {
-                let separator = strings["fields_separator"].as_str().unwrap_or("、");
+                let separator = strings.text(&["history", "fields_separator"]);
                 let fields = self.field_labels(edit.kind, paths).join(separator);
                 format!("{action}：{fields}")
             }
@@ -169,38 +168,13 @@ impl<'a> Site<'a> {
     /// The clean path and link of each record's page as the data has it now, by
     /// file: history keys records by file.
     pub(in crate::render) fn record_pages<'s>(&'s self) -> HashMap<String, (String, Link<'s>)> {
-        use crate::export::sections::*;
         let d = self.dataset;
-        let mut records: Vec<(&Path, String, &str)> = Vec::new();
-        each(&mut records, &d.projects, PROJECTS, |r| {
-            (&r.id.value, &r.name)
-        });
-        each(&mut records, &d.products, PRODUCTS, |r| {
-            (&r.id.value, &r.name)
-        });
-        each(&mut records, &d.orgs, ORGS, |r| (&r.id.value, &r.name));
-        each(&mut records, &d.inspections, INSPECTIONS, |r| {
-            (&r.id.value, &r.title)
-        });
-        each(&mut records, &d.events, EVENTS, |r| (&r.id.value, &r.title));
-        each(&mut records, &d.editions, STANDARDS, |r| {
-            (&r.id.value, &r.title)
-        });
-        each(&mut records, &d.policies, POLICIES, |r| {
-            (&r.meta.id.value, &r.meta.title)
-        });
-        let interpretations = &d.interpretations;
-        each(&mut records, interpretations, INTERPRETATIONS, |r| {
-            (&r.meta.id.value, &r.meta.title)
-        });
-        for p in &d.pages {
-            let m = &p.record.meta;
-            records.push((&p.file, format!("{}/", m.id.value), &m.title));
-        }
+        let mut records: Vec<(&Path, String, &str)> = d
+            .records()
+            .map(|r| (r.file, record_page(r.kind, &r.id.value), r.title))
+            .collect();
         if let Some(t) = &d.taxonomy {
-            let title = self.theme.strings["nav"]["catalog"]
-                .as_str()
-                .unwrap_or_default();
+            let title = self.theme.strings.text(&["nav", "catalog"]);
             records.push((&t.file, "catalog/".to_owned(), title));
         }
         records
@@ -213,20 +187,6 @@ impl<'a> Site<'a> {
     }
 }
 
-/// Adds the file, page path and title of each of `list`, whose pages live under
-/// `section`; `fields` gives a record's id and title.
-fn each<'s, T>(
-    out: &mut Vec<(&'s Path, String, &'s str)>,
-    list: &'s [Sourced<T>],
-    section: &str,
-    fields: impl Fn(&'s T) -> (&'s String, &'s String),
-) {
-    for r in list {
-        let (id, title) = fields(&r.record);
-        out.push((&r.file, page_path(section, id), title));
-    }
-}
-
 /// `/updates/`, `/updates/2/`...: every change, newest first, [`PER_PAGE`] a page.
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
     // Mapping every record file to its page costs more than the rest of an edit.
@@ -234,9 +194,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         return Ok(());
     }
     let history = &site.derived.history;
-    let title = site.theme.strings["updates"]["title"]
-        .as_str()
-        .unwrap_or_default();
+    let title = site.theme.strings.text(&["updates", "title"]);
     let pages = site.record_pages();
     let count = history.edits.len().div_ceil(PER_PAGE).max(1);
     let path = |n: usize| {
@@ -284,9 +242,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         let numbered = match n {
             1 => title.to_owned(),
             n => {
-                let page = site.theme.strings["updates"]["page"]
-                    .as_str()
-                    .unwrap_or("{n}");
+                let page = site.theme.strings.text(&["updates", "page"]);
                 format!("{title} · {}", page.replace("{n}", &n.to_string()))
             }
         };

@@ -79,20 +79,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         .map(|c| {
             let (kind, stage, link) = match c.what {
                 ChangeKind::Stage(i, stage) => ("stage", Some(stage.key()), site.project_link(i)),
-                ChangeKind::Policy(i) => {
-                    let p = &dataset.policies[i].record.meta;
-                    (
-                        "policy",
-                        None,
-                        site.link(&format!("policies/{}/", p.id.value), &p.title),
-                    )
-                }
-                ChangeKind::Interpretation(i) => {
-                    ("interpretation", None, site.interpretation_row(i).link)
-                }
-                ChangeKind::Product(i) => ("product", None, site.product_link(i)),
-                ChangeKind::Inspection(i) => ("inspection", None, site.inspection_row(i).link),
-                ChangeKind::Event(i) => ("event", None, site.event_row(i).link),
+                ChangeKind::Record(kind, i) => (kind.key(), None, site.record_link(kind, i)),
             };
             ChangeRow {
                 date: date(c.date),

@@ -23,6 +23,8 @@ use serde::Serialize;
 
 use super::{Counting, Link, RenderError, Site};
 use crate::model::Date;
+use crate::model::kind::RecordKind;
+use crate::site_paths::{category_page, record_page};
 
 /// Renders every page of the site.
 pub(super) fn render_all(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
@@ -62,11 +64,11 @@ fn search(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
     }
     let clock = std::time::Instant::now();
     let strings = &site.theme.strings;
-    let labels = |group: &str, key: &str| strings[group][key].as_str().map(str::to_owned);
+    let labels = |group: &str, key: &str| strings.text(&[group, key]).to_owned();
     for (path, bytes) in crate::search::build_index(site.dataset, &labels) {
         out.file(&path, &bytes)?;
     }
-    let title = strings["search"]["title"].as_str().unwrap_or("search");
+    let title = strings.text(&["search", "title"]);
     site.page(
         out,
         "search/",
@@ -96,7 +98,7 @@ impl<'a, T> WithQr<'a, T> {
     }
 }
 
-/// A row of a list of dated records (inspections, events, interpretations).
+/// A row of a list of dated records (inspections, events, documents).
 #[derive(Serialize)]
 struct Dated<'a> {
     date: String,
@@ -140,9 +142,15 @@ fn not_found(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError>
 }
 
 impl<'a> Site<'a> {
+    /// The link to the `i`th record of `kind`, by its title; `i` comes from derive's
+    /// lookups, which index the dataset's lists.
+    fn record_link(&self, kind: RecordKind, i: usize) -> Link<'a> {
+        let r = self.dataset.record(kind, i);
+        self.link(&record_page(kind, &r.id.value), r.title)
+    }
+
     fn project_link(&self, i: usize) -> Link<'a> {
-        let p = &self.dataset.projects[i].record;
-        self.link(&format!("projects/{}/", p.id.value), &p.name)
+        self.record_link(RecordKind::Project, i)
     }
 
     fn project_by_id(&self, id: &str) -> Option<Link<'a>> {
@@ -150,8 +158,7 @@ impl<'a> Site<'a> {
     }
 
     fn product_link(&self, i: usize) -> Link<'a> {
-        let p = &self.dataset.products[i].record;
-        self.link(&format!("products/{}/", p.id.value), &p.name)
+        self.record_link(RecordKind::Product, i)
     }
 
     fn product_by_id(&self, id: &str) -> Option<Link<'a>> {
@@ -160,32 +167,29 @@ impl<'a> Site<'a> {
 
     fn org_by_id(&self, id: &str) -> Option<Link<'a>> {
         let &i = self.derived.orgs.get(id)?;
-        let o = &self.dataset.orgs[i].record;
-        Some(self.link(&format!("orgs/{}/", o.id.value), &o.name))
+        Some(self.record_link(RecordKind::Org, i))
     }
 
     fn category_by_id(&self, id: &str) -> Option<Link<'a>> {
         let &i = self.derived.categories.get(id)?;
         let c = &self.dataset.taxonomy.as_ref()?.record.categories[i];
-        Some(self.link(&format!("catalog/{}/", c.id.value), &c.name))
+        Some(self.link(&category_page(&c.id.value), &c.name))
     }
 
     fn policy_by_id(&self, id: &str) -> Option<Link<'a>> {
         let &i = self.derived.policies.get(id)?;
-        let p = &self.dataset.policies[i].record.meta;
-        Some(self.link(&format!("policies/{}/", p.id.value), &p.title))
+        Some(self.record_link(RecordKind::Policy, i))
     }
 
     fn edition_link(&self, i: usize) -> Link<'a> {
-        let e = &self.dataset.editions[i].record;
-        self.link(&format!("standards/{}/", e.id.value), &e.title)
+        self.record_link(RecordKind::Edition, i)
     }
 
     fn inspection_row(&self, i: usize) -> Dated<'a> {
         let r = &self.dataset.inspections[i].record;
         Dated {
             date: r.date.value.to_string(),
-            link: self.link(&format!("inspections/{}/", r.id.value), &r.title),
+            link: self.record_link(RecordKind::Inspection, i),
             key: Some(r.result.key()),
         }
     }
@@ -194,16 +198,7 @@ impl<'a> Site<'a> {
         let r = &self.dataset.events[i].record;
         Dated {
             date: r.date.value.to_string(),
-            link: self.link(&format!("events/{}/", r.id.value), &r.title),
-            key: None,
-        }
-    }
-
-    fn interpretation_row(&self, i: usize) -> Dated<'a> {
-        let r = &self.dataset.interpretations[i].record.meta;
-        Dated {
-            date: r.date.value.to_string(),
-            link: self.link(&format!("interpretations/{}/", r.id.value), &r.title),
+            link: self.record_link(RecordKind::Event, i),
             key: None,
         }
     }

@@ -5,10 +5,12 @@
 use serde::Serialize;
 
 use super::{Dated, WithQr, date};
+use crate::model::kind::RecordKind;
 use crate::model::org::{CreditRating, Role};
 use crate::model::{Org, Sourced};
 use crate::render::markdown::PageIds;
 use crate::render::{Counting, Link, RenderError, Site};
+use crate::site_paths::record_page;
 
 /// Roles in the order the list shows them.
 const ROLES: [Role; 10] = [
@@ -25,16 +27,14 @@ const ROLES: [Role; 10] = [
 ];
 
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
-    let title = site.theme.strings["nav"]["orgs"]
-        .as_str()
-        .unwrap_or_default();
+    let title = site.theme.strings.text(&["nav", "orgs"]);
     let listed = out.listed("orgs/", site.dataset.orgs.len());
     let rows: Vec<OrgRow<'_>> = site.dataset.orgs[..listed]
         .iter()
         .map(|o| {
             let o = &o.record;
             OrgRow {
-                link: site.link(&format!("orgs/{}/", o.id.value), &o.name),
+                link: site.link(&record_page(RecordKind::Org, &o.id.value), &o.name),
                 credit_code: &o.credit_code.value,
                 roles: o.roles.iter().map(|r| r.key()).collect(),
                 district: o
@@ -72,10 +72,10 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         site.meta(title, "orgs/", "orgs"),
         &list,
     )?;
-    let page_of = |o: &Sourced<Org>| format!("orgs/{}/", o.record.id.value);
+    let page_of = |o: &Sourced<Org>| record_page(RecordKind::Org, &o.record.id.value);
     site.each_in_parallel(out, &site.dataset.orgs, page_of, |out, _, org| {
         let o = &org.record;
-        let path = format!("orgs/{}/", o.id.value);
+        let path = record_page(RecordKind::Org, &o.id.value);
         let mut meta = site.meta(&o.name, &path, "orgs");
         meta.crumbs.push(site.link("orgs/", title));
         meta.history = Some(site.history(&org.file));

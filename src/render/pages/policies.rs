@@ -8,13 +8,15 @@ use serde::Serialize;
 
 use super::{Dated, date};
 use crate::model::document::{Interpretation, Policy, PolicyLevel, PolicyStatus};
+use crate::model::kind::RecordKind;
 use crate::model::{Markdown, Sourced};
 use crate::render::markdown::PageIds;
 use crate::render::{Counting, Link, RenderError, Site};
+use crate::site_paths::record_page;
 
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
     let strings = &site.theme.strings;
-    let title = strings["nav"]["policies"].as_str().unwrap_or_default();
+    let title = strings.text(&["nav", "policies"]);
     let mut order: Vec<usize> = (0..site.dataset.policies.len()).collect();
     // Newest first; the id breaks ties.
     order.sort_by(|&a, &b| {
@@ -33,7 +35,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         .map(|&i| {
             let p = &site.dataset.policies[i].record.meta;
             Row {
-                link: site.link(&format!("policies/{}/", p.id.value), &p.title),
+                link: site.link(&record_page(RecordKind::Policy, &p.id.value), &p.title),
                 number: p.number.as_ref().map(|n| n.value.as_str()),
                 issuer: &p.issuer,
                 level: p.level.key(),
@@ -75,7 +77,8 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             site.page(out, &path, "policies.html", meta, &list)?;
         }
     }
-    let page_of = |p: &Sourced<Markdown<Policy>>| format!("policies/{}/", p.record.meta.id.value);
+    let page_of =
+        |p: &Sourced<Markdown<Policy>>| record_page(RecordKind::Policy, &p.record.meta.id.value);
     site.each_in_parallel(out, &site.dataset.policies, page_of, |out, _, policy| {
         let p = &policy.record.meta;
         let path = page_of(policy);
@@ -245,9 +248,7 @@ struct InterpretationView<'a> {
 }
 
 fn interpretations(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
-    let title = site.theme.strings["nav"]["interpretations"]
-        .as_str()
-        .unwrap_or_default();
+    let title = site.theme.strings.text(&["nav", "interpretations"]);
     let mut order: Vec<usize> = (0..site.dataset.interpretations.len()).collect();
     order.sort_by_key(|&i| {
         std::cmp::Reverse(site.dataset.interpretations[i].record.meta.date.value)
@@ -275,7 +276,7 @@ fn interpretations(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Render
         &list,
     )?;
     let page_of = |d: &Sourced<Markdown<Interpretation>>| {
-        format!("interpretations/{}/", d.record.meta.id.value)
+        record_page(RecordKind::Interpretation, &d.record.meta.id.value)
     };
     site.each_in_parallel(
         out,
@@ -297,4 +298,15 @@ fn interpretations(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Render
             site.page(out, &page, "interpretation.html", meta, &view)
         },
     )
+}
+
+impl<'a> Site<'a> {
+    fn interpretation_row(&self, i: usize) -> Dated<'a> {
+        let r = &self.dataset.interpretations[i].record.meta;
+        Dated {
+            date: r.date.value.to_string(),
+            link: self.record_link(RecordKind::Interpretation, i),
+            key: None,
+        }
+    }
 }

@@ -9,17 +9,19 @@ use super::stats::{RuleRow, rule_row};
 use super::{Dated, WithQr, date};
 use crate::derive::Verdict;
 use crate::derive::compliance::{ProjectCompliance, Share};
+use crate::model::kind::RecordKind;
 use crate::model::project::{Project, StageKind};
 use crate::model::{Percent, Sourced, Stars};
 use crate::render::markdown::PageIds;
 use crate::render::{Counting, Link, RenderError, Site, money, number};
+use crate::site_paths::record_page;
 
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
     let listed = out.listed("projects/", site.dataset.projects.len());
     let rows: Vec<Row<'_>> = (0..listed).map(|i| row(site, i)).collect();
     let filters = filters(site, &rows);
     let strings = &site.theme.strings;
-    let title = strings["nav"]["projects"].as_str().unwrap_or_default();
+    let title = strings.text(&["nav", "projects"]);
     let all: Vec<&Row<'_>> = rows.iter().collect();
     let list = List {
         filters: &filters,
@@ -55,10 +57,10 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             site.page(out, &path, "projects.html", meta, &list)?;
         }
     }
-    let page_of = |p: &Sourced<Project>| format!("projects/{}/", p.record.id.value);
+    let page_of = |p: &Sourced<Project>| record_page(RecordKind::Project, &p.record.id.value);
     site.each_in_parallel(out, &site.dataset.projects, page_of, |out, i, project| {
         let p = &project.record;
-        let path = format!("projects/{}/", p.id.value);
+        let path = record_page(RecordKind::Project, &p.id.value);
         let mut meta = site.meta(&p.name, &path, "projects");
         meta.crumbs.push(site.link("projects/", title));
         meta.history = Some(site.history(&project.file));

@@ -9,8 +9,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::render::strings::Strings;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::derive::compliance::{Figure, Reason, RuleVerdict, Verdict};
 use crate::derive::stats::{CategoryTotals, Dimension, GroupStats, Statistics};
@@ -33,7 +33,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
     }
     let stats = &site.derived.statistics;
     let strings = &site.theme.strings;
-    let title = text(strings, &["stats", "title"]);
+    let title = strings.text(&["stats", "title"]);
     let lines = category_projects(site);
     site.page(
         out,
@@ -68,15 +68,6 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
     Ok(())
 }
 
-/// A string of the theme by path; empty when missing, so a theme that lacks a new key
-/// still renders.
-fn text<'s>(strings: &'s Value, path: &[&str]) -> &'s str {
-    path.iter()
-        .fold(strings, |v, key| &v[*key])
-        .as_str()
-        .unwrap_or_default()
-}
-
 /// Fills `{name}` placeholders of a string of the theme.
 fn fill(template: &str, values: &[(&str, String)]) -> String {
     values
@@ -101,18 +92,18 @@ pub(super) struct RuleRow {
 }
 
 /// A figure as readers see it: `62.5%`, `二星级`.
-fn figure(strings: &Value, f: Option<Figure>) -> String {
+fn figure(strings: &Strings, f: Option<Figure>) -> String {
     match f {
         Some(Figure::Percent(p)) => format!("{p}%"),
-        Some(Figure::Stars(s)) => text(strings, &["stars", s.key()]).to_owned(),
+        Some(Figure::Stars(s)) => strings.text(&["stars", s.key()]).to_owned(),
         None => String::new(),
     }
 }
 
 /// Words a rule verdict with the theme's strings.
-pub(super) fn rule_row(strings: &Value, r: &RuleVerdict) -> RuleRow {
+pub(super) fn rule_row(strings: &Strings, r: &RuleVerdict) -> RuleRow {
     let stage = match r.reason {
-        Reason::BeforeStage(stage) => text(strings, &["stage", stage.key()]).to_owned(),
+        Reason::BeforeStage(stage) => strings.text(&["stage", stage.key()]).to_owned(),
         _ => String::new(),
     };
     // A value short of its threshold is cut, not rounded, to one decimal: 99.96%
@@ -123,7 +114,7 @@ pub(super) fn rule_row(strings: &Value, r: &RuleVerdict) -> RuleRow {
         }
         (_, value) => value,
     };
-    let template = text(strings, &["verdict", "reasons", r.reason.key()]);
+    let template = strings.text(&["verdict", "reasons", r.reason.key()]);
     RuleRow {
         rule: r.rule.key(),
         verdict: r.verdict.key(),
@@ -357,7 +348,7 @@ fn index<'a>(site: &Site<'a>, stats: &'a Statistics<'a>) -> Index<'a> {
     let strings = &site.theme.strings;
     let city = &stats.city;
     let as_of = site.derived.as_of;
-    let s = |key: &str| text(strings, &["stats", key]);
+    let s = |key: &str| strings.text(&["stats", key]);
     let coverage = city.coverage.unwrap_or_default();
     let target_year = stats.target_year;
     let progress_summary = fill(
@@ -711,7 +702,7 @@ fn project_row<'a>(site: &Site<'a>, i: usize, amount: Money, green: Money) -> Pr
 
 fn district<'a>(site: &Site<'a>, id: &str, group: &'a GroupStats<'a>) -> DistrictPage<'a> {
     let strings = &site.theme.strings;
-    let s = |key: &str| text(strings, &["stats", key]);
+    let s = |key: &str| strings.text(&["stats", key]);
     let headline = group_row(site, Dimension::District, id, group);
     let summary = match group.materials.ratio {
         Some(ratio) => fill(
@@ -815,7 +806,7 @@ fn category_page<'a>(
     lines: &CategoryLines,
 ) -> CategoryPage<'a> {
     let strings = &site.theme.strings;
-    let s = |key: &str| text(strings, &["stats", key]);
+    let s = |key: &str| strings.text(&["stats", key]);
     let stats = &site.derived.statistics;
     let totals = category_rows(site, &stats.city.categories)
         .into_iter()
