@@ -19,7 +19,9 @@ set -euo pipefail
 
 before=${1:?usage: benches/compile.sh BEFORE AFTER}
 after=${2:?usage: benches/compile.sh BEFORE AFTER}
-repo=$(cd "$(dirname "$0")/.." && pwd)
+# REPO: the repository, when this script runs from a copy (bash reads a script as it
+# runs, so editing the one in the repository would change the running benchmark).
+repo=${REPO:-$(cd "$(dirname "$0")/.." && pwd)}
 scratch=$(dirname "$repo")/greenproc-compile-bench
 rm -rf "$scratch"
 mkdir -p "$scratch"
