@@ -12,7 +12,8 @@
 # src/lib.rs, which every module sits below); and, where the
 # revision has it, `cargo build --profile dist` (the size of the binary people download).
 # The revisions are checked out as worktrees beside this repository, so that their
-# tests find ../shared as CI has it. Results go to stdout as a Markdown table.
+# tests find ../shared as CI has it. The results, a Markdown table, go to stdout and
+# to benches/results/compile.md.
 #
 # STEPS chooses the steps [release test incremental dist]; `incremental` needs `test`.
 set -euo pipefail
@@ -79,7 +80,7 @@ wants dist && for name in before after; do
     fi
 done
 
-cat <<EOF
+table=$(cat <<EOF
 | $(nproc) cores, $(date -u +%F) | before ($before) | after ($after) |
 |---|---|---|
 | clean \`cargo build --release\` (m:ss) | ${result[before,release]} | ${result[after,release]} |
@@ -90,6 +91,10 @@ cat <<EOF
 | \`target/\` after \`cargo test\` | ${result[before,test-target]} MB | ${result[after,test-target]} MB |
 | \`cargo test\` after an edit of src/lib.rs (m:ss) | ${result[before,incremental]} | ${result[after,incremental]} |
 EOF
+)
+echo "$table"
+printf '# benches/compile.sh %s %s, %s\n\n%s\n' "$before" "$after" "$(date -u +%F)" "$table" \
+    >"$repo/benches/results/compile.md"
 
 git -C "$repo" worktree remove --force "$scratch/before"
 git -C "$repo" worktree remove --force "$scratch/after"

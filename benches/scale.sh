@@ -19,6 +19,11 @@
 # RUNS times too, and their medians shown.
 set -euo pipefail
 
+# Everything printed also goes to benches/results/scale.md, the latest run's record.
+results="$(cd "$(dirname "$0")" && pwd)/results/scale.md"
+printf '# benches/scale.sh %s, %s\n\n```text\n' "$*" "$(date -u +%F)" >"$results"
+exec > >(tee -a "$results")
+
 bin=${GREENPROC:-target/release/greenproc}
 dir=${BENCH_DIR:-/dev/shm/greenproc-bench}
 runs=${RUNS:-3}
@@ -100,3 +105,4 @@ echo
 echo "$memory_header"
 echo "|$(printf -- ' ---: |%.0s' $(seq $((${#memory_stages[@]} + 1))))"
 printf '%s\n' "${memory_rows[@]}"
+echo '```'

@@ -17,6 +17,11 @@
 #   WORK       where the copy and the preview go [/dev/shm/greenproc-serve-bench]
 set -euo pipefail
 
+# Everything printed also goes to benches/results/serve.md, the latest run's record.
+results="$(cd "$(dirname "$0")" && pwd)/results/serve.md"
+printf '# benches/serve.sh %s, %s\n\n```text\n' "$*" "$(date -u +%F)" >"$results"
+exec > >(tee -a "$results")
+
 bin=${GREENPROC:-target/release/greenproc}
 site=${1:?usage: benches/serve.sh SITE [EDITS]}
 edits=${2:-5}
@@ -56,3 +61,4 @@ done
 grep -E '^serve: (rebuilt|updated)' "$log"
 sorted=$(printf '%s\n' "${latencies[@]}" | sort -n)
 echo "median: $(echo "$sorted" | sed -n "$(((edits + 1) / 2))p") ms over $edits edits"
+echo '```'
