@@ -8,7 +8,7 @@
 FROM rust:1-alpine AS build
 RUN apk add --no-cache musl-dev=~1.2
 WORKDIR /src
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock build.rs ./
 COPY src src
 COPY themes themes
 COPY benches benches

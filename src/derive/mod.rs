@@ -20,10 +20,10 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use crate::history::History;
-use crate::model::kind::RecordKind;
+use crate::model::kind::{KINDS, RecordKind};
 use crate::model::org::Role;
 use crate::model::project::{Project, StageKind};
-use crate::model::{Dataset, Date};
+use crate::model::{Dataset, Date, standard};
 
 pub use crate::history::Revision;
 pub use compliance::{Assessment, Verdict};
@@ -109,22 +109,8 @@ pub struct Derived<'a> {
     /// Each record's history from git, or why there is none; shared, since the
     /// preview keeps it between edits.
     pub history: Arc<History>,
-    /// Project id → index.
-    pub projects: FxHashMap<&'a str, usize>,
-    /// Product id → index.
-    pub products: FxHashMap<&'a str, usize>,
-    /// Organization id → index.
-    pub orgs: FxHashMap<&'a str, usize>,
-    /// Inspection id → index.
-    pub inspections: FxHashMap<&'a str, usize>,
-    /// Event id → index.
-    pub events: FxHashMap<&'a str, usize>,
-    /// Policy id → index.
-    pub policies: FxHashMap<&'a str, usize>,
-    /// Interpretation id → index.
-    pub interpretations: FxHashMap<&'a str, usize>,
-    /// Edition id → index.
-    pub editions: FxHashMap<&'a str, usize>,
+    /// Id → index in its kind's list, for every kind (see [`Derived::index_of`]).
+    ids: Vec<FxHashMap<&'a str, usize>>,
     /// Category id → index into the taxonomy's categories.
     pub categories: FxHashMap<&'a str, usize>,
     /// Group id → index into the taxonomy's groups.
@@ -172,6 +158,11 @@ pub struct Derived<'a> {
 }
 
 impl<'a> Derived<'a> {
+    /// The index of the record `id` of `kind` in its list in the dataset.
+    pub fn index_of(&self, kind: RecordKind, id: &str) -> Option<usize> {
+        self.ids.get(kind as usize)?.get(id).copied()
+    }
+
     /// Derives everything from `dataset`; `root` is the site folder, read for its git
     /// revision and history only.
     pub fn new(dataset: &'a Dataset, root: &Path) -> Derived<'a> {
@@ -236,17 +227,24 @@ impl<'a> Derived<'a> {
     }
 
     fn index(&mut self, d: &'a Dataset) {
-        self.projects = ids(d.projects.iter().map(|s| s.record.id.value.as_str()));
-        self.products = ids(d.products.iter().map(|s| s.record.id.value.as_str()));
-        self.orgs = ids(d.orgs.iter().map(|s| s.record.id.value.as_str()));
-        self.inspections = ids(d.inspections.iter().map(|s| s.record.id.value.as_str()));
-        self.events = ids(d.events.iter().map(|s| s.record.id.value.as_str()));
-        self.policies = ids(d.policies.iter().map(|s| s.record.meta.id.value.as_str()));
-        self.interpretations = ids(d
-            .interpretations
-            .iter()
-            .map(|s| s.record.meta.id.value.as_str()));
-        self.editions = ids(d.editions.iter().map(|s| s.record.id.value.as_str()));
+        // Each map sized once from its kind's count, then filled in list order.
+        let mut counts = vec![0; KINDS.len()];
+        for record in d.records() {
+            counts[record.kind as usize] += 1;
+        }
+        self.ids = counts
+            .into_iter()
+            .map(|n| FxHashMap::with_capacity_and_hasher(n, Default::default()))
+            .collect();
+        let mut next = vec![0; KINDS.len()];
+        for record in d.records() {
+            let kind = record.kind as usize;
+            // The first record of a duplicated id, as validation reports the second.
+            self.ids[kind]
+                .entry(record.id.value.as_str())
+                .or_insert(next[kind]);
+            next[kind] += 1;
+        }
         if let Some(taxonomy) = &d.taxonomy {
             let taxonomy = &taxonomy.record;
             self.categories = ids(taxonomy.categories.iter().map(|c| c.id.value.as_str()));
@@ -420,20 +418,10 @@ pub fn current_stage(project: &Project) -> Option<StageKind> {
         .map(|s| s.stage.value)
 }
 
-/// The index of the demand-standard edition in force on `date`: the one with the
-/// latest start on or before it whose end, if any, is not before it.
+/// The index of the demand-standard edition in force on `date`, by the one rule of
+/// [`standard::edition_in_force`].
 pub fn edition_in_force(dataset: &Dataset, date: Date) -> Option<usize> {
-    dataset
-        .editions
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| {
-            let e = &e.record;
-            e.effective_from.value <= date
-                && e.effective_until.as_ref().is_none_or(|u| date <= u.value)
-        })
-        .max_by_key(|(_, e)| e.record.effective_from.value)
-        .map(|(i, _)| i)
+    standard::edition_in_force(&dataset.editions, date)
 }
 
 /// A certificate's status on `as_of`; without an as-of date every certificate counts

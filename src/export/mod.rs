@@ -218,6 +218,37 @@ struct Written {
     bytes: u64,
 }
 
+/// What an export job's files are in the inventory.
+#[derive(Clone, Copy)]
+enum Owner {
+    /// Downloads of the dataset of this index among the tables.
+    Dataset(usize),
+    /// A bundle of every dataset, in one format.
+    Bundle {
+        name: &'static str,
+        bundle: &'static tables::Bundle,
+        format: &'static str,
+    },
+}
+
+/// One export job: the files it makes, and what they belong to.
+struct Job<'j> {
+    owner: Owner,
+    make: Box<dyn Fn() -> Result<Vec<ExportFile>, ExportError> + Send + Sync + 'j>,
+}
+
+impl<'j> Job<'j> {
+    fn new(
+        owner: Owner,
+        make: impl Fn() -> Result<Vec<ExportFile>, ExportError> + Send + Sync + 'j,
+    ) -> Job<'j> {
+        Job {
+            owner,
+            make: Box::new(make),
+        }
+    }
+}
+
 /// Produces every open-data file of the site except the sitemap (which needs the
 /// rendered pages, see [`sitemap`]) into `out`: the datasets in CSV, JSON and XLSX,
 /// the SQLite database, the Data Package, the JSON twin of every record page, OCDS
@@ -237,28 +268,46 @@ pub fn write_exports(
     let site = Site::new(dataset, base_url)?;
     let tables = tables::tables(&site, derived)?;
     let bundles = &tables::definitions()?.bundles;
-    type Job<'j> = Box<dyn Fn() -> Result<Vec<ExportFile>, ExportError> + Send + Sync + 'j>;
     let site = &site;
-    let mut jobs: Vec<Job<'_>> = Vec::new();
-    for table in &tables {
-        jobs.push(Box::new(move || Ok(vec![csv::write(table)?])));
-        jobs.push(Box::new(move || Ok(vec![json::dataset(table)?])));
-        jobs.push(Box::new(move || Ok(vec![xlsx::write(site, table)?])));
-    }
     let tables = &tables;
-    jobs.push(Box::new(move || Ok(vec![sqlite::write(tables)?])));
-    jobs.push(Box::new(move || {
-        Ok(vec![datapackage::write(site, tables)?])
+    let mut jobs: Vec<Job<'_>> = Vec::new();
+    for (i, table) in tables.iter().enumerate() {
+        let owner = Owner::Dataset(i);
+        jobs.push(Job::new(owner, move || Ok(vec![csv::write(table)?])));
+        jobs.push(Job::new(owner, move || Ok(vec![json::dataset(table)?])));
+        jobs.push(Job::new(owner, move || Ok(vec![xlsx::write(site, table)?])));
+    }
+    let bundle = |name, bundle, format| Owner::Bundle {
+        name,
+        bundle,
+        format,
+    };
+    jobs.push(Job::new(
+        bundle("sqlite", &bundles.sqlite, "SQLite"),
+        move || Ok(vec![sqlite::write(tables)?]),
+    ));
+    jobs.push(Job::new(
+        bundle(
+            "datapackage",
+            &bundles.datapackage,
+            "Frictionless Data Package",
+        ),
+        move || Ok(vec![datapackage::write(site, tables)?]),
+    ));
+    jobs.push(Job::new(bundle("ocds", &bundles.ocds, "OCDS"), move || {
+        ocds::write(site)
     }));
-    jobs.push(Box::new(move || ocds::write(site)));
-    jobs.push(Box::new(move || Ok(vec![oc4ids::write(site)?])));
+    jobs.push(Job::new(
+        bundle("oc4ids", &bundles.oc4ids, "OC4IDS"),
+        move || Ok(vec![oc4ids::write(site)?]),
+    ));
     let hand_over = |files: Vec<ExportFile>| -> Result<Vec<Written>, ExportError> {
         files.into_iter().map(|file| file.hand_over(out)).collect()
     };
     let (written, twins) = rayon::join(
         || {
             jobs.par_iter()
-                .map(|job| hand_over(job()?))
+                .map(|job| hand_over((job.make)()?))
                 .collect::<Vec<Result<Vec<Written>, ExportError>>>()
         },
         || match twins {
@@ -267,31 +316,26 @@ pub fn write_exports(
         },
     );
     twins?;
-    // In the order the jobs were listed: three files per table, then the bundles.
-    let mut written = written.into_iter();
-    let mut inventory = Inventory::new(site);
-    for table in tables {
-        let downloads: Vec<Written> = written
-            .by_ref()
-            .take(3)
-            .collect::<Result<Vec<_>, _>>()?
-            .into_iter()
-            .flatten()
-            .collect();
-        inventory.add_dataset(table, &downloads);
+    // Each job's files go to what the job said they belong to; errors in job order.
+    let mut downloads: Vec<Vec<Written>> = tables.iter().map(|_| Vec::new()).collect();
+    let mut bundled = Vec::new();
+    for (job, files) in jobs.iter().zip(written) {
+        let files = files?;
+        match job.owner {
+            Owner::Dataset(i) => downloads[i].extend(files),
+            Owner::Bundle {
+                name,
+                bundle,
+                format,
+            } => bundled.push((name, bundle, format, files)),
+        }
     }
-    let formats = [
-        ("sqlite", &bundles.sqlite, "SQLite"),
-        (
-            "datapackage",
-            &bundles.datapackage,
-            "Frictionless Data Package",
-        ),
-        ("ocds", &bundles.ocds, "OCDS"),
-        ("oc4ids", &bundles.oc4ids, "OC4IDS"),
-    ];
-    for ((name, bundle, format), files) in formats.into_iter().zip(written) {
-        inventory.add_bundle(name, bundle, format, &files?);
+    let mut inventory = Inventory::new(site);
+    for (table, files) in tables.iter().zip(&downloads) {
+        inventory.add_dataset(table, files);
+    }
+    for (name, bundle, format, files) in bundled {
+        inventory.add_bundle(name, bundle, format, &files);
     }
     hand_over(vec![catalog::write(site, &inventory)?])?;
     Ok(inventory)

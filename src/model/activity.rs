@@ -38,7 +38,6 @@ pub struct Inspection {
 
 keyed! {
     /// Kinds of inspection.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
     pub enum InspectionKind {
         /// 产品抽检.
         Sampling = "sampling",
@@ -51,7 +50,6 @@ keyed! {
 
 keyed! {
     /// Inspection outcomes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
     pub enum InspectionResult {
         /// 合格.
         Pass = "pass",

@@ -44,9 +44,6 @@ pub struct Policy {
 
 keyed! {
     /// Administrative level of a policy.
-    #[derive(
-        Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
-    )]
     pub enum PolicyLevel {
         /// 国家级.
         National = "national",
@@ -59,9 +56,6 @@ keyed! {
 
 keyed! {
     /// Validity of a policy.
-    #[derive(
-        Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
-    )]
     pub enum PolicyStatus {
         /// 现行有效.
         InForce = "in-force",

@@ -3,8 +3,9 @@
 //! key in the theme's strings and URLs ([`key`](crate::model::project::StageKind::key)),
 //! and part of `ALL`, the list a check or a page walks.
 
-/// Declares a keyed enum: `Variant = "key"` for each variant; the derives and
-/// attributes given are kept.
+/// Declares a keyed enum: `Variant = "key"` for each variant. It derives what every
+/// key needs (comparison, hashing, serde, JSON Schema); the attributes given, more
+/// derives among them, are kept.
 macro_rules! keyed {
     (
         $(#[$meta:meta])*
@@ -13,6 +14,19 @@ macro_rules! keyed {
         }
     ) => {
         $(#[$meta])*
+        #[derive(
+            Clone,
+            Copy,
+            Debug,
+            PartialEq,
+            Eq,
+            PartialOrd,
+            Ord,
+            Hash,
+            serde::Deserialize,
+            serde::Serialize,
+            schemars::JsonSchema,
+        )]
         pub enum $name {
             $( $(#[$variant_meta])* #[serde(rename = $key)] $variant, )*
         }

@@ -44,9 +44,6 @@ pub struct Org {
 
 keyed! {
     /// The roles an organization can play.
-    #[derive(
-        Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
-    )]
     pub enum Role {
         /// 建设单位/采购人.
         Owner = "owner",

@@ -44,7 +44,7 @@ pub struct Product {
 
 keyed! {
     /// Whether a product is currently in the catalog.
-    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+    #[derive(Default)]
     pub enum ListingStatus {
         /// 在库.
         #[default]

@@ -83,9 +83,6 @@ pub struct Project {
 
 keyed! {
     /// Building types in the programme's scope.
-    #[derive(
-        Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
-    )]
     pub enum ProjectType {
         /// 医院.
         Hospital = "hospital",
@@ -108,9 +105,6 @@ keyed! {
 
 keyed! {
     /// Funding sources in Zibo's widened scope.
-    #[derive(
-        Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
-    )]
     pub enum Funding {
         /// 政府采购工程.
         GovernmentProcurement = "government-procurement",
@@ -133,7 +127,6 @@ pub struct Procurement {
 
 keyed! {
     /// Procurement methods of the Government Procurement Law and the Tendering Law.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
     pub enum ProcurementMethod {
         /// 公开招标.
         OpenTender = "open-tender",
@@ -229,9 +222,6 @@ pub struct Stage {
 
 keyed! {
     /// The lifecycle stages of Zibo's "embed early, execute mid-way, evaluate after".
-    #[derive(
-        Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
-    )]
     pub enum StageKind {
         /// 立项.
         Approval = "approval",
@@ -301,7 +291,6 @@ pub struct Acceptance {
 
 keyed! {
     /// Acceptance outcomes.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
     pub enum AcceptanceResult {
         /// 合格.
         Passed = "passed",
@@ -329,7 +318,6 @@ pub struct Evaluation {
 
 keyed! {
     /// Evaluation grades.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
     pub enum Grade {
         /// 优秀.
         Excellent = "excellent",

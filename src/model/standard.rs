@@ -4,6 +4,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::Sourced;
 use super::value::{Date, Sp};
 
 /// The material groups and categories, `data/standards/categories.yaml`.
@@ -82,9 +83,6 @@ pub struct CategoryRule {
 
 keyed! {
     /// Mandatory or optional category.
-    #[derive(
-        Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
-    )]
     pub enum MaterialClass {
         /// 必选类: must be 100% green.
         Mandatory = "mandatory",
@@ -164,4 +162,20 @@ pub struct Prohibited {
     /// Why it is prohibited.
     #[serde(default)]
     pub reason: String,
+}
+
+/// The index in `editions` of the edition in force on `date`: the one with the latest
+/// start on or before it whose end, if any, is not before it. Editions that overlap
+/// are an error `check` reports; until they are fixed, the later start wins.
+pub fn edition_in_force(editions: &[Sourced<Edition>], date: Date) -> Option<usize> {
+    editions
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            let e = &e.record;
+            e.effective_from.value <= date
+                && e.effective_until.as_ref().is_none_or(|u| date <= u.value)
+        })
+        .max_by_key(|(_, e)| e.record.effective_from.value)
+        .map(|(i, _)| i)
 }

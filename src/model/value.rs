@@ -299,9 +299,6 @@ impl fmt::Display for Percent {
 
 keyed! {
     /// A green building rating (GB/T 50378-2019) or a green-material certificate grade.
-    #[derive(
-        Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-    )]
     pub enum Stars {
         /// 基本级: meets the basic requirements only.
         Basic = "basic",

@@ -19,79 +19,14 @@ use super::strings::Strings;
 /// language adds `strings.<lang>.yaml` and a way to choose it.
 pub const LANGUAGE: &str = "zh-CN";
 
-macro_rules! embedded {
-    ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../../themes/default/templates/", $name))),)*]
-    };
-}
-
-/// The default theme's templates, by name.
-const TEMPLATES: &[(&str, &str)] = embedded![
-    "base.html",
-    "macros.html",
-    "home.html",
-    "projects.html",
-    "project.html",
-    "catalog.html",
-    "category.html",
-    "product.html",
-    "orgs.html",
-    "org.html",
-    "policies.html",
-    "policy.html",
-    "interpretations.html",
-    "interpretation.html",
-    "events.html",
-    "event.html",
-    "inspections.html",
-    "inspection.html",
-    "standards.html",
-    "standard.html",
-    "page.html",
-    "404.html",
-    "stats.html",
-    "stats_district.html",
-    "stats_category.html",
-    "data_index.html",
-    "dataset.html",
-    "search.html",
-    "notice.html",
-    "updates.html",
-];
+// `TEMPLATES` and `ASSETS`: every file of the default theme's folders (build.rs).
+include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
 /// The default theme's strings.
 const STRINGS: &str = include_str!("../../themes/default/strings.zh-CN.yaml");
 
 /// The default theme's HTTP headers file, published as `_headers`.
 const HEADERS: &[u8] = include_bytes!("../../themes/default/headers");
-
-/// The default theme's assets, by file name under `assets/`.
-const ASSETS: &[(&str, &[u8])] = &[
-    (
-        "site.css",
-        include_bytes!("../../themes/default/assets/site.css"),
-    ),
-    (
-        "site.js",
-        include_bytes!("../../themes/default/assets/site.js"),
-    ),
-    (
-        "mode.js",
-        include_bytes!("../../themes/default/assets/mode.js"),
-    ),
-    (
-        "search.js",
-        include_bytes!("../../themes/default/assets/search.js"),
-    ),
-    (
-        "search.css",
-        include_bytes!("../../themes/default/assets/search.css"),
-    ),
-    (
-        "notice.css",
-        include_bytes!("../../themes/default/assets/notice.css"),
-    ),
-];
 
 /// A problem with a theme's files.
 #[derive(Debug)]

@@ -9,6 +9,7 @@
 //! or the theme has errors, the last good site stays served, the problems are printed
 //! like `greenproc check` prints them, and the browsers show them in an overlay.
 
+mod error;
 mod http;
 mod preview;
 mod tree;

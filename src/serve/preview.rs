@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::error::ServeError;
 use super::tree::{Committed, Done, Origin, Tree};
 use crate::derive::{Derived, Revision};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity, display_path};
@@ -42,7 +43,7 @@ pub(super) enum Outcome {
     /// The data has errors; the previous pages stay. All problems, sorted.
     Invalid(Vec<Diagnostic>),
     /// Rendering or writing failed; the previous pages stay.
-    Failed(String),
+    Failed(ServeError),
 }
 
 /// A published step.
@@ -330,7 +331,7 @@ struct Build<'b, 'a> {
 
 impl<'a> Build<'_, 'a> {
     /// Renders the pages `scope` wants into a scoped pass and publishes them.
-    fn render(&mut self, inventory: &Inventory, scope: &Scope) -> Result<Done, String> {
+    fn render(&mut self, inventory: &Inventory, scope: &Scope) -> Result<Done, ServeError> {
         let theme = match self.theme.take() {
             Some(theme) => theme,
             None => {
@@ -338,7 +339,7 @@ impl<'a> Build<'_, 'a> {
                 let name = config
                     .and_then(|c| c.theme.as_ref())
                     .map(|t| t.value.as_str());
-                Theme::load(self.root, name).map_err(|e| e.to_string())?
+                Theme::load(self.root, name)?
             }
         };
         let site = Site::with_theme(
@@ -347,36 +348,32 @@ impl<'a> Build<'_, 'a> {
             theme,
             self.base_url,
             inventory,
-        )
-        .map_err(|e| e.to_string())?;
+        )?;
         let pass = self.tree.scoped_pass();
         let rendered = site.render_scoped(scope, &pass);
         let done = pass.finish();
         *self.theme = Some(site.into_theme());
-        rendered.map_err(|e| e.to_string())?;
+        rendered?;
         Ok(done)
     }
 
     /// Renders everything into a new folder (pages, open data, sitemap, schemas) and
     /// serves it; returns what changed and the new inventory.
-    fn everything(&mut self) -> Result<(Committed, Inventory), String> {
+    fn everything(&mut self) -> Result<(Committed, Inventory), ServeError> {
         let (dataset, base_url) = (self.dataset, self.base_url);
         self.derived.add_aggregates(dataset);
-        let exports = export::render_exports(dataset, self.derived, base_url, true)
-            .map_err(|e| e.to_string())?;
+        let exports = export::render_exports(dataset, self.derived, base_url, true)?;
         let site = Site::new(
             dataset,
             &*self.derived,
             self.root,
             base_url,
             &exports.inventory,
-        )
-        .map_err(|e| e.to_string())?;
+        )?;
         let mut pass = self.tree.full_pass()?;
-        site.render(&pass).map_err(|e| e.to_string())?;
+        site.render(&pass)?;
         *self.theme = Some(site.into_theme());
-        let sitemap =
-            export::sitemap(dataset, base_url, &pass.page_paths()).map_err(|e| e.to_string())?;
+        let sitemap = export::sitemap(dataset, base_url, &pass.page_paths())?;
         for (origin, files) in [
             (Origin::Export, &exports.files),
             (Origin::Twin, &exports.twins),
@@ -392,7 +389,7 @@ impl<'a> Build<'_, 'a> {
             pass.put(&path, json.as_bytes())?;
         }
         let done = pass.finish();
-        Ok((self.tree.swap(done)?, exports.inventory))
+        Ok((self.tree.swap(done), exports.inventory))
     }
 
     /// The first step after an edit: the edited records' pages and their neighbours'.
@@ -400,7 +397,7 @@ impl<'a> Build<'_, 'a> {
         &mut self,
         inventory: &Inventory,
         edited: &HashSet<String>,
-    ) -> Result<Committed, String> {
+    ) -> Result<Committed, ServeError> {
         let mut keys = edited.clone();
         for key in edited {
             keys.extend(self.tree.neighbours(key).cloned());
@@ -429,8 +426,7 @@ impl<'a> Build<'_, 'a> {
         }
         // A JSON twin shows its own record only: the edited records' twins, and the
         // removal of a deleted record's.
-        let twins =
-            export::record_twins(self.dataset, self.base_url, edited).map_err(|e| e.to_string())?;
+        let twins = export::record_twins(self.dataset, self.base_url, edited)?;
         let edited = Scope {
             records: Some(edited.clone()),
             others: None,
@@ -446,7 +442,7 @@ impl<'a> Build<'_, 'a> {
         &mut self,
         inventory: &mut Option<Inventory>,
         interrupted: &dyn Fn() -> bool,
-    ) -> Result<Option<Committed>, String> {
+    ) -> Result<Option<Committed>, ServeError> {
         let others = |prefix| Scope {
             records: Some(HashSet::new()),
             others: Some(prefix),
@@ -466,15 +462,13 @@ impl<'a> Build<'_, 'a> {
             return Ok(Some(committed));
         }
         // The JSON twins of the edited records came with their pages.
-        let exports = export::render_exports(self.dataset, self.derived, self.base_url, false)
-            .map_err(|e| e.to_string())?;
+        let exports = export::render_exports(self.dataset, self.derived, self.base_url, false)?;
         committed.add(self.publish(Origin::Export, &exports.files, None)?);
         let portal = others(export::inventory::PORTAL_PATH);
         let done = self.render(&exports.inventory, &portal)?;
         committed.add(self.tree.commit(done, Origin::Render, Some(&portal))?);
         *inventory = Some(exports.inventory);
-        let sitemap = export::sitemap(self.dataset, self.base_url, &self.tree.page_paths())
-            .map_err(|e| e.to_string())?;
+        let sitemap = export::sitemap(self.dataset, self.base_url, &self.tree.page_paths())?;
         committed.add(self.publish(Origin::Sitemap, &sitemap, None)?);
         Ok(Some(committed))
     }
@@ -486,7 +480,7 @@ impl<'a> Build<'_, 'a> {
         origin: Origin,
         files: &[export::ExportFile],
         scope: Option<&Scope>,
-    ) -> Result<Committed, String> {
+    ) -> Result<Committed, ServeError> {
         let mut pass = self.tree.scoped_pass();
         pass.origin(origin);
         for file in files {

@@ -14,6 +14,7 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
+use super::error::ServeError;
 use crate::render::{OWN_FILES, SUBPAGES, Scope, record_key};
 use crate::write::{Output, WriteError};
 
@@ -98,7 +99,7 @@ impl Tree {
     }
 
     /// Starts a full pass into a new folder, which [`Tree::swap`] serves.
-    pub(super) fn full_pass(&mut self) -> Result<Pass<'_>, String> {
+    pub(super) fn full_pass(&mut self) -> Result<Pass<'_>, ServeError> {
         // The folder of a full pass that failed is not served: remove it.
         if self.passes > 0 {
             let failed = self.home.join(format!("site-{}", self.passes));
@@ -108,7 +109,7 @@ impl Tree {
         }
         self.passes += 1;
         let dir = self.home.join(format!("site-{}", self.passes));
-        fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        fs::create_dir_all(&dir).map_err(ServeError::folder("create", &dir))?;
         Ok(Pass::new(self, Some(dir)))
     }
 
@@ -119,9 +120,10 @@ impl Tree {
 
     /// Serves the folder of a finished full pass in place of the current one, which is
     /// removed in the background (at 100,000 records that takes seconds).
-    pub(super) fn swap(&mut self, done: Done) -> Result<Committed, String> {
+    pub(super) fn swap(&mut self, done: Done) -> Committed {
+        // Only a full pass has a folder of its own; a scoped one has nothing to swap in.
         let Some(dir) = done.dir else {
-            return Err("only a full pass can replace the served folder".to_owned());
+            return Committed::default();
         };
         let old = {
             let mut served = self.served.write().unwrap_or_else(|e| e.into_inner());
@@ -147,11 +149,11 @@ impl Tree {
         for (key, targets) in done.links {
             self.link(key, targets);
         }
-        Ok(Committed {
+        Committed {
             pages: done.pages,
             files,
             changed,
-        })
+        }
     }
 
     /// Writes the changed files of a scoped pass into the served folder and removes
@@ -162,7 +164,7 @@ impl Tree {
         done: Done,
         origin: Origin,
         scope: Option<&Scope>,
-    ) -> Result<Committed, String> {
+    ) -> Result<Committed, ServeError> {
         let dir = self
             .served
             .read()
@@ -209,7 +211,7 @@ impl Tree {
             match fs::remove_file(dir.join(&path)) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(format!("cannot remove {path}: {e}")),
+                Err(e) => return Err(ServeError::folder("remove", dir.join(&path))(e)),
             }
             self.files.remove(&path);
             committed.files += 1;
@@ -307,7 +309,7 @@ impl<'t> Pass<'t> {
     }
 
     /// Adds one file.
-    pub(super) fn put(&self, path: &str, bytes: &[u8]) -> Result<(), String> {
+    pub(super) fn put(&self, path: &str, bytes: &[u8]) -> Result<(), ServeError> {
         let hash = hash(bytes);
         let page = path.ends_with(".html");
         let key = record_key(clean_path(path)).filter(|_| page);
@@ -327,9 +329,7 @@ impl<'t> Pass<'t> {
                 .insert(path.to_owned(), (hash, self.origin))
                 .is_some()
             {
-                return Err(format!(
-                    "two pages want the same address `{path}`: give one of the records another id"
-                ));
+                return Err(ServeError::SameAddress(path.to_owned()));
             }
             if page {
                 done.pages += 1;
@@ -371,7 +371,8 @@ impl<'t> Pass<'t> {
 
 impl Output for Pass<'_> {
     fn file(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
-        self.put(path, bytes).map_err(WriteError::new)
+        self.put(path, bytes)
+            .map_err(|e| WriteError::new(e.to_string()))
     }
 }
 
@@ -420,23 +421,22 @@ fn hash(bytes: &[u8]) -> u64 {
 }
 
 /// Writes a file into a fresh folder.
-fn write_new(dir: &Path, path: &str, bytes: &[u8]) -> Result<(), String> {
+fn write_new(dir: &Path, path: &str, bytes: &[u8]) -> Result<(), ServeError> {
     let target = dir.join(path);
     if let Some(parent) = target.parent() {
-        fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        fs::create_dir_all(parent).map_err(ServeError::folder("create", parent))?;
     }
-    fs::write(&target, bytes).map_err(|e| format!("cannot write {}: {e}", target.display()))
+    fs::write(&target, bytes).map_err(ServeError::folder("write", &target))
 }
 
 /// Replaces a served file by a rename, so that a reader gets the old or the new bytes.
-fn write_atomically(dir: &Path, path: &str, bytes: &[u8]) -> Result<(), String> {
+fn write_atomically(dir: &Path, path: &str, bytes: &[u8]) -> Result<(), ServeError> {
     let target = dir.join(path);
     let parent = target.parent().unwrap_or(dir);
-    fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    fs::create_dir_all(parent).map_err(ServeError::folder("create", parent))?;
     let part = parent.join(".greenproc-part");
-    fs::write(&part, bytes).map_err(|e| format!("cannot write {}: {e}", part.display()))?;
-    fs::rename(&part, &target).map_err(|e| format!("cannot write {}: {e}", target.display()))
+    fs::write(&part, bytes).map_err(ServeError::folder("write", &part))?;
+    fs::rename(&part, &target).map_err(ServeError::folder("write", &target))
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use rustc_hash::FxHashMap;
 
 use crate::diagnostic::{Code, Diagnostics, Position};
 use crate::model::kind::{Home, RecordKind};
+use crate::model::standard::edition_in_force;
 use crate::model::{Dataset, Date, Edition, Product, Sourced, Sp};
 use crate::suggest::closest;
 
@@ -102,7 +103,7 @@ impl Kind {
 struct Index<'a> {
     ids: FxHashMap<Kind, ids::Ids<'a>>,
     products: FxHashMap<&'a str, &'a Product>,
-    editions: Vec<&'a Edition>,
+    editions: &'a [Sourced<Edition>],
     /// Kinds whose defining file failed to load: references to them are not checked,
     /// so that one broken `site.yaml` is one error, not one per reference.
     unloaded: Vec<Kind>,
@@ -143,8 +144,6 @@ impl<'a> Index<'a> {
         for record in dataset.records() {
             ids.add(Kind::Record(record.kind), record.file, record.id);
         }
-        let mut editions: Vec<&Edition> = dataset.editions.iter().map(|e| &e.record).collect();
-        editions.sort_by_key(|e| e.effective_from.value);
         let mut unloaded = Vec::new();
         if dataset.config.is_none() {
             unloaded.extend([Kind::District, Kind::Zone]);
@@ -160,7 +159,7 @@ impl<'a> Index<'a> {
                 .iter()
                 .map(|p| (p.record.id.value.as_str(), &p.record))
                 .collect(),
-            editions,
+            editions: &dataset.editions,
         }
     }
 
@@ -173,14 +172,10 @@ impl<'a> Index<'a> {
         closest(id, &candidates)
     }
 
-    /// The edition of the demand standard in force on `date`.
+    /// The edition of the demand standard in force on `date`, by the rule derive uses.
     fn edition_on(&self, date: Date) -> Option<&'a Edition> {
-        self.editions.iter().copied().find(|e| {
-            e.effective_from.value <= date
-                && e.effective_until
-                    .as_ref()
-                    .is_none_or(|until| date <= until.value)
-        })
+        let i = edition_in_force(self.editions, date)?;
+        Some(&self.editions[i].record)
     }
 }
 

@@ -1,13 +1,13 @@
 //! The page kinds, one module each, and the links between records that they share.
 //!
-//! Addresses: `/` home; `/projects/<id>/` with filter pages
-//! `/projects/{district,type,stage,stars}/<key>/`; `/catalog/` and
-//! `/catalog/<category>/`; `/products/<id>/`; `/orgs/<id>/`; `/policies/<id>/` with
-//! `/policies/{level,status,year}/<key>/`; `/interpretations/<id>/`; `/events/<id>/`;
-//! `/inspections/<id>/`; `/standards/<edition>/`; statistics `/stats/` with
-//! `/stats/{districts,categories}/<id>/`; the data portal `/data/` and
-//! `/data/<dataset>/`; data changes `/updates/` and `/updates/<n>/`; content pages at
-//! `/<id>/`; `/404.html`. Feeds: `/feed.xml` and `/projects/<id>/feed.xml`.
+//! Addresses: `/` home; each record at `/<section>/<id>/` and its list at
+//! `/<section>/` (sections from the kinds table, paths from [`crate::site_paths`]),
+//! with filter pages `/projects/{district,type,stage,stars}/<key>/` and
+//! `/policies/{level,status,year}/<key>/`; `/catalog/` and `/catalog/<category>/`;
+//! statistics `/stats/` with `/stats/{districts,categories}/<id>/`; the data portal
+//! `/data/` and `/data/<dataset>/`; data changes `/updates/` and `/updates/<n>/`;
+//! content pages at `/<id>/`; `/404.html`. Feeds: `/feed.xml` and
+//! `/projects/<id>/feed.xml`.
 
 mod activity;
 mod catalog;
@@ -154,7 +154,9 @@ impl<'a> Site<'a> {
     }
 
     fn project_by_id(&self, id: &str) -> Option<Link<'a>> {
-        self.derived.projects.get(id).map(|&i| self.project_link(i))
+        self.derived
+            .index_of(RecordKind::Project, id)
+            .map(|i| self.project_link(i))
     }
 
     fn product_link(&self, i: usize) -> Link<'a> {
@@ -162,11 +164,13 @@ impl<'a> Site<'a> {
     }
 
     fn product_by_id(&self, id: &str) -> Option<Link<'a>> {
-        self.derived.products.get(id).map(|&i| self.product_link(i))
+        self.derived
+            .index_of(RecordKind::Product, id)
+            .map(|i| self.product_link(i))
     }
 
     fn org_by_id(&self, id: &str) -> Option<Link<'a>> {
-        let &i = self.derived.orgs.get(id)?;
+        let i = self.derived.index_of(RecordKind::Org, id)?;
         Some(self.record_link(RecordKind::Org, i))
     }
 
@@ -177,7 +181,7 @@ impl<'a> Site<'a> {
     }
 
     fn policy_by_id(&self, id: &str) -> Option<Link<'a>> {
-        let &i = self.derived.policies.get(id)?;
+        let i = self.derived.index_of(RecordKind::Policy, id)?;
         Some(self.record_link(RecordKind::Policy, i))
     }
 

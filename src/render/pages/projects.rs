@@ -416,7 +416,7 @@ fn detail<'a>(site: &Site<'a>, i: usize) -> Detail<'a> {
             let product = line
                 .product
                 .as_ref()
-                .and_then(|id| d.products.get(id.value.as_str()).copied());
+                .and_then(|id| d.index_of(RecordKind::Product, &id.value));
             MaterialRow {
                 category: site.category_by_id(&line.category.value),
                 category_id: &line.category.value,
@@ -441,7 +441,7 @@ fn detail<'a>(site: &Site<'a>, i: usize) -> Detail<'a> {
         .filter(|l| {
             l.product
                 .as_ref()
-                .is_some_and(|id| d.products.contains_key(id.value.as_str()))
+                .is_some_and(|id| d.index_of(RecordKind::Product, &id.value).is_some())
         })
         .map(|l| l.amount)
         .sum();

@@ -345,75 +345,155 @@ fn category_chart(
 }
 
 fn index<'a>(site: &Site<'a>, stats: &'a Statistics<'a>) -> Index<'a> {
-    let strings = &site.theme.strings;
     let city = &stats.city;
-    let as_of = site.derived.as_of;
-    let s = |key: &str| strings.text(&["stats", key]);
+    let (progress_summary, progress) = progress_chart(site, stats);
+    let years = YearAxis::new(stats);
+    let (district_rows, districts_summary, districts_chart) = districts(site, stats);
+    let (categories, categories_summary, categories_chart) = categories(site, stats);
+    let (stages_summary, stages_chart) = stages_chart(site, stats, &years.labels);
+    Index {
+        headline: Headline {
+            projects: city.projects,
+            covered: city.covered,
+            coverage: percent(city.coverage),
+            green_ratio: percent(city.materials.ratio),
+            budget: money(city.budget),
+            awarded: money(city.awarded),
+            materials: money(city.materials.amount),
+            green: money(city.materials.green),
+            met: city.verdicts.met,
+            not_met: city.verdicts.not_met,
+            not_measurable: city.verdicts.not_measurable,
+            target_year: stats.target_year,
+            target_ahead: years.outlined.contains(&true),
+        },
+        methodology: methodology(site),
+        charts: Charts {
+            progress,
+            coverage_years: coverage_years_chart(site, stats, &years),
+            districts: districts_chart,
+            categories: categories_chart,
+            stages: stages_chart,
+        },
+        summaries: Summaries {
+            progress: progress_summary,
+            districts: districts_summary,
+            categories: categories_summary,
+            stages: stages_summary,
+        },
+        districts: district_rows,
+        tables: group_tables(site, stats),
+        categories,
+        years: stats
+            .years
+            .iter()
+            .map(|y| YearRow {
+                year: y.year,
+                in_scope: y.in_scope,
+                covered: y.covered,
+                coverage: percent(y.coverage),
+                stages: y.stages,
+            })
+            .collect(),
+        stages: StageKind::ALL.map(StageKind::key),
+        downloads: downloads(site),
+    }
+}
+
+/// A string of the statistics page's group of the theme's strings.
+fn stat_text<'s>(site: &'s Site<'_>, key: &str) -> &'s str {
+    site.theme.strings.text(&["stats", key])
+}
+
+/// The city's coverage against its target: the summary and the chart.
+fn progress_chart(site: &Site<'_>, stats: &Statistics<'_>) -> (String, String) {
+    let city = &stats.city;
     let coverage = city.coverage.unwrap_or_default();
-    let target_year = stats.target_year;
-    let progress_summary = fill(
-        s("progress_summary"),
+    let summary = fill(
+        stat_text(site, "progress_summary"),
         &[
-            ("date", as_of.map(|d| d.to_string()).unwrap_or_default()),
+            (
+                "date",
+                site.derived
+                    .as_of
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            ),
             ("covered", city.covered.to_string()),
             ("projects", city.projects.to_string()),
             ("coverage", coverage.to_string()),
             (
                 "year",
-                target_year.map(|y| y.to_string()).unwrap_or_default(),
+                stats.target_year.map(|y| y.to_string()).unwrap_or_default(),
             ),
         ],
     );
-    let progress = chart::progress(
+    let chart = chart::progress(
         ChartText {
             id: "chart-progress",
-            title: s("progress_chart"),
-            desc: &progress_summary,
+            title: stat_text(site, "progress_chart"),
+            desc: &summary,
         },
         coverage.0,
         100.0,
     );
-    // Coverage at each year's end, and the target year as an outline when it is
-    // still ahead.
-    let mut year_bars: Vec<Bar<'_>> = Vec::new();
-    let mut outlined = Vec::new();
-    let year_labels: Vec<String> = stats
-        .years
+    (summary, chart)
+}
+
+/// The years the charts by year show: each year with data, and the target year when
+/// it is still ahead, outlined.
+struct YearAxis {
+    labels: Vec<String>,
+    /// Whether each label's column is an outline (the target year, no data yet).
+    outlined: Vec<bool>,
+}
+
+impl YearAxis {
+    fn new(stats: &Statistics<'_>) -> YearAxis {
+        let labels: Vec<String> = stats
+            .years
+            .iter()
+            .map(|y| y.year.to_string())
+            .chain(
+                stats
+                    .target_year
+                    .filter(|t| stats.years.last().is_none_or(|y| y.year < *t))
+                    .map(|t| t.to_string()),
+            )
+            .collect();
+        let outlined = (0..labels.len()).map(|i| i >= stats.years.len()).collect();
+        YearAxis { labels, outlined }
+    }
+}
+
+/// Coverage at each year's end, the target year outlined when it is still ahead.
+fn coverage_years_chart(site: &Site<'_>, stats: &Statistics<'_>, years: &YearAxis) -> String {
+    let year_bars: Vec<Bar<'_>> = years
+        .labels
         .iter()
-        .map(|y| y.year.to_string())
-        .chain(
-            target_year
-                .filter(|t| stats.years.last().is_none_or(|y| y.year < *t))
-                .map(|t| t.to_string()),
-        )
-        .collect();
-    for (i, label) in year_labels.iter().enumerate() {
-        match stats.years.get(i) {
+        .enumerate()
+        .map(|(i, label)| match stats.years.get(i) {
             Some(point) => {
                 let c = point.coverage.unwrap_or_default();
-                year_bars.push(Bar {
+                Bar {
                     label,
                     values: vec![c.0],
                     note: format!("{c}%"),
-                });
-                outlined.push(false);
+                }
             }
-            None => {
-                year_bars.push(Bar {
-                    label,
-                    values: Vec::new(),
-                    note: String::new(),
-                });
-                outlined.push(true);
-            }
-        }
-    }
-    let years_summary = stats
+            None => Bar {
+                label,
+                values: Vec::new(),
+                note: String::new(),
+            },
+        })
+        .collect();
+    let summary = stats
         .years
         .iter()
         .map(|y| {
             fill(
-                s("year_item"),
+                stat_text(site, "year_item"),
                 &[
                     ("year", y.year.to_string()),
                     ("coverage", y.coverage.unwrap_or_default().to_string()),
@@ -421,29 +501,32 @@ fn index<'a>(site: &Site<'a>, stats: &'a Statistics<'a>) -> Index<'a> {
             )
         })
         .collect::<Vec<_>>()
-        .join(s("separator"));
-    let coverage_years = chart::columns(
+        .join(stat_text(site, "separator"));
+    chart::columns(
         ChartText {
             id: "chart-coverage-years",
-            title: s("coverage_years_chart"),
-            desc: &years_summary,
+            title: stat_text(site, "coverage_years_chart"),
+            desc: &summary,
         },
         "share",
         &year_bars,
         100.0,
-        &outlined,
+        &years.outlined,
         Some(100.0),
-    );
+    )
+}
 
+/// The districts' table rows, and the summary and chart of their green ratios.
+fn districts<'a>(
+    site: &Site<'a>,
+    stats: &'a Statistics<'a>,
+) -> (Vec<GroupRow<'a>>, String, String) {
     let districts = stats.groups(Dimension::District);
-    let district_rows: Vec<GroupRow<'a>> = districts
+    let rows: Vec<GroupRow<'a>> = districts
         .iter()
         .map(|(k, g)| group_row(site, Dimension::District, k, g))
         .collect();
-    let measured: Vec<&GroupRow<'_>> = district_rows
-        .iter()
-        .filter(|r| r.green_ratio.is_some())
-        .collect();
+    let measured: Vec<&GroupRow<'_>> = rows.iter().filter(|r| r.green_ratio.is_some()).collect();
     let ratio_of = |r: &GroupRow<'_>| {
         districts
             .iter()
@@ -459,20 +542,21 @@ fn index<'a>(site: &Site<'a>, stats: &'a Statistics<'a>) -> Index<'a> {
         .iter()
         .copied()
         .min_by(|a, b| ratio_of(a).0.total_cmp(&ratio_of(b).0));
-    let districts_summary = match (top, bottom) {
+    let city_ratio = stats.city.materials.ratio.unwrap_or_default();
+    let summary = match (top, bottom) {
         (Some(top), Some(bottom)) => fill(
-            s("districts_summary"),
+            stat_text(site, "districts_summary"),
             &[
                 ("top", top.name.unwrap_or_default().to_owned()),
                 ("top_ratio", ratio_of(top).to_string()),
                 ("bottom", bottom.name.unwrap_or_default().to_owned()),
                 ("bottom_ratio", ratio_of(bottom).to_string()),
-                ("city", city.materials.ratio.unwrap_or_default().to_string()),
+                ("city", city_ratio.to_string()),
             ],
         ),
-        _ => s("no_data").to_owned(),
+        _ => stat_text(site, "no_data").to_owned(),
     };
-    let district_bars: Vec<Bar<'_>> = measured
+    let bars: Vec<Bar<'_>> = measured
         .iter()
         .map(|r| Bar {
             label: r.name.unwrap_or_default(),
@@ -480,32 +564,39 @@ fn index<'a>(site: &Site<'a>, stats: &'a Statistics<'a>) -> Index<'a> {
             note: format!("{}%", ratio_of(r)),
         })
         .collect();
-    let districts_chart = chart::bars(
+    let chart = chart::bars(
         ChartText {
             id: "chart-districts",
-            title: s("districts_chart"),
-            desc: &districts_summary,
+            title: stat_text(site, "districts_chart"),
+            desc: &summary,
         },
         "share",
-        &district_bars,
+        &bars,
         100.0,
         None,
     );
+    (rows, summary, chart)
+}
 
-    let categories = category_rows(site, &city.categories);
+/// The material categories' rows, and the summary and chart of their amounts.
+fn categories<'a>(
+    site: &Site<'a>,
+    stats: &'a Statistics<'a>,
+) -> (Vec<CategoryRow<'a>>, String, String) {
+    let city = &stats.city;
+    let rows = category_rows(site, &city.categories);
     let largest = city
         .categories
         .iter()
         .max_by(|a, b| a.1.amount.cmp(&b.1.amount).then(b.0.cmp(a.0)));
-    let categories_summary = match largest {
+    let summary = match largest {
         Some((id, t)) => fill(
-            s("categories_summary"),
+            stat_text(site, "categories_summary"),
             &[
                 ("count", city.categories.len().to_string()),
                 (
                     "top",
-                    categories
-                        .iter()
+                    rows.iter()
                         .find(|c| c.id == *id)
                         .map_or_else(|| (*id).to_owned(), |c| c.link.title.to_owned()),
                 ),
@@ -513,20 +604,24 @@ fn index<'a>(site: &Site<'a>, stats: &'a Statistics<'a>) -> Index<'a> {
                 ("ratio", t.ratio.unwrap_or_default().to_string()),
             ],
         ),
-        None => s("no_data").to_owned(),
+        None => stat_text(site, "no_data").to_owned(),
     };
-    let categories_chart = category_chart(
+    let chart = category_chart(
         site,
         "chart-categories",
-        s("categories_chart"),
-        &categories_summary,
+        stat_text(site, "categories_chart"),
+        &summary,
         &city.categories,
     );
+    (rows, summary, chart)
+}
 
-    let stage_bars: Vec<Bar<'_>> = stats
+/// Projects by stage at each year's end: the summary and the chart.
+fn stages_chart(site: &Site<'_>, stats: &Statistics<'_>, labels: &[String]) -> (String, String) {
+    let bars: Vec<Bar<'_>> = stats
         .years
         .iter()
-        .zip(&year_labels)
+        .zip(labels)
         .map(|(y, label)| Bar {
             label,
             values: y.stages.iter().map(|&n| n as f64).collect(),
@@ -534,43 +629,48 @@ fn index<'a>(site: &Site<'a>, stats: &'a Statistics<'a>) -> Index<'a> {
         })
         .collect();
     let max_scope = stats.years.iter().map(|y| y.in_scope).max().unwrap_or(0);
-    let stages_summary = match stats.years.last() {
-        Some(last) => fill(
-            s("stages_summary"),
-            &[
-                ("year", last.year.to_string()),
-                ("projects", last.in_scope.to_string()),
-                (
-                    "accepted",
-                    (last.stages[StageKind::Acceptance as usize]
-                        + last.stages[StageKind::Evaluation as usize])
+    let summary = match stats.years.last() {
+        Some(last) => {
+            let at = |stage: StageKind| last.stages[stage as usize];
+            fill(
+                stat_text(site, "stages_summary"),
+                &[
+                    ("year", last.year.to_string()),
+                    ("projects", last.in_scope.to_string()),
+                    (
+                        "accepted",
+                        (at(StageKind::Acceptance) + at(StageKind::Evaluation)).to_string(),
+                    ),
+                    (
+                        "building",
+                        (at(StageKind::Tender)
+                            + at(StageKind::Contract)
+                            + at(StageKind::Construction))
                         .to_string(),
-                ),
-                (
-                    "building",
-                    (last.stages[StageKind::Tender as usize]
-                        + last.stages[StageKind::Contract as usize]
-                        + last.stages[StageKind::Construction as usize])
-                        .to_string(),
-                ),
-            ],
-        ),
-        None => s("no_data").to_owned(),
+                    ),
+                ],
+            )
+        }
+        None => stat_text(site, "no_data").to_owned(),
     };
-    let stages_chart = chart::columns(
+    let chart = chart::columns(
         ChartText {
             id: "chart-stages",
-            title: s("stages_chart"),
-            desc: &stages_summary,
+            title: stat_text(site, "stages_chart"),
+            desc: &summary,
         },
         "stage",
-        &stage_bars,
+        &bars,
         max_scope as f64,
         &[],
         None,
     );
+    (summary, chart)
+}
 
-    let tables = [
+/// The tables by project type, funding, stage and year.
+fn group_tables<'a>(site: &Site<'a>, stats: &'a Statistics<'a>) -> Vec<GroupTable<'a>> {
+    [
         (Dimension::ProjectType, Some("project_type")),
         (Dimension::Funding, Some("funding")),
         (Dimension::Stage, Some("stage")),
@@ -586,66 +686,24 @@ fn index<'a>(site: &Site<'a>, stats: &'a Statistics<'a>) -> Index<'a> {
             .map(|(k, g)| group_row(site, dimension, k, g))
             .collect(),
     })
-    .collect();
+    .collect()
+}
+
+/// The datasets behind the page's figures, as download links.
+fn downloads(site: &Site<'_>) -> Vec<Download<'static>> {
     let definitions = crate::export::tables::definitions().ok();
-    Index {
-        headline: Headline {
-            projects: city.projects,
-            covered: city.covered,
-            coverage: percent(city.coverage),
-            green_ratio: percent(city.materials.ratio),
-            budget: money(city.budget),
-            awarded: money(city.awarded),
-            materials: money(city.materials.amount),
-            green: money(city.materials.green),
-            met: city.verdicts.met,
-            not_met: city.verdicts.not_met,
-            not_measurable: city.verdicts.not_measurable,
-            target_year,
-            target_ahead: outlined.contains(&true),
-        },
-        methodology: methodology(site),
-        charts: Charts {
-            progress,
-            coverage_years,
-            districts: districts_chart,
-            categories: categories_chart,
-            stages: stages_chart,
-        },
-        summaries: Summaries {
-            progress: progress_summary,
-            districts: districts_summary,
-            categories: categories_summary,
-            stages: stages_summary,
-        },
-        districts: district_rows,
-        tables,
-        categories,
-        years: stats
-            .years
-            .iter()
-            .map(|y| YearRow {
-                year: y.year,
-                in_scope: y.in_scope,
-                covered: y.covered,
-                coverage: percent(y.coverage),
-                stages: y.stages,
+    DOWNLOADS
+        .iter()
+        .filter_map(|name| {
+            let def = definitions?.datasets.iter().find(|d| d.name == *name)?;
+            Some(Download {
+                name,
+                title: &def.title,
+                csv: site.urls.href(&format!("data/{name}.csv")),
+                json: site.urls.href(&format!("data/{name}.json")),
             })
-            .collect(),
-        stages: StageKind::ALL.map(StageKind::key),
-        downloads: DOWNLOADS
-            .iter()
-            .filter_map(|name| {
-                let def = definitions?.datasets.iter().find(|d| d.name == *name)?;
-                Some(Download {
-                    name,
-                    title: &def.title,
-                    csv: site.urls.href(&format!("data/{name}.csv")),
-                    json: site.urls.href(&format!("data/{name}.json")),
-                })
-            })
-            .collect(),
-    }
+        })
+        .collect()
 }
 
 fn methodology<'a>(site: &Site<'a>) -> Option<Link<'a>> {
