@@ -189,6 +189,44 @@ pub fn build(
     dictionary: &Dictionary,
     facets: &Facets,
 ) -> Vec<(String, Vec<u8>)> {
+    let order = doc_order(docs, facets);
+    let postings = postings(docs, &order, dictionary);
+    let mut files = Vec::new();
+    let shards = term_shards(&postings, &mut files);
+    for (n, chunk) in order.chunks(CHUNK_DOCS).enumerate() {
+        let rows: Vec<_> = chunk.iter().map(|&i| doc_row(&docs[i])).collect();
+        let json = serde_json::to_vec(&rows).expect("documents serialize");
+        files.push((format!("search/index/d/{n}.json"), json));
+    }
+    let code_shards = code_files(docs, &order, &mut files);
+    // The version changes whenever any file does, so browsers never mix a new
+    // manifest with cached shards of an older build.
+    let version = files.iter().fold(0x811c_9dc5_u32, |h, (path, bytes)| {
+        let h = path
+            .bytes()
+            .chain(bytes.iter().copied())
+            .fold(h, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+        h.rotate_left(5)
+    });
+    let manifest = Manifest {
+        version: format!("{version:08x}"),
+        docs: docs.len(),
+        shards,
+        code_shards,
+        chunk: CHUNK_DOCS,
+        prefix_word_max: PREFIX_WORD_MAX,
+        facets,
+        terms: dictionary.terms().collect(),
+    };
+    let json = serde_json::to_vec(&manifest).expect("manifest serializes");
+    files.push(("search/index/meta.json".to_owned(), json));
+    files
+}
+
+/// The documents' ids: positions in `docs` ordered by kind (in the filter's order),
+/// category and district, so that the lists of common terms and of the filters are
+/// long runs of small deltas, which compress to little.
+fn doc_order(docs: &[SearchDoc], facets: &Facets) -> Vec<usize> {
     let kinds = &facets.kinds;
     let kind_rank = |kind: &str| {
         kinds
@@ -196,8 +234,6 @@ pub fn build(
             .position(|(k, _)| k == kind)
             .unwrap_or(kinds.len())
     };
-    // Doc ids follow kind, category and district so that the lists of common terms
-    // and of the filters are long runs of small deltas, which compress to little.
     let mut order: Vec<usize> = (0..docs.len()).collect();
     order.sort_by_cached_key(|&i| {
         let d = &docs[i];
@@ -209,7 +245,11 @@ pub fn build(
             i,
         )
     });
+    order
+}
 
+/// Every term's list of document ids, sorted.
+fn postings(docs: &[SearchDoc], order: &[usize], dictionary: &Dictionary) -> Terms {
     // Tokenizing is the expensive part: split the documents, in id order, over the
     // cores; each part's lists cover a contiguous id range, so concatenating them
     // in part order keeps every list sorted.
@@ -242,17 +282,12 @@ pub fn build(
             }
         }
     }
-    let mut codes: BTreeMap<String, &SearchDoc> = BTreeMap::new();
-    for &i in &order {
-        for code in &docs[i].codes {
-            let key = code_key(code);
-            if !key.is_empty() {
-                codes.entry(key).or_insert(&docs[i]);
-            }
-        }
-    }
+    postings
+}
 
-    let mut files = Vec::new();
+/// Writes the term shards `s/<n>.bin`, and the lists too long to share a shard as
+/// `t/<n>.bin`, into `files`; returns the number of shards.
+fn term_shards(postings: &Terms, files: &mut Vec<(String, Vec<u8>)>) -> usize {
     let encoded: Vec<(&str, usize, Vec<u8>)> = postings
         .iter()
         .map(|(term, list)| (term.as_str(), list.len(), encode_postings(list)))
@@ -293,46 +328,32 @@ pub fn build(
         head.extend_from_slice(&body);
         files.push((format!("search/index/s/{n}.bin"), head));
     }
+    shard_count
+}
 
-    for (n, chunk) in order.chunks(CHUNK_DOCS).enumerate() {
-        let rows: Vec<_> = chunk.iter().map(|&i| doc_row(&docs[i])).collect();
-        let json = serde_json::to_vec(&rows).expect("documents serialize");
-        files.push((format!("search/index/d/{n}.json"), json));
+/// Writes the code maps `c/<n>.json` (a normalized code → the page of the first
+/// document, in id order, that has it) into `files`; returns their number.
+fn code_files(docs: &[SearchDoc], order: &[usize], files: &mut Vec<(String, Vec<u8>)>) -> usize {
+    let mut codes: BTreeMap<String, &SearchDoc> = BTreeMap::new();
+    for &i in order {
+        for code in &docs[i].codes {
+            let key = code_key(code);
+            if !key.is_empty() {
+                codes.entry(key).or_insert(&docs[i]);
+            }
+        }
     }
-
     let code_shards = codes.len().div_ceil(CODES_PER_FILE).max(1);
-    let mut code_files: Vec<BTreeMap<&str, (&str, &str)>> = vec![BTreeMap::new(); code_shards];
+    let mut maps: Vec<BTreeMap<&str, (&str, &str)>> = vec![BTreeMap::new(); code_shards];
     for (key, doc) in &codes {
         let n = fnv1a(key) as usize % code_shards;
-        code_files[n].insert(key, (&doc.path, &doc.title));
+        maps[n].insert(key, (&doc.path, &doc.title));
     }
-    for (n, map) in code_files.iter().enumerate() {
+    for (n, map) in maps.iter().enumerate() {
         let json = serde_json::to_vec(map).expect("codes serialize");
         files.push((format!("search/index/c/{n}.json"), json));
     }
-
-    // The version changes whenever any file does, so browsers never mix a new
-    // manifest with cached shards of an older build.
-    let version = files.iter().fold(0x811c_9dc5_u32, |h, (path, bytes)| {
-        let h = path
-            .bytes()
-            .chain(bytes.iter().copied())
-            .fold(h, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
-        h.rotate_left(5)
-    });
-    let manifest = Manifest {
-        version: format!("{version:08x}"),
-        docs: docs.len(),
-        shards: shard_count,
-        code_shards,
-        chunk: CHUNK_DOCS,
-        prefix_word_max: PREFIX_WORD_MAX,
-        facets,
-        terms: dictionary.terms().collect(),
-    };
-    let json = serde_json::to_vec(&manifest).expect("manifest serializes");
-    files.push(("search/index/meta.json".to_owned(), json));
-    files
+    code_shards
 }
 
 /// One row of the document store: `[kind, title, path, facts, summary]`.
