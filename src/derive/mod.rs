@@ -228,13 +228,8 @@ impl<'a> Derived<'a> {
 
     fn index(&mut self, d: &'a Dataset) {
         // Each map sized once from its kind's count, then filled in list order.
-        let mut counts = vec![0; KINDS.len()];
-        for record in d.records() {
-            counts[record.kind as usize] += 1;
-        }
-        self.ids = counts
-            .into_iter()
-            .map(|n| FxHashMap::with_capacity_and_hasher(n, Default::default()))
+        self.ids = RecordKind::all()
+            .map(|kind| FxHashMap::with_capacity_and_hasher(d.count(kind), Default::default()))
             .collect();
         let mut next = vec![0; KINDS.len()];
         for record in d.records() {

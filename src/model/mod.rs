@@ -89,7 +89,12 @@ pub struct Dataset {
 impl Dataset {
     /// Number of records of every kind (the configuration and taxonomy not counted).
     pub fn record_count(&self) -> usize {
-        self.records().count()
+        RecordKind::all().map(|kind| self.count(kind)).sum()
+    }
+
+    /// Number of records of `kind`: the length of its list, none for a kind of one file.
+    pub fn count(&self, kind: RecordKind) -> usize {
+        kind.visit(Count(self))
     }
 
     /// Every record of the kinds with many records, by kind in the order of
@@ -206,6 +211,28 @@ impl<'a> KindVisitor for FindRecord<'a, '_> {
         Markdown<M>: Record,
     {
         self.find::<Markdown<M>>()
+    }
+}
+
+/// The length of a kind's list, see [`Dataset::count`].
+struct Count<'a>(&'a Dataset);
+
+impl KindVisitor for Count<'_> {
+    type Output = usize;
+
+    fn single<T: Single>(self) -> usize {
+        0
+    }
+
+    fn yaml<R: Record + Fields>(self) -> usize {
+        R::list(self.0).len()
+    }
+
+    fn markdown<M: Fields>(self) -> usize
+    where
+        Markdown<M>: Record,
+    {
+        <Markdown<M>>::list(self.0).len()
     }
 }
 

@@ -4,6 +4,8 @@
 //! string stops the build with its name instead of leaving a label empty; the tests,
 //! which render every page, fail on a path read but not declared.
 
+use std::sync::OnceLock;
+
 use serde_json::Value;
 
 use crate::derive::compliance::Reason;
@@ -60,8 +62,14 @@ const FIXED: &[&[&str]] = &[
 ];
 
 /// Every path Rust reads: [`FIXED`], and each group keyed by the keys of an enum or
-/// of the record kinds.
-pub fn rust_paths() -> Vec<Vec<&'static str>> {
+/// of the record kinds. Made once: the debug builds' check in [`Strings::text`] asks
+/// on every read.
+pub fn rust_paths() -> &'static [Vec<&'static str>] {
+    static PATHS: OnceLock<Vec<Vec<&'static str>>> = OnceLock::new();
+    PATHS.get_or_init(declared_paths)
+}
+
+fn declared_paths() -> Vec<Vec<&'static str>> {
     let keyed = |group: &[&'static str], keys: &[&'static str]| -> Vec<Vec<&'static str>> {
         keys.iter()
             .map(|key| group.iter().copied().chain([*key]).collect())
@@ -108,7 +116,7 @@ impl Strings {
     /// The strings of `tree`, or the paths of [`rust_paths`] it lacks.
     pub(super) fn new(tree: Value) -> Result<Strings, String> {
         let missing: Vec<String> = rust_paths()
-            .into_iter()
+            .iter()
             .filter(|path| lookup(&tree, path).is_none())
             .map(|path| format!("`{}`", path.join(".")))
             .collect();
@@ -158,7 +166,7 @@ mod tests {
         let theme = super::super::theme::Theme::load(dir.path(), None).unwrap();
         for path in rust_paths() {
             assert!(
-                !theme.strings.text(&path).is_empty(),
+                !theme.strings.text(path).is_empty(),
                 "{} is empty",
                 path.join(".")
             );
@@ -174,7 +182,7 @@ mod tests {
         assert!(!missing.contains("`nav.catalog`"), "{missing}");
         for path in rust_paths() {
             let mut node = &mut tree;
-            for key in &path {
+            for key in path {
                 node = node
                     .as_object_mut()
                     .unwrap()

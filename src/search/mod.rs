@@ -46,9 +46,7 @@ pub fn build_index(dataset: &Dataset, labels: &Labels<'_>) -> Vec<(String, Vec<u
     // Kinds in the order the documents come, which is also the order of results of
     // equal score.
     for doc in &docs {
-        if facets.kinds.last().is_none_or(|(kind, _)| kind != doc.kind)
-            && !facets.kinds.iter().any(|(kind, _)| kind == doc.kind)
-        {
+        if !facets.kinds.iter().any(|(kind, _)| kind == doc.kind) {
             let name = labels("search_kind", doc.kind);
             facets.kinds.push((doc.kind.to_owned(), name));
         }

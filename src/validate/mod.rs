@@ -134,12 +134,8 @@ impl<'a> Index<'a> {
                 t.categories.iter().map(|c| &c.id),
             );
         }
-        let mut counts: FxHashMap<RecordKind, usize> = FxHashMap::default();
-        for record in dataset.records() {
-            *counts.entry(record.kind).or_default() += 1;
-        }
-        for (kind, count) in counts {
-            ids.reserve(Kind::Record(kind), count);
+        for kind in RecordKind::all() {
+            ids.reserve(Kind::Record(kind), dataset.count(kind));
         }
         for record in dataset.records() {
             ids.add(Kind::Record(record.kind), record.file, record.id);
