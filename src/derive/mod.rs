@@ -20,7 +20,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use crate::history::History;
-use crate::model::kind::{KINDS, RecordKind};
+use crate::model::kind::{DATED_KINDS, KINDS, RecordKind, References, Target};
 use crate::model::org::Role;
 use crate::model::project::{Project, StageKind};
 use crate::model::{Dataset, Date, standard};
@@ -70,16 +70,6 @@ pub enum ChangeKind {
     Record(RecordKind, usize),
 }
 
-/// The records whose own date is a change, in the order that breaks ties between
-/// changes of one day (after stages).
-pub const DATED_KINDS: [RecordKind; 5] = [
-    RecordKind::Policy,
-    RecordKind::Interpretation,
-    RecordKind::Product,
-    RecordKind::Inspection,
-    RecordKind::Event,
-];
-
 impl ChangeKind {
     /// The change's place among changes of one day, so the order never depends on chance.
     fn rank(self) -> (usize, usize, u8) {
@@ -91,6 +81,15 @@ impl ChangeKind {
             }
         }
     }
+}
+
+/// One record naming another in one of its fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Referrer {
+    kind: RecordKind,
+    index: usize,
+    field: &'static str,
+    date: Option<Date>,
 }
 
 /// How many changes the home page lists.
@@ -117,34 +116,14 @@ pub struct Derived<'a> {
     pub groups: FxHashMap<&'a str, usize>,
     /// District or zone id → its name.
     pub areas: FxHashMap<&'a str, &'a str>,
-    /// Product id → projects whose material lines name it.
-    pub product_projects: FxHashMap<&'a str, Vec<usize>>,
-    /// Product id → inspections of it.
-    pub product_inspections: FxHashMap<&'a str, Vec<usize>>,
-    /// Project id → inspections of it.
-    pub project_inspections: FxHashMap<&'a str, Vec<usize>>,
-    /// Category id → products in it.
-    pub category_products: FxHashMap<&'a str, Vec<usize>>,
     /// Group id → categories in it.
     pub group_categories: FxHashMap<&'a str, Vec<usize>>,
     /// Organization id → (role, project) pairs, by role then project order.
     pub org_projects: FxHashMap<&'a str, Vec<(Role, usize)>>,
     /// Each project's parties: (role, organization id), by role then id.
     pub parties: Vec<Vec<(Role, &'a str)>>,
-    /// Organization id → products it manufactures.
-    pub org_products: FxHashMap<&'a str, Vec<usize>>,
-    /// Organization id → products whose certificate it issued.
-    pub org_certified: FxHashMap<&'a str, Vec<usize>>,
-    /// Organization id → inspections it carried out or underwent.
-    pub org_inspections: FxHashMap<&'a str, Vec<usize>>,
-    /// Organization id → events it organized or took part in.
-    pub org_events: FxHashMap<&'a str, Vec<usize>>,
-    /// Policy id → its interpretations, newest first.
-    pub policy_interpretations: FxHashMap<&'a str, Vec<usize>>,
-    /// Policy id → policies that amend or replace it.
-    pub policy_superseded_by: FxHashMap<&'a str, Vec<usize>>,
-    /// Policy id → demand-standard editions it issued.
-    pub policy_editions: FxHashMap<&'a str, Vec<usize>>,
+    /// Target → id → the records naming it, see [`Derived::referrers`].
+    referrers: FxHashMap<Target, FxHashMap<&'a str, Vec<Referrer>>>,
     /// Each project's current stage (its latest lifecycle entry), by project index.
     pub current_stage: Vec<Option<StageKind>>,
     /// Each product's certificate status on the as-of date, by product index.
@@ -161,6 +140,32 @@ impl<'a> Derived<'a> {
     /// The index of the record `id` of `kind` in its list in the dataset.
     pub fn index_of(&self, kind: RecordKind, id: &str) -> Option<usize> {
         self.ids.get(kind as usize)?.get(id).copied()
+    }
+
+    /// The records of `kind` that name `id` of `target` in one of `fields` (in any
+    /// field when `fields` is empty), each once, in the order pages list them: newest
+    /// first for kinds listed so ([`crate::model::kind::KindInfo::listed_newest_first`]),
+    /// else by file.
+    pub fn referrers(
+        &self,
+        target: impl Into<Target>,
+        id: &str,
+        kind: RecordKind,
+        fields: &[&str],
+    ) -> Vec<usize> {
+        let mut found: Vec<usize> = Vec::new();
+        let list = self
+            .referrers
+            .get(&target.into())
+            .and_then(|ids| ids.get(id));
+        for r in list.into_iter().flatten() {
+            let named = fields.is_empty() || fields.contains(&r.field);
+            // One record's references are adjacent, so a repeat is the last entry.
+            if r.kind == kind && named && found.last() != Some(&r.index) {
+                found.push(r.index);
+            }
+        }
+        found
     }
 
     /// Derives everything from `dataset`; `root` is the site folder, read for its git
@@ -260,13 +265,46 @@ impl<'a> Derived<'a> {
     }
 
     fn reverse_references(&mut self, d: &'a Dataset) {
+        let mut refs = References::default();
+        for record in d.records() {
+            refs.clear();
+            record.fields.references(&mut refs);
+            for reference in &refs.ids {
+                let referrer = Referrer {
+                    kind: record.kind,
+                    index: record.index,
+                    field: reference.field,
+                    date: record.date,
+                };
+                self.referrers
+                    .entry(reference.target)
+                    .or_default()
+                    .entry(reference.id.value.as_str())
+                    .or_default()
+                    .push(referrer);
+            }
+        }
+        // Records come by kind, then by file; a stable sort keeps that order among
+        // records of one day.
+        for list in self.referrers.values_mut().flat_map(|ids| ids.values_mut()) {
+            list.sort_by(|a, b| {
+                let newest_first = a.kind.info().listed_newest_first;
+                a.kind.cmp(&b.kind).then_with(|| {
+                    if newest_first {
+                        b.date.cmp(&a.date)
+                    } else {
+                        std::cmp::Ordering::Equal
+                    }
+                })
+            });
+        }
+        self.project_parties(d);
+    }
+
+    /// Each project's parties by role, and each organization's projects.
+    fn project_parties(&mut self, d: &'a Dataset) {
         for (i, project) in d.projects.iter().enumerate() {
             let p = &project.record;
-            for line in &p.materials {
-                if let Some(product) = &line.product {
-                    push_unique(&mut self.product_projects, &product.value, i);
-                }
-            }
             let mut roles: Vec<(&'a str, Role)> = vec![(p.owner.value.as_str(), Role::Owner)];
             let optional = [
                 (&p.agency, Role::Agency),
@@ -300,66 +338,6 @@ impl<'a> Derived<'a> {
         // Within an organization, group its projects by role for the page's sections.
         for list in self.org_projects.values_mut() {
             list.sort();
-        }
-        for (i, product) in d.products.iter().enumerate() {
-            let p = &product.record;
-            push(&mut self.category_products, &p.category.value, i);
-            push(&mut self.org_products, &p.manufacturer.value, i);
-            push(&mut self.org_certified, &p.certificate.body.value, i);
-        }
-        for (i, inspection) in d.inspections.iter().enumerate() {
-            let r = &inspection.record;
-            push_unique(&mut self.org_inspections, &r.inspector.value, i);
-            for org in &r.orgs {
-                push_unique(&mut self.org_inspections, &org.value, i);
-            }
-            for product in &r.products {
-                push_unique(&mut self.product_inspections, &product.value, i);
-            }
-            for project in &r.projects {
-                push_unique(&mut self.project_inspections, &project.value, i);
-            }
-        }
-        for (i, event) in d.events.iter().enumerate() {
-            let r = &event.record;
-            push_unique(&mut self.org_events, &r.organizer.value, i);
-            for org in &r.participants {
-                push_unique(&mut self.org_events, &org.value, i);
-            }
-        }
-        for (i, interpretation) in d.interpretations.iter().enumerate() {
-            push(
-                &mut self.policy_interpretations,
-                &interpretation.record.meta.policy.value,
-                i,
-            );
-        }
-        for list in self.policy_interpretations.values_mut() {
-            list.sort_by_key(|&i| std::cmp::Reverse(d.interpretations[i].record.meta.date.value));
-        }
-        for (i, policy) in d.policies.iter().enumerate() {
-            for old in &policy.record.meta.supersedes {
-                push(&mut self.policy_superseded_by, &old.value, i);
-            }
-        }
-        for (i, edition) in d.editions.iter().enumerate() {
-            if let Some(policy) = &edition.record.policy {
-                push(&mut self.policy_editions, &policy.value, i);
-            }
-        }
-        // Inspections and events are shown newest first wherever they are listed.
-        let inspection_date = |&i: &usize| std::cmp::Reverse(d.inspections[i].record.date.value);
-        for map in [
-            &mut self.org_inspections,
-            &mut self.product_inspections,
-            &mut self.project_inspections,
-        ] {
-            for list in map.values_mut() {
-                list.sort_by_key(inspection_date);
-            }
-        }
-        for list in self.org_events.values_mut() {
-            list.sort_by_key(|&i| std::cmp::Reverse(d.events[i].record.date.value));
         }
     }
 
@@ -445,24 +423,15 @@ fn latest_changes(d: &Dataset) -> Vec<Change> {
             });
         }
     }
-    let dated = [
-        d.policies
-            .iter()
-            .map(|p| p.record.meta.issued.value)
-            .collect::<Vec<_>>(),
-        d.interpretations
-            .iter()
-            .map(|p| p.record.meta.date.value)
-            .collect(),
-        d.products.iter().map(|p| p.record.listed.value).collect(),
-        d.inspections.iter().map(|p| p.record.date.value).collect(),
-        d.events.iter().map(|p| p.record.date.value).collect(),
-    ];
-    for (dates, kind) in dated.into_iter().zip(DATED_KINDS) {
-        changes.extend(dates.into_iter().enumerate().map(|(i, date)| Change {
-            date,
-            what: ChangeKind::Record(kind, i),
-        }));
+    for record in d.records() {
+        if let Some(date) = record.date
+            && DATED_KINDS.contains(&record.kind)
+        {
+            changes.push(Change {
+                date,
+                what: ChangeKind::Record(record.kind, record.index),
+            });
+        }
     }
     // Newest first; the kind and index break ties so the order never depends on chance.
     changes.sort_by(|a, b| b.date.cmp(&a.date).then(a.what.rank().cmp(&b.what.rank())));

@@ -4,6 +4,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::kind::{RecordKind, References, Refers, Target};
 use super::value::{Date, Sp};
 
 /// A supervisory inspection (监督检查).
@@ -86,4 +87,21 @@ pub struct Event {
     /// Number of supply intentions signed.
     #[serde(default)]
     pub agreements: u32,
+}
+
+impl Refers for Inspection {
+    fn references<'a>(&'a self, refs: &mut References<'a>) {
+        refs.ids("inspector", RecordKind::Org, [&self.inspector]);
+        refs.ids("products", RecordKind::Product, &self.products);
+        refs.ids("orgs", RecordKind::Org, &self.orgs);
+        refs.ids("projects", RecordKind::Project, &self.projects);
+    }
+}
+
+impl Refers for Event {
+    fn references<'a>(&'a self, refs: &mut References<'a>) {
+        refs.ids("organizer", RecordKind::Org, [&self.organizer]);
+        refs.ids("participants", RecordKind::Org, &self.participants);
+        refs.ids("categories", Target::Category, &self.categories);
+    }
 }

@@ -4,6 +4,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::kind::{RecordKind, References, Refers};
 use super::value::{Date, Sp};
 
 /// A policy document (政策文件).
@@ -106,4 +107,23 @@ pub struct Page {
     /// Position in the footer menu, lowest first.
     #[serde(default)]
     pub order: i32,
+}
+
+impl Refers for Policy {
+    fn references<'a>(&'a self, refs: &mut References<'a>) {
+        refs.ids("supersedes", RecordKind::Policy, &self.supersedes);
+        refs.links(&self.source_url);
+        refs.links(self.attachments.iter().map(|a| &a.url));
+    }
+}
+
+impl Refers for Interpretation {
+    fn references<'a>(&'a self, refs: &mut References<'a>) {
+        refs.ids("policy", RecordKind::Policy, [&self.policy]);
+        refs.links(&self.source_url);
+    }
+}
+
+impl Refers for Page {
+    fn references<'a>(&'a self, _: &mut References<'a>) {}
 }

@@ -3,6 +3,7 @@
 //! with [`RecordKind::visit`] instead of naming kinds one by one, so that adding a
 //! kind is a row here, its type, and the pages and rules that are its own.
 
+use std::fmt::Debug;
 use std::path::Path;
 
 use schemars::JsonSchema;
@@ -10,8 +11,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::{
-    Dataset, Edition, Event, Inspection, Interpretation, Markdown, Org, Page, Policy, Product,
-    Project, SiteConfig, Sourced, Sp, Taxonomy,
+    Dataset, Date, Edition, Event, Inspection, Interpretation, Markdown, Org, Page, Policy,
+    Product, Project, SiteConfig, Sourced, Sp, Taxonomy,
 };
 
 /// Which kind of record a file holds.
@@ -82,7 +83,20 @@ pub struct KindInfo {
     pub section: Option<&'static str>,
     /// The blank record `greenproc new` writes, for kinds editors add one by one.
     pub form: Option<&'static str>,
+    /// Whether pages list this kind's records under a record they name newest first,
+    /// by [`Record::date`], rather than in file order.
+    pub listed_newest_first: bool,
 }
+
+/// The kinds whose records' own date ([`Record::date`]) is a change on the home page,
+/// in the order that breaks ties among one day's changes.
+pub const DATED_KINDS: [RecordKind; 5] = [
+    RecordKind::Policy,
+    RecordKind::Interpretation,
+    RecordKind::Product,
+    RecordKind::Inspection,
+    RecordKind::Event,
+];
 
 /// Every kind, in the order reports, history and the schemas list them.
 pub const KINDS: [KindInfo; 11] = [
@@ -96,6 +110,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Site configuration",
         section: None,
         form: None,
+        listed_newest_first: false,
     },
     KindInfo {
         kind: RecordKind::Taxonomy,
@@ -107,6 +122,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Material categories",
         section: None,
         form: None,
+        listed_newest_first: false,
     },
     // Editions share their folder with the taxonomy file: `RecordKind::of` gives the
     // one file to the taxonomy, because file homes are matched before folders.
@@ -120,6 +136,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Demand-standard editions",
         section: Some("standards"),
         form: Some(include_str!("../scaffold/templates/new/edition.yaml")),
+        listed_newest_first: false,
     },
     KindInfo {
         kind: RecordKind::Project,
@@ -131,6 +148,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Projects",
         section: Some("projects"),
         form: Some(include_str!("../scaffold/templates/new/project.yaml")),
+        listed_newest_first: false,
     },
     KindInfo {
         kind: RecordKind::Product,
@@ -142,6 +160,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Products",
         section: Some("products"),
         form: Some(include_str!("../scaffold/templates/new/product.yaml")),
+        listed_newest_first: false,
     },
     KindInfo {
         kind: RecordKind::Org,
@@ -153,6 +172,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Organizations",
         section: Some("orgs"),
         form: Some(include_str!("../scaffold/templates/new/org.yaml")),
+        listed_newest_first: false,
     },
     KindInfo {
         kind: RecordKind::Inspection,
@@ -164,6 +184,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Inspections",
         section: Some("inspections"),
         form: Some(include_str!("../scaffold/templates/new/inspection.yaml")),
+        listed_newest_first: true,
     },
     KindInfo {
         kind: RecordKind::Event,
@@ -175,6 +196,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Events",
         section: Some("events"),
         form: Some(include_str!("../scaffold/templates/new/event.yaml")),
+        listed_newest_first: true,
     },
     KindInfo {
         kind: RecordKind::Policy,
@@ -186,6 +208,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Policies",
         section: Some("policies"),
         form: Some(include_str!("../scaffold/templates/new/policy.md")),
+        listed_newest_first: false,
     },
     KindInfo {
         kind: RecordKind::Interpretation,
@@ -197,6 +220,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Interpretations",
         section: Some("interpretations"),
         form: Some(include_str!("../scaffold/templates/new/interpretation.md")),
+        listed_newest_first: true,
     },
     // Pages live at the site's top level, `<id>/`, not under a section.
     KindInfo {
@@ -209,6 +233,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Pages",
         section: None,
         form: Some(include_str!("../scaffold/templates/new/page.md")),
+        listed_newest_first: false,
     },
 ];
 
@@ -300,17 +325,116 @@ pub trait Fields: DeserializeOwned + Serialize + JsonSchema + Send + Sync + 'sta
 impl<T: DeserializeOwned + Serialize + JsonSchema + Send + Sync + 'static> Fields for T {}
 
 /// A kind of which a site has many records, each in a file of its own.
-pub trait Record: Send + Sync + Sized + 'static {
+pub trait Record: Refers + Send + Sync + Sized + 'static {
     /// The record's kind.
     const KIND: RecordKind;
     /// The record's id, unique within its kind.
     fn id(&self) -> &Sp<String>;
     /// The record's name or title, as its page heads it.
     fn title(&self) -> &str;
+    /// The day the record was issued, published, listed or held, for kinds with one.
+    fn date(&self) -> Option<Date>;
     /// The dataset's records of this kind, in file order.
     fn list(dataset: &Dataset) -> &Vec<Sourced<Self>>;
     /// The same, to change.
     fn list_mut(dataset: &mut Dataset) -> &mut Vec<Sourced<Self>>;
+}
+
+/// What an id in a record's field names: a record of a kind, or an entry of a list
+/// inside the site configuration or the taxonomy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A district from `site.yaml`.
+    District,
+    /// A functional zone from `site.yaml`.
+    Zone,
+    /// A material group.
+    Group,
+    /// A material category.
+    Category,
+    /// A record of one of the kinds of [`KINDS`].
+    Record(RecordKind),
+}
+
+impl From<RecordKind> for Target {
+    fn from(kind: RecordKind) -> Target {
+        Target::Record(kind)
+    }
+}
+
+impl Target {
+    /// What the target is called in diagnostics, after "a" or "the".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Target::District => "district",
+            Target::Zone => "zone",
+            Target::Group => "material group",
+            Target::Category => "material category",
+            Target::Record(kind) => kind.info().noun,
+        }
+    }
+
+    /// Where the target's ids are defined.
+    pub fn home(self) -> Home {
+        match self {
+            Target::District | Target::Zone => RecordKind::Config.info().home,
+            Target::Group | Target::Category => RecordKind::Taxonomy.info().home,
+            Target::Record(kind) => kind.info().home,
+        }
+    }
+}
+
+/// One id a record's field gives to name another record or a list entry.
+#[derive(Debug, Clone, Copy)]
+pub struct Reference<'a> {
+    /// The field, as a path in the file (`certificate.body`).
+    pub field: &'static str,
+    /// What the id names.
+    pub target: Target,
+    /// The id as written.
+    pub id: &'a Sp<String>,
+}
+
+/// The ids and web addresses in one record's fields: what validation resolves and
+/// checks, and what derive turns around into "who names this record".
+#[derive(Debug, Default)]
+pub struct References<'a> {
+    /// Ids naming other records or list entries, in field order.
+    pub ids: Vec<Reference<'a>>,
+    /// Web addresses.
+    pub links: Vec<&'a Sp<String>>,
+}
+
+impl<'a> References<'a> {
+    /// Adds the ids `field` gives (one, an optional one, or a list) naming `target`s.
+    pub fn ids(
+        &mut self,
+        field: &'static str,
+        target: impl Into<Target>,
+        ids: impl IntoIterator<Item = &'a Sp<String>>,
+    ) {
+        let target = target.into();
+        self.ids
+            .extend(ids.into_iter().map(|id| Reference { field, target, id }));
+    }
+
+    /// Adds web addresses.
+    pub fn links(&mut self, links: impl IntoIterator<Item = &'a Sp<String>>) {
+        self.links.extend(links);
+    }
+
+    /// Empties both lists, to be filled for the next record.
+    pub fn clear(&mut self) {
+        self.ids.clear();
+        self.links.clear();
+    }
+}
+
+/// A record whose fields name other records: each kind declares its references once,
+/// here, instead of each stage restating them.
+pub trait Refers: Debug {
+    /// Adds the record's ids and web addresses to `refs`.
+    fn references<'a>(&'a self, refs: &mut References<'a>);
 }
 
 /// A kind of which a site has one file.
@@ -336,9 +460,10 @@ pub trait KindVisitor {
         Markdown<M>: Record;
 }
 
-/// Implements [`Record`] for a kind: its type, its dataset list, its id and title fields.
+/// Implements [`Record`] for a kind: its type, its dataset list, its id, title and
+/// (for kinds with one) date fields.
 macro_rules! record {
-    ($type:ty, $kind:ident, $list:ident, |$r:ident| $id:expr, $title:expr) => {
+    ($type:ty, $kind:ident, $list:ident, |$r:ident| $id:expr, $title:expr, $date:expr) => {
         impl Record for $type {
             const KIND: RecordKind = RecordKind::$kind;
             fn id(&self) -> &Sp<String> {
@@ -348,6 +473,12 @@ macro_rules! record {
             fn title(&self) -> &str {
                 let $r = self;
                 &$title
+            }
+            // Kinds without a date leave `$r` unused.
+            #[allow(unused_variables)]
+            fn date(&self) -> Option<Date> {
+                let $r = self;
+                $date
             }
             fn list(dataset: &Dataset) -> &Vec<Sourced<Self>> {
                 &dataset.$list
@@ -359,27 +490,50 @@ macro_rules! record {
     };
 }
 
-record!(Edition, Edition, editions, |r| r.id, r.title);
-record!(Project, Project, projects, |r| r.id, r.name);
-record!(Product, Product, products, |r| r.id, r.name);
-record!(Org, Org, orgs, |r| r.id, r.name);
-record!(Inspection, Inspection, inspections, |r| r.id, r.title);
-record!(Event, Event, events, |r| r.id, r.title);
+record!(Edition, Edition, editions, |r| r.id, r.title, None);
+record!(Project, Project, projects, |r| r.id, r.name, None);
+record!(
+    Product,
+    Product,
+    products,
+    |r| r.id,
+    r.name,
+    Some(r.listed.value)
+);
+record!(Org, Org, orgs, |r| r.id, r.name, None);
+record!(
+    Inspection,
+    Inspection,
+    inspections,
+    |r| r.id,
+    r.title,
+    Some(r.date.value)
+);
+record!(Event, Event, events, |r| r.id, r.title, Some(r.date.value));
 record!(
     Markdown<Policy>,
     Policy,
     policies,
     |r| r.meta.id,
-    r.meta.title
+    r.meta.title,
+    Some(r.meta.issued.value)
 );
 record!(
     Markdown<Interpretation>,
     Interpretation,
     interpretations,
     |r| r.meta.id,
-    r.meta.title
+    r.meta.title,
+    Some(r.meta.date.value)
 );
-record!(Markdown<Page>, Page, pages, |r| r.meta.id, r.meta.title);
+record!(
+    Markdown<Page>,
+    Page,
+    pages,
+    |r| r.meta.id,
+    r.meta.title,
+    None
+);
 
 impl Single for SiteConfig {
     const KIND: RecordKind = RecordKind::Config;

@@ -111,6 +111,11 @@ impl Dataset {
             .chain(refs::<Markdown<Page>>(self))
     }
 
+    /// Every record of `kind`, by file.
+    pub fn records_of(&self, kind: RecordKind) -> impl Iterator<Item = RecordRef<'_>> {
+        (0..self.count(kind)).map(move |i| self.record(kind, i))
+    }
+
     /// The record read from `file` (relative to the site root), when it loaded.
     pub fn record_at(&self, file: &Path) -> Option<RecordRef<'_>> {
         RecordKind::of(file)?.visit(FindRecord {
@@ -177,6 +182,12 @@ pub struct RecordRef<'a> {
     pub id: &'a Sp<String>,
     /// Its name or title.
     pub title: &'a str,
+    /// Its day of issue, publication, listing or holding (see [`Record::date`]).
+    pub date: Option<Date>,
+    /// Its position in its kind's list in the dataset.
+    pub index: usize,
+    /// Its fields, for the ids and addresses they give.
+    pub fields: &'a dyn kind::Refers,
 }
 
 /// Finds the record of a file in its kind's list, sorted by file as loaded.
@@ -191,7 +202,7 @@ impl<'a> FindRecord<'a, '_> {
         let i = list
             .binary_search_by(|s| s.file.as_path().cmp(self.file))
             .ok()?;
-        Some(record_ref(&list[i]))
+        Some(record_ref(&list[i], i))
     }
 }
 
@@ -251,28 +262,40 @@ impl<'a> KindVisitor for RecordAt<'a> {
     }
 
     fn yaml<R: Record + Fields>(self) -> Self::Output {
-        record_ref(&R::list(self.dataset)[self.index])
+        record_ref(&R::list(self.dataset)[self.index], self.index)
     }
 
     fn markdown<M: Fields>(self) -> Self::Output
     where
         Markdown<M>: Record,
     {
-        record_ref(&<Markdown<M>>::list(self.dataset)[self.index])
+        record_ref(&<Markdown<M>>::list(self.dataset)[self.index], self.index)
     }
 }
 
-/// A record as a [`RecordRef`].
-pub fn record_ref<R: Record>(s: &Sourced<R>) -> RecordRef<'_> {
+/// The `index`th record of its kind's list as a [`RecordRef`].
+fn record_ref<R: Record>(s: &Sourced<R>, index: usize) -> RecordRef<'_> {
     RecordRef {
         kind: R::KIND,
         file: &s.file,
         id: s.record.id(),
         title: s.record.title(),
+        date: s.record.date(),
+        index,
+        fields: &s.record,
     }
 }
 
 /// The records of one kind as [`RecordRef`]s.
 fn refs<R: Record>(dataset: &Dataset) -> impl Iterator<Item = RecordRef<'_>> {
-    R::list(dataset).iter().map(record_ref)
+    R::list(dataset)
+        .iter()
+        .enumerate()
+        .map(|(i, s)| record_ref(s, i))
+}
+
+impl<T: kind::Refers> kind::Refers for Markdown<T> {
+    fn references<'a>(&'a self, refs: &mut kind::References<'a>) {
+        self.meta.references(refs);
+    }
 }

@@ -4,6 +4,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::kind::{RecordKind, References, Refers, Target};
 use super::value::{Date, Sp};
 
 /// An organization.
@@ -109,4 +110,14 @@ pub struct Commitment {
     /// What was promised.
     #[serde(default)]
     pub text: String,
+}
+
+impl Refers for Org {
+    fn references<'a>(&'a self, refs: &mut References<'a>) {
+        refs.ids("district", Target::District, &self.district);
+        refs.links(&self.website);
+        for evaluation in &self.credit {
+            refs.ids("credit.evaluator", RecordKind::Org, [&evaluation.evaluator]);
+        }
+    }
 }

@@ -4,6 +4,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::kind::{RecordKind, References, Refers, Target};
 use super::value::{Date, Sp, Stars};
 
 /// A product listed in the catalog.
@@ -105,5 +106,17 @@ impl Certificate {
     pub fn covers_use(&self, day: Date, explicit: bool) -> bool {
         let (issued, expires) = (self.issued.value, self.expires.value);
         issued <= expires && day <= expires && (!explicit || day >= issued)
+    }
+}
+
+impl Refers for Product {
+    fn references<'a>(&'a self, refs: &mut References<'a>) {
+        refs.ids("category", Target::Category, [&self.category]);
+        refs.ids("manufacturer", RecordKind::Org, [&self.manufacturer]);
+        refs.ids(
+            "certificate.body",
+            RecordKind::Org,
+            [&self.certificate.body],
+        );
     }
 }

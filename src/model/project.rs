@@ -3,6 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::kind::{RecordKind, References, Refers, Target};
 use super::value::{Date, Money, Percent, Sp, Stars};
 
 /// A pilot project.
@@ -342,4 +343,37 @@ pub struct Loan {
     pub amount: Money,
     /// Date granted.
     pub date: Sp<Date>,
+}
+
+impl Refers for Project {
+    fn references<'a>(&'a self, refs: &mut References<'a>) {
+        refs.ids("district", Target::District, [&self.district]);
+        refs.ids("zone", Target::Zone, &self.zone);
+        refs.ids("owner", RecordKind::Org, [&self.owner]);
+        refs.ids("agency", RecordKind::Org, &self.agency);
+        refs.ids("designer", RecordKind::Org, &self.designer);
+        refs.ids("supervisor", RecordKind::Org, &self.supervisor);
+        if let Some(award) = &self.award {
+            refs.ids("award.winner", RecordKind::Org, [&award.winner]);
+            refs.links(&award.notice_url);
+        }
+        if let Some(evaluation) = &self.evaluation {
+            refs.ids(
+                "evaluation.evaluator",
+                RecordKind::Org,
+                [&evaluation.evaluator],
+            );
+        }
+        for loan in &self.financing {
+            refs.ids("financing.lender", RecordKind::Org, [&loan.lender]);
+            refs.ids("financing.borrower", RecordKind::Org, [&loan.borrower]);
+        }
+        for stage in &self.lifecycle {
+            refs.links(stage.documents.iter().flat_map(|d| &d.url));
+        }
+        for line in &self.materials {
+            refs.ids("materials.category", Target::Category, [&line.category]);
+            refs.ids("materials.product", RecordKind::Product, &line.product);
+        }
+    }
 }

@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::Sourced;
+use super::kind::{RecordKind, References, Refers, Target};
 use super::value::{Date, Sp};
 
 /// The material groups and categories, `data/standards/categories.yaml`.
@@ -178,4 +179,20 @@ pub fn edition_in_force(editions: &[Sourced<Edition>], date: Date) -> Option<usi
         })
         .max_by_key(|(_, e)| e.record.effective_from.value)
         .map(|(i, _)| i)
+}
+
+impl Refers for Edition {
+    fn references<'a>(&'a self, refs: &mut References<'a>) {
+        refs.ids("policy", RecordKind::Policy, &self.policy);
+        for rule in &self.categories {
+            refs.ids("categories.category", Target::Category, [&rule.category]);
+        }
+        for prohibited in &self.prohibited {
+            refs.ids(
+                "prohibited.category",
+                Target::Category,
+                &prohibited.category,
+            );
+        }
+    }
 }

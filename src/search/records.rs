@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::model::kind::{Format, KINDS, RecordKind};
 use crate::model::{
     Dataset, Edition, Event, Inspection, Interpretation, Markdown, Org, Page, Policy, Product,
-    Project, RecordRef, Taxonomy, record_ref,
+    Project, RecordRef, Taxonomy,
 };
 use crate::site_paths::{category_page, record_page};
 
@@ -148,7 +148,7 @@ impl<'a> Names<'a> {
                 .flat_map(|t| &t.record.categories)
                 .map(|c| (c.id.value.as_str(), c.name.as_str()))
                 .collect(),
-            orgs: titles(&mut dataset.orgs.iter().map(record_ref)),
+            orgs: titles(&mut dataset.records_of(RecordKind::Org)),
             org_districts: dataset
                 .orgs
                 .iter()
@@ -159,8 +159,8 @@ impl<'a> Names<'a> {
                     ))
                 })
                 .collect(),
-            products: titles(&mut dataset.products.iter().map(record_ref)),
-            policies: titles(&mut dataset.policies.iter().map(record_ref)),
+            products: titles(&mut dataset.records_of(RecordKind::Product)),
+            policies: titles(&mut dataset.records_of(RecordKind::Policy)),
         }
     }
 

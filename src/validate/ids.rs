@@ -4,7 +4,7 @@ use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
-use super::Kind;
+use super::Target;
 use crate::diagnostic::{Code, Diagnostics, Position, display_path};
 use crate::model::Sp;
 use crate::path_safety::is_device_name;
@@ -31,7 +31,7 @@ pub(super) type Ids<'a> = FxHashMap<&'a str, (&'a Path, u64)>;
 /// Gathers the ids of every kind, reporting unsafe and duplicate ones.
 pub(super) struct Collector<'a, 'd> {
     diagnostics: &'d mut Diagnostics,
-    first_seen: FxHashMap<Kind, Ids<'a>>,
+    first_seen: FxHashMap<Target, Ids<'a>>,
 }
 
 impl<'a, 'd> Collector<'a, 'd> {
@@ -45,7 +45,7 @@ impl<'a, 'd> Collector<'a, 'd> {
     /// Adds the ids of one file's list (districts, categories...).
     pub(super) fn add_all(
         &mut self,
-        kind: Kind,
+        kind: Target,
         file: &'a Path,
         ids: impl Iterator<Item = &'a Sp<String>>,
     ) {
@@ -56,12 +56,12 @@ impl<'a, 'd> Collector<'a, 'd> {
 
     /// Makes room for `count` ids of `kind`. Sized once: growing a map of 60,000 ids
     /// step by step took most of validation's time, rehashing every id at each step.
-    pub(super) fn reserve(&mut self, kind: Kind, count: usize) {
+    pub(super) fn reserve(&mut self, kind: Target, count: usize) {
         self.first_seen.entry(kind).or_default().reserve(count);
     }
 
     /// Adds one id, reporting it when unsafe or already taken.
-    pub(super) fn add(&mut self, kind: Kind, file: &'a Path, id: &'a Sp<String>) {
+    pub(super) fn add(&mut self, kind: Target, file: &'a Path, id: &'a Sp<String>) {
         if !is_safe_id(&id.value) {
             let problem = if is_device_name(&id.value) {
                 "is a device name on Windows, which no folder there can have"
@@ -72,7 +72,7 @@ impl<'a, 'd> Collector<'a, 'd> {
                 Code::UnsafeId,
                 file,
                 Position::of(id),
-                format!("the {} id `{}` {problem}", kind.name(), id.value),
+                format!("the {} id `{}` {problem}", kind.noun(), id.value),
                 format!(
                     "use only lowercase letters a-z, digits and hyphens, for example `{}`",
                     suggest_id(&id.value)
@@ -85,7 +85,7 @@ impl<'a, 'd> Collector<'a, 'd> {
                 Code::DuplicateId,
                 file,
                 Position::of(id),
-                format!("another {} already has the id `{}`", kind.name(), id.value),
+                format!("another {} already has the id `{}`", kind.noun(), id.value),
                 format!(
                     "the first is at {}:{first_line}; give one of them a different id",
                     display_path(first_file)
@@ -98,7 +98,7 @@ impl<'a, 'd> Collector<'a, 'd> {
     }
 
     /// The ids of each kind, with where each was first seen.
-    pub(super) fn finish(self) -> FxHashMap<Kind, Ids<'a>> {
+    pub(super) fn finish(self) -> FxHashMap<Target, Ids<'a>> {
         self.first_seen
     }
 }

@@ -5,8 +5,8 @@
 //! next rule runs, so an editor sees everything in one `greenproc check`.
 
 pub mod credit_code;
-mod documents;
 mod ids;
+mod policy;
 mod project;
 mod site;
 mod standard;
@@ -16,7 +16,7 @@ use std::path::Path;
 use rustc_hash::FxHashMap;
 
 use crate::diagnostic::{Code, Diagnostics, Position};
-use crate::model::kind::{Home, RecordKind};
+use crate::model::kind::{Home, RecordKind, References, Target};
 use crate::model::standard::edition_in_force;
 use crate::model::{Dataset, Date, Edition, Product, Sourced, Sp};
 use crate::suggest::closest;
@@ -37,76 +37,54 @@ pub fn validate(dataset: &Dataset, diagnostics: &mut Diagnostics) {
     project::check_projects(dataset, &mut checker);
     site::check_orgs(dataset, &mut checker);
     site::check_activities(dataset, &mut checker);
-    documents::check_documents(dataset, &mut checker);
+    policy::check_policies(dataset, &mut checker);
+    check_references(dataset, &mut checker);
 }
 
-/// What a reference can point to: a record of any kind, or an entry of a list inside
-/// the site configuration or the taxonomy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Kind {
-    /// A district from `site.yaml`.
-    District,
-    /// A functional zone from `site.yaml`.
-    Zone,
-    /// A material group.
-    Group,
-    /// A material category.
-    Category,
-    /// A record of one of the kinds of [`crate::model::kind::KINDS`].
-    Record(RecordKind),
+/// The target's name after "a" or "an", for hints.
+fn with_article(target: Target) -> String {
+    let name = target.noun();
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {name}")
 }
 
-impl From<RecordKind> for Kind {
-    fn from(kind: RecordKind) -> Kind {
-        Kind::Record(kind)
+/// Where the target's ids are defined, for hints.
+fn home(target: Target) -> String {
+    match target.home() {
+        Home::File(file) => file.to_owned(),
+        Home::Folder(folder) => format!("{folder}/"),
     }
 }
 
-impl Kind {
-    /// The kind's name in messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::District => "district",
-            Kind::Zone => "zone",
-            Kind::Group => "material group",
-            Kind::Category => "material category",
-            Kind::Record(kind) => kind.info().noun,
+/// The ids and web addresses every record declares
+/// ([`crate::model::kind::Refers`]): each id names an existing target, each address
+/// is one a browser opens safely.
+fn check_references(dataset: &Dataset, checker: &mut Checker) {
+    let mut refs = References::default();
+    for record in dataset.records() {
+        refs.clear();
+        record.fields.references(&mut refs);
+        for reference in &refs.ids {
+            checker.reference(record.file, reference.target, reference.id);
         }
-    }
-
-    /// The kind's name after "a" or "an".
-    fn with_article(self) -> String {
-        let name = self.name();
-        let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
-            "an"
-        } else {
-            "a"
-        };
-        format!("{article} {name}")
-    }
-
-    /// Where records of this kind are defined, for hints.
-    fn home(self) -> String {
-        let home = match self {
-            Kind::District | Kind::Zone => RecordKind::Config.info().home,
-            Kind::Group | Kind::Category => RecordKind::Taxonomy.info().home,
-            Kind::Record(kind) => kind.info().home,
-        };
-        match home {
-            Home::File(file) => file.to_owned(),
-            Home::Folder(folder) => format!("{folder}/"),
+        for &link in &refs.links {
+            checker.link(record.file, Some(link));
         }
     }
 }
 
 /// The ids of every kind, for resolving references, plus a few lookups rules share.
 struct Index<'a> {
-    ids: FxHashMap<Kind, ids::Ids<'a>>,
+    ids: FxHashMap<Target, ids::Ids<'a>>,
     products: FxHashMap<&'a str, &'a Product>,
     editions: &'a [Sourced<Edition>],
     /// Kinds whose defining file failed to load: references to them are not checked,
     /// so that one broken `site.yaml` is one error, not one per reference.
-    unloaded: Vec<Kind>,
+    unloaded: Vec<Target>,
 }
 
 impl<'a> Index<'a> {
@@ -115,37 +93,41 @@ impl<'a> Index<'a> {
         let mut ids = ids::Collector::new(diagnostics);
         if let Some(config) = &dataset.config {
             ids.add_all(
-                Kind::District,
+                Target::District,
                 &config.file,
                 config.record.districts.iter().map(|d| &d.id),
             );
             ids.add_all(
-                Kind::Zone,
+                Target::Zone,
                 &config.file,
                 config.record.zones.iter().map(|z| &z.id),
             );
         }
         if let Some(taxonomy) = &dataset.taxonomy {
             let t = &taxonomy.record;
-            ids.add_all(Kind::Group, &taxonomy.file, t.groups.iter().map(|g| &g.id));
             ids.add_all(
-                Kind::Category,
+                Target::Group,
+                &taxonomy.file,
+                t.groups.iter().map(|g| &g.id),
+            );
+            ids.add_all(
+                Target::Category,
                 &taxonomy.file,
                 t.categories.iter().map(|c| &c.id),
             );
         }
         for kind in RecordKind::all() {
-            ids.reserve(Kind::Record(kind), dataset.count(kind));
+            ids.reserve(Target::Record(kind), dataset.count(kind));
         }
         for record in dataset.records() {
-            ids.add(Kind::Record(record.kind), record.file, record.id);
+            ids.add(Target::Record(record.kind), record.file, record.id);
         }
         let mut unloaded = Vec::new();
         if dataset.config.is_none() {
-            unloaded.extend([Kind::District, Kind::Zone]);
+            unloaded.extend([Target::District, Target::Zone]);
         }
         if dataset.taxonomy.is_none() {
-            unloaded.extend([Kind::Group, Kind::Category]);
+            unloaded.extend([Target::Group, Target::Category]);
         }
         Index {
             ids: ids.finish(),
@@ -159,11 +141,11 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn contains(&self, kind: Kind, id: &str) -> bool {
+    fn contains(&self, kind: Target, id: &str) -> bool {
         self.ids.get(&kind).is_some_and(|ids| ids.contains_key(id))
     }
 
-    fn suggestion(&self, kind: Kind, id: &str) -> Option<&'a str> {
+    fn suggestion(&self, kind: Target, id: &str) -> Option<&'a str> {
         let candidates: Vec<&str> = self.ids.get(&kind)?.keys().copied().collect();
         closest(id, &candidates)
     }
@@ -183,8 +165,7 @@ struct Checker<'i, 'a> {
 
 impl Checker<'_, '_> {
     /// Reports `id` when no record of `kind` has it.
-    fn reference(&mut self, file: &Path, kind: impl Into<Kind>, id: &Sp<String>) {
-        let kind = kind.into();
+    fn reference(&mut self, file: &Path, kind: Target, id: &Sp<String>) {
         if self.index.contains(kind, &id.value) || self.index.unloaded.contains(&kind) {
             return;
         }
@@ -192,24 +173,17 @@ impl Checker<'_, '_> {
             Some(best) => format!("did you mean `{best}`?"),
             None => format!(
                 "use the id of {} defined in {}, or add that record first",
-                kind.with_article(),
-                kind.home()
+                with_article(kind),
+                home(kind)
             ),
         };
         self.diagnostics.report(
             Code::BrokenReference,
             file,
             Position::of(id),
-            format!("no {} has the id `{}`", kind.name(), id.value),
+            format!("no {} has the id `{}`", kind.noun(), id.value),
             hint,
         );
-    }
-
-    /// Reports an optional reference when present.
-    fn optional_reference(&mut self, file: &Path, kind: impl Into<Kind>, id: Option<&Sp<String>>) {
-        if let Some(id) = id {
-            self.reference(file, kind, id);
-        }
     }
 
     /// Reports a percentage outside 0 to 100.

@@ -1,9 +1,8 @@
 //! Rules for pilot projects: references, the lifecycle in order, what each stage
 //! requires, ratios, and the materials against the catalog and the standard.
 
-use super::{Checker, Kind, each};
+use super::{Checker, each};
 use crate::diagnostic::{Code, Position};
-use crate::model::kind::RecordKind;
 use crate::model::project::{Project, StageKind};
 use crate::model::{Dataset, Sp};
 
@@ -11,7 +10,6 @@ use crate::model::{Dataset, Sp};
 pub(super) fn check_projects(dataset: &Dataset, checker: &mut Checker) {
     let today = dataset.as_of();
     for (file, project) in each(&dataset.projects) {
-        check_references(file, project, checker);
         check_lifecycle(file, project, checker);
         check_stage_requirements(file, project, checker);
         checker.percent(
@@ -38,31 +36,6 @@ pub(super) fn check_projects(dataset: &Dataset, checker: &mut Checker) {
             checker.percent(file, "the evaluation score", Some(&evaluation.score));
         }
         check_materials(file, project, today, checker);
-    }
-}
-
-fn check_references(file: &std::path::Path, project: &Project, checker: &mut Checker) {
-    checker.reference(file, Kind::District, &project.district);
-    checker.optional_reference(file, Kind::Zone, project.zone.as_ref());
-    checker.reference(file, RecordKind::Org, &project.owner);
-    checker.optional_reference(file, RecordKind::Org, project.agency.as_ref());
-    checker.optional_reference(file, RecordKind::Org, project.designer.as_ref());
-    checker.optional_reference(file, RecordKind::Org, project.supervisor.as_ref());
-    if let Some(award) = &project.award {
-        checker.reference(file, RecordKind::Org, &award.winner);
-        checker.link(file, award.notice_url.as_ref());
-    }
-    if let Some(evaluation) = &project.evaluation {
-        checker.reference(file, RecordKind::Org, &evaluation.evaluator);
-    }
-    for loan in &project.financing {
-        checker.reference(file, RecordKind::Org, &loan.lender);
-        checker.reference(file, RecordKind::Org, &loan.borrower);
-    }
-    for stage in &project.lifecycle {
-        for document in &stage.documents {
-            checker.link(file, document.url.as_ref());
-        }
     }
 }
 
@@ -274,9 +247,7 @@ fn check_materials(
         );
     }
     for line in &project.materials {
-        checker.reference(file, Kind::Category, &line.category);
         if let Some(product) = &line.product {
-            checker.reference(file, RecordKind::Product, product);
             let record = checker.index.products.get(product.value.as_str()).copied();
             if let Some(category) = record.map(|r| &r.category.value)
                 && *category != line.category.value

@@ -1,8 +1,7 @@
 //! Rules for the site configuration, organizations, inspections and events.
 
-use super::{Checker, Kind, each};
+use super::{Checker, each};
 use crate::diagnostic::{Code, Position};
-use crate::model::kind::RecordKind;
 use crate::model::{Dataset, Sp};
 
 /// Codes in `site.yaml`, the programme's ratios and the publisher's credit code.
@@ -96,11 +95,6 @@ pub(super) fn check_config(dataset: &Dataset, checker: &mut Checker) {
 pub(super) fn check_orgs(dataset: &Dataset, checker: &mut Checker) {
     for (file, org) in each(&dataset.orgs) {
         checker.credit_code(file, &org.credit_code, org.credit_code_verified);
-        checker.optional_reference(file, Kind::District, org.district.as_ref());
-        checker.link(file, org.website.as_ref());
-        for evaluation in &org.credit {
-            checker.reference(file, RecordKind::Org, &evaluation.evaluator);
-        }
         if org.roles.is_empty() {
             checker.diagnostics.report(
                 Code::MissingField,
@@ -116,16 +110,6 @@ pub(super) fn check_orgs(dataset: &Dataset, checker: &mut Checker) {
 /// References of inspections and events.
 pub(super) fn check_activities(dataset: &Dataset, checker: &mut Checker) {
     for (file, inspection) in each(&dataset.inspections) {
-        checker.reference(file, RecordKind::Org, &inspection.inspector);
-        for id in &inspection.products {
-            checker.reference(file, RecordKind::Product, id);
-        }
-        for id in &inspection.orgs {
-            checker.reference(file, RecordKind::Org, id);
-        }
-        for id in &inspection.projects {
-            checker.reference(file, RecordKind::Project, id);
-        }
         if inspection.products.is_empty()
             && inspection.orgs.is_empty()
             && inspection.projects.is_empty()
@@ -140,15 +124,6 @@ pub(super) fn check_activities(dataset: &Dataset, checker: &mut Checker) {
                 ),
                 "list what was inspected under `products:`, `orgs:` or `projects:`",
             );
-        }
-    }
-    for (file, event) in each(&dataset.events) {
-        checker.reference(file, RecordKind::Org, &event.organizer);
-        for id in &event.participants {
-            checker.reference(file, RecordKind::Org, id);
-        }
-        for id in &event.categories {
-            checker.reference(file, Kind::Category, id);
         }
     }
 }

@@ -2,9 +2,8 @@
 
 use std::collections::HashSet;
 
-use super::{Checker, Kind, each};
+use super::{Checker, Target, each};
 use crate::diagnostic::{Code, Position};
-use crate::model::kind::RecordKind;
 use crate::model::{Dataset, Stars};
 
 /// Every category belongs to a known group.
@@ -13,7 +12,7 @@ pub(super) fn check_taxonomy(dataset: &Dataset, checker: &mut Checker) {
         return;
     };
     for category in &taxonomy.record.categories {
-        checker.reference(&taxonomy.file, Kind::Group, &category.group);
+        checker.reference(&taxonomy.file, Target::Group, &category.group);
     }
 }
 
@@ -34,10 +33,8 @@ pub(super) fn check_editions(dataset: &Dataset, checker: &mut Checker) {
                 "`effective_until` is the last day in force and comes after `effective_from`",
             );
         }
-        checker.optional_reference(file, RecordKind::Policy, edition.policy.as_ref());
         let mut seen = HashSet::new();
         for rule in &edition.categories {
-            checker.reference(file, Kind::Category, &rule.category);
             if !seen.insert(rule.category.value.as_str()) {
                 checker.diagnostics.report(
                     Code::DuplicateId,
@@ -65,9 +62,6 @@ pub(super) fn check_editions(dataset: &Dataset, checker: &mut Checker) {
                     );
                 }
             }
-        }
-        for prohibited in &edition.prohibited {
-            checker.optional_reference(file, Kind::Category, prohibited.category.as_ref());
         }
     }
     // Editions must not overlap: on any day exactly one is in force.
@@ -102,10 +96,7 @@ pub(super) fn check_editions(dataset: &Dataset, checker: &mut Checker) {
 pub(super) fn check_products(dataset: &Dataset, checker: &mut Checker) {
     let today = dataset.as_of();
     for (file, product) in each(&dataset.products) {
-        checker.reference(file, Kind::Category, &product.category);
-        checker.reference(file, RecordKind::Org, &product.manufacturer);
         let certificate = &product.certificate;
-        checker.reference(file, RecordKind::Org, &certificate.body);
         if certificate.expires.value < certificate.issued.value {
             checker.diagnostics.report(
                 Code::CertificateDates,
@@ -143,7 +134,7 @@ pub(super) fn check_products(dataset: &Dataset, checker: &mut Checker) {
             .filter(|rule| rule.category.value == category)
             .flat_map(|rule| &rule.thresholds);
         for value in &product.indicators {
-            if checker.index.contains(Kind::Category, category)
+            if checker.index.contains(Target::Category, category)
                 && !defined.contains(value.indicator.value.as_str())
             {
                 let mut known: Vec<&str> = defined.iter().copied().collect();

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{Dated, WithQr, date};
 use crate::derive::compliance::IndicatorCheck;
 use crate::model::Sourced;
-use crate::model::kind::RecordKind;
+use crate::model::kind::{RecordKind, Target};
 use crate::model::product::Product;
 use crate::model::standard::{Category, CategoryRule, Edition, Prohibited, Threshold};
 use crate::render::markdown::PageIds;
@@ -38,11 +38,15 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
                                         rule(&site.dataset.editions[e].record, &category.id.value)
                                     })
                                     .map(|r| r.class.key()),
-                                products: Site::indices(
-                                    &site.derived.category_products,
-                                    &category.id.value,
-                                )
-                                .len(),
+                                products: site
+                                    .derived
+                                    .referrers(
+                                        Target::Category,
+                                        &category.id.value,
+                                        RecordKind::Product,
+                                        &[],
+                                    )
+                                    .len(),
                             }
                         })
                         .collect(),
@@ -164,7 +168,14 @@ fn category_view<'a>(
                 })
                 .collect()
         }),
-        products: Site::indices(&site.derived.category_products, &category.id.value)
+        products: site
+            .derived
+            .referrers(
+                Target::Category,
+                &category.id.value,
+                RecordKind::Product,
+                &[],
+            )
             .iter()
             .map(|&i| {
                 let p = &site.dataset.products[i].record;
@@ -283,11 +294,20 @@ fn product_view<'a>(site: &Site<'a>, i: usize, current: Option<usize>) -> Produc
             expires: date(c.expires.value),
             status: site.derived.cert_status[i].key(),
         },
-        projects: Site::indices(&site.derived.product_projects, &p.id.value)
+        projects: site
+            .derived
+            .referrers(RecordKind::Product, &p.id.value, RecordKind::Project, &[])
             .iter()
             .map(|&j| site.project_link(j))
             .collect(),
-        inspections: Site::indices(&site.derived.product_inspections, &p.id.value)
+        inspections: site
+            .derived
+            .referrers(
+                RecordKind::Product,
+                &p.id.value,
+                RecordKind::Inspection,
+                &[],
+            )
             .iter()
             .map(|&j| site.inspection_row(j))
             .collect(),

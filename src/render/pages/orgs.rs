@@ -172,20 +172,29 @@ fn detail<'a>(site: &Site<'a>, o: &'a Org) -> Detail<'a> {
                 note: &c.note,
             })
             .collect(),
-        products: Site::indices(&d.org_products, id)
+        products: d
+            .referrers(RecordKind::Org, id, RecordKind::Product, &["manufacturer"])
             .iter()
             .map(|&i| site.product_link(i))
             .collect(),
-        certified: Site::indices(&d.org_certified, id)
+        certified: d
+            .referrers(
+                RecordKind::Org,
+                id,
+                RecordKind::Product,
+                &["certificate.body"],
+            )
             .iter()
             .map(|&i| site.product_link(i))
             .collect(),
         projects,
-        inspections: Site::indices(&d.org_inspections, id)
+        inspections: d
+            .referrers(RecordKind::Org, id, RecordKind::Inspection, &[])
             .iter()
             .map(|&i| site.inspection_row(i))
             .collect(),
-        events: Site::indices(&d.org_events, id)
+        events: d
+            .referrers(RecordKind::Org, id, RecordKind::Event, &[])
             .iter()
             .map(|&i| site.event_row(i))
             .collect(),

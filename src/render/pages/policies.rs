@@ -212,15 +212,18 @@ fn detail<'a>(site: &Site<'a>, p: &'a Policy, body: &str) -> Detail<'a> {
         effective: p.effective.as_ref().map(|e| date(e.value)),
         body: site.markdown(body, &mut ids),
         supersedes: site.links(p.supersedes.iter().map(|s| &s.value), Site::policy_by_id),
-        superseded_by: Site::indices(&d.policy_superseded_by, id)
+        superseded_by: d
+            .referrers(RecordKind::Policy, id, RecordKind::Policy, &[])
             .iter()
             .filter_map(|&i| site.policy_by_id(&site.dataset.policies[i].record.meta.id.value))
             .collect(),
-        editions: Site::indices(&d.policy_editions, id)
+        editions: d
+            .referrers(RecordKind::Policy, id, RecordKind::Edition, &[])
             .iter()
             .map(|&i| site.edition_link(i))
             .collect(),
-        interpretations: Site::indices(&d.policy_interpretations, id)
+        interpretations: d
+            .referrers(RecordKind::Policy, id, RecordKind::Interpretation, &[])
             .iter()
             .map(|&i| site.interpretation_row(i))
             .collect(),

@@ -496,7 +496,13 @@ fn detail<'a>(site: &Site<'a>, i: usize) -> Detail<'a> {
             grade: e.grade.key(),
             summary: site.markdown(&e.summary, &mut ids),
         }),
-        inspections: Site::indices(&d.project_inspections, &p.id.value)
+        inspections: d
+            .referrers(
+                RecordKind::Project,
+                &p.id.value,
+                RecordKind::Inspection,
+                &[],
+            )
             .iter()
             .map(|&j| site.inspection_row(j))
             .collect(),

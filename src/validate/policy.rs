@@ -1,0 +1,26 @@
+//! Rules for policies.
+
+use super::{Checker, each};
+use crate::diagnostic::{Code, Position};
+use crate::model::Dataset;
+
+/// A policy takes effect on or after the day it was issued.
+pub(super) fn check_policies(dataset: &Dataset, checker: &mut Checker) {
+    for (file, policy) in each(&dataset.policies) {
+        let meta = &policy.meta;
+        if let Some(effective) = &meta.effective
+            && effective.value < meta.issued.value
+        {
+            checker.diagnostics.report(
+                Code::DateOrder,
+                file,
+                Position::of(effective),
+                format!(
+                    "the policy takes effect on {} before it was issued on {}",
+                    effective.value, meta.issued.value
+                ),
+                "check both dates against the document",
+            );
+        }
+    }
+}
