@@ -18,6 +18,20 @@ pub fn page_path(section: &str, id: &str) -> String {
     format!("{section}/{id}/")
 }
 
+/// The clean path of the page listing every record of `kind`, `<list>/`, or the home
+/// page's, `""`, for the kinds it stands for (see [`crate::model::kind::KindInfo::list`]).
+pub fn list_page(kind: RecordKind) -> String {
+    kind.info()
+        .list
+        .map_or_else(String::new, |list| format!("{list}/"))
+}
+
+/// The clean path of the list of `kind`'s records filtered to `value` of `dimension`,
+/// e.g. `projects/district/zhangdian/`.
+pub fn filtered_list_page(kind: RecordKind, dimension: &str, value: &str) -> String {
+    format!("{}{dimension}/{value}/", list_page(kind))
+}
+
 /// Whether `path` is a record page under a section (`<section>/<id>/`), which has a
 /// JSON twin beside it.
 pub fn is_record_page(path: &str) -> bool {

@@ -83,6 +83,9 @@ pub struct KindInfo {
     pub section: Option<&'static str>,
     /// The blank record `greenproc new` writes, for kinds editors add one by one.
     pub form: Option<&'static str>,
+    /// The page listing every record of the kind, `<list>/`, titled by the theme's
+    /// `nav.<list>`; `None` for the kinds the home page stands for.
+    pub list: Option<&'static str>,
     /// Whether pages list this kind's records under a record they name newest first,
     /// by [`Record::date`], rather than in file order.
     pub listed_newest_first: bool,
@@ -110,6 +113,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Site configuration",
         section: None,
         form: None,
+        list: None,
         listed_newest_first: false,
     },
     KindInfo {
@@ -122,6 +126,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Material categories",
         section: None,
         form: None,
+        list: None,
         listed_newest_first: false,
     },
     // Editions share their folder with the taxonomy file: `RecordKind::of` gives the
@@ -136,6 +141,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Demand-standard editions",
         section: Some("standards"),
         form: Some(include_str!("../scaffold/templates/new/edition.yaml")),
+        list: Some("standards"),
         listed_newest_first: false,
     },
     KindInfo {
@@ -148,6 +154,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Projects",
         section: Some("projects"),
         form: Some(include_str!("../scaffold/templates/new/project.yaml")),
+        list: Some("projects"),
         listed_newest_first: false,
     },
     KindInfo {
@@ -160,6 +167,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Products",
         section: Some("products"),
         form: Some(include_str!("../scaffold/templates/new/product.yaml")),
+        list: Some("catalog"),
         listed_newest_first: false,
     },
     KindInfo {
@@ -172,6 +180,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Organizations",
         section: Some("orgs"),
         form: Some(include_str!("../scaffold/templates/new/org.yaml")),
+        list: Some("orgs"),
         listed_newest_first: false,
     },
     KindInfo {
@@ -184,6 +193,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Inspections",
         section: Some("inspections"),
         form: Some(include_str!("../scaffold/templates/new/inspection.yaml")),
+        list: Some("inspections"),
         listed_newest_first: true,
     },
     KindInfo {
@@ -196,6 +206,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Events",
         section: Some("events"),
         form: Some(include_str!("../scaffold/templates/new/event.yaml")),
+        list: Some("events"),
         listed_newest_first: true,
     },
     KindInfo {
@@ -208,6 +219,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Policies",
         section: Some("policies"),
         form: Some(include_str!("../scaffold/templates/new/policy.md")),
+        list: Some("policies"),
         listed_newest_first: false,
     },
     KindInfo {
@@ -220,6 +232,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Interpretations",
         section: Some("interpretations"),
         form: Some(include_str!("../scaffold/templates/new/interpretation.md")),
+        list: Some("interpretations"),
         listed_newest_first: true,
     },
     // Pages live at the site's top level, `<id>/`, not under a section.
@@ -233,6 +246,7 @@ pub const KINDS: [KindInfo; 11] = [
         heading: "Pages",
         section: None,
         form: Some(include_str!("../scaffold/templates/new/page.md")),
+        list: None,
         listed_newest_first: false,
     },
 ];

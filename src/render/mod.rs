@@ -420,6 +420,16 @@ impl<'a> Site<'a> {
         }
     }
 
+    /// The clean path and title of the page listing every record of `kind`, one of
+    /// the kinds with a list page.
+    fn list_page(&self, kind: crate::model::kind::RecordKind) -> (String, &str) {
+        let list = kind.info().list.unwrap_or_default();
+        (
+            crate::site_paths::list_page(kind),
+            self.theme.strings.text(&["nav", list]),
+        )
+    }
+
     /// A link to a clean path.
     fn link<'t>(&self, path: &str, title: &'t str) -> Link<'t> {
         Link {

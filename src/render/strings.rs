@@ -32,14 +32,6 @@ const FIXED: &[&[&str]] = &[
     &["history", "fields_separator"],
     &["history", "follow_title"],
     &["meta", "table"],
-    &["nav", "catalog"],
-    &["nav", "events"],
-    &["nav", "inspections"],
-    &["nav", "interpretations"],
-    &["nav", "orgs"],
-    &["nav", "policies"],
-    &["nav", "projects"],
-    &["nav", "standards"],
     &["search", "title"],
     &["stats", "categories_chart"],
     &["stats", "categories_summary"],
@@ -62,8 +54,8 @@ const FIXED: &[&[&str]] = &[
 ];
 
 /// Every path Rust reads: [`FIXED`], and each group keyed by the keys of an enum or
-/// of the record kinds. Made once: the debug builds' check in [`Strings::text`] asks
-/// on every read.
+/// of the record kinds (`nav` by their list pages). Made once: the debug builds'
+/// check in [`Strings::text`] asks on every read.
 pub fn rust_paths() -> &'static [Vec<&'static str>] {
     static PATHS: OnceLock<Vec<Vec<&'static str>>> = OnceLock::new();
     PATHS.get_or_init(declared_paths)
@@ -109,6 +101,8 @@ fn declared_paths() -> Vec<Vec<&'static str>> {
     paths.extend(keyed(&["history", "action"], &actions));
     paths.extend(keyed(&["history", "kind"], &kinds));
     paths.extend(keyed(&["search_kind"], &search_kinds));
+    let lists: Vec<&str> = KINDS.iter().filter_map(|info| info.list).collect();
+    paths.extend(keyed(&["nav"], &lists));
     paths
 }
 

@@ -5,7 +5,8 @@
 //! editors, kept out of the Rust code. `templates/new/` holds one form per kind with
 //! every field of the record type: required fields present with an empty value, so
 //! that `check` points at each one until it is filled, optional fields commented out.
-//! `templates/site/` holds the example site `init` writes, valid as written.
+//! `templates/site/` holds the example site `init` writes, valid as written, each file
+//! at its path in the new site (`dot_` stands for a leading dot).
 //!
 //! Every YAML file written starts with a `# yaml-language-server: $schema=` line that
 //! points at the site's own `schema/<kind>.json` by a relative path, so editors get
@@ -35,72 +36,9 @@ pub fn new_kinds() -> impl Iterator<Item = &'static str> {
         .map(|info| info.name)
 }
 
-/// The example site `init` writes, by path under the site root.
-const SITE_FILES: &[(&str, &str)] = &[
-    ("data/site.yaml", include_str!("templates/site/site.yaml")),
-    (
-        "data/standards/categories.yaml",
-        include_str!("templates/site/categories.yaml"),
-    ),
-    (
-        "data/standards/2025.yaml",
-        include_str!("templates/site/edition.yaml"),
-    ),
-    (
-        "data/orgs/example-finance-bureau.yaml",
-        include_str!("templates/site/org-bureau.yaml"),
-    ),
-    (
-        "data/orgs/example-owner.yaml",
-        include_str!("templates/site/org-owner.yaml"),
-    ),
-    (
-        "data/orgs/example-contractor.yaml",
-        include_str!("templates/site/org-contractor.yaml"),
-    ),
-    (
-        "data/orgs/example-manufacturer.yaml",
-        include_str!("templates/site/org-manufacturer.yaml"),
-    ),
-    (
-        "data/orgs/example-certifier.yaml",
-        include_str!("templates/site/org-certifier.yaml"),
-    ),
-    (
-        "data/catalog/envelope-concrete/ready-mixed-concrete/example-concrete-c30.yaml",
-        include_str!("templates/site/product.yaml"),
-    ),
-    (
-        "data/projects/example-school.yaml",
-        include_str!("templates/site/project.yaml"),
-    ),
-    (
-        "data/inspections/example-sampling-2025.yaml",
-        include_str!("templates/site/inspection.yaml"),
-    ),
-    (
-        "data/events/example-matchmaking-2025.yaml",
-        include_str!("templates/site/event.yaml"),
-    ),
-    (
-        "content/policies/example-standard-2025.md",
-        include_str!("templates/site/policy.md"),
-    ),
-    (
-        "content/interpretations/example-standard-2025-qa.md",
-        include_str!("templates/site/interpretation.md"),
-    ),
-    (
-        "content/pages/about.md",
-        include_str!("templates/site/about.md"),
-    ),
-    ("README.md", include_str!("templates/site/README.md")),
-    (".gitignore", include_str!("templates/site/gitignore")),
-    (
-        ".vscode/extensions.json",
-        include_str!("templates/site/vscode-extensions.json"),
-    ),
-];
+// The example site `init` writes, `SITE_FILES`, by path under the site root: every
+// file below `templates/site/`, listed by `build.rs`.
+include!(concat!(env!("OUT_DIR"), "/init_site.rs"));
 
 /// The CI templates of `docs/ci/`, written as they are (their `${{ }}` expressions are
 /// the CI's, not placeholders): they install the release of the greenproc that wrote

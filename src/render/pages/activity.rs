@@ -34,18 +34,18 @@ struct InspectionView<'a> {
 }
 
 fn inspections(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
-    let title = site.theme.strings.text(&["nav", "inspections"]);
+    let (list_path, title) = site.list_page(RecordKind::Inspection);
     let records = &site.dataset.inspections;
     let mut order: Vec<usize> = (0..records.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(records[i].record.date.value));
-    let listed = out.listed("inspections/", order.len());
+    let listed = out.listed(&list_path, order.len());
     let list = List {
         rows: order[..listed]
             .iter()
             .map(|&i| site.inspection_row(i))
             .collect(),
     };
-    let path = "inspections/";
+    let path = list_path.as_str();
     site.page(
         out,
         path,
@@ -90,15 +90,15 @@ struct EventView<'a> {
 }
 
 fn events(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
-    let title = site.theme.strings.text(&["nav", "events"]);
+    let (list_path, title) = site.list_page(RecordKind::Event);
     let records = &site.dataset.events;
     let mut order: Vec<usize> = (0..records.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(records[i].record.date.value));
-    let listed = out.listed("events/", order.len());
+    let listed = out.listed(&list_path, order.len());
     let list = List {
         rows: order[..listed].iter().map(|&i| site.event_row(i)).collect(),
     };
-    let path = "events/";
+    let path = list_path.as_str();
     site.page(
         out,
         path,

@@ -15,7 +15,7 @@ use crate::render::{Counting, Link, RenderError, Site, number};
 use crate::site_paths::{category_page, record_page};
 
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
-    let title = site.theme.strings.text(&["nav", "catalog"]);
+    let (list_path, title) = site.list_page(RecordKind::Product);
     let current = site.derived.current_edition(site.dataset);
     if let Some(taxonomy_file) = &site.dataset.taxonomy {
         let taxonomy = &taxonomy_file.record;
@@ -54,16 +54,16 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
                 .collect(),
         };
         // The catalog page is where the categories file shows, so its history does.
-        let mut meta = site.meta(title, "catalog/", "catalog");
+        let mut meta = site.meta(title, &list_path, "catalog");
         meta.history = Some(site.history(&taxonomy_file.file));
-        site.page(out, "catalog/", "catalog.html", meta, &index)?;
+        site.page(out, &list_path, "catalog.html", meta, &index)?;
         for category in &taxonomy.categories {
             let path = category_page(&category.id.value);
             if !out.wants(&path) {
                 continue;
             }
             let mut meta = site.meta(&category.name, &path, "catalog");
-            meta.crumbs.push(site.link("catalog/", title));
+            meta.crumbs.push(site.link(&list_path, title));
             site.page(
                 out,
                 &path,
@@ -78,7 +78,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         let p = &product.record;
         let path = record_page(RecordKind::Product, &p.id.value);
         let mut meta = site.meta(&p.name, &path, "catalog");
-        meta.crumbs.push(site.link("catalog/", title));
+        meta.crumbs.push(site.link(&list_path, title));
         meta.crumbs.extend(site.category_by_id(&p.category.value));
         meta.history = Some(site.history(&product.file));
         let view = product_view(site, i, current);
@@ -356,7 +356,7 @@ fn standards(
     out: &mut Counting<'_>,
     current: Option<usize>,
 ) -> Result<(), RenderError> {
-    let title = site.theme.strings.text(&["nav", "standards"]);
+    let (list_path, title) = site.list_page(RecordKind::Edition);
     let mut order: Vec<usize> = (0..site.dataset.editions.len()).collect();
     // Newest edition first.
     order.sort_by_key(|&i| std::cmp::Reverse(site.dataset.editions[i].record.effective_from.value));
@@ -376,9 +376,9 @@ fn standards(
     };
     site.page(
         out,
-        "standards/",
+        &list_path,
         "standards.html",
-        site.meta(title, "standards/", "catalog"),
+        site.meta(title, &list_path, "catalog"),
         &list,
     )?;
     for (i, edition) in site.dataset.editions.iter().enumerate() {
@@ -415,7 +415,7 @@ fn standards(
                 .collect(),
         };
         let mut meta = site.meta(&e.title, &path, "catalog");
-        meta.crumbs.push(site.link("standards/", title));
+        meta.crumbs.push(site.link(&list_path, title));
         meta.history = Some(site.history(&edition.file));
         site.page(out, &path, "standard.html", meta, &view)?;
     }

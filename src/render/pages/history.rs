@@ -174,8 +174,9 @@ impl<'a> Site<'a> {
             .map(|r| (r.file, record_page(r.kind, &r.id.value), r.title))
             .collect();
         if let Some(t) = &d.taxonomy {
-            let title = self.theme.strings.text(&["nav", "catalog"]);
-            records.push((&t.file, "catalog/".to_owned(), title));
+            // The taxonomy's page is the catalog, which lists products by category.
+            let (list, title) = self.list_page(RecordKind::Product);
+            records.push((&t.file, list, title));
         }
         records
             .into_iter()

@@ -27,8 +27,8 @@ const ROLES: [Role; 10] = [
 ];
 
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
-    let title = site.theme.strings.text(&["nav", "orgs"]);
-    let listed = out.listed("orgs/", site.dataset.orgs.len());
+    let (list_path, title) = site.list_page(RecordKind::Org);
+    let listed = out.listed(&list_path, site.dataset.orgs.len());
     let rows: Vec<OrgRow<'_>> = site.dataset.orgs[..listed]
         .iter()
         .map(|o| {
@@ -67,9 +67,9 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
     };
     site.page(
         out,
-        "orgs/",
+        &list_path,
         "orgs.html",
-        site.meta(title, "orgs/", "orgs"),
+        site.meta(title, &list_path, "orgs"),
         &list,
     )?;
     let page_of = |o: &Sourced<Org>| record_page(RecordKind::Org, &o.record.id.value);
@@ -77,7 +77,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         let o = &org.record;
         let path = record_page(RecordKind::Org, &o.id.value);
         let mut meta = site.meta(&o.name, &path, "orgs");
-        meta.crumbs.push(site.link("orgs/", title));
+        meta.crumbs.push(site.link(&list_path, title));
         meta.history = Some(site.history(&org.file));
         let view = detail(site, o);
         site.page(

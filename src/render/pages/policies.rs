@@ -12,11 +12,10 @@ use crate::model::kind::RecordKind;
 use crate::model::{Markdown, Sourced};
 use crate::render::markdown::PageIds;
 use crate::render::{Counting, Link, RenderError, Site};
-use crate::site_paths::record_page;
+use crate::site_paths::{filtered_list_page, record_page};
 
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
-    let strings = &site.theme.strings;
-    let title = strings.text(&["nav", "policies"]);
+    let (list_path, title) = site.list_page(RecordKind::Policy);
     let mut order: Vec<usize> = (0..site.dataset.policies.len()).collect();
     // Newest first; the id breaks ties.
     order.sort_by(|&a, &b| {
@@ -29,7 +28,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             .cmp(&a.issued.value)
             .then(a.id.value.cmp(&b.id.value))
     });
-    let listed = out.listed("policies/", order.len());
+    let listed = out.listed(&list_path, order.len());
     let rows: Vec<Row<'_>> = order[..listed]
         .iter()
         .map(|&i| {
@@ -53,14 +52,14 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
     };
     site.page(
         out,
-        "policies/",
+        &list_path,
         "policies.html",
-        site.meta(title, "policies/", "policies"),
+        site.meta(title, &list_path, "policies"),
         &list,
     )?;
     for group in &filters {
         for option in &group.options {
-            let path = format!("policies/{}/{}/", group.dimension, option.value);
+            let path = filtered_list_page(RecordKind::Policy, group.dimension, &option.value);
             let list = List {
                 filters: &filters,
                 filter: Some(Current {
@@ -73,7 +72,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
                     .collect(),
             };
             let mut meta = site.meta(title, &path, "policies");
-            meta.crumbs.push(site.link("policies/", title));
+            meta.crumbs.push(site.link(&list_path, title));
             site.page(out, &path, "policies.html", meta, &list)?;
         }
     }
@@ -83,7 +82,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         let p = &policy.record.meta;
         let path = page_of(policy);
         let mut meta = site.meta(&p.title, &path, "policies");
-        meta.crumbs.push(site.link("policies/", title));
+        meta.crumbs.push(site.link(&list_path, title));
         meta.history = Some(site.history(&policy.file));
         site.page(
             out,
@@ -175,7 +174,11 @@ fn filters(site: &Site<'_>, rows: &[Row<'_>]) -> Vec<Filter> {
             .filter_map(|value| {
                 let count = *counts.get(value.as_str())?;
                 Some(FilterOption {
-                    href: site.urls.href(&format!("policies/{dimension}/{value}/")),
+                    href: site.urls.href(&filtered_list_page(
+                        RecordKind::Policy,
+                        dimension,
+                        &value,
+                    )),
                     value,
                     count,
                 })
@@ -251,12 +254,12 @@ struct InterpretationView<'a> {
 }
 
 fn interpretations(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
-    let title = site.theme.strings.text(&["nav", "interpretations"]);
+    let (list_path, title) = site.list_page(RecordKind::Interpretation);
     let mut order: Vec<usize> = (0..site.dataset.interpretations.len()).collect();
     order.sort_by_key(|&i| {
         std::cmp::Reverse(site.dataset.interpretations[i].record.meta.date.value)
     });
-    let listed = out.listed("interpretations/", order.len());
+    let listed = out.listed(&list_path, order.len());
     let list = Interpretations {
         rows: order[..listed]
             .iter()
@@ -270,7 +273,7 @@ fn interpretations(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Render
             })
             .collect(),
     };
-    let path = "interpretations/";
+    let path = list_path.as_str();
     site.page(
         out,
         path,

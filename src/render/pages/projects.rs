@@ -14,14 +14,13 @@ use crate::model::project::{Project, StageKind};
 use crate::model::{Percent, Sourced, Stars};
 use crate::render::markdown::PageIds;
 use crate::render::{Counting, Link, RenderError, Site, money, number};
-use crate::site_paths::record_page;
+use crate::site_paths::{filtered_list_page, record_page};
 
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
-    let listed = out.listed("projects/", site.dataset.projects.len());
+    let (list_path, title) = site.list_page(RecordKind::Project);
+    let listed = out.listed(&list_path, site.dataset.projects.len());
     let rows: Vec<Row<'_>> = (0..listed).map(|i| row(site, i)).collect();
     let filters = filters(site, &rows);
-    let strings = &site.theme.strings;
-    let title = strings.text(&["nav", "projects"]);
     let all: Vec<&Row<'_>> = rows.iter().collect();
     let list = List {
         filters: &filters,
@@ -30,9 +29,9 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
     };
     site.page(
         out,
-        "projects/",
+        &list_path,
         "projects.html",
-        site.meta(title, "projects/", "projects"),
+        site.meta(title, &list_path, "projects"),
         &list,
     )?;
     for group in &filters {
@@ -41,7 +40,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
                 .iter()
                 .filter(|r| r.value(group.dimension) == Some(option.value))
                 .collect();
-            let path = format!("projects/{}/{}/", group.dimension, option.value);
+            let path = filtered_list_page(RecordKind::Project, group.dimension, option.value);
             let list = List {
                 filters: &filters,
                 filter: Some(Current {
@@ -53,7 +52,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
                 rows: selected,
             };
             let mut meta = site.meta(title, &path, "projects");
-            meta.crumbs.push(site.link("projects/", title));
+            meta.crumbs.push(site.link(&list_path, title));
             site.page(out, &path, "projects.html", meta, &list)?;
         }
     }
@@ -62,7 +61,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         let p = &project.record;
         let path = record_page(RecordKind::Project, &p.id.value);
         let mut meta = site.meta(&p.name, &path, "projects");
-        meta.crumbs.push(site.link("projects/", title));
+        meta.crumbs.push(site.link(&list_path, title));
         meta.history = Some(site.history(&project.file));
         meta.feed = Some(site.urls.href(&format!("{path}feed.xml")));
         out.file(&format!("{path}feed.xml"), site.project_feed(i).as_bytes())?;
@@ -239,7 +238,11 @@ fn filters<'a>(site: &Site<'a>, rows: &[Row<'a>]) -> Vec<Filter<'a>> {
                     Some(FilterOption {
                         value,
                         name,
-                        href: site.urls.href(&format!("projects/{dimension}/{value}/")),
+                        href: site.urls.href(&filtered_list_page(
+                            RecordKind::Project,
+                            dimension,
+                            value,
+                        )),
                         count,
                     })
                 })

@@ -917,7 +917,7 @@ fn category_page<'a>(
         None,
     );
     CategoryPage {
-        catalog: site.link(&format!("catalog/{id}/"), name),
+        catalog: site.link(&crate::site_paths::category_page(id), name),
         unit,
         totals,
         methodology: methodology(site),
