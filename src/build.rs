@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::derive::Derived;
+use crate::derive::{Aggregates, Derived};
 use crate::diagnostic::Diagnostic;
 use crate::export::{self, ExportError};
-use crate::render::{RenderError, Site, Stats};
+use crate::render::{Gathered, RenderError, Site, Stats};
 use crate::write::{Output, Staging, WriteError};
 
 /// What to build and where.
@@ -199,6 +199,7 @@ pub fn build_with_progress(
     progress(Stage::Derive);
     let clock = Instant::now();
     let derived = Derived::new(&dataset, root);
+    let aggregates = Aggregates::new(&dataset, &derived);
     timings.derive = clock.elapsed();
     timings.note_memory(Stage::Derive);
     let output = output_folder(root, options.output.as_deref());
@@ -215,19 +216,23 @@ pub fn build_with_progress(
     // The record pages do not show the exports: they render while the exports are
     // made, so that neither leaves a core idle at the other's slow end.
     progress(Stage::Exports);
-    let before = export::empty_inventory(&dataset, &base_url).map_err(BuildError::Export)?;
-    let records_site =
-        Site::new(&dataset, &derived, root, &base_url, &before).map_err(BuildError::Render)?;
+    let site = Site::new(&dataset, &derived, root, &base_url).map_err(BuildError::Render)?;
     let ((inventory, exports_time), (records, records_time)) = rayon::join(
         || {
             let clock = Instant::now();
-            let inventory =
-                export::write_exports(&dataset, &derived, &base_url, &staging, Some(&staging));
+            let inventory = export::write_exports(
+                &dataset,
+                &derived,
+                &aggregates,
+                &base_url,
+                &staging,
+                Some(&staging),
+            );
             (inventory, clock.elapsed())
         },
         || {
             let clock = Instant::now();
-            (records_site.render_records(&pages), clock.elapsed())
+            (site.render_records(None, &pages), clock.elapsed())
         },
     );
     let inventory = inventory.map_err(BuildError::Export)?;
@@ -237,10 +242,13 @@ pub fn build_with_progress(
     // the other pages: lists, statistics, the data portal, search
     progress(Stage::Render);
     let clock = Instant::now();
-    let theme = records_site.into_theme();
-    let site = Site::with_theme(&dataset, &derived, theme, &base_url, &inventory)
+    let gathered = Gathered {
+        aggregates: &aggregates,
+        exports: &inventory,
+    };
+    let mut stats = site
+        .render_others("", gathered, &pages)
         .map_err(BuildError::Render)?;
-    let mut stats = site.render_others(&pages).map_err(BuildError::Render)?;
     stats.add(record_stats);
     let page_paths = pages.paths.into_inner().unwrap_or_else(|p| p.into_inner());
     timings.render = records_time + clock.elapsed();

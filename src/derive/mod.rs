@@ -128,12 +128,33 @@ pub struct Derived<'a> {
     pub current_stage: Vec<Option<StageKind>>,
     /// Each product's certificate status on the as-of date, by product index.
     pub cert_status: Vec<CertStatus>,
-    /// The latest dated changes, newest first.
-    pub latest_changes: Vec<Change>,
     /// Rule verdicts per project and indicator checks per product.
     pub assessment: Assessment<'a>,
-    /// Aggregates for the statistics pages.
+}
+
+/// The figures of the pages that gather many records: the statistics and the latest
+/// changes. Made from a finished [`Derived`], apart from it, so that `serve` can
+/// render an edit's record pages before these.
+#[derive(Debug)]
+pub struct Aggregates<'a> {
+    /// Aggregates for the statistics pages and the statistics datasets.
     pub statistics: Statistics<'a>,
+    /// The latest dated changes, newest first.
+    pub latest_changes: Vec<Change>,
+}
+
+impl<'a> Aggregates<'a> {
+    /// The aggregates of `dataset`, from what `derived` made of it.
+    pub fn new(dataset: &'a Dataset, derived: &Derived<'a>) -> Aggregates<'a> {
+        let (statistics, latest_changes) = rayon::join(
+            || Statistics::new(dataset, &derived.assessment, derived.as_of),
+            || latest_changes(dataset),
+        );
+        Aggregates {
+            statistics,
+            latest_changes,
+        }
+    }
 }
 
 impl<'a> Derived<'a> {
@@ -183,20 +204,6 @@ impl<'a> Derived<'a> {
         revision: Option<Revision>,
         history: Arc<History>,
     ) -> Derived<'a> {
-        let mut derived = Derived::for_record_pages(dataset, revision, history);
-        derived.add_aggregates(dataset);
-        derived
-    }
-
-    /// What record pages show: the lookups, statuses and assessment, without the
-    /// statistics and latest changes that only the pages gathering many records
-    /// show. `serve` renders an edit's record pages first, sooner for this, then
-    /// calls [`Derived::add_aggregates`] for the other pages.
-    pub fn for_record_pages(
-        dataset: &'a Dataset,
-        revision: Option<Revision>,
-        history: Arc<History>,
-    ) -> Derived<'a> {
         // The as-of date is the data's own latest date, as `check` uses, so that a page
         // and the checker never disagree on whether a certificate has expired.
         let as_of = dataset.as_of();
@@ -218,17 +225,6 @@ impl<'a> Derived<'a> {
         );
         derived.assessment = assessment;
         derived
-    }
-
-    /// Adds the statistics and the latest changes to what
-    /// [`Derived::for_record_pages`] made of the same `dataset`.
-    pub fn add_aggregates(&mut self, dataset: &'a Dataset) {
-        let (statistics, changes) = rayon::join(
-            || Statistics::new(dataset, &self.assessment, self.as_of),
-            || latest_changes(dataset),
-        );
-        self.statistics = statistics;
-        self.latest_changes = changes;
     }
 
     fn index(&mut self, d: &'a Dataset) {

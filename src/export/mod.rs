@@ -24,7 +24,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::derive::Derived;
+use crate::derive::{Aggregates, Derived};
 use crate::model::kind::RecordKind;
 use crate::model::{Dataset, Date, Org, SiteConfig};
 use crate::site_paths::record_page;
@@ -252,8 +252,8 @@ impl<'j> Job<'j> {
 /// Produces every open-data file of the site except the sitemap (which needs the
 /// rendered pages, see [`sitemap`]) into `out`: the datasets in CSV, JSON and XLSX,
 /// the SQLite database, the Data Package, the JSON twin of every record page, OCDS
-/// and OC4IDS packages and `data.json`. `derived` gives the aggregate datasets their
-/// figures; `base_url` is the site's absolute address.
+/// and OC4IDS packages and `data.json`. `derived` and `aggregates` give the aggregate
+/// datasets their figures; `base_url` is the site's absolute address.
 ///
 /// The files are produced on all cores and each goes to `out` as soon as it is done,
 /// so that memory never holds all of them; the inventory keeps their sizes. The JSON
@@ -261,12 +261,13 @@ impl<'j> Job<'j> {
 pub fn write_exports(
     dataset: &Dataset,
     derived: &Derived,
+    aggregates: &Aggregates,
     base_url: &str,
     out: &dyn Output,
     twins: Option<&dyn Output>,
 ) -> Result<Inventory, ExportError> {
     let site = Site::new(dataset, base_url)?;
-    let tables = tables::tables(&site, derived)?;
+    let tables = tables::tables(&site, derived, aggregates)?;
     let bundles = &tables::definitions()?.bundles;
     let site = &site;
     let tables = &tables;
@@ -341,23 +342,20 @@ pub fn write_exports(
     Ok(inventory)
 }
 
-/// The inventory before any file is written, for rendering the pages that do not
-/// show the exports (the record pages) while the exports are made.
-pub fn empty_inventory(dataset: &Dataset, base_url: &str) -> Result<Inventory, ExportError> {
-    Ok(Inventory::new(&Site::new(dataset, base_url)?))
-}
-
 /// [`write_exports`] into memory, for the preview server and tests; the JSON twins
 /// apart, and only `with_twins`.
 pub fn render_exports(
     dataset: &Dataset,
     derived: &Derived,
+    aggregates: &Aggregates,
     base_url: &str,
     with_twins: bool,
 ) -> Result<Exports, ExportError> {
     let (collected, twins) = (Collected::default(), Collected::default());
     let twins_out: Option<&dyn Output> = with_twins.then_some(&twins);
-    let inventory = write_exports(dataset, derived, base_url, &collected, twins_out)?;
+    let inventory = write_exports(
+        dataset, derived, aggregates, base_url, &collected, twins_out,
+    )?;
     Ok(Exports {
         files: collected.sorted(),
         twins: twins.sorted(),

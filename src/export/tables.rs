@@ -9,9 +9,9 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use super::{ExportError, Site};
-use crate::derive::Derived;
 use crate::derive::compliance::{Assessment, Figure, ProjectCompliance, Rule, percent_of};
 use crate::derive::stats::{Dimension, GroupStats, Statistics};
+use crate::derive::{Aggregates, Derived};
 use crate::model::kind::RecordKind;
 use crate::model::org::CreditRating;
 use crate::model::project::StageKind;
@@ -386,12 +386,16 @@ pub struct Table {
 type NamedRow = Vec<(&'static str, Cell)>;
 
 /// Every dataset of `datasets.yaml`, filled from the site's records.
-pub(super) fn tables(site: &Site, derived: &Derived) -> Result<Vec<Table>, ExportError> {
+pub(super) fn tables(
+    site: &Site,
+    derived: &Derived,
+    aggregates: &Aggregates,
+) -> Result<Vec<Table>, ExportError> {
     definitions()?
         .datasets
         .iter()
         .map(|def| {
-            let named = extract(&def.name, site, derived).ok_or_else(|| {
+            let named = extract(&def.name, site, derived, aggregates).ok_or_else(|| {
                 ExportError::Definition(format!("no extractor fills the dataset `{}`", def.name))
             })?;
             let rows = named
@@ -433,7 +437,12 @@ fn arrange(def: &DatasetDef, mut row: NamedRow) -> Result<Vec<Cell>, ExportError
 }
 
 /// The rows of the dataset `name`, sorted by primary key; `None` for an unknown name.
-fn extract(name: &str, site: &Site, derived: &Derived) -> Option<Vec<NamedRow>> {
+fn extract(
+    name: &str,
+    site: &Site,
+    derived: &Derived,
+    aggregates: &Aggregates,
+) -> Option<Vec<NamedRow>> {
     let rows = match name {
         "categories" => categories(site),
         "projects" => projects(site),
@@ -449,7 +458,7 @@ fn extract(name: &str, site: &Site, derived: &Derived) -> Option<Vec<NamedRow>> 
         | "project_green_shares"
         | "stats_groups"
         | "stats_categories"
-        | "stats_years" => aggregates(name, site, derived),
+        | "stats_years" => aggregate_rows(name, site, derived, aggregates),
         _ => return None,
     };
     Some(rows)
@@ -832,13 +841,18 @@ pub(super) fn field_def(dataset: &str, field: &str) -> Result<&'static FieldDef,
 
 /// The aggregate datasets, from the derive stage's assessment and statistics: the
 /// same figures as the statistics and project pages.
-fn aggregates(name: &str, site: &Site, derived: &Derived) -> Vec<NamedRow> {
+fn aggregate_rows(
+    name: &str,
+    site: &Site,
+    derived: &Derived,
+    aggregates: &Aggregates,
+) -> Vec<NamedRow> {
     match name {
         "project_compliance" => project_compliance(site, &derived.assessment),
         "project_green_shares" => project_green_shares(site, &derived.assessment),
-        "stats_groups" => stats_groups(site, &derived.statistics),
-        "stats_categories" => stats_categories(&derived.statistics),
-        _ => stats_years(&derived.statistics),
+        "stats_groups" => stats_groups(site, &aggregates.statistics),
+        "stats_categories" => stats_categories(&aggregates.statistics),
+        _ => stats_years(&aggregates.statistics),
     }
 }
 

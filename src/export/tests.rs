@@ -34,6 +34,12 @@ fn derived() -> &'static Derived<'static> {
     DERIVED.get_or_init(|| Derived::with_history(fixture(), None, Default::default()))
 }
 
+/// The fixture's aggregates.
+fn aggregates() -> &'static Aggregates<'static> {
+    static AGGREGATES: OnceLock<Aggregates<'static>> = OnceLock::new();
+    AGGREGATES.get_or_init(|| Aggregates::new(fixture(), derived()))
+}
+
 /// The fixture's exports by path.
 fn exports() -> &'static HashMap<String, Vec<u8>> {
     static FILES: OnceLock<HashMap<String, Vec<u8>>> = OnceLock::new();
@@ -43,8 +49,8 @@ fn exports() -> &'static HashMap<String, Vec<u8>> {
             "projects/zd-school-2023/".to_owned(),
             "pages/关于/".to_owned(),
         ];
-        let exports =
-            render_exports(fixture(), derived(), BASE, true).expect("the fixture exports");
+        let exports = render_exports(fixture(), derived(), aggregates(), BASE, true)
+            .expect("the fixture exports");
         let sitemap = sitemap(fixture(), BASE, &pages).expect("the sitemap");
         exports
             .files
@@ -283,7 +289,7 @@ fn is_empty_default(value: &Value) -> bool {
 #[test]
 fn exports_are_byte_identical_across_runs() {
     let all = || {
-        let exports = render_exports(fixture(), derived(), BASE, true).unwrap();
+        let exports = render_exports(fixture(), derived(), aggregates(), BASE, true).unwrap();
         exports
             .files
             .into_iter()
@@ -406,7 +412,7 @@ fn sitemap_robots_and_catalog_are_well_formed() {
 
 #[test]
 fn the_inventory_describes_the_files_written() {
-    let inventory = render_exports(fixture(), derived(), BASE, true)
+    let inventory = render_exports(fixture(), derived(), aggregates(), BASE, true)
         .unwrap()
         .inventory;
     let as_of = fixture().as_of().unwrap();
@@ -452,7 +458,7 @@ fn xlsx_workbooks_are_zip_files() {
 #[test]
 fn a_relative_base_url_is_refused() {
     assert!(matches!(
-        render_exports(fixture(), derived(), "/zibo/", true),
+        render_exports(fixture(), derived(), aggregates(), "/zibo/", true),
         Err(ExportError::BaseUrl(_))
     ));
 }
@@ -472,7 +478,8 @@ fn dump_sample_exports() {
         .unwrap();
     let out = Path::new("target/export-sample");
     let derived = Derived::with_history(&dataset, None, Default::default());
-    let exports = render_exports(&dataset, &derived, &base, true).unwrap();
+    let aggregates = Aggregates::new(&dataset, &derived);
+    let exports = render_exports(&dataset, &derived, &aggregates, &base, true).unwrap();
     for f in exports
         .files
         .into_iter()

@@ -22,7 +22,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::derive::Derived;
+use crate::derive::{Aggregates, Derived};
 use crate::export::Inventory;
 use crate::model::{Dataset, Money};
 use crate::site_paths::is_record_page;
@@ -151,13 +151,22 @@ pub fn record_key(path: &str) -> Option<&str> {
 pub struct Site<'a> {
     dataset: &'a Dataset,
     derived: &'a Derived<'a>,
-    /// The open-data files, for the data portal's pages.
-    exports: &'a Inventory,
     urls: Urls,
     /// The site's absolute address, ending with `/`, for QR codes.
     absolute_base: String,
     theme: Theme,
     markdown: MarkdownRenderer,
+}
+
+/// What the pages gathering many records show beyond the records themselves: derive's
+/// aggregates, and the open-data files the data portal lists. Record pages show
+/// neither, so a build renders them before these exist.
+#[derive(Clone, Copy)]
+pub struct Gathered<'a> {
+    /// The statistics and the latest changes.
+    pub aggregates: &'a Aggregates<'a>,
+    /// The open-data files.
+    pub exports: &'a Inventory,
 }
 
 /// A link to a record or page.
@@ -213,19 +222,17 @@ struct Revision<'a> {
 
 impl<'a> Site<'a> {
     /// Prepares rendering: loads the theme from `root` and fixes the base path from
-    /// the site's absolute `base_url` (see [`url::absolute_base`]). `exports` is what
-    /// the data portal lists.
+    /// the site's absolute `base_url` (see [`url::absolute_base`]).
     pub fn new(
         dataset: &'a Dataset,
         derived: &'a Derived<'a>,
         root: &Path,
         base_url: &str,
-        exports: &'a Inventory,
     ) -> Result<Site<'a>, RenderError> {
         let config = &dataset.config.as_ref().ok_or(RenderError::NoConfig)?.record;
         let theme_name = config.theme.as_ref().map(|t| t.value.as_str());
         let theme = Theme::load(root, theme_name).map_err(RenderError::Theme)?;
-        Site::with_theme(dataset, derived, theme, base_url, exports)
+        Site::with_theme(dataset, derived, theme, base_url)
     }
 
     /// [`Site::new`] with a theme loaded before: `greenproc serve` keeps it between
@@ -236,7 +243,6 @@ impl<'a> Site<'a> {
         derived: &'a Derived<'a>,
         mut theme: Theme,
         base_url: &str,
-        exports: &'a Inventory,
     ) -> Result<Site<'a>, RenderError> {
         let config = &dataset.config.as_ref().ok_or(RenderError::NoConfig)?.record;
         let urls = Urls::new(base_url).map_err(RenderError::BaseUrl)?;
@@ -279,7 +285,6 @@ impl<'a> Site<'a> {
         Ok(Site {
             dataset,
             derived,
-            exports,
             absolute_base: format!("{}/", base_url.trim_end_matches('/')),
             urls,
             theme,
@@ -298,47 +303,56 @@ impl<'a> Site<'a> {
     }
 
     /// Renders every page and asset, and the hosts' `_headers` file, into `out`.
-    pub fn render(&self, out: &dyn Output) -> Result<Stats, RenderError> {
-        self.render_scoped(&Scope::all(), out)
+    pub fn render(&self, gathered: Gathered<'_>, out: &dyn Output) -> Result<Stats, RenderError> {
+        self.render_with(&Scope::all(), Some(gathered), out)
     }
 
-    /// Renders the pages `scope` wants, the assets and `_headers` into `out`.
-    pub fn render_scoped(&self, scope: &Scope, out: &dyn Output) -> Result<Stats, RenderError> {
-        self.render_with(scope, true, out)
-    }
-
-    /// Renders the record pages alone, without assets: a build renders them while the
-    /// exports are made, since they do not show the exports.
-    pub fn render_records(&self, out: &dyn Output) -> Result<Stats, RenderError> {
+    /// Renders the record pages, all or those of `records` (by clean path), without
+    /// assets: a build renders them while the exports are made, `serve` an edit's
+    /// first.
+    pub fn render_records(
+        &self,
+        records: Option<HashSet<String>>,
+        out: &dyn Output,
+    ) -> Result<Stats, RenderError> {
         let scope = Scope {
-            records: None,
+            records,
             others: None,
         };
-        self.render_with(&scope, false, out)
+        self.render_with(&scope, None, out)
     }
 
-    /// Renders every page but the record pages, and the assets and `_headers`: the
-    /// rest of a build after [`Site::render_records`].
-    pub fn render_others(&self, out: &dyn Output) -> Result<Stats, RenderError> {
+    /// Renders the pages that are not record pages whose path starts with `prefix`
+    /// (`""` for all), and the assets and `_headers`: the rest of a build after
+    /// [`Site::render_records`].
+    pub fn render_others(
+        &self,
+        prefix: &'static str,
+        gathered: Gathered<'_>,
+        out: &dyn Output,
+    ) -> Result<Stats, RenderError> {
         let scope = Scope {
             records: Some(HashSet::new()),
-            others: Some(""),
+            others: Some(prefix),
         };
-        self.render_with(&scope, true, out)
+        self.render_with(&scope, Some(gathered), out)
     }
 
+    /// Renders what `scope` wants; the assets with any page but record pages, which
+    /// are the ones that need `gathered`.
     fn render_with(
         &self,
         scope: &Scope,
-        assets: bool,
+        gathered: Option<Gathered<'_>>,
         out: &dyn Output,
     ) -> Result<Stats, RenderError> {
         let mut counting = Counting {
             out,
             stats: Stats::default(),
             scope,
+            gathered,
         };
-        if assets {
+        if gathered.is_some() {
             for (name, bytes) in &self.theme.assets {
                 counting.file(&format!("assets/{name}"), bytes)?;
             }
@@ -457,6 +471,8 @@ struct Counting<'o> {
     out: &'o dyn Output,
     stats: Stats,
     scope: &'o Scope,
+    /// What the other pages show; `None` when only record pages render.
+    gathered: Option<Gathered<'o>>,
 }
 
 impl<'o> Counting<'o> {
@@ -467,6 +483,7 @@ impl<'o> Counting<'o> {
             out: self.out,
             stats: Stats::default(),
             scope: self.scope,
+            gathered: self.gathered,
         }
     }
 

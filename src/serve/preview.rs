@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use super::error::ServeError;
 use super::tree::{Committed, Done, Origin, Tree};
-use crate::derive::{Derived, Revision};
+use crate::derive::{Aggregates, Derived, Revision};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity, display_path};
 use crate::export::{self, Inventory};
 use crate::history::History;
@@ -32,8 +32,9 @@ use crate::load;
 use crate::model::kind::RecordKind;
 use crate::model::{Dataset, Date};
 use crate::render::theme::Theme;
-use crate::render::{Scope, Site};
+use crate::render::{Gathered, RenderError, Scope, Site, Stats};
 use crate::site_paths::page_path;
+use crate::write::Output;
 
 /// What a rebuild step reports.
 #[derive(Debug)]
@@ -163,7 +164,7 @@ impl Preview {
             .as_ref()
             .filter(|(at, _)| Some(at) == revision.as_ref())
             .map(|(_, read)| Arc::clone(read));
-        let (problems, mut derived) = rayon::join(
+        let (problems, derived) = rayon::join(
             || {
                 let mut problems = Diagnostics::default();
                 for problem in load_problems.iter() {
@@ -174,7 +175,7 @@ impl Preview {
             },
             || {
                 let read = known.unwrap_or_else(|| Arc::new(History::read(root)));
-                Derived::for_record_pages(dataset, revision, read)
+                Derived::with_history(dataset, revision, read)
             },
         );
         *history = derived
@@ -196,7 +197,7 @@ impl Preview {
             root,
             base_url,
             dataset,
-            derived: &mut derived,
+            derived: &derived,
             theme,
             tree,
         };
@@ -223,10 +224,7 @@ impl Preview {
             }
             return;
         }
-        let Some(current) = inventory.as_ref() else {
-            return;
-        };
-        match build.records(current, &pending.records) {
+        match build.records(&pending.records) {
             Ok(committed) => {
                 pending.records.clear();
                 report(timed(Step::Records, committed, clock.elapsed()));
@@ -322,16 +320,19 @@ struct Build<'b, 'a> {
     root: &'b Path,
     base_url: &'b str,
     dataset: &'a Dataset,
-    /// What record pages show, completed for the other pages when they render.
-    derived: &'b mut Derived<'a>,
+    /// What every page shows but the aggregates, which the other pages' step makes.
+    derived: &'b Derived<'a>,
     /// The compiled theme, taken by each render and put back.
     theme: &'b mut Option<Theme>,
     tree: &'b mut Tree,
 }
 
 impl<'a> Build<'_, 'a> {
-    /// Renders the pages `scope` wants into a scoped pass and publishes them.
-    fn render(&mut self, inventory: &Inventory, scope: &Scope) -> Result<Done, ServeError> {
+    /// Renders with `draw` into a scoped pass, to be committed to the tree.
+    fn render(
+        &mut self,
+        draw: impl FnOnce(&Site<'_>, &dyn Output) -> Result<Stats, RenderError>,
+    ) -> Result<Done, ServeError> {
         let theme = match self.theme.take() {
             Some(theme) => theme,
             None => {
@@ -342,15 +343,9 @@ impl<'a> Build<'_, 'a> {
                 Theme::load(self.root, name)?
             }
         };
-        let site = Site::with_theme(
-            self.dataset,
-            &*self.derived,
-            theme,
-            self.base_url,
-            inventory,
-        )?;
+        let site = Site::with_theme(self.dataset, self.derived, theme, self.base_url)?;
         let pass = self.tree.scoped_pass();
-        let rendered = site.render_scoped(scope, &pass);
+        let rendered = draw(&site, &pass);
         let done = pass.finish();
         *self.theme = Some(site.into_theme());
         rendered?;
@@ -361,17 +356,15 @@ impl<'a> Build<'_, 'a> {
     /// serves it; returns what changed and the new inventory.
     fn everything(&mut self) -> Result<(Committed, Inventory), ServeError> {
         let (dataset, base_url) = (self.dataset, self.base_url);
-        self.derived.add_aggregates(dataset);
-        let exports = export::render_exports(dataset, self.derived, base_url, true)?;
-        let site = Site::new(
-            dataset,
-            &*self.derived,
-            self.root,
-            base_url,
-            &exports.inventory,
-        )?;
+        let aggregates = Aggregates::new(dataset, self.derived);
+        let exports = export::render_exports(dataset, self.derived, &aggregates, base_url, true)?;
+        let site = Site::new(dataset, self.derived, self.root, base_url)?;
         let mut pass = self.tree.full_pass()?;
-        site.render(&pass)?;
+        let gathered = Gathered {
+            aggregates: &aggregates,
+            exports: &exports.inventory,
+        };
+        site.render(gathered, &pass)?;
         *self.theme = Some(site.into_theme());
         let sitemap = export::sitemap(dataset, base_url, &pass.page_paths())?;
         for (origin, files) in [
@@ -393,11 +386,7 @@ impl<'a> Build<'_, 'a> {
     }
 
     /// The first step after an edit: the edited records' pages and their neighbours'.
-    fn records(
-        &mut self,
-        inventory: &Inventory,
-        edited: &HashSet<String>,
-    ) -> Result<Committed, ServeError> {
+    fn records(&mut self, edited: &HashSet<String>) -> Result<Committed, ServeError> {
         let mut keys = edited.clone();
         for key in edited {
             keys.extend(self.tree.neighbours(key).cloned());
@@ -410,7 +399,8 @@ impl<'a> Build<'_, 'a> {
                 records: Some(keys),
                 others: None,
             };
-            let done = self.render(inventory, &scope)?;
+            let records = scope.records.clone();
+            let done = self.render(|site, out| site.render_records(records, out))?;
             let more: HashSet<String> = edited
                 .iter()
                 .filter_map(|key| done.links().get(key))
@@ -454,18 +444,33 @@ impl<'a> Build<'_, 'a> {
             return Ok(None);
         }
         // These pages show the statistics and the latest changes.
-        self.derived.add_aggregates(self.dataset);
+        let aggregates = Aggregates::new(self.dataset, self.derived);
+        let gathered = Gathered {
+            aggregates: &aggregates,
+            exports: current,
+        };
         let lists = others("");
-        let done = self.render(current, &lists)?;
+        let done = self.render(|site, out| site.render_others("", gathered, out))?;
         let mut committed = self.tree.commit(done, Origin::Render, Some(&lists))?;
         if interrupted() {
             return Ok(Some(committed));
         }
         // The JSON twins of the edited records came with their pages.
-        let exports = export::render_exports(self.dataset, self.derived, self.base_url, false)?;
+        let exports = export::render_exports(
+            self.dataset,
+            self.derived,
+            &aggregates,
+            self.base_url,
+            false,
+        )?;
         committed.add(self.publish(Origin::Export, &exports.files, None)?);
         let portal = others(export::inventory::PORTAL_PATH);
-        let done = self.render(&exports.inventory, &portal)?;
+        let gathered = Gathered {
+            aggregates: &aggregates,
+            exports: &exports.inventory,
+        };
+        let portal_path = export::inventory::PORTAL_PATH;
+        let done = self.render(|site, out| site.render_others(portal_path, gathered, out))?;
         committed.add(self.tree.commit(done, Origin::Render, Some(&portal))?);
         *inventory = Some(exports.inventory);
         let sitemap = export::sitemap(self.dataset, self.base_url, &self.tree.page_paths())?;

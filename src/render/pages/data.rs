@@ -11,6 +11,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::export::Inventory;
 use crate::export::inventory::{
     BundleEntry, DatasetEntry, Download, PORTAL_PATH, dataset_page_path,
 };
@@ -91,10 +92,10 @@ struct Reference<'a> {
 }
 
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
-    if !out.wants(PORTAL_PATH) {
+    let Some(gathered) = out.gathered.filter(|_| out.wants(PORTAL_PATH)) else {
         return Ok(());
-    }
-    let exports = site.exports;
+    };
+    let exports = gathered.exports;
     let title = site.theme.strings.text(&["data_portal", "title"]);
     let bundles = || exports.bundles.iter().map(|b| bundle(site, b)).collect();
     let index = Index {
@@ -134,7 +135,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             any_reference: fields.iter().any(|f| f.reference.is_some()),
             fields,
             bundles: bundles(),
-            json_ld: script_safe(&json_ld(site, entry).to_string()),
+            json_ld: script_safe(&json_ld(site, exports, entry).to_string()),
         };
         let path = dataset_page_path(&def.name);
         let mut meta = site.meta(&def.title, &path, SECTION);
@@ -186,8 +187,7 @@ fn kilobytes(bytes: u64) -> String {
 
 /// The schema.org `Dataset` of a dataset page, with absolute addresses throughout,
 /// as search engines require.
-fn json_ld(site: &Site<'_>, entry: &DatasetEntry) -> Value {
-    let exports = site.exports;
+fn json_ld(site: &Site<'_>, exports: &Inventory, entry: &DatasetEntry) -> Value {
     let def = entry.def;
     let page = exports.url(&dataset_page_path(&def.name));
     let config = site.dataset.config.as_ref().map(|c| &c.record);

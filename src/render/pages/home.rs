@@ -35,9 +35,9 @@ struct ChangeRow<'a> {
 }
 
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
-    if !out.wants("") {
+    let Some(gathered) = out.gathered.filter(|_| out.wants("")) else {
         return Ok(());
-    }
+    };
     let dataset = site.dataset;
     let derived = site.derived;
     let mut ids = PageIds::new();
@@ -73,7 +73,8 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         count("orgs", dataset.orgs.len(), "orgs"),
         count("policies", dataset.policies.len(), "documents"),
     ];
-    let changes = derived
+    let changes = gathered
+        .aggregates
         .latest_changes
         .iter()
         .map(|c| {

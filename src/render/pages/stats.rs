@@ -28,10 +28,10 @@ const DOWNLOADS: [&str; 3] = ["stats_groups", "stats_categories", "project_compl
 
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
     // Every statistics page is under stats/; their aggregates are not built in vain.
-    if !out.wants("stats/") {
+    let Some(gathered) = out.gathered.filter(|_| out.wants("stats/")) else {
         return Ok(());
-    }
-    let stats = &site.derived.statistics;
+    };
+    let stats = &gathered.aggregates.statistics;
     let strings = &site.theme.strings;
     let title = strings.text(&["stats", "title"]);
     let lines = category_projects(site);
@@ -61,7 +61,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             let path = format!("stats/categories/{id}/");
             let mut meta = site.meta(&category.name, &path, "stats");
             meta.crumbs.push(site.link("stats/", title));
-            let data = category_page(site, id, &category.name, &category.unit, &lines);
+            let data = category_page(site, stats, id, &category.name, &category.unit, &lines);
             site.page(out, &path, "stats_category.html", meta, &data)?;
         }
     }
@@ -858,6 +858,7 @@ struct DistrictShare<'a> {
 
 fn category_page<'a>(
     site: &Site<'a>,
+    stats: &'a Statistics<'a>,
     id: &str,
     name: &'a str,
     unit: &'a str,
@@ -865,7 +866,6 @@ fn category_page<'a>(
 ) -> CategoryPage<'a> {
     let strings = &site.theme.strings;
     let s = |key: &str| strings.text(&["stats", key]);
-    let stats = &site.derived.statistics;
     let totals = category_rows(site, &stats.city.categories)
         .into_iter()
         .find(|c| c.id == id);
