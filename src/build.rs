@@ -180,16 +180,14 @@ pub fn build_with_progress(
     let root = options.root.as_path();
     let started = Instant::now();
     let mut timings = Timings::default();
-    // load → validate, as `check_site` does, but timed apart
     progress(Stage::Load);
-    let clock = Instant::now();
-    let mut diagnostics = crate::diagnostic::Diagnostics::default();
-    let dataset = crate::load::load_site(root, &mut diagnostics);
-    timings.load = clock.elapsed();
-    timings.note_memory(Stage::Load);
-    progress(Stage::Validate);
-    let clock = Instant::now();
-    crate::validate::validate(&dataset, &mut diagnostics);
+    let mut clock = Instant::now();
+    let (dataset, diagnostics) = crate::check_site_with(root, &mut || {
+        timings.load = clock.elapsed();
+        timings.note_memory(Stage::Load);
+        progress(Stage::Validate);
+        clock = Instant::now();
+    });
     timings.validate = clock.elapsed();
     timings.note_memory(Stage::Validate);
     if diagnostics.error_count() > 0 {

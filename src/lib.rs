@@ -52,8 +52,15 @@ use model::Dataset;
 /// Loads and validates a site: the work of `greenproc check`, and the first half of
 /// every build.
 pub fn check_site(root: &Path) -> (Dataset, Diagnostics) {
+    check_site_with(root, &mut || {})
+}
+
+/// [`check_site`], calling `loaded` between loading and validating: a build times and
+/// reports the two apart.
+pub fn check_site_with(root: &Path, loaded: &mut dyn FnMut()) -> (Dataset, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let dataset = load::load_site(root, &mut diagnostics);
+    loaded();
     validate::validate(&dataset, &mut diagnostics);
     (dataset, diagnostics)
 }

@@ -59,9 +59,10 @@ fn bench(n: usize, dir: &Path, script_gz: usize, full: bool) {
     }
     let (dataset, diagnostics) = greenproc::check_site(&site);
     assert_eq!(diagnostics.error_count(), 0, "the synthetic site is valid");
+    let derived = greenproc::derive::Derived::with_history(&dataset, None, Default::default());
     let no_labels = |_: &str, key: &str| key.to_owned();
     let started = Instant::now();
-    let files = search::build_index(&dataset, &no_labels);
+    let files = search::build_index(&dataset, &derived, &no_labels);
     let build = started.elapsed().as_secs_f64();
 
     let total: usize = files.iter().map(|(_, b)| b.len()).sum();
@@ -124,7 +125,7 @@ fn bench(n: usize, dir: &Path, script_gz: usize, full: bool) {
     );
 
     // The same documents and index for the comparison package and the browser.
-    let docs = records::documents(&dataset, &no_labels);
+    let docs = records::documents(&dataset, &derived, &no_labels);
     let mut jsonl = Vec::new();
     for doc in &docs {
         serde_json::to_writer(&mut jsonl, doc).expect("doc serializes");

@@ -111,11 +111,6 @@ impl Dataset {
             .chain(refs::<Markdown<Page>>(self))
     }
 
-    /// Every record of `kind`, by file.
-    pub fn records_of(&self, kind: RecordKind) -> impl Iterator<Item = RecordRef<'_>> {
-        (0..self.count(kind)).map(move |i| self.record(kind, i))
-    }
-
     /// The record read from `file` (relative to the site root), when it loaded.
     pub fn record_at(&self, file: &Path) -> Option<RecordRef<'_>> {
         RecordKind::of(file)?.visit(FindRecord {

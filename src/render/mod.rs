@@ -11,6 +11,7 @@ pub mod chart;
 mod feed;
 pub mod markdown;
 mod pages;
+mod qr;
 pub mod strings;
 pub mod theme;
 pub mod url;

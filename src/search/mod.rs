@@ -25,22 +25,25 @@
 //! tests and the benchmark; `themes/default/assets/search.js` is the browser side.
 
 pub mod index;
-pub mod qr;
 pub mod query;
 pub mod records;
 pub mod text;
 
-pub use qr::qr_svg;
 pub use records::{Labels, SearchDoc};
 
+use crate::derive::Derived;
 use crate::model::Dataset;
 
 /// Every search file of a site, as (path relative to the output root, bytes):
 /// `search/index/meta.json` and the shards, chunks and code maps beside it.
 /// `labels` names kinds, stages and the like in the visitor's language (see
-/// [`Labels`]).
-pub fn build_index(dataset: &Dataset, labels: &Labels<'_>) -> Vec<(String, Vec<u8>)> {
-    let docs = records::documents(dataset, labels);
+/// [`Labels`]); `derived` names what records refer to by id.
+pub fn build_index(
+    dataset: &Dataset,
+    derived: &Derived,
+    labels: &Labels<'_>,
+) -> Vec<(String, Vec<u8>)> {
+    let docs = records::documents(dataset, derived, labels);
     let mut dictionary = text::Dictionary::builtin();
     let mut facets = index::Facets::default();
     // Kinds in the order the documents come, which is also the order of results of

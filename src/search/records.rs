@@ -1,14 +1,13 @@
 //! What each record contributes to search: one [`SearchDoc`] per page worth finding,
 //! with its text split by how much a hit in it should count.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
+use crate::derive::Derived;
 use crate::model::kind::{Format, KINDS, RecordKind};
 use crate::model::{
     Dataset, Edition, Event, Inspection, Interpretation, Markdown, Org, Page, Policy, Product,
-    Project, RecordRef, Taxonomy,
+    Project, Taxonomy,
 };
 use crate::site_paths::{category_page, record_page};
 
@@ -46,8 +45,12 @@ pub struct SearchDoc {
 pub type Labels<'a> = dyn Fn(&str, &str) -> String + 'a;
 
 /// The searchable documents of a dataset, in the dataset's order.
-pub fn documents(dataset: &Dataset, labels: &Labels<'_>) -> Vec<SearchDoc> {
-    let names = Names::new(dataset, labels);
+pub fn documents(dataset: &Dataset, derived: &Derived, labels: &Labels<'_>) -> Vec<SearchDoc> {
+    let names = Names {
+        labels,
+        dataset,
+        derived,
+    };
     let mut docs = Vec::with_capacity(dataset.record_count());
     docs.extend(dataset.projects.iter().map(|p| names.project(&p.record)));
     docs.extend(dataset.products.iter().map(|p| names.product(&p.record)));
@@ -107,61 +110,38 @@ impl SearchDoc {
     }
 }
 
-/// The names records refer to by id, and the labels of keys: what a document says
-/// in words where its record has ids and keys.
+/// The names records refer to by id, looked up through derive's id maps, and the
+/// labels of keys: what a document says in words where its record has ids and keys.
 struct Names<'a> {
     labels: &'a Labels<'a>,
-    /// Districts and zones.
-    areas: HashMap<&'a str, &'a str>,
-    categories: HashMap<&'a str, &'a str>,
-    orgs: HashMap<&'a str, &'a str>,
-    org_districts: HashMap<&'a str, &'a str>,
-    products: HashMap<&'a str, &'a str>,
-    policies: HashMap<&'a str, &'a str>,
+    dataset: &'a Dataset,
+    derived: &'a Derived<'a>,
 }
 
 impl<'a> Names<'a> {
-    fn new(dataset: &'a Dataset, labels: &'a Labels<'a>) -> Names<'a> {
-        let mut areas: HashMap<&str, &str> = HashMap::new();
-        if let Some(config) = &dataset.config {
-            let c = &config.record;
-            areas.extend(
-                c.districts
-                    .iter()
-                    .map(|d| (d.id.value.as_str(), d.name.as_str())),
-            );
-            areas.extend(
-                c.zones
-                    .iter()
-                    .map(|z| (z.id.value.as_str(), z.name.as_str())),
-            );
-        }
-        let titles = |records: &mut dyn Iterator<Item = RecordRef<'a>>| {
-            records.map(|r| (r.id.value.as_str(), r.title)).collect()
-        };
-        Names {
-            labels,
-            areas,
-            categories: dataset
-                .taxonomy
-                .iter()
-                .flat_map(|t| &t.record.categories)
-                .map(|c| (c.id.value.as_str(), c.name.as_str()))
-                .collect(),
-            orgs: titles(&mut dataset.records_of(RecordKind::Org)),
-            org_districts: dataset
-                .orgs
-                .iter()
-                .filter_map(|o| {
-                    Some((
-                        o.record.id.value.as_str(),
-                        o.record.district.as_ref()?.value.as_str(),
-                    ))
-                })
-                .collect(),
-            products: titles(&mut dataset.records_of(RecordKind::Product)),
-            policies: titles(&mut dataset.records_of(RecordKind::Policy)),
-        }
+    /// The name or title of the record `id` of `kind`, when it exists.
+    fn record(&self, kind: RecordKind, id: &str) -> Option<String> {
+        let i = self.derived.index_of(kind, id)?;
+        Some(self.dataset.record(kind, i).title.to_owned())
+    }
+
+    /// The name of the material category `id`, when it exists.
+    fn category(&self, id: &str) -> Option<String> {
+        let i = *self.derived.categories.get(id)?;
+        let taxonomy = &self.dataset.taxonomy.as_ref()?.record;
+        Some(taxonomy.categories[i].name.clone())
+    }
+
+    /// The name of the district or zone `id`, when it exists.
+    fn area(&self, id: &str) -> Option<String> {
+        self.derived.areas.get(id).map(|name| (*name).to_owned())
+    }
+
+    /// The district of the organization `id`, when it names one.
+    fn org_district(&self, id: &str) -> Option<String> {
+        let i = self.derived.index_of(RecordKind::Org, id)?;
+        let district = self.dataset.orgs[i].record.district.as_ref()?;
+        Some(district.value.clone())
     }
 
     /// The display name of `key` in the strings group `group`.
@@ -169,13 +149,7 @@ impl<'a> Names<'a> {
         (self.labels)(group, key)
     }
 
-    /// The name of the record or place `id` in `map`.
-    fn name(map: &HashMap<&str, &str>, id: &str) -> Option<String> {
-        map.get(id).map(|s| (*s).to_owned())
-    }
-
     fn project(&self, p: &Project) -> SearchDoc {
-        let name = Self::name;
         let mut codes = vec![p.code.value.clone()];
         codes.extend(p.procurement_code.iter().map(|c| c.value.clone()));
         codes.extend(p.index_number.iter().cloned());
@@ -187,28 +161,28 @@ impl<'a> Names<'a> {
             .chain([p.supervisor.as_ref(), p.award.as_ref().map(|a| &a.winner)])
             .flatten();
         let mut related: Vec<String> = org_ids
-            .filter_map(|id| name(&self.orgs, &id.value))
+            .filter_map(|id| self.record(RecordKind::Org, &id.value))
             .collect();
-        related.extend(name(&self.areas, &p.district.value));
-        related.extend(p.zone.iter().filter_map(|z| name(&self.areas, &z.value)));
+        related.extend(self.area(&p.district.value));
+        related.extend(p.zone.iter().filter_map(|z| self.area(&z.value)));
         related.push(self.label("project_type", p.kind.key()));
         related.extend(
             p.materials
                 .iter()
-                .filter_map(|m| name(&self.categories, &m.category.value)),
+                .filter_map(|m| self.category(&m.category.value)),
         );
         related.extend(
             p.materials
                 .iter()
                 .flat_map(|m| &m.product)
-                .filter_map(|id| name(&self.products, &id.value)),
+                .filter_map(|id| self.record(RecordKind::Product, &id.value)),
         );
         let mut body = vec![p.description.clone(), p.address.clone()];
         body.extend(stage_docs.map(|d| d.title.clone()));
         body.extend(p.lifecycle.iter().map(|s| s.note.clone()));
         body.extend(p.materials.iter().filter_map(|m| m.description.clone()));
         let stage = p.lifecycle.last().map(|s| s.stage.value.key());
-        let mut facts: Vec<String> = name(&self.areas, &p.district.value).into_iter().collect();
+        let mut facts: Vec<String> = self.area(&p.district.value).into_iter().collect();
         facts.push(self.label("project_type", p.kind.key()));
         facts.extend(stage.map(|s| self.label("stage", s)));
         facts.push(p.code.value.clone());
@@ -224,16 +198,12 @@ impl<'a> Names<'a> {
     }
 
     fn product(&self, p: &Product) -> SearchDoc {
-        let name = Self::name;
-        let maker = name(&self.orgs, &p.manufacturer.value);
+        let maker = self.record(RecordKind::Org, &p.manufacturer.value);
         // A product is filed under its manufacturer's district.
-        let district = self
-            .org_districts
-            .get(p.manufacturer.value.as_str())
-            .map(|d| (*d).to_owned());
+        let district = self.org_district(&p.manufacturer.value);
         let mut related: Vec<String> = maker.iter().cloned().collect();
-        related.extend(name(&self.categories, &p.category.value));
-        related.extend(name(&self.orgs, &p.certificate.body.value));
+        related.extend(self.category(&p.category.value));
+        related.extend(self.record(RecordKind::Org, &p.certificate.body.value));
         related.extend(p.attributes.iter().cloned());
         let mut body = vec![p.description.clone(), p.model.clone()];
         body.extend(
@@ -241,9 +211,7 @@ impl<'a> Names<'a> {
                 .iter()
                 .map(|x| format!("{} {}{}", x.name, x.value, x.unit)),
         );
-        let mut facts: Vec<String> = name(&self.categories, &p.category.value)
-            .into_iter()
-            .collect();
+        let mut facts: Vec<String> = self.category(&p.category.value).into_iter().collect();
         facts.extend(maker);
         facts.push(p.certificate.number.value.clone());
         SearchDoc {
@@ -260,7 +228,7 @@ impl<'a> Names<'a> {
 
     fn org(&self, o: &Org) -> SearchDoc {
         let district = o.district.as_ref().map(|d| d.value.clone());
-        let area = district.iter().filter_map(|d| Self::name(&self.areas, d));
+        let area = district.iter().filter_map(|d| self.area(d));
         let mut related: Vec<String> = area.clone().collect();
         related.extend(o.roles.iter().map(|r| self.label("role", r.key())));
         let mut body = vec![o.description.clone(), o.address.clone()];
@@ -301,7 +269,8 @@ impl<'a> Names<'a> {
     fn interpretation(&self, i: &Markdown<Interpretation>) -> SearchDoc {
         let m = &i.meta;
         SearchDoc {
-            related: Self::name(&self.policies, &m.policy.value)
+            related: self
+                .record(RecordKind::Policy, &m.policy.value)
                 .into_iter()
                 .chain([m.author.clone()])
                 .collect(),
@@ -317,7 +286,7 @@ impl<'a> Names<'a> {
             related: e
                 .categories
                 .iter()
-                .filter_map(|c| Self::name(&self.categories, &c.category.value))
+                .filter_map(|c| self.category(&c.category.value))
                 .collect(),
             body: e
                 .prohibited
@@ -334,12 +303,12 @@ impl<'a> Names<'a> {
             .orgs
             .iter()
             .chain([&i.inspector])
-            .filter_map(|id| Self::name(&self.orgs, &id.value))
+            .filter_map(|id| self.record(RecordKind::Org, &id.value))
             .collect();
         related.extend(
             i.products
                 .iter()
-                .filter_map(|id| Self::name(&self.products, &id.value)),
+                .filter_map(|id| self.record(RecordKind::Product, &id.value)),
         );
         SearchDoc {
             related,
@@ -358,12 +327,12 @@ impl<'a> Names<'a> {
             .participants
             .iter()
             .chain([&e.organizer])
-            .filter_map(|id| Self::name(&self.orgs, &id.value))
+            .filter_map(|id| self.record(RecordKind::Org, &id.value))
             .collect();
         related.extend(
             e.categories
                 .iter()
-                .filter_map(|id| Self::name(&self.categories, &id.value)),
+                .filter_map(|id| self.category(&id.value)),
         );
         SearchDoc {
             related,

@@ -65,7 +65,7 @@ fn search(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
     let clock = std::time::Instant::now();
     let strings = &site.theme.strings;
     let labels = |group: &str, key: &str| strings.text(&[group, key]).to_owned();
-    for (path, bytes) in crate::search::build_index(site.dataset, &labels) {
+    for (path, bytes) in crate::search::build_index(site.dataset, site.derived, &labels) {
         out.file(&path, &bytes)?;
     }
     let title = strings.text(&["search", "title"]);
@@ -93,7 +93,7 @@ impl<'a, T> WithQr<'a, T> {
     fn new(site: &Site<'_>, path: &str, data: &'a T) -> Self {
         WithQr {
             data,
-            qr: crate::search::qr_svg(&site.canonical(path)),
+            qr: crate::render::qr::qr_svg(&site.canonical(path)),
         }
     }
 }

@@ -27,7 +27,7 @@ const MAX_WIDTH: usize = 120;
 
 /// An SVG QR code of `url` to put inline in a page; an empty string for a URL too
 /// long to encode.
-pub fn qr_svg(url: &str) -> String {
+pub(super) fn qr_svg(url: &str) -> String {
     let Some(code) = Modules::encode(url) else {
         return String::new();
     };
