@@ -180,20 +180,7 @@ pub fn build_with_progress(
     let root = options.root.as_path();
     let started = Instant::now();
     let mut timings = Timings::default();
-    progress(Stage::Load);
-    let mut clock = Instant::now();
-    let (dataset, diagnostics) = crate::check_site_with(root, &mut || {
-        timings.load = clock.elapsed();
-        timings.note_memory(Stage::Load);
-        progress(Stage::Validate);
-        clock = Instant::now();
-    });
-    timings.validate = clock.elapsed();
-    timings.note_memory(Stage::Validate);
-    if diagnostics.error_count() > 0 {
-        return Err(BuildError::Invalid(diagnostics.into_sorted()));
-    }
-    let warnings = diagnostics.into_sorted();
+    let (dataset, warnings) = checked(root, &mut timings, progress)?;
     progress(Stage::Derive);
     let clock = Instant::now();
     let derived = Derived::new(&dataset, root);
@@ -252,28 +239,17 @@ pub fn build_with_progress(
     timings.render = records_time + clock.elapsed();
     timings.note_memory(Stage::Render);
     timings.search = stats.search;
-    // sitemap, of the pages just written
-    progress(Stage::Sitemap);
-    let clock = Instant::now();
-    let sitemap = export::sitemap(&dataset, &base_url, &page_paths).map_err(BuildError::Export)?;
-    timings.sitemap = clock.elapsed();
-    timings.note_memory(Stage::Sitemap);
-    // write the sitemap and the editors' JSON Schemas beside the pages, then swap the
-    // folder in
+    let sitemap = {
+        progress(Stage::Sitemap);
+        let clock = Instant::now();
+        let sitemap = export::sitemap(&dataset, &base_url, &page_paths);
+        timings.sitemap = clock.elapsed();
+        timings.note_memory(Stage::Sitemap);
+        sitemap.map_err(BuildError::Export)?
+    };
     progress(Stage::Write);
     let clock = Instant::now();
-    let schemas = crate::schema::schema_files();
-    let files = sitemap
-        .iter()
-        .map(|f| (f.path.as_str(), f.bytes.as_slice()));
-    let schema_files = schemas
-        .iter()
-        .map(|(path, json)| (path.as_str(), json.as_bytes()));
-    for (path, bytes) in files.chain(schema_files) {
-        staging.write(path, bytes).map_err(BuildError::Write)?;
-    }
-    let (files, bytes) = staging.totals();
-    staging.commit().map_err(BuildError::Write)?;
+    let (files, bytes) = finish(staging, &sitemap)?;
     timings.write = clock.elapsed();
     timings.note_memory(Stage::Write);
     timings.total = started.elapsed();
@@ -287,6 +263,47 @@ pub fn build_with_progress(
         timings,
         history_unavailable: derived.history.unavailable.clone(),
     })
+}
+
+/// Loads and validates the site at `root`: the dataset and its warnings, or every
+/// problem when there are errors.
+fn checked(
+    root: &Path,
+    timings: &mut Timings,
+    progress: &mut dyn FnMut(Stage),
+) -> Result<(crate::model::Dataset, Vec<Diagnostic>), BuildError> {
+    progress(Stage::Load);
+    let mut clock = Instant::now();
+    let (dataset, diagnostics) = crate::check_site_with(root, &mut || {
+        timings.load = clock.elapsed();
+        timings.note_memory(Stage::Load);
+        progress(Stage::Validate);
+        clock = Instant::now();
+    });
+    timings.validate = clock.elapsed();
+    timings.note_memory(Stage::Validate);
+    if diagnostics.error_count() > 0 {
+        return Err(BuildError::Invalid(diagnostics.into_sorted()));
+    }
+    Ok((dataset, diagnostics.into_sorted()))
+}
+
+/// Writes the sitemap and the editors' JSON Schemas beside the pages, then swaps the
+/// staging folder in; the number of files and bytes written.
+fn finish(staging: Staging, sitemap: &[export::ExportFile]) -> Result<(usize, u64), BuildError> {
+    let schemas = crate::schema::schema_files();
+    let files = sitemap
+        .iter()
+        .map(|f| (f.path.as_str(), f.bytes.as_slice()));
+    let schema_files = schemas
+        .iter()
+        .map(|(path, json)| (path.as_str(), json.as_bytes()));
+    for (path, bytes) in files.chain(schema_files) {
+        staging.write(path, bytes).map_err(BuildError::Write)?;
+    }
+    let totals = staging.totals();
+    staging.commit().map_err(BuildError::Write)?;
+    Ok(totals)
 }
 
 /// Passes files through to the staging folder and keeps the clean path of every page,

@@ -70,6 +70,8 @@ pub fn split_front_matter(text: &str) -> Option<(&str, &str)> {
     None
 }
 
+// Long because it is one match with an arm per kind of parser error, each with the
+// message and hint editors see for it.
 /// Turns a YAML error into a diagnostic with a code and a hint.
 pub fn yaml_diagnostic(file: &Path, error: &serde_saphyr::Error) -> Diagnostic {
     use serde_saphyr::Error as E;

@@ -595,6 +595,8 @@ struct Shares {
     optional: Share,
 }
 
+// Long because it is one match over the programme's rules, each arm its threshold
+// and figure, in `Rule::ALL`'s order.
 /// Applies the programme's rules to a project whose shares are computed.
 fn judge_rules(
     p: &Project,

@@ -243,6 +243,8 @@ struct Line<'a> {
 }
 
 impl<'a> Statistics<'a> {
+    // Long because it walks the projects once and fills every dimension's groups in
+    // that one pass; a pass per dimension would walk them five times.
     /// Aggregates `dataset` with the verdicts and green lines of `assessment`; `as_of`
     /// ends the year series.
     pub fn new(

@@ -48,6 +48,8 @@ fn project_id(site: &Site, project: &Project) -> String {
     format!("{prefix}-{}", project.id.value)
 }
 
+// Long because it writes one OC4IDS project in the schema's order, each field a line
+// or two from the project: read top to bottom it is the project object.
 fn project(site: &Site, p: &Project) -> Result<Value, ExportError> {
     let latest = p.lifecycle.last();
     let reached = |stage: StageKind| p.lifecycle.iter().find(|s| s.stage.value == stage);

@@ -251,6 +251,9 @@ fn steps(project: &Project) -> Vec<Step> {
     steps
 }
 
+// Long because it writes one release in the OCDS schema's order (parties, planning,
+// tender, awards, contracts), each section a few fields from the project: read top
+// to bottom it is the release.
 /// The snapshot of a project's contracting process as of `step`.
 fn release(site: &Site, project: &Project, ocid: &str, step: Step) -> Result<Value, ExportError> {
     let phase = step.phase;

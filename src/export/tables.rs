@@ -508,6 +508,8 @@ fn categories(site: &Site) -> Vec<NamedRow> {
         .collect()
 }
 
+// Long because a project row has every column of the `projects` dataset, one line
+// each in `datasets.yaml`'s order.
 fn projects(site: &Site) -> Vec<NamedRow> {
     let config = site.config;
     sorted_by_id(&site.dataset.projects, |p| &p.record.id.value)

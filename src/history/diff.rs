@@ -172,7 +172,7 @@ impl Report {
                 .find_map(|v| v.as_ref().and_then(|r| r.as_ref().ok()));
             let (fields, error) = match (old_value, new_value) {
                 (Ok(a), Ok(b)) => (Some(record::field_changes(a, b)), None),
-                (Err(e), _) | (_, Err(e)) => (None, Some(e.clone())),
+                (Err(e), _) | (_, Err(e)) => (None, Some(e.to_string())),
             };
             // Formatting or comments only: not a change to the data.
             if status == Status::Changed && fields.as_ref().is_some_and(Vec::is_empty) {

@@ -79,6 +79,27 @@ impl fmt::Display for Unavailable {
     }
 }
 
+/// Why a revision names no commit.
+#[derive(Debug)]
+pub enum Unresolved {
+    /// No object has that name.
+    Unknown,
+    /// The object it names is not a commit (a tree or a blob).
+    NotACommit,
+    /// Git could not be asked.
+    Git(Unavailable),
+}
+
+impl fmt::Display for Unresolved {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unresolved::Unknown => f.write_str("unknown revision"),
+            Unresolved::NotACommit => f.write_str("it does not name a commit"),
+            Unresolved::Git(e) => e.fmt(f),
+        }
+    }
+}
+
 /// A git object's name: its hash in hexadecimal, as `git` prints it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ObjectId(String);
@@ -249,17 +270,17 @@ impl Repo {
     }
 
     /// The commit a revision (`main`, `HEAD~2`, a hash...) names.
-    pub fn resolve(&self, revision: &str) -> Result<ObjectId, String> {
+    pub fn resolve(&self, revision: &str) -> Result<ObjectId, Unresolved> {
         let parse = |spec: &str| {
             self.git(&["rev-parse", "--verify", "--quiet", "--end-of-options", spec])
-                .map_err(|e| e.to_string())
+                .map_err(Unresolved::Git)
         };
         if !parse(revision)?.status.success() {
-            return Err("unknown revision".to_owned());
+            return Err(Unresolved::Unknown);
         }
         let output = parse(&format!("{revision}^{{commit}}"))?;
         if !output.status.success() {
-            return Err(format!("`{revision}` does not name a commit"));
+            return Err(Unresolved::NotACommit);
         }
         Ok(ObjectId(
             String::from_utf8_lossy(&output.stdout).trim().to_owned(),

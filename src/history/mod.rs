@@ -25,6 +25,7 @@ use crate::model::Date;
 use crate::model::kind::RecordKind;
 use git::ObjectId;
 pub use git::{Commit, Unavailable};
+use record::VersionError;
 
 /// The commit the site was built from, shown on every page so that a reader can cite
 /// exactly what they saw.
@@ -217,7 +218,7 @@ pub fn file_key(file: &Path) -> String {
 /// Parsed versions of record files by blob, kept from the commit that replaced a
 /// version until the older commit that created it, so that each version is parsed once.
 #[derive(Default)]
-struct Versions(HashMap<(ObjectId, RecordKind), Result<Value, String>>);
+struct Versions(HashMap<(ObjectId, RecordKind), Result<Value, VersionError>>);
 
 impl Versions {
     fn edit(
@@ -268,7 +269,7 @@ impl Versions {
         repo: &git::Repo,
         kind: RecordKind,
         id: ObjectId,
-    ) -> Result<Result<Value, String>, Unavailable> {
+    ) -> Result<Result<Value, VersionError>, Unavailable> {
         match self.0.remove(&(id.clone(), kind)) {
             Some(parsed) => Ok(parsed),
             None => Ok(record::parse_version(kind, &repo.blob(&id)?)),
@@ -280,7 +281,7 @@ impl Versions {
         repo: &git::Repo,
         kind: RecordKind,
         id: ObjectId,
-    ) -> Result<Result<Value, String>, Unavailable> {
+    ) -> Result<Result<Value, VersionError>, Unavailable> {
         if let Some(parsed) = self.0.get(&(id.clone(), kind)) {
             return Ok(parsed.clone());
         }

@@ -16,10 +16,29 @@ use crate::model::Markdown;
 use crate::model::kind::{Fields, KindVisitor, Record, RecordKind, Single};
 use crate::yaml::{parse_document, parse_yaml};
 
+/// Why a version of a record file does not parse: shown to editors in its history
+/// and in `greenproc diff`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VersionError {
+    /// The bytes are not UTF-8 text.
+    NotText,
+    /// The text is not a record of its kind: the parser's message.
+    NotRecord(String),
+}
+
+impl std::fmt::Display for VersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VersionError::NotText => f.write_str("not UTF-8 text"),
+            VersionError::NotRecord(message) => f.write_str(message),
+        }
+    }
+}
+
 /// Parses one version of a file of `kind` into its typed value as JSON; a Markdown
-/// document's body is the field `body`. The error says why it does not parse.
-pub fn parse_version(kind: RecordKind, bytes: &[u8]) -> Result<Value, String> {
-    let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_owned())?;
+/// document's body is the field `body`.
+pub fn parse_version(kind: RecordKind, bytes: &[u8]) -> Result<Value, VersionError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| VersionError::NotText)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     kind.visit(ParseVersion(text))
 }
@@ -28,7 +47,7 @@ pub fn parse_version(kind: RecordKind, bytes: &[u8]) -> Result<Value, String> {
 struct ParseVersion<'a>(&'a str);
 
 impl KindVisitor for ParseVersion<'_> {
-    type Output = Result<Value, String>;
+    type Output = Result<Value, VersionError>;
 
     fn single<T: Single>(self) -> Self::Output {
         yaml::<T>(self.0)
@@ -46,14 +65,17 @@ impl KindVisitor for ParseVersion<'_> {
     }
 }
 
-fn yaml<T: DeserializeOwned + Serialize>(text: &str) -> Result<Value, String> {
-    let record: T = parse_yaml(text).map_err(|e| e.to_string())?;
-    serde_json::to_value(&record).map_err(|e| e.to_string())
+fn yaml<T: DeserializeOwned + Serialize>(text: &str) -> Result<Value, VersionError> {
+    let record: T = parse_yaml(text).map_err(|e| VersionError::NotRecord(e.to_string()))?;
+    serde_json::to_value(&record).map_err(|e| VersionError::NotRecord(e.to_string()))
 }
 
-fn markdown<T: DeserializeOwned + Serialize>(text: &str) -> Result<Value, String> {
-    let document = parse_document::<T>(Path::new(""), text).map_err(|d| d.message)?;
-    document.to_json().map_err(|e| e.to_string())
+fn markdown<T: DeserializeOwned + Serialize>(text: &str) -> Result<Value, VersionError> {
+    let document =
+        parse_document::<T>(Path::new(""), text).map_err(|d| VersionError::NotRecord(d.message))?;
+    document
+        .to_json()
+        .map_err(|e| VersionError::NotRecord(e.to_string()))
 }
 
 /// A record's id (`id` field) in a parsed version, when it has one.

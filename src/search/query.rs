@@ -205,6 +205,8 @@ impl<'a> Index<'a> {
         }
     }
 
+    // Long because it follows `search.js`'s `search` step for step (code map, parts,
+    // postings, intersection, filters, ranking, page), so the two read side by side.
     /// Runs a query as the browser does: code map first, then the postings of every
     /// part, intersected, filtered, ranked; then the first page's documents.
     pub fn search(&self, query: &str, filters: &Filters) -> Outcome {

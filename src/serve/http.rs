@@ -81,24 +81,48 @@ impl Shared {
     }
 }
 
+/// Why no port could be listened on: the last address tried and what the system said.
+#[derive(Debug)]
+pub struct BindError {
+    address: SocketAddr,
+    /// The port was the user's choice, so no other was tried.
+    chosen: bool,
+    reason: String,
+}
+
+impl std::fmt::Display for BindError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot listen on {}: {}", self.address, self.reason)?;
+        if self.chosen {
+            f.write_str("; is another server using it? choose another port with --port")
+        } else {
+            f.write_str(" (and the next nine ports); choose a free port with --port")
+        }
+    }
+}
+
 /// Binds `address:port`. When `port` was not chosen by the user and is taken, tries the
 /// next ten ports.
-pub(super) fn bind(address: IpAddr, port: u16, chosen: bool) -> Result<Server, String> {
+pub(super) fn bind(address: IpAddr, port: u16, chosen: bool) -> Result<Server, BindError> {
     let tries = if chosen || port == 0 { 1 } else { 10 };
-    let mut last = String::new();
+    let mut last = BindError {
+        address: SocketAddr::new(address, port),
+        chosen,
+        reason: "no port left".to_owned(),
+    };
     for offset in 0..tries {
         let Some(port) = port.checked_add(offset) else {
             break;
         };
-        match Server::http(SocketAddr::new(address, port)) {
+        let at = SocketAddr::new(address, port);
+        match Server::http(at) {
             Ok(server) => return Ok(server),
-            Err(e) => last = format!("cannot listen on {address}:{port}: {e}"),
+            // tiny_http's error is a boxed trait object: its text is what it says.
+            Err(e) => {
+                last.address = at;
+                last.reason = e.to_string();
+            }
         }
-    }
-    if chosen {
-        last.push_str("; is another server using it? choose another port with --port");
-    } else {
-        last.push_str(" (and the next nine ports); choose a free port with --port");
     }
     Err(last)
 }

@@ -50,41 +50,65 @@ pub struct ServeOptions {
 
 /// Why the preview could not start.
 #[derive(Debug)]
-pub struct ServeError(String);
+pub enum StartError {
+    /// The site folder cannot be opened.
+    Root(PathBuf, std::io::Error),
+    /// The folder is not a site: it has no `data/`.
+    NotASite(PathBuf),
+    /// No port could be listened on.
+    Bind(http::BindError),
+    /// The server's own address is not an IP address.
+    NoAddress,
+    /// The served copy's folder could not be cleared or made.
+    Folder(PathBuf, std::io::Error),
+    /// Ctrl-C could not be caught, so the served copy would stay behind.
+    Interrupt(ctrlc::Error),
+    /// The site's files cannot be watched.
+    Watch(notify::Error),
+}
 
-impl fmt::Display for ServeError {
+impl fmt::Display for StartError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            StartError::Root(path, e) => {
+                write!(f, "cannot open the site folder {}: {e}", path.display())
+            }
+            StartError::NotASite(path) => write!(
+                f,
+                "{} has no data/ folder: run serve in a site's folder, or give it with --root",
+                path.display()
+            ),
+            StartError::Bind(e) => e.fmt(f),
+            StartError::NoAddress => f.write_str("the server has no IP address"),
+            StartError::Folder(path, e) => write!(f, "cannot prepare {}: {e}", path.display()),
+            StartError::Interrupt(e) => write!(f, "cannot handle Ctrl-C: {e}"),
+            StartError::Watch(e) => write!(f, "cannot watch the site's files: {e}"),
+        }
     }
 }
 
-impl std::error::Error for ServeError {}
+impl std::error::Error for StartError {}
 
 /// Serves the site at `options.root` until the process is stopped.
-pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
-    let root = options.root.canonicalize().map_err(|e| {
-        ServeError(format!(
-            "cannot open the site folder {}: {e}",
-            options.root.display()
-        ))
-    })?;
+pub fn serve(options: &ServeOptions) -> Result<(), StartError> {
+    let root = options
+        .root
+        .canonicalize()
+        .map_err(|e| StartError::Root(options.root.clone(), e))?;
     if !root.join("data").is_dir() {
-        return Err(ServeError(format!(
-            "{} has no data/ folder: run serve in a site's folder, or give it with --root",
-            root.display()
-        )));
+        return Err(StartError::NotASite(root));
     }
     let server = http::bind(
         options.bind,
         options.port.unwrap_or(DEFAULT_PORT),
         options.port.is_some(),
     )
-    .map_err(ServeError)?;
+    .map_err(StartError::Bind)?;
     let port = server
         .server_addr()
         .to_ip()
         .map(|a| a.port())
-        .ok_or_else(|| ServeError("the server has no IP address".to_owned()))?;
+        .ok_or(StartError::NoAddress)?;
     let host = match options.bind {
         IpAddr::V6(v6) => format!("[{v6}]"),
         IpAddr::V4(v4) => v4.to_string(),
@@ -93,17 +117,15 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
 
     let home = std::env::temp_dir().join(format!("greenproc-serve-{}", std::process::id()));
     if home.exists() {
-        std::fs::remove_dir_all(&home)
-            .map_err(|e| ServeError(format!("cannot clear {}: {e}", home.display())))?;
+        std::fs::remove_dir_all(&home).map_err(|e| StartError::Folder(home.clone(), e))?;
     }
-    std::fs::create_dir_all(&home)
-        .map_err(|e| ServeError(format!("cannot create {}: {e}", home.display())))?;
+    std::fs::create_dir_all(&home).map_err(|e| StartError::Folder(home.clone(), e))?;
     let cleanup = home.clone();
     ctrlc::set_handler(move || {
         let _ = std::fs::remove_dir_all(&cleanup);
         std::process::exit(0);
     })
-    .map_err(|e| ServeError(format!("cannot handle Ctrl-C: {e}")))?;
+    .map_err(StartError::Interrupt)?;
 
     let queue = Arc::new(Queue::default());
     let mut watch = Watch::start(&root, Arc::clone(&queue))?;
@@ -275,7 +297,7 @@ impl Watch {
     /// Starts watching the site's folders; changes go to `queue`. The root itself is
     /// watched too (not its subfolders, which hold `public/` and `.git/`), so that a
     /// `themes/` folder made while serving is noticed and then watched.
-    fn start(root: &Path, queue: Arc<Queue>) -> Result<Watch, ServeError> {
+    fn start(root: &Path, queue: Arc<Queue>) -> Result<Watch, StartError> {
         let watched_root = root.to_path_buf();
         let handler = move |result: notify::Result<Event>| match result {
             // Reading a file is no change (and the build reads every file).
@@ -302,7 +324,7 @@ impl Watch {
 
     /// Watches the site's folders that exist and are not watched yet; `true` when it
     /// found one.
-    fn folders(&mut self, root: &Path) -> Result<bool, ServeError> {
+    fn folders(&mut self, root: &Path) -> Result<bool, StartError> {
         let mut found = false;
         for folder in WATCHED {
             let path = root.join(folder);
@@ -318,6 +340,6 @@ impl Watch {
     }
 }
 
-fn watch_error(error: notify::Error) -> ServeError {
-    ServeError(format!("cannot watch the site's files: {error}"))
+fn watch_error(error: notify::Error) -> StartError {
+    StartError::Watch(error)
 }

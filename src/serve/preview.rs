@@ -130,6 +130,9 @@ impl Preview {
         }
     }
 
+    // Long because it is the order of an edit's rebuild (re-read, check beside derive,
+    // record pages, the rest) with a report after each step; the steps are functions
+    // of their own.
     /// Applies the edits of `changed` (paths relative to the root) and rebuilds,
     /// calling `report` after each published step. `interrupted` tells when newer edits
     /// wait, to stop before the second step's work. Does nothing when no file that the

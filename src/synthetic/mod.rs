@@ -392,6 +392,8 @@ impl Generator<'_> {
         Ok(())
     }
 
+    // Long because it writes a project file as an editor would, field by field in the
+    // form's order.
     fn projects(&mut self, count: usize) -> io::Result<()> {
         let w = self.words;
         let last_day = Date::new(2026, 11, 20).unwrap_or(Date::from_days_since_epoch(0));

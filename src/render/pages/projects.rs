@@ -389,6 +389,8 @@ struct EvaluationView<'a> {
     summary: String,
 }
 
+// Long because it is the project page's whole context, one field per section of the
+// template in the template's order; the sections that compute are functions of their own.
 fn detail<'a>(site: &Site<'a>, i: usize) -> Detail<'a> {
     let p = &site.dataset.projects[i].record;
     let d = site.derived;
