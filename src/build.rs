@@ -17,6 +17,7 @@ use crate::derive::{Aggregates, Derived};
 use crate::diagnostic::Diagnostic;
 use crate::export::{self, ExportError};
 use crate::render::{Gathered, RenderError, Site, Stats};
+use crate::site_paths::{BadBaseUrl, BaseUrl};
 use crate::write::{Output, Staging, WriteError};
 
 /// What to build and where.
@@ -147,6 +148,8 @@ pub enum BuildError {
     Invalid(Vec<Diagnostic>),
     /// Rendering failed.
     Render(RenderError),
+    /// The base URL cannot be the site's address.
+    BaseUrl(BadBaseUrl),
     /// The open-data exports failed.
     Export(ExportError),
     /// Writing the output failed.
@@ -158,6 +161,7 @@ impl fmt::Display for BuildError {
         match self {
             BuildError::Invalid(list) => write!(f, "the data has {} problem(s)", list.len()),
             BuildError::Render(e) => write!(f, "{e}"),
+            BuildError::BaseUrl(e) => write!(f, "{e}"),
             BuildError::Export(e) => write!(f, "{e}"),
             BuildError::Write(e) => write!(f, "{e}"),
         }
@@ -193,7 +197,8 @@ pub fn build_with_progress(
         .config
         .as_ref()
         .map(|c| c.record.base_url.value.as_str());
-    let base_url = crate::render::url::absolute_base(configured, options.base_url.as_deref());
+    let base =
+        BaseUrl::new(configured, options.base_url.as_deref()).map_err(BuildError::BaseUrl)?;
     let pages = PageList {
         out: &staging,
         paths: Mutex::default(),
@@ -201,7 +206,7 @@ pub fn build_with_progress(
     // The record pages do not show the exports: they render while the exports are
     // made, so that neither leaves a core idle at the other's slow end.
     progress(Stage::Exports);
-    let site = Site::new(&dataset, &derived, root, &base_url).map_err(BuildError::Render)?;
+    let site = Site::new(&dataset, &derived, root, &base).map_err(BuildError::Render)?;
     let ((inventory, exports_time), (records, records_time)) = rayon::join(
         || {
             let clock = Instant::now();
@@ -209,7 +214,7 @@ pub fn build_with_progress(
                 &dataset,
                 &derived,
                 &aggregates,
-                &base_url,
+                &base,
                 &staging,
                 Some(&staging),
             );
@@ -242,7 +247,7 @@ pub fn build_with_progress(
     let sitemap = {
         progress(Stage::Sitemap);
         let clock = Instant::now();
-        let sitemap = export::sitemap(&dataset, &base_url, &page_paths);
+        let sitemap = export::sitemap(&dataset, &base, &page_paths);
         timings.sitemap = clock.elapsed();
         timings.note_memory(Stage::Sitemap);
         sitemap.map_err(BuildError::Export)?

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand, ValueEnum};
 use greenproc::build::{BuildError, BuildOptions, Stage, Timings};
 use greenproc::diagnostic::{self, Severity};
-use greenproc::render::url::Urls;
 use greenproc::scaffold::{self, ScaffoldError};
+use greenproc::site_paths::BaseUrl;
 
 // A build allocates and frees millions of small values (template contexts, Tera's
 // value trees, page buffers) across threads; mimalloc's per-thread free lists took
@@ -304,7 +304,7 @@ fn scaffold_failure(command: &str, error: &ScaffoldError) -> ExitCode {
 fn build(options: BuildOptions, timings: bool, quiet: bool) -> ExitCode {
     // A malformed --base-url is a usage error, reported before any work.
     if let Some(base_url) = &options.base_url
-        && let Err(error) = Urls::new(base_url)
+        && let Err(error) = BaseUrl::new(None, Some(base_url))
     {
         eprintln!("error: --base-url: {error}");
         return ExitCode::from(2);

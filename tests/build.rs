@@ -368,6 +368,28 @@ fn a_bad_base_url_is_a_usage_error() {
 }
 
 #[test]
+fn a_base_url_the_build_cannot_use_fails_check_first() {
+    let root = mini_site();
+    let config = root.path().join("data/site.yaml");
+    let text = fs::read_to_string(&config).unwrap();
+    let line = text.lines().find(|l| l.starts_with("base_url:")).unwrap();
+    let bad = text.replace(line, "base_url: \"https://example.org/my site/\"");
+    fs::write(&config, bad).unwrap();
+    let check = Command::new(BIN)
+        .args(["check", "--root"])
+        .arg(root.path())
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&check.stderr);
+    assert!(report.contains("https://example.org/my site/"), "{report}");
+    assert!(report.contains("data/site.yaml"), "{report}");
+    let output = root.path().join("public");
+    assert!(!build(root.path(), &output, &[]).status.success());
+    assert!(!output.exists());
+}
+
+#[test]
 fn a_site_theme_overrides_one_template() {
     let root = mini_site();
     let templates = root.path().join("themes/default/templates");

@@ -8,8 +8,8 @@ use crate::common::html;
 use std::path::{Component, Path};
 
 use greenproc::render::markdown::{MarkdownRenderer, PageIds};
-use greenproc::render::url::{Urls, file_for};
 use greenproc::site_paths::page_path;
+use greenproc::site_paths::{BaseUrl, file_for};
 use greenproc::validate::credit_code::{check, complete};
 use greenproc::validate::is_safe_id;
 use greenproc::write::Staging;
@@ -274,8 +274,9 @@ proptest! {
 
     #[test]
     fn sanitized_markdown_carries_no_payload(text in markdown(), sub_path in any::<bool>()) {
-        let urls = Urls::new(if sub_path { "/zibo/" } else { "/" }).unwrap();
-        let html = MarkdownRenderer::new(&urls, "表格").render(&text, &mut PageIds::new());
+        let address = if sub_path { "https://example.org/zibo/" } else { "https://example.org/" };
+        let base = BaseUrl::parse(address).unwrap();
+        let html = MarkdownRenderer::new(&base, "表格").render(&text, &mut PageIds::new());
         let problems = html::problems(&html, html::Scope::Fragment);
         prop_assert!(problems.is_empty(), "{:?}\nin {}\nfrom {:?}", problems, html, text);
     }

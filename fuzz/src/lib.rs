@@ -10,7 +10,7 @@ use greenproc::diagnostic::{Diagnostic, Diagnostics, display_path, source_lines}
 use greenproc::load::decode;
 use greenproc::model::{Dataset, Sourced};
 use greenproc::render::markdown::{MarkdownRenderer, PageIds};
-use greenproc::render::url::Urls;
+use greenproc::site_paths::BaseUrl;
 use greenproc::yaml::{parse_document, parse_record};
 
 // Its page scope serves tests/hostile.rs; the targets check fragments only.
@@ -216,9 +216,9 @@ fn assert_inside(d: &Diagnostic, text: &str) {
 /// on the page and never one the templates use; the same input gives the same HTML.
 pub fn markdown(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    for base in ["/", "/zibo/"] {
-        let renderer =
-            MarkdownRenderer::new(&Urls::new(base).unwrap_or_else(|e| panic!("{e}")), "表格");
+    for base in ["https://example.org/", "https://example.org/zibo/"] {
+        let base = BaseUrl::parse(base).unwrap_or_else(|e| panic!("{e}"));
+        let renderer = MarkdownRenderer::new(&base, "表格");
         let mut ids = PageIds::new();
         let first = renderer.render(&text, &mut ids);
         let second = renderer.render(&text, &mut ids);

@@ -34,7 +34,7 @@ pub(super) fn write(site: &Site, tables: &[Table]) -> Result<ExportFile, ExportE
         "name": format!("greenproc-{}", config.admin_code.value),
         "title": config.title,
         "description": bundle.description,
-        "homepage": site.base_url,
+        "homepage": site.base.absolute(),
         "created": timestamp(site.as_of),
         "keywords": definitions()?.strings.keywords,
         "licenses": [{ "path": config.license.url, "title": config.license.name }],

@@ -6,12 +6,13 @@
 use super::tables::{Bundle, Cell, DatasetDef, Table};
 use super::{Site, Written};
 use crate::model::Date;
+use crate::site_paths::BaseUrl;
 
 /// The exports as a list of datasets and bundles with their downloads.
 #[derive(Debug)]
 pub struct Inventory {
-    /// The site's absolute address, ending with `/`.
-    pub base_url: String,
+    /// The site's address.
+    pub base: BaseUrl,
     /// The date that stands in for "now" (the latest the data mentions).
     pub as_of: Date,
     /// The tabular datasets, in the order of `datasets.yaml`.
@@ -82,7 +83,7 @@ impl Inventory {
     /// An empty inventory for `site`.
     pub(super) fn new(site: &Site) -> Inventory {
         Inventory {
-            base_url: site.base_url.clone(),
+            base: site.base.clone(),
             as_of: site.as_of,
             datasets: Vec::new(),
             bundles: Vec::new(),
@@ -91,7 +92,7 @@ impl Inventory {
 
     /// Absolute address of a site path given without its leading slash.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+        self.base.url(path)
     }
 
     /// Records `table`, published as `files`.

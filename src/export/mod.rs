@@ -27,6 +27,7 @@ use rayon::prelude::*;
 use crate::derive::{Aggregates, Derived};
 use crate::model::kind::RecordKind;
 use crate::model::{Dataset, Date, Org, SiteConfig};
+use crate::site_paths::BaseUrl;
 use crate::site_paths::record_page;
 use crate::write::{Output, WriteError};
 pub use inventory::Inventory;
@@ -57,8 +58,6 @@ impl ExportFile {
 pub enum ExportError {
     /// `data/site.yaml` did not load, and the exports need its publisher and prefix.
     MissingConfig,
-    /// The base URL is not an absolute `http(s)://` address.
-    BaseUrl(String),
     /// `datasets.yaml` and the extractors disagree: a bug, caught by the unit tests.
     Definition(String),
     /// Writing CSV failed.
@@ -79,10 +78,6 @@ impl fmt::Display for ExportError {
             ExportError::MissingConfig => {
                 f.write_str("the open-data exports need data/site.yaml, which did not load")
             }
-            ExportError::BaseUrl(url) => write!(
-                f,
-                "`{url}` is not an absolute address: sitemap, feed and OCDS need one like https://example.org/"
-            ),
             ExportError::Definition(what) => write!(f, "dataset definitions: {what}"),
             ExportError::Csv(e) => write!(f, "writing CSV: {e}"),
             ExportError::Xlsx(e) => write!(f, "writing XLSX: {e}"),
@@ -124,32 +119,20 @@ impl From<serde_json::Error> for ExportError {
 struct Site<'a> {
     dataset: &'a Dataset,
     config: &'a SiteConfig,
-    /// Absolute, ending with `/`.
-    base_url: String,
+    /// The site's address.
+    base: BaseUrl,
     as_of: Date,
     /// Organizations by id, for the parties of OCDS and OC4IDS.
     orgs: HashMap<&'a str, &'a Org>,
 }
 
 impl<'a> Site<'a> {
-    fn new(dataset: &'a Dataset, base_url: &str) -> Result<Site<'a>, ExportError> {
+    fn new(dataset: &'a Dataset, base: &BaseUrl) -> Result<Site<'a>, ExportError> {
         let config = &dataset
             .config
             .as_ref()
             .ok_or(ExportError::MissingConfig)?
             .record;
-        let lower = base_url.to_ascii_lowercase();
-        let host = lower
-            .strip_prefix("https://")
-            .or_else(|| lower.strip_prefix("http://"))
-            .map(|rest| rest.split('/').next().unwrap_or(""));
-        if host.is_none_or(str::is_empty) || base_url.chars().any(|c| c.is_whitespace()) {
-            return Err(ExportError::BaseUrl(base_url.to_owned()));
-        }
-        let mut base_url = base_url.to_owned();
-        if !base_url.ends_with('/') {
-            base_url.push('/');
-        }
         // An empty site has no dates: the programme's first day keeps the output fixed.
         let as_of = dataset
             .as_of()
@@ -163,7 +146,7 @@ impl<'a> Site<'a> {
         Ok(Site {
             dataset,
             config,
-            base_url,
+            base: base.clone(),
             as_of,
             orgs,
         })
@@ -171,7 +154,7 @@ impl<'a> Site<'a> {
 
     /// Absolute address of a site path given without its leading slash.
     fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+        self.base.url(path)
     }
 
     /// An address written in the data made absolute: a site path (`/files/a.pdf`) gets
@@ -253,7 +236,7 @@ impl<'j> Job<'j> {
 /// rendered pages, see [`sitemap`]) into `out`: the datasets in CSV, JSON and XLSX,
 /// the SQLite database, the Data Package, the JSON twin of every record page, OCDS
 /// and OC4IDS packages and `data.json`. `derived` and `aggregates` give the aggregate
-/// datasets their figures; `base_url` is the site's absolute address.
+/// datasets their figures; `base` is the site's address.
 ///
 /// The files are produced on all cores and each goes to `out` as soon as it is done,
 /// so that memory never holds all of them; the inventory keeps their sizes. The JSON
@@ -262,11 +245,11 @@ pub fn write_exports(
     dataset: &Dataset,
     derived: &Derived,
     aggregates: &Aggregates,
-    base_url: &str,
+    base: &BaseUrl,
     out: &dyn Output,
     twins: Option<&dyn Output>,
 ) -> Result<Inventory, ExportError> {
-    let site = Site::new(dataset, base_url)?;
+    let site = Site::new(dataset, base)?;
     let tables = tables::tables(&site, derived, aggregates)?;
     let bundles = &tables::definitions()?.bundles;
     let site = &site;
@@ -348,14 +331,12 @@ pub fn render_exports(
     dataset: &Dataset,
     derived: &Derived,
     aggregates: &Aggregates,
-    base_url: &str,
+    base: &BaseUrl,
     with_twins: bool,
 ) -> Result<Exports, ExportError> {
     let (collected, twins) = (Collected::default(), Collected::default());
     let twins_out: Option<&dyn Output> = with_twins.then_some(&twins);
-    let inventory = write_exports(
-        dataset, derived, aggregates, base_url, &collected, twins_out,
-    )?;
+    let inventory = write_exports(dataset, derived, aggregates, base, &collected, twins_out)?;
     Ok(Exports {
         files: collected.sorted(),
         twins: twins.sorted(),
@@ -367,10 +348,10 @@ pub fn render_exports(
 /// preview server: a twin shows its own record only, so an edit changes no other.
 pub fn record_twins(
     dataset: &Dataset,
-    base_url: &str,
+    base: &BaseUrl,
     records: &HashSet<String>,
 ) -> Result<Vec<ExportFile>, ExportError> {
-    let site = Site::new(dataset, base_url)?;
+    let site = Site::new(dataset, base)?;
     let twins = Collected::default();
     json::twins(&site, &twins, Some(records))?;
     Ok(twins.sorted())
@@ -407,13 +388,13 @@ impl Output for Collected {
 }
 
 /// `sitemap.xml` of `page_paths` (clean paths relative to the site root, as the render
-/// stage wrote them) and `robots.txt` naming it. `base_url` as for [`render_exports`].
+/// stage wrote them) and `robots.txt` naming it.
 pub fn sitemap(
     dataset: &Dataset,
-    base_url: &str,
+    base: &BaseUrl,
     page_paths: &[String],
 ) -> Result<Vec<ExportFile>, ExportError> {
-    let site = Site::new(dataset, base_url)?;
+    let site = Site::new(dataset, base)?;
     let mut files = sitemap::write(&site, page_paths);
     files.push(sitemap::robots(&site));
     Ok(files)

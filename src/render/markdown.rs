@@ -20,7 +20,7 @@ use pulldown_cmark::{
     Alignment, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
 
-use super::url::Urls;
+use crate::site_paths::BaseUrl;
 
 /// The HTML tags an editor may write in Markdown; everything else is removed (and
 /// the content of `script` and `style` with it).
@@ -121,10 +121,10 @@ pub struct PageIds {
 }
 
 impl MarkdownRenderer {
-    /// A renderer whose site-absolute links (`/projects/`) get `urls`' base path;
+    /// A renderer whose site-absolute links (`/projects/`) get `base`'s path;
     /// `table_label` names a table's scroll region when no heading precedes it.
-    pub fn new(urls: &Urls, table_label: &str) -> MarkdownRenderer {
-        let base = urls.clone();
+    pub fn new(base: &BaseUrl, table_label: &str) -> MarkdownRenderer {
+        let base = base.clone();
         let mut sanitizer = ammonia::Builder::empty();
         sanitizer
             .add_tags(ALLOWED_TAGS)
@@ -463,8 +463,8 @@ mod tests {
     use super::*;
 
     fn render(text: &str) -> String {
-        let urls = Urls::new("/zibo/").unwrap();
-        MarkdownRenderer::new(&urls, "表格").render(text, &mut PageIds::new())
+        let base = BaseUrl::parse("https://example.org/zibo/").unwrap();
+        MarkdownRenderer::new(&base, "表格").render(text, &mut PageIds::new())
     }
 
     #[test]
@@ -511,8 +511,8 @@ mod tests {
         assert_eq!(html.matches("id=\"fn-1\"").count(), 1, "{html}");
         assert!(!html.contains("id=\"main\""), "{html}");
         // A heading named like a footnote of a later fragment on the same page.
-        let urls = Urls::new("/").unwrap();
-        let renderer = MarkdownRenderer::new(&urls, "表格");
+        let base = BaseUrl::parse("https://example.org/").unwrap();
+        let renderer = MarkdownRenderer::new(&base, "表格");
         let mut ids = PageIds::new();
         let page = renderer.render("## fn 2\n\na[^x]\n\n[^x]: one\n", &mut ids)
             + &renderer.render("b[^y]\n\n[^y]: two\n", &mut ids);

@@ -14,7 +14,6 @@ mod pages;
 mod qr;
 pub mod strings;
 pub mod theme;
-pub mod url;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -26,11 +25,10 @@ use serde::Serialize;
 use crate::derive::{Aggregates, Derived};
 use crate::export::Inventory;
 use crate::model::{Dataset, Money};
-use crate::site_paths::is_record_page;
+use crate::site_paths::{BaseUrl, file_for, is_record_page};
 use crate::write::{Output, WriteError};
 use markdown::{MarkdownRenderer, PageIds};
 use theme::Theme;
-use url::Urls;
 
 /// Why rendering stopped.
 #[derive(Debug)]
@@ -39,8 +37,6 @@ pub enum RenderError {
     NoConfig,
     /// A theme file is broken.
     Theme(theme::ThemeError),
-    /// A base URL that cannot serve as the site's address.
-    BaseUrl(url::BadBaseUrl),
     /// A template failed on one page.
     Template {
         /// The page's path.
@@ -57,7 +53,6 @@ impl fmt::Display for RenderError {
         match self {
             RenderError::NoConfig => f.write_str("data/site.yaml did not load"),
             RenderError::Theme(e) => write!(f, "{e}"),
-            RenderError::BaseUrl(e) => write!(f, "{e}"),
             RenderError::Template { page, message } => {
                 write!(f, "rendering {page} failed: {message}")
             }
@@ -152,9 +147,7 @@ pub fn record_key(path: &str) -> Option<&str> {
 pub struct Site<'a> {
     dataset: &'a Dataset,
     derived: &'a Derived<'a>,
-    urls: Urls,
-    /// The site's absolute address, ending with `/`, for QR codes.
-    absolute_base: String,
+    base: BaseUrl,
     theme: Theme,
     markdown: MarkdownRenderer,
 }
@@ -222,18 +215,17 @@ struct Revision<'a> {
 }
 
 impl<'a> Site<'a> {
-    /// Prepares rendering: loads the theme from `root` and fixes the base path from
-    /// the site's absolute `base_url` (see [`url::absolute_base`]).
+    /// Prepares rendering at the address `base`: loads the theme from `root`.
     pub fn new(
         dataset: &'a Dataset,
         derived: &'a Derived<'a>,
         root: &Path,
-        base_url: &str,
+        base: &BaseUrl,
     ) -> Result<Site<'a>, RenderError> {
         let config = &dataset.config.as_ref().ok_or(RenderError::NoConfig)?.record;
         let theme_name = config.theme.as_ref().map(|t| t.value.as_str());
         let theme = Theme::load(root, theme_name).map_err(RenderError::Theme)?;
-        Site::with_theme(dataset, derived, theme, base_url)
+        Site::with_theme(dataset, derived, theme, base)
     }
 
     /// [`Site::new`] with a theme loaded before: `greenproc serve` keeps it between
@@ -243,19 +235,18 @@ impl<'a> Site<'a> {
         dataset: &'a Dataset,
         derived: &'a Derived<'a>,
         mut theme: Theme,
-        base_url: &str,
+        base: &BaseUrl,
     ) -> Result<Site<'a>, RenderError> {
         let config = &dataset.config.as_ref().ok_or(RenderError::NoConfig)?.record;
-        let urls = Urls::new(base_url).map_err(RenderError::BaseUrl)?;
         let table_label = theme.strings.text(&["meta", "table"]);
-        let markdown = MarkdownRenderer::new(&urls, table_label);
+        let markdown = MarkdownRenderer::new(base, table_label);
         let mut footer_pages: Vec<(i32, &str, Link<'_>)> = dataset
             .pages
             .iter()
             .map(|p| {
                 let meta = &p.record.meta;
                 let link = Link {
-                    href: urls.href(&format!("{}/", meta.id.value)),
+                    href: base.href(&format!("{}/", meta.id.value)),
                     title: &meta.title,
                 };
                 (meta.order, meta.id.value.as_str(), link)
@@ -266,7 +257,7 @@ impl<'a> Site<'a> {
             title: &config.title,
             city: &config.city,
             lang: theme::LANGUAGE,
-            base: urls.base(),
+            base: base.path(),
             publisher: &config.publisher.name,
             contact: &config.publisher.contact,
             license: &config.license.name,
@@ -286,8 +277,7 @@ impl<'a> Site<'a> {
         Ok(Site {
             dataset,
             derived,
-            absolute_base: format!("{}/", base_url.trim_end_matches('/')),
-            urls,
+            base: base.clone(),
             theme,
             markdown,
         })
@@ -300,7 +290,7 @@ impl<'a> Site<'a> {
 
     /// The absolute address of a clean path, the one a QR code carries.
     fn canonical(&self, path: &str) -> String {
-        format!("{}{}", self.absolute_base, path.trim_start_matches('/'))
+        self.base.url(path)
     }
 
     /// Renders every page and asset, and the hosts' `_headers` file, into `out`.
@@ -388,7 +378,7 @@ impl<'a> Site<'a> {
                     message: e.to_string(),
                 })?;
             out.stats.pages += 1;
-            out.file(&url::file_for(path), html.as_slice())
+            out.file(&file_for(path), html.as_slice())
         })
     }
 
@@ -426,10 +416,10 @@ impl<'a> Site<'a> {
     fn meta<'m>(&self, title: &'m str, path: &str, section: &'static str) -> PageMeta<'m> {
         PageMeta {
             title,
-            href: self.urls.href(path),
+            href: self.base.href(path),
             section,
             crumbs: Vec::new(),
-            alternate: is_record_page(path).then(|| self.urls.href(&format!("{path}index.json"))),
+            alternate: is_record_page(path).then(|| self.base.href(&format!("{path}index.json"))),
             history: None,
             feed: None,
         }
@@ -448,7 +438,7 @@ impl<'a> Site<'a> {
     /// A link to a clean path.
     fn link<'t>(&self, path: &str, title: &'t str) -> Link<'t> {
         Link {
-            href: self.urls.href(path),
+            href: self.base.href(path),
             title,
         }
     }

@@ -25,6 +25,7 @@ use std::time::Duration;
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::diagnostic::render_human;
+use crate::site_paths::BaseUrl;
 use http::{Shared, Status};
 use preview::{Outcome, Preview, Report, Step};
 
@@ -113,7 +114,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), StartError> {
         IpAddr::V6(v6) => format!("[{v6}]"),
         IpAddr::V4(v4) => v4.to_string(),
     };
-    let base_url = format!("http://{host}:{port}/");
+    let base =
+        BaseUrl::parse(&format!("http://{host}:{port}/")).map_err(|_| StartError::NoAddress)?;
 
     let home = std::env::temp_dir().join(format!("greenproc-serve-{}", std::process::id()));
     if home.exists() {
@@ -141,7 +143,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), StartError> {
     println!("serve: http://{host}:{port}/ (building; Ctrl-C to stop)");
 
     let tree = tree::Tree::new(home, Arc::clone(&shared.served));
-    let mut preview = Preview::new(root.clone(), base_url, tree);
+    let mut preview = Preview::new(root.clone(), base, tree);
     let color = std::io::stderr().is_terminal();
     let mut report = |outcome: Outcome| announce(outcome, &root, color, &shared);
     let interrupted = || queue.waiting();

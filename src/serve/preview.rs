@@ -33,7 +33,7 @@ use crate::model::kind::RecordKind;
 use crate::model::{Dataset, Date};
 use crate::render::theme::Theme;
 use crate::render::{Gathered, RenderError, Scope, Site, Stats};
-use crate::site_paths::page_path;
+use crate::site_paths::{BaseUrl, page_path};
 use crate::write::Output;
 
 /// What a rebuild step reports.
@@ -90,7 +90,7 @@ struct Pending {
 pub(super) struct Preview {
     root: PathBuf,
     /// The preview's own address, which links and QR codes use.
-    base_url: String,
+    base: BaseUrl,
     dataset: Dataset,
     /// Problems found while reading files, kept per file between edits.
     load_problems: Vec<Diagnostic>,
@@ -109,12 +109,12 @@ pub(super) struct Preview {
 }
 
 impl Preview {
-    /// A preview of the site at `root` served at `base_url`, into `tree`; nothing is
+    /// A preview of the site at `root` served at `base`, into `tree`; nothing is
     /// read before the first [`Preview::update`].
-    pub(super) fn new(root: PathBuf, base_url: String, tree: Tree) -> Preview {
+    pub(super) fn new(root: PathBuf, base: BaseUrl, tree: Tree) -> Preview {
         Preview {
             root,
-            base_url,
+            base,
             dataset: Dataset::default(),
             load_problems: Vec::new(),
             inventory: None,
@@ -151,7 +151,7 @@ impl Preview {
         let clock = Instant::now();
         let Preview {
             root,
-            base_url,
+            base,
             dataset,
             load_problems,
             inventory,
@@ -198,7 +198,7 @@ impl Preview {
         }
         let mut build = Build {
             root,
-            base_url,
+            base,
             dataset,
             derived: &derived,
             theme,
@@ -321,7 +321,7 @@ impl Preview {
 /// One rebuild's inputs and where it goes.
 struct Build<'b, 'a> {
     root: &'b Path,
-    base_url: &'b str,
+    base: &'b BaseUrl,
     dataset: &'a Dataset,
     /// What every page shows but the aggregates, which the other pages' step makes.
     derived: &'b Derived<'a>,
@@ -346,7 +346,7 @@ impl<'a> Build<'_, 'a> {
                 Theme::load(self.root, name)?
             }
         };
-        let site = Site::with_theme(self.dataset, self.derived, theme, self.base_url)?;
+        let site = Site::with_theme(self.dataset, self.derived, theme, self.base)?;
         let pass = self.tree.scoped_pass();
         let rendered = draw(&site, &pass);
         let done = pass.finish();
@@ -358,10 +358,10 @@ impl<'a> Build<'_, 'a> {
     /// Renders everything into a new folder (pages, open data, sitemap, schemas) and
     /// serves it; returns what changed and the new inventory.
     fn everything(&mut self) -> Result<(Committed, Inventory), ServeError> {
-        let (dataset, base_url) = (self.dataset, self.base_url);
+        let (dataset, base) = (self.dataset, self.base);
         let aggregates = Aggregates::new(dataset, self.derived);
-        let exports = export::render_exports(dataset, self.derived, &aggregates, base_url, true)?;
-        let site = Site::new(dataset, self.derived, self.root, base_url)?;
+        let exports = export::render_exports(dataset, self.derived, &aggregates, base, true)?;
+        let site = Site::new(dataset, self.derived, self.root, base)?;
         let mut pass = self.tree.full_pass()?;
         let gathered = Gathered {
             aggregates: &aggregates,
@@ -369,7 +369,7 @@ impl<'a> Build<'_, 'a> {
         };
         site.render(gathered, &pass)?;
         *self.theme = Some(site.into_theme());
-        let sitemap = export::sitemap(dataset, base_url, &pass.page_paths())?;
+        let sitemap = export::sitemap(dataset, base, &pass.page_paths())?;
         for (origin, files) in [
             (Origin::Export, &exports.files),
             (Origin::Twin, &exports.twins),
@@ -419,7 +419,7 @@ impl<'a> Build<'_, 'a> {
         }
         // A JSON twin shows its own record only: the edited records' twins, and the
         // removal of a deleted record's.
-        let twins = export::record_twins(self.dataset, self.base_url, edited)?;
+        let twins = export::record_twins(self.dataset, self.base, edited)?;
         let edited = Scope {
             records: Some(edited.clone()),
             others: None,
@@ -459,13 +459,8 @@ impl<'a> Build<'_, 'a> {
             return Ok(Some(committed));
         }
         // The JSON twins of the edited records came with their pages.
-        let exports = export::render_exports(
-            self.dataset,
-            self.derived,
-            &aggregates,
-            self.base_url,
-            false,
-        )?;
+        let exports =
+            export::render_exports(self.dataset, self.derived, &aggregates, self.base, false)?;
         committed.add(self.publish(Origin::Export, &exports.files, None)?);
         let portal = others(export::inventory::PORTAL_PATH);
         let gathered = Gathered {
@@ -476,7 +471,7 @@ impl<'a> Build<'_, 'a> {
         let done = self.render(|site, out| site.render_others(portal_path, gathered, out))?;
         committed.add(self.tree.commit(done, Origin::Render, Some(&portal))?);
         *inventory = Some(exports.inventory);
-        let sitemap = export::sitemap(self.dataset, self.base_url, &self.tree.page_paths())?;
+        let sitemap = export::sitemap(self.dataset, self.base, &self.tree.page_paths())?;
         committed.add(self.publish(Origin::Sitemap, &sitemap, None)?);
         Ok(Some(committed))
     }

@@ -3,6 +3,7 @@
 use super::{Checker, each};
 use crate::diagnostic::{Code, Position};
 use crate::model::{Dataset, Sp};
+use crate::site_paths::BaseUrl;
 
 /// Codes in `site.yaml`, the programme's ratios and the publisher's credit code.
 pub(super) fn check_config(dataset: &Dataset, checker: &mut Checker) {
@@ -58,13 +59,14 @@ pub(super) fn check_config(dataset: &Dataset, checker: &mut Checker) {
         );
     }
     let base = &site.base_url.value;
-    if !(base.starts_with("https://") || base.starts_with("http://")) || !base.ends_with('/') {
+    // The address every page and download is built on: refused here, not at build.
+    if BaseUrl::parse(base).is_err() || !base.ends_with('/') {
         checker.diagnostics.report(
             Code::InvalidCode,
             file,
             Position::of(&site.base_url),
             format!("`{base}` is not a site address ending with /"),
-            "write the published address in full, ending with a slash, for example https://example.org/zibo/",
+            "write the published address in full, ending with a slash, for example https://example.org/zibo/ (letters, digits and - _ . ~ in the path)",
         );
     }
     checker.link(file, Some(&site.license.url));

@@ -101,7 +101,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
     let index = Index {
         datasets: exports.datasets.iter().map(|d| summary(site, d)).collect(),
         bundles: bundles(),
-        catalog: site.urls.href("data.json"),
+        catalog: site.base.href("data.json"),
         as_of: exports.as_of.to_string(),
     };
     site.page(
@@ -121,7 +121,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
                 type_name: f.kind.name(),
                 reference: f.reference().map(|(dataset, field)| Reference {
                     href: site
-                        .urls
+                        .base
                         .href(&format!("{}#field-{field}", dataset_page_path(dataset))),
                     dataset,
                     field,
@@ -160,7 +160,7 @@ fn summary<'a>(site: &Site<'_>, entry: &'a DatasetEntry) -> Summary<'a> {
 fn bundle<'a>(site: &Site<'_>, entry: &'a BundleEntry) -> BundleView<'a> {
     BundleView {
         name: entry.name,
-        href: site.urls.href(&format!("{PORTAL_PATH}#{}", entry.name)),
+        href: site.base.href(&format!("{PORTAL_PATH}#{}", entry.name)),
         title: &entry.bundle.title,
         description: &entry.bundle.description,
         downloads: downloads(site, &entry.downloads),
@@ -170,7 +170,7 @@ fn bundle<'a>(site: &Site<'_>, entry: &'a BundleEntry) -> BundleView<'a> {
 fn downloads<'a>(site: &Site<'_>, list: &'a [Download]) -> Vec<DownloadView<'a>> {
     list.iter()
         .map(|d| DownloadView {
-            href: site.urls.href(&d.path),
+            href: site.base.href(&d.path),
             format: d.format,
             file: d.file_name(),
             kb: kilobytes(d.bytes),

@@ -228,15 +228,15 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
                 (1..=count)
                     .map(|k| PageLink {
                         number: k,
-                        href: site.urls.href(&path(k)),
+                        href: site.base.href(&path(k)),
                         current: k == n,
                     })
                     .collect()
             } else {
                 Vec::new()
             },
-            previous: (n > 1).then(|| site.urls.href(&path(n - 1))),
-            next: (n < count).then(|| site.urls.href(&path(n + 1))),
+            previous: (n > 1).then(|| site.base.href(&path(n - 1))),
+            next: (n < count).then(|| site.base.href(&path(n + 1))),
         };
         let here = path(n);
         // Later pages say which page they are, in the title and the breadcrumbs.

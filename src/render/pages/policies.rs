@@ -174,7 +174,7 @@ fn filters(site: &Site<'_>, rows: &[Row<'_>]) -> Vec<Filter> {
             .filter_map(|value| {
                 let count = *counts.get(value.as_str())?;
                 Some(FilterOption {
-                    href: site.urls.href(&filtered_list_page(
+                    href: site.base.href(&filtered_list_page(
                         RecordKind::Policy,
                         dimension,
                         &value,

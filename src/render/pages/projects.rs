@@ -63,7 +63,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         let mut meta = site.meta(&p.name, &path, "projects");
         meta.crumbs.push(site.link(&list_path, title));
         meta.history = Some(site.history(&project.file));
-        meta.feed = Some(site.urls.href(&format!("{path}feed.xml")));
+        meta.feed = Some(site.base.href(&format!("{path}feed.xml")));
         out.file(&format!("{path}feed.xml"), site.project_feed(i).as_bytes())?;
         let detail = detail(site, i);
         let page = WithQr::new(site, &path, &detail);
@@ -73,7 +73,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             notice: Notice {
                 qr: page.qr,
                 canonical: site.canonical(&path),
-                project_href: site.urls.href(&path),
+                project_href: site.base.href(&path),
             },
         };
         let notice_path = format!("{path}notice/");
@@ -238,7 +238,7 @@ fn filters<'a>(site: &Site<'a>, rows: &[Row<'a>]) -> Vec<Filter<'a>> {
                     Some(FilterOption {
                         value,
                         name,
-                        href: site.urls.href(&filtered_list_page(
+                        href: site.base.href(&filtered_list_page(
                             RecordKind::Project,
                             dimension,
                             value,

@@ -259,7 +259,7 @@ fn group_row<'a>(
                 .and_then(|c| c.record.districts.iter().find(|d| d.id.value == key))
                 .map_or("", |d| d.name.as_str())
         }),
-        link: district.then(|| site.urls.href(&format!("stats/districts/{key}/"))),
+        link: district.then(|| site.base.href(&format!("stats/districts/{key}/"))),
         projects: g.projects,
         covered: g.covered,
         coverage: percent(g.coverage),
@@ -699,8 +699,8 @@ fn downloads(site: &Site<'_>) -> Vec<Download<'static>> {
             Some(Download {
                 name,
                 title: &def.title,
-                csv: site.urls.href(&format!("data/{name}.csv")),
-                json: site.urls.href(&format!("data/{name}.json")),
+                csv: site.base.href(&format!("data/{name}.csv")),
+                json: site.base.href(&format!("data/{name}.json")),
             })
         })
         .collect()
@@ -927,7 +927,7 @@ fn category_page<'a>(
             .iter()
             .map(|(name, key, t)| DistrictShare {
                 name,
-                link: site.urls.href(&format!("stats/districts/{key}/")),
+                link: site.base.href(&format!("stats/districts/{key}/")),
                 amount: money(t.amount),
                 green: money(t.green),
                 ratio: percent(t.ratio),
