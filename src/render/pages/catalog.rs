@@ -38,15 +38,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
                                         rule(&site.dataset.editions[e].record, &category.id.value)
                                     })
                                     .map(|r| r.class.key()),
-                                products: site
-                                    .derived
-                                    .referrers(
-                                        Target::Category,
-                                        &category.id.value,
-                                        RecordKind::Product,
-                                        &[],
-                                    )
-                                    .len(),
+                                products: products_in(site, &category.id.value).len(),
                             }
                         })
                         .collect(),
@@ -168,14 +160,7 @@ fn category_view<'a>(
                 })
                 .collect()
         }),
-        products: site
-            .derived
-            .referrers(
-                Target::Category,
-                &category.id.value,
-                RecordKind::Product,
-                &[],
-            )
+        products: products_in(site, &category.id.value)
             .iter()
             .map(|&i| {
                 let p = &site.dataset.products[i].record;
@@ -420,4 +405,10 @@ fn standards(
         site.page(out, &path, "standard.html", meta, &view)?;
     }
     Ok(())
+}
+
+/// The products of the material category `id`, in file order.
+fn products_in(site: &Site<'_>, id: &str) -> Vec<usize> {
+    site.derived
+        .referrers(Target::Category, id, RecordKind::Product, &[])
 }
