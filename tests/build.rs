@@ -390,6 +390,24 @@ fn a_base_url_the_build_cannot_use_fails_check_first() {
 }
 
 #[test]
+fn a_line_break_in_chinese_yaml_text_is_no_space_on_the_page() {
+    let root = mini_site();
+    let file = root.path().join("data/inspections/insp-2025-001.yaml");
+    let text = fs::read_to_string(&file).unwrap();
+    let multi_line = "findings: |\n  抽查证书均在\n  有效期内。\n  Latin words\n  stay apart.";
+    fs::write(
+        &file,
+        text.replace("findings: 抽查证书均在有效期内。", multi_line),
+    )
+    .unwrap();
+    let output = root.path().join("public");
+    assert_success(&build(root.path(), &output, &[]));
+    let page = fs::read_to_string(output.join("inspections/insp-2025-001/index.html")).unwrap();
+    assert!(page.contains("抽查证书均在有效期内。"), "{page}");
+    assert!(page.contains("Latin words\nstay apart."), "{page}");
+}
+
+#[test]
 fn a_site_theme_overrides_one_template() {
     let root = mini_site();
     let templates = root.path().join("themes/default/templates");

@@ -7,6 +7,11 @@
 //! before HTML is produced, and ammonia's allow-list is widened for exactly the
 //! classes, ids and attributes this module writes, nothing more.
 //!
+//! A line break inside a paragraph is a space to a browser, and Chinese has no spaces
+//! between words: a soft break between two CJK characters (or CJK punctuation) is
+//! dropped, so that "约6.25万平方米，⏎设置床位" reads as one sentence; between Latin
+//! words it stays a space.
+//!
 //! A table scrolls sideways inside its own `table-scroll` box on a narrow screen, so
 //! the box is a focusable region (keyboard users scroll it with the arrow keys),
 //! named after the heading above the table or, before any heading, after the
@@ -189,7 +194,7 @@ impl MarkdownRenderer {
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_STRIKETHROUGH
             | Options::ENABLE_HEADING_ATTRIBUTES;
-        let events: Vec<Event<'_>> = Parser::new_ext(text, options).collect();
+        let events = join_cjk_lines(Parser::new_ext(text, options).collect());
         let mut rewriter = Rewriter::new(ids, &self.table_label);
         let events = rewriter.rewrite(events);
         let mut html = String::with_capacity(text.len() * 3 / 2);
@@ -233,6 +238,76 @@ impl PageIds {
         self.used.insert(candidate.clone());
         candidate
     }
+}
+
+/// `events` without the soft line breaks that fall between two CJK characters. The
+/// characters on each side are the nearest text across inline tags (`**粗**⏎体`);
+/// two passes, so that the cost stays linear however many tags there are.
+fn join_cjk_lines(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    // The last character of text before each event, and the first after it.
+    let mut before = Vec::with_capacity(events.len());
+    let mut last = None;
+    for event in &events {
+        before.push(last);
+        match event {
+            Event::Text(t) | Event::Code(t) => last = t.chars().next_back().or(last),
+            e if is_inline_tag(e) || matches!(e, Event::SoftBreak) => {}
+            _ => last = None,
+        }
+    }
+    let mut after = vec![None; events.len()];
+    let mut next = None;
+    for (i, event) in events.iter().enumerate().rev() {
+        after[i] = next;
+        match event {
+            Event::Text(t) | Event::Code(t) => next = t.chars().next().or(next),
+            e if is_inline_tag(e) || matches!(e, Event::SoftBreak) => {}
+            _ => next = None,
+        }
+    }
+    events
+        .into_iter()
+        .enumerate()
+        .filter(|(i, event)| {
+            !(matches!(event, Event::SoftBreak)
+                && before[*i].is_some_and(is_cjk)
+                && after[*i].is_some_and(is_cjk))
+        })
+        .map(|(_, event)| event)
+        .collect()
+}
+
+/// Whether `event` opens or closes an inline tag, which text flows across.
+fn is_inline_tag(event: &Event<'_>) -> bool {
+    let inline = |tag: &Tag<'_>| {
+        matches!(
+            tag,
+            Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. }
+        )
+    };
+    match event {
+        Event::Start(tag) => inline(tag),
+        Event::End(end) => matches!(
+            end,
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link
+        ),
+        _ => false,
+    }
+}
+
+/// Whether `c` is a Chinese or Japanese character or CJK punctuation, which are
+/// written without spaces between them. Hangul is not: Korean spaces its words.
+fn is_cjk(c: char) -> bool {
+    matches!(
+        c,
+        '\u{3000}'..='\u{303F}'   // CJK symbols and punctuation: 、。「」
+            | '\u{3040}'..='\u{30FF}' // kana
+            | '\u{3400}'..='\u{4DBF}' // extension A
+            | '\u{4E00}'..='\u{9FFF}' // unified ideographs
+            | '\u{F900}'..='\u{FAFF}' // compatibility ideographs
+            | '\u{FF00}'..='\u{FFEF}' // full-width forms: ，：（）
+            | '\u{20000}'..='\u{3FFFF}' // extensions B and later
+    )
 }
 
 /// Lower-cases and joins the text's letters and digits (any script) with hyphens.
@@ -465,6 +540,26 @@ mod tests {
     fn render(text: &str) -> String {
         let base = BaseUrl::parse("https://example.org/zibo/").unwrap();
         MarkdownRenderer::new(&base, "表格").render(text, &mut PageIds::new())
+    }
+
+    #[test]
+    fn a_line_break_between_chinese_characters_is_no_space() {
+        assert_eq!(
+            render("约6.25万平方米，\n设置床位"),
+            "<p>约6.25万平方米，设置床位</p>\n"
+        );
+        assert_eq!(render("绿色\n建材"), "<p>绿色建材</p>\n");
+        assert_eq!(
+            render("**绿色**\n建材"),
+            "<p><strong>绿色</strong>建材</p>\n"
+        );
+        // Latin on either side keeps the break, which a browser shows as a space.
+        assert_eq!(render("green\nbuilding"), "<p>green\nbuilding</p>\n");
+        assert_eq!(render("C30\n混凝土"), "<p>C30\n混凝土</p>\n");
+        assert_eq!(render("混凝土\nC30"), "<p>混凝土\nC30</p>\n");
+        // A hard break stays one; paragraphs stay apart.
+        assert!(render("绿色  \n建材").contains("<br"));
+        assert_eq!(render("绿色\n\n建材"), "<p>绿色</p>\n<p>建材</p>\n");
     }
 
     #[test]
