@@ -408,6 +408,23 @@ fn a_line_break_in_chinese_yaml_text_is_no_space_on_the_page() {
 }
 
 #[test]
+fn suspended_products_are_not_counted_as_valid_certified_products() {
+    let root = mini_site();
+    let file = root
+        .path()
+        .join("data/catalog/waterproof/zd-sbs-membrane.yaml");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, format!("{}status: suspended\n", text)).unwrap();
+    let output = root.path().join("public");
+    assert_success(&build(root.path(), &output, &[]));
+    let home = fs::read_to_string(output.join("index.html")).unwrap();
+    let valid = "<span class=\"figure-value\">2<small>";
+    let label = "<span class=\"figure-label\">有效认证产品</span>";
+    let figure = home.split("<li>").find(|li| li.contains(label)).unwrap();
+    assert!(figure.contains(valid), "{figure}");
+}
+
+#[test]
 fn a_site_theme_overrides_one_template() {
     let root = mini_site();
     let templates = root.path().join("themes/default/templates");

@@ -22,6 +22,7 @@ use rustc_hash::FxHashMap;
 use crate::history::History;
 use crate::model::kind::{DATED_KINDS, KINDS, RecordKind, References, Target};
 use crate::model::org::Role;
+use crate::model::product::ListingStatus;
 use crate::model::project::{Project, StageKind};
 use crate::model::{Dataset, Date, standard};
 
@@ -369,6 +370,14 @@ impl<'a> Derived<'a> {
     /// The edition in force on the as-of date.
     pub fn current_edition(&self, dataset: &Dataset) -> Option<usize> {
         self.edition_on(dataset, self.as_of?)
+    }
+
+    /// Whether product `i` is a valid certified product (有效认证产品): in the catalog
+    /// (neither suspended nor removed) and its certificate not expired on the as-of
+    /// date. Every page that counts valid products counts with this.
+    pub fn product_in_force(&self, dataset: &Dataset, i: usize) -> bool {
+        dataset.products[i].record.status == ListingStatus::Listed
+            && self.cert_status[i] != CertStatus::Expired
     }
 
     /// The name of a district or zone, or its id when it is unknown.

@@ -139,6 +139,19 @@ describe("search in Chromium", () => {
     }
   });
 
+  test("the more-results button shows only while results remain, and adds them", async () => {
+    const visible = () => page.isVisible("#search-more");
+    const few = await search("博晶节能玻璃");
+    assert.ok(few.hits.length < 20, `${few.hits.length} results`);
+    assert.equal(await visible(), false, "no more results to show");
+    const many = await search("项目");
+    const shown = many.hits.length;
+    assert.ok(Number(/(\d+)/.exec(many.status)[1]) > shown, many.status);
+    assert.equal(await visible(), true, "more results remain");
+    await page.click("#search-more");
+    await page.waitForFunction((n) => document.querySelectorAll("#search-results li").length > n, shown);
+  });
+
   test("a query in the address runs on load, so searches can be shared", async () => {
     await page.goto(`${server.url}/search/?q=${encodeURIComponent("空气源热泵")}&kind=product`);
     await page.waitForFunction(() => /^共/.test(document.querySelector("#search-status").textContent));

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::date;
-use crate::derive::{CertStatus, ChangeKind};
+use crate::derive::ChangeKind;
 use crate::model::Money;
 use crate::render::markdown::PageIds;
 use crate::render::{Counting, Link, RenderError, Site, money};
@@ -51,10 +51,8 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         .iter()
         .filter_map(|p| p.record.contract.as_ref().map(|c| c.amount))
         .sum();
-    let valid = derived
-        .cert_status
-        .iter()
-        .filter(|s| **s != CertStatus::Expired)
+    let valid = (0..dataset.products.len())
+        .filter(|&i| derived.product_in_force(dataset, i))
         .count();
     let count = |key, n: usize, unit| Figure {
         key,
