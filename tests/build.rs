@@ -425,6 +425,22 @@ fn suspended_products_are_not_counted_as_valid_certified_products() {
 }
 
 #[test]
+fn every_page_has_the_theme_s_icon() {
+    let root = mini_site();
+    let output = root.path().join("public");
+    assert_success(&build(root.path(), &output, &[]));
+    let icon = fs::read_to_string(output.join("assets/favicon.svg")).unwrap();
+    assert!(icon.starts_with("<svg"), "{icon}");
+    for page in ["index.html", "projects/index.html", "about/index.html"] {
+        let html = fs::read_to_string(output.join(page)).unwrap();
+        assert!(
+            html.contains("<link rel=\"icon\" type=\"image/svg+xml\" href=\"/zibo/assets/favicon.svg\">"),
+            "{page}"
+        );
+    }
+}
+
+#[test]
 fn a_site_theme_overrides_one_template() {
     let root = mini_site();
     let templates = root.path().join("themes/default/templates");
