@@ -274,6 +274,11 @@ fn sample_site_has_a_page_per_record_and_no_broken_links() {
     let site = files(&output);
     assert_page_per_record(root, &site);
     assert_clean(&site, "/");
+    // A summary says so once, in the theme's notice, not again in its text.
+    for (path, bytes) in site.iter().filter(|(p, _)| p.starts_with("policies/")) {
+        let html = String::from_utf8_lossy(bytes);
+        assert!(html.matches("不是官方").count() <= 1, "{path}");
+    }
 }
 
 #[test]
