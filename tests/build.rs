@@ -439,7 +439,9 @@ fn every_page_has_the_theme_s_icon() {
     for page in ["index.html", "projects/index.html", "about/index.html"] {
         let html = fs::read_to_string(output.join(page)).unwrap();
         assert!(
-            html.contains("<link rel=\"icon\" type=\"image/svg+xml\" href=\"/zibo/assets/favicon.svg\">"),
+            html.contains(
+                "<link rel=\"icon\" type=\"image/svg+xml\" href=\"/zibo/assets/favicon.svg\">"
+            ),
             "{page}"
         );
     }

@@ -136,6 +136,8 @@ fn the_index_lists_every_dataset_and_bundle() {
         assert!(index.contains(&format!(" id=\"{bundle}\"")), "{bundle}");
     }
     assert!(index.contains(&format!("href=\"{BASE_PATH}data/greenproc.sqlite\"")));
+    // Descriptions are plain text: no Markdown marks shown as they are.
+    assert!(!index.contains('`'), "a backtick on the data portal");
     let home = page("index.html");
     assert!(home.contains(&format!("href=\"{BASE_PATH}data/\"")));
 }
