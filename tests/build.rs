@@ -436,7 +436,14 @@ fn every_page_has_the_theme_s_icon() {
     assert_success(&build(root.path(), &output, &[]));
     let icon = fs::read_to_string(output.join("assets/favicon.svg")).unwrap();
     assert!(icon.starts_with("<svg"), "{icon}");
-    for page in ["index.html", "projects/index.html", "about/index.html"] {
+    // Every page: a page without the link makes the browser ask for /favicon.ico.
+    let notice = "projects/zd-school-2023/notice/index.html";
+    for page in [
+        "index.html",
+        "projects/index.html",
+        "about/index.html",
+        notice,
+    ] {
         let html = fs::read_to_string(output.join(page)).unwrap();
         assert!(
             html.contains(
