@@ -20,10 +20,10 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use crate::history::History;
-use crate::model::kind::{DATED_KINDS, KINDS, RecordKind, References, Target};
+use crate::model::kind::{DATED_KINDS, KINDS, RecordKind, References, Refers, Target};
 use crate::model::org::Role;
 use crate::model::product::ListingStatus;
-use crate::model::project::{Project, StageKind};
+use crate::model::project::{Project, StageKind, party_role};
 use crate::model::{Dataset, Date, standard};
 
 pub use crate::history::Revision;
@@ -300,31 +300,15 @@ impl<'a> Derived<'a> {
 
     /// Each project's parties by role, and each organization's projects.
     fn project_parties(&mut self, d: &'a Dataset) {
+        let mut refs = References::default();
         for (i, project) in d.projects.iter().enumerate() {
-            let p = &project.record;
-            let mut roles: Vec<(&'a str, Role)> = vec![(p.owner.value.as_str(), Role::Owner)];
-            let optional = [
-                (&p.agency, Role::Agency),
-                (&p.designer, Role::Designer),
-                (&p.supervisor, Role::Supervisor),
-            ];
-            for (org, role) in optional {
-                if let Some(org) = org {
-                    roles.push((org.value.as_str(), role));
-                }
-            }
-            if let Some(award) = &p.award {
-                roles.push((award.winner.value.as_str(), Role::Contractor));
-            }
-            if let Some(evaluation) = &p.evaluation {
-                roles.push((evaluation.evaluator.value.as_str(), Role::Evaluator));
-            }
-            for loan in &p.financing {
-                roles.push((loan.lender.value.as_str(), Role::Lender));
-                roles.push((loan.borrower.value.as_str(), Role::Contractor));
-            }
-            let mut parties: Vec<(Role, &'a str)> =
-                roles.into_iter().map(|(o, r)| (r, o)).collect();
+            refs.clear();
+            project.record.references(&mut refs);
+            let mut parties: Vec<(Role, &'a str)> = refs
+                .ids
+                .iter()
+                .filter_map(|r| Some((party_role(r.field)?, r.id.value.as_str())))
+                .collect();
             parties.sort();
             parties.dedup();
             for &(role, org) in &parties {

@@ -4,6 +4,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::kind::{RecordKind, References, Refers, Target};
+use super::org::Role;
 use super::value::{Date, Money, Percent, Sp, Stars};
 
 /// A pilot project.
@@ -343,6 +344,21 @@ pub struct Loan {
     pub amount: Money,
     /// Date granted.
     pub date: Sp<Date>,
+}
+
+/// The role in which a project's field (a [`Refers`] field path) names an
+/// organization, for the fields that name its parties.
+pub fn party_role(field: &str) -> Option<Role> {
+    Some(match field {
+        "owner" => Role::Owner,
+        "agency" => Role::Agency,
+        "designer" => Role::Designer,
+        "supervisor" => Role::Supervisor,
+        "award.winner" | "financing.borrower" => Role::Contractor,
+        "evaluation.evaluator" => Role::Evaluator,
+        "financing.lender" => Role::Lender,
+        _ => return None,
+    })
 }
 
 impl Refers for Project {
