@@ -279,6 +279,77 @@ fn sample_site_has_a_page_per_record_and_no_broken_links() {
         let html = String::from_utf8_lossy(bytes);
         assert!(html.matches("不是官方").count() <= 1, "{path}");
     }
+    assert_one_actual_share(&site, &output);
+}
+
+/// The text of the element after each `data-actual="green_material_ratio"` in `html`,
+/// with any label before the figure dropped.
+fn shown_actual_shares(html: &str) -> Vec<String> {
+    html.split("data-actual=\"green_material_ratio\"")
+        .skip(1)
+        .map(|rest| {
+            let text = &rest[rest.find('>').unwrap() + 1..];
+            let text = &text[..text.find('<').unwrap()];
+            text.rsplit(' ').next().unwrap().to_owned()
+        })
+        .collect()
+}
+
+/// Every sample project's actual green-material share reads the same on its page, in
+/// the project list, on its 公示牌, in `projects.csv` and in the SQLite bundle.
+fn assert_one_actual_share(site: &BTreeMap<String, Vec<u8>>, output: &Path) {
+    let page = |path: &str| String::from_utf8(site[path].clone()).unwrap();
+    let as_shown = |ratio: Option<f64>| match ratio {
+        // Pages round to one decimal and drop a trailing `.0`.
+        Some(r) => format!("{}%", (r * 10.0).round() / 10.0),
+        None => "—".to_owned(),
+    };
+    let db = rusqlite::Connection::open(output.join("data/greenproc.sqlite")).unwrap();
+    let mut csv = csv::Reader::from_path(output.join("data/projects.csv")).unwrap();
+    let headers = csv.headers().unwrap().clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}') == name)
+            .unwrap()
+    };
+    let (id_column, share_column) = (column("id"), column("actual_green_material_ratio"));
+    let list = page("projects/index.html");
+    let mut checked = 0;
+    for row in csv.records() {
+        let row = row.unwrap();
+        let id = &row[id_column];
+        let from_csv = Some(&row[share_column])
+            .filter(|v| !v.is_empty())
+            .map(|v| v.parse::<f64>().unwrap());
+        let from_sqlite: Option<f64> = db
+            .query_row(
+                "SELECT actual_green_material_ratio FROM projects WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(from_csv, from_sqlite, "{id}: CSV and SQLite");
+        let expected = as_shown(from_csv);
+        assert_eq!(
+            shown_actual_shares(&page(&format!("projects/{id}/index.html"))),
+            std::slice::from_ref(&expected),
+            "{id}: project page"
+        );
+        let link = format!("href=\"/projects/{id}/\"");
+        let list_row = list.split("<tr ").find(|r| r.contains(&link)).unwrap();
+        assert_eq!(
+            shown_actual_shares(list_row),
+            std::slice::from_ref(&expected),
+            "{id}: list"
+        );
+        // The 公示牌 leaves an unknown share out rather than print a dash.
+        let notice = shown_actual_shares(&page(&format!("projects/{id}/notice/index.html")));
+        let on_notice: Vec<String> = from_csv.map(|_| expected).into_iter().collect();
+        assert_eq!(notice, on_notice, "{id}: 公示牌");
+        checked += 1;
+    }
+    assert!(checked > 20, "{checked} projects");
 }
 
 #[test]

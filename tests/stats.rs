@@ -76,35 +76,42 @@ fn the_statistics_page_shows_the_hand_computed_figures() {
     assert!(html.contains("id=\"fig-coverage\">60<small>%"), "{html}");
     // City ratio: 1,650,000 / 1,900,000 = 86.84%.
     assert!(html.contains("id=\"fig-green-ratio\">86.8<small>%"));
-    assert!(html.contains("1,900,000.00 元"));
-    assert!(html.contains("1,650,000.00 元"));
+    // Amounts in 万元 for reading, the exact 元 beside them.
+    assert!(html.contains(
+        "<data class=\"money\" value=\"1900000.00\" title=\"1,900,000.00 元\">190.00万元</data> <small class=\"exact\">（1,900,000.00 元）</small>"
+    ), "{html}");
+    assert!(html.contains(">165.00万元</data> <small class=\"exact\">（1,650,000.00 元）</small>"));
     // Budgets 10 + 5 + 12 + 20 + 8 million; awards 9 + 4.8 + 11.5 million.
-    assert!(html.contains("55,000,000.00 元"));
-    assert!(html.contains("25,300,000.00 元"));
+    assert!(
+        html.contains(">5,500.00万元</data> <small class=\"exact\">（55,000,000.00 元）</small>")
+    );
+    assert!(
+        html.contains(">2,530.00万元</data> <small class=\"exact\">（25,300,000.00 元）</small>")
+    );
     // Verdicts: met a, d; not met b, c; not measurable e.
     assert!(html.contains("<span class=\"figure-value\">2<small>个</small></span><span class=\"figure-label\"><a href=\"/projects/verdict/met/\">"));
     assert!(html.contains("<span class=\"figure-value\">2<small>个</small></span><span class=\"figure-label\"><a href=\"/projects/verdict/not-met/\">"));
     assert_eq!(
         row(&html, "<tr data-key=\"zhangdian\">"),
-        "张店区 2 50% 1,000,000.00 950,000.00 95% 0"
+        "张店区 2 50% 100.00万元 95.00万元 95% 0"
     );
     assert_eq!(
         row(&html, "<tr data-key=\"linzi\">"),
-        "临淄区 3 66.7% 900,000.00 700,000.00 77.8% 2"
+        "临淄区 3 66.7% 90.00万元 70.00万元 77.8% 2"
     );
     // Categories: concrete 600k + 300k + 400k, all green; mortar 200k of 300k;
     // membrane 150k of 250k (the expired certificate's 100k is not green).
     assert_eq!(
         row(&html, "<tr data-key=\"ready-mixed-concrete\">"),
-        "预拌混凝土 3 2600 m³ 2600 m³ 1,300,000.00 1,300,000.00 100%"
+        "预拌混凝土 3 2600 m³ 2600 m³ 130.00万元 130.00万元 100%"
     );
     assert_eq!(
         row(&html, "<tr data-key=\"ready-mixed-mortar\">"),
-        "预拌砂浆 2 600 t 400 t 300,000.00 200,000.00 66.7%"
+        "预拌砂浆 2 600 t 400 t 30.00万元 20.00万元 66.7%"
     );
     assert_eq!(
         row(&html, "<tr data-key=\"waterproof-membrane\">"),
-        "防水卷材 2 5000 m² 3000 m² 250,000.00 150,000.00 60%"
+        "防水卷材 2 5000 m² 3000 m² 25.00万元 15.00万元 60%"
     );
     // Every chart is a named image with its numbers beside it, and no inline style.
     assert_eq!(html.matches("<svg class=\"chart").count(), 5);
@@ -146,7 +153,7 @@ fn a_project_page_says_which_rules_it_meets_and_why() {
     assert!(verdict("mandatory-green").contains("符合 100%，达到要求"));
     assert_eq!(
         row(&html, "<tr data-share=\"all\">"),
-        "全部品类 500,000.00 400,000.00 80% 50%（1/2 类）"
+        "全部品类 50.00万元 40.00万元 80% 50%（1/2 类）"
     );
     let waiting = read(&dir, "projects/e-stadium-approval/index.html");
     assert!(waiting.contains("项目尚未进入设计阶段"));

@@ -304,6 +304,53 @@ pub struct ProjectCompliance {
     pub verdict: Verdict,
     /// Counted as covered by the policy: reached the tender with a target ratio.
     pub covered: bool,
+    /// The project's actual green-material share, the one figure every page and
+    /// download shows as "actual".
+    pub actual_share: ActualShare,
+}
+
+/// The actual green-material share of a project and where it comes from. The material
+/// lines win over the owner's reported figure: they are what the rules judge and what
+/// a reader can check line by line. A target never stands in for it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ActualShare {
+    /// Green amount ÷ material amount over the project's material lines.
+    Lines(Percent),
+    /// No priced material line: the figure the owner reported at acceptance.
+    Reported(Percent),
+    /// Neither lines nor a reported figure.
+    Unknown,
+}
+
+impl ActualShare {
+    /// The share, when there is one.
+    pub fn value(self) -> Option<Percent> {
+        match self {
+            ActualShare::Lines(v) | ActualShare::Reported(v) => Some(v),
+            ActualShare::Unknown => None,
+        }
+    }
+
+    /// Where the figure comes from, a key of the theme's `share_source` strings and
+    /// of the exports' code list.
+    pub fn source(self) -> &'static str {
+        match self {
+            ActualShare::Lines(_) => "lines",
+            ActualShare::Reported(_) => "reported",
+            ActualShare::Unknown => "unknown",
+        }
+    }
+
+    /// Every source key, for the strings check.
+    pub const SOURCES: [&'static str; 3] = ["lines", "reported", "unknown"];
+
+    fn of(p: &Project, lines: &Share) -> ActualShare {
+        match (lines.ratio, &p.actual.green_material_ratio) {
+            (Some(v), _) => ActualShare::Lines(v),
+            (None, Some(reported)) => ActualShare::Reported(reported.value),
+            (None, None) => ActualShare::Unknown,
+        }
+    }
 }
 
 /// A product's measured value against one threshold of an edition.
@@ -585,6 +632,7 @@ fn assess_project(
         verdict: Verdict::combine(rules.iter().map(|r| r.verdict)),
         rules,
         covered: reached(StageKind::Tender) && p.targets.green_material_ratio.is_some(),
+        actual_share: ActualShare::of(p, &shares.all),
     }
 }
 

@@ -283,7 +283,7 @@ pub fn write_exports(
     }));
     jobs.push(Job::new(
         bundle("oc4ids", &bundles.oc4ids, "OC4IDS"),
-        move || Ok(vec![oc4ids::write(site)?]),
+        move || Ok(vec![oc4ids::write(site, &derived.assessment)?]),
     ));
     let hand_over = |files: Vec<ExportFile>| -> Result<Vec<Written>, ExportError> {
         files.into_iter().map(|file| file.hand_over(out)).collect()

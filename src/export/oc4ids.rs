@@ -6,8 +6,9 @@ use serde_json::{Value, json};
 
 use super::json::{Package, fragment};
 use super::ocds::{self, PartyList, amount, method_code, method_label, reference};
-use super::tables::{definitions, sorted_by_id};
+use super::tables::{assessed, definitions};
 use super::{ExportError, ExportFile, Site, timestamp};
+use crate::derive::compliance::{ActualShare, Assessment};
 use crate::model::project::{Project, ProjectType, StageKind};
 use crate::model::{Percent, Sp, Stars};
 
@@ -15,11 +16,11 @@ use crate::model::{Percent, Sp, Stars};
 const PATH: &str = "data/oc4ids/project-package.json";
 
 /// `data/oc4ids/project-package.json`.
-pub(super) fn write(site: &Site) -> Result<ExportFile, ExportError> {
+pub(super) fn write(site: &Site, assessment: &Assessment<'_>) -> Result<ExportFile, ExportError> {
     // Each project is kept as text once made, two levels deep in the package.
-    let projects = sorted_by_id(&site.dataset.projects, |p| &p.record.id.value)
+    let projects = assessed(site, assessment)
         .into_iter()
-        .map(|p| fragment(&project(site, &p.record)?, 2))
+        .map(|(p, c)| fragment(&project(site, p, &c.actual_share)?, 2))
         .collect::<Result<Vec<_>, _>>()?;
     let header = json!({
         "uri": site.url(PATH),
@@ -50,7 +51,7 @@ fn project_id(site: &Site, project: &Project) -> String {
 
 // Long because it writes one OC4IDS project in the schema's order, each field a line
 // or two from the project: read top to bottom it is the project object.
-fn project(site: &Site, p: &Project) -> Result<Value, ExportError> {
+fn project(site: &Site, p: &Project, share: &ActualShare) -> Result<Value, ExportError> {
     let latest = p.lifecycle.last();
     let reached = |stage: StageKind| p.lifecycle.iter().find(|s| s.stage.value == stage);
     let owner = site.org(&p.owner.value);
@@ -160,7 +161,7 @@ fn project(site: &Site, p: &Project) -> Result<Value, ExportError> {
             "endDate": timestamp(contract.end.value),
         });
     }
-    let metrics = metrics(p)?;
+    let metrics = metrics(p, share)?;
     if !metrics.is_empty() {
         project["metrics"] = metrics.into();
     }
@@ -198,8 +199,8 @@ fn sector(kind: ProjectType) -> &'static str {
 }
 
 /// The green metrics with the observations the project has; metrics without any are
-/// left out.
-fn metrics(p: &Project) -> Result<Vec<Value>, ExportError> {
+/// left out. The actual green-material share is the derived one every page shows.
+fn metrics(p: &Project, share: &ActualShare) -> Result<Vec<Value>, ExportError> {
     let defs = definitions()?;
     let ratio = |v: &Option<Sp<Percent>>| v.as_ref().map(|r| r.value.0);
     let stars = |s: Option<Stars>| s.map(|s| f64::from(s.count()));
@@ -208,7 +209,7 @@ fn metrics(p: &Project) -> Result<Vec<Value>, ExportError> {
         let (target, actual) = match metric.id.as_str() {
             "green-material-ratio" => (
                 ratio(&p.targets.green_material_ratio),
-                ratio(&p.actual.green_material_ratio),
+                share.value().map(|r| r.0),
             ),
             "prefab-ratio" => (
                 ratio(&p.targets.prefab_ratio),

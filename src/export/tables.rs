@@ -445,7 +445,7 @@ fn extract(
 ) -> Option<Vec<NamedRow>> {
     let rows = match name {
         "categories" => categories(site),
-        "projects" => projects(site),
+        "projects" => projects(site, &derived.assessment),
         "project_materials" => project_materials(site),
         "products" => products(site),
         "product_indicators" => product_indicators(site),
@@ -510,12 +510,11 @@ fn categories(site: &Site) -> Vec<NamedRow> {
 
 // Long because a project row has every column of the `projects` dataset, one line
 // each in `datasets.yaml`'s order.
-fn projects(site: &Site) -> Vec<NamedRow> {
+fn projects(site: &Site, assessment: &Assessment<'_>) -> Vec<NamedRow> {
     let config = site.config;
-    sorted_by_id(&site.dataset.projects, |p| &p.record.id.value)
+    assessed(site, assessment)
         .into_iter()
-        .map(|p| {
-            let p = &p.record;
+        .map(|(p, c)| {
             let district = config
                 .districts
                 .iter()
@@ -579,8 +578,13 @@ fn projects(site: &Site) -> Vec<NamedRow> {
                     p.targets.prefab_ratio.as_ref().map(|r| r.value).into(),
                 ),
                 ("actual_star_rating", p.actual.star_rating.into()),
+                ("actual_green_material_ratio", c.actual_share.value().into()),
                 (
-                    "actual_green_material_ratio",
+                    "actual_green_material_ratio_source",
+                    c.actual_share.source().into(),
+                ),
+                (
+                    "reported_green_material_ratio",
                     p.actual
                         .green_material_ratio
                         .as_ref()
@@ -859,7 +863,7 @@ fn aggregate_rows(
 }
 
 /// Projects with their assessment, in id order.
-fn assessed<'s>(
+pub(super) fn assessed<'s>(
     site: &'s Site,
     assessment: &'s Assessment<'_>,
 ) -> Vec<(&'s crate::model::Project, &'s ProjectCompliance)> {

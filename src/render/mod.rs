@@ -9,6 +9,7 @@
 
 pub mod chart;
 mod feed;
+mod format;
 pub mod markdown;
 mod pages;
 mod qr;
@@ -24,9 +25,10 @@ use serde::Serialize;
 
 use crate::derive::{Aggregates, Derived};
 use crate::export::Inventory;
-use crate::model::{Dataset, Money};
+use crate::model::Dataset;
 use crate::site_paths::{BaseUrl, file_for, is_record_page};
 use crate::write::{Output, WriteError};
+use format::{Amount, money, number};
 use markdown::{MarkdownRenderer, PageIds};
 use theme::Theme;
 
@@ -499,26 +501,6 @@ impl<'o> Counting<'o> {
     }
 }
 
-/// Yuan with thousands separators and two decimals, e.g. `12,345,678.90`.
-fn money(amount: Money) -> String {
-    let text = amount.to_string();
-    let (whole, fraction) = text.split_once('.').unwrap_or((&text, "00"));
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{grouped}.{fraction}")
-}
-
-/// A quantity without trailing zeros: `1200`, `35.5`.
-fn number(value: f64) -> String {
-    let text = format!("{value:.3}");
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -534,15 +516,5 @@ mod tests {
         assert_eq!(record_key("projects/"), None);
         assert_eq!(record_key("stats/districts/x/"), None);
         assert_eq!(record_key("assets/site.css"), None);
-    }
-
-    #[test]
-    fn numbers_format_for_readers() {
-        assert_eq!(money(Money::from_fen(1_234_567_890)), "12,345,678.90");
-        assert_eq!(money(Money::from_fen(5)), "0.05");
-        assert_eq!(money(Money::from_fen(100_000)), "1,000.00");
-        assert_eq!(number(1200.0), "1200");
-        assert_eq!(number(35.5), "35.5");
-        assert_eq!(number(0.125), "0.125");
     }
 }

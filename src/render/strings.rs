@@ -16,6 +16,7 @@ use crate::model::kind::{Home, KINDS};
 use crate::model::org::Role;
 use crate::model::project::{ProjectType, StageKind};
 use crate::model::value::Stars;
+use crate::render::format::MONEY_UNITS;
 
 /// The strings of a loaded theme.
 #[derive(Debug)]
@@ -103,6 +104,7 @@ fn declared_paths() -> Vec<Vec<&'static str>> {
     paths.extend(keyed(&["search_kind"], &search_kinds));
     let lists: Vec<&str> = KINDS.iter().filter_map(|info| info.list).collect();
     paths.extend(keyed(&["nav"], &lists));
+    paths.extend(keyed(&["units"], &MONEY_UNITS));
     paths
 }
 

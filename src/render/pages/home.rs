@@ -22,6 +22,8 @@ struct Figure {
     value: String,
     /// Strings key of the unit, if any.
     unit: Option<&'static str>,
+    /// The exact amount in 元 of a figure of money.
+    exact: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -58,13 +60,16 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         key,
         value: n.to_string(),
         unit: Some(unit),
+        exact: None,
     };
+    let contracted = money(contracted);
     let figures = vec![
         count("projects", dataset.projects.len(), "items"),
         Figure {
             key: "contracted",
-            value: money(contracted),
-            unit: Some("yuan"),
+            value: contracted.short,
+            unit: Some(contracted.unit),
+            exact: Some(contracted.exact),
         },
         count("products", dataset.products.len(), "items"),
         count("valid_certificates", valid, "items"),

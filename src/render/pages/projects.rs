@@ -8,12 +8,12 @@ use serde::Serialize;
 use super::stats::{RuleRow, rule_row};
 use super::{Dated, WithQr, date};
 use crate::derive::Verdict;
-use crate::derive::compliance::{ProjectCompliance, Share};
+use crate::derive::compliance::{ActualShare, ProjectCompliance, Share};
 use crate::model::kind::RecordKind;
 use crate::model::project::{Project, StageKind};
 use crate::model::{Percent, Sourced, Stars};
 use crate::render::markdown::PageIds;
-use crate::render::{Counting, Link, RenderError, Site, money, number};
+use crate::render::{Amount, Counting, Link, RenderError, Site, money, number};
 use crate::site_paths::{filtered_list_page, record_page};
 
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
@@ -93,8 +93,11 @@ struct Row<'a> {
     project_type: &'static str,
     stage: Option<&'static str>,
     stars: Option<&'static str>,
-    budget: String,
+    budget: Amount,
+    /// The actual green-material share, never the target.
     green_ratio: Option<String>,
+    /// Where it comes from, a key of `t.share_source`.
+    share_source: &'static str,
     /// The overall verdict on the programme's rules, a key of `t.verdict`.
     verdict: &'static str,
 }
@@ -123,12 +126,11 @@ fn row<'a>(site: &Site<'a>, i: usize) -> Row<'a> {
         stage: site.derived.current_stage[i].map(StageKind::key),
         stars: p.targets.star_rating.map(Stars::key),
         budget: money(p.procurement.budget),
-        green_ratio: p
-            .actual
-            .green_material_ratio
-            .as_ref()
-            .or(p.targets.green_material_ratio.as_ref())
-            .map(|r| r.value.to_string()),
+        green_ratio: site.derived.assessment.projects[i]
+            .actual_share
+            .value()
+            .map(|r| r.to_string()),
+        share_source: site.derived.assessment.projects[i].actual_share.source(),
         verdict: site.derived.assessment.projects[i].verdict.key(),
     }
 }
@@ -261,17 +263,17 @@ struct Detail<'a> {
     p: &'a Project,
     district_name: &'a str,
     zone_name: Option<&'a str>,
-    budget: String,
+    budget: Amount,
     floor_area: Option<String>,
     award: Option<AwardView<'a>>,
-    contract_amount: Option<String>,
+    contract_amount: Option<Amount>,
     description: String,
     current_stage: Option<&'static str>,
     timeline: Vec<TimelineStage<'a>>,
     targets: Vec<TargetRow>,
     compliance: ComplianceView,
     materials: Vec<MaterialRow<'a>>,
-    materials_total: String,
+    materials_total: Amount,
     catalog_share: Option<String>,
     parties: Vec<Party<'a>>,
     financing: Vec<LoanRow<'a>>,
@@ -282,7 +284,7 @@ struct Detail<'a> {
 #[derive(Serialize)]
 struct AwardView<'a> {
     winner: Option<Link<'a>>,
-    amount: String,
+    amount: Amount,
     date: String,
 }
 
@@ -303,6 +305,12 @@ struct TargetRow {
     target: Option<String>,
     actual: Option<String>,
     met: Option<bool>,
+    /// Where the actual figure comes from, a key of `t.share_source`, for the figures
+    /// derive defines (the green-material share).
+    source: Option<&'static str>,
+    /// The owner's reported figure when the actual one is computed from the lines and
+    /// differs from it.
+    reported: Option<String>,
 }
 
 /// The project's verdicts on the programme's rules and the shares they rest on.
@@ -317,8 +325,8 @@ struct ComplianceView {
 #[derive(Serialize)]
 struct ShareRow {
     class: &'static str,
-    amount: String,
-    green: String,
+    amount: Amount,
+    green: Amount,
     ratio: Option<String>,
     types: usize,
     green_types: usize,
@@ -360,7 +368,7 @@ struct MaterialRow<'a> {
     description: Option<&'a str>,
     quantity: String,
     unit: &'a str,
-    amount: String,
+    amount: Amount,
     /// Counted as green (a catalog product certified on the day of use).
     green: bool,
     /// The category's class in the project's edition, a key of `t.material_class`.
@@ -377,7 +385,7 @@ struct Party<'a> {
 struct LoanRow<'a> {
     lender: Option<Link<'a>>,
     borrower: Option<Link<'a>>,
-    amount: String,
+    amount: Amount,
     date: String,
 }
 
@@ -479,7 +487,7 @@ fn detail<'a>(site: &Site<'a>, i: usize) -> Detail<'a> {
         description: site.markdown(&p.description, &mut ids),
         current_stage: current.map(StageKind::key),
         timeline,
-        targets: targets(p),
+        targets: targets(p, &d.assessment.projects[i].actual_share),
         compliance: compliance(site, assessed),
         materials,
         materials_total: money(total),
@@ -514,7 +522,7 @@ fn detail<'a>(site: &Site<'a>, i: usize) -> Detail<'a> {
     }
 }
 
-fn targets(p: &Project) -> Vec<TargetRow> {
+fn targets(p: &Project, share: &ActualShare) -> Vec<TargetRow> {
     let stars = TargetRow {
         key: "star_rating",
         unit: "stars",
@@ -525,33 +533,42 @@ fn targets(p: &Project) -> Vec<TargetRow> {
             .star_rating
             .zip(p.actual.star_rating)
             .map(|(t, a)| a >= t),
+        source: None,
+        reported: None,
     };
-    let percent = |key,
-                   target: &Option<crate::model::Sp<Percent>>,
-                   actual: &Option<crate::model::Sp<Percent>>| {
+    let percent = |key, target: &Option<crate::model::Sp<Percent>>, actual: Option<Percent>| {
         let target = target.as_ref().map(|t| t.value);
-        let actual = actual.as_ref().map(|a| a.value);
         TargetRow {
             key,
             unit: "percent",
             target: target.map(|t| t.to_string()),
             actual: actual.map(|a| a.to_string()),
             met: target.zip(actual).map(|(t, a)| a.0 >= t.0),
+            source: None,
+            reported: None,
         }
     };
-    vec![
-        stars,
-        percent(
+    let reported = p.actual.green_material_ratio.as_ref().map(|r| r.value);
+    let green = TargetRow {
+        source: Some(share.source()),
+        reported: match share {
+            ActualShare::Lines(v) => reported
+                .filter(|r| r.to_string() != v.to_string())
+                .map(|r| r.to_string()),
+            _ => None,
+        },
+        ..percent(
             "green_material_ratio",
             &p.targets.green_material_ratio,
-            &p.actual.green_material_ratio,
-        ),
-        percent(
-            "prefab_ratio",
-            &p.targets.prefab_ratio,
-            &p.actual.prefab_ratio,
-        ),
-    ]
+            share.value(),
+        )
+    };
+    let prefab = percent(
+        "prefab_ratio",
+        &p.targets.prefab_ratio,
+        p.actual.prefab_ratio.as_ref().map(|a| a.value),
+    );
+    vec![stars, green, prefab]
 }
 
 /// The notice board's context: the project page's, plus its QR code.

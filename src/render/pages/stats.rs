@@ -17,7 +17,7 @@ use crate::derive::stats::{CategoryTotals, Dimension, GroupStats, Statistics};
 use crate::model::project::StageKind;
 use crate::model::{Money, Percent};
 use crate::render::chart::{self, Bar, ChartText};
-use crate::render::{Counting, Link, RenderError, Site, money, number};
+use crate::render::{Amount, Counting, Link, RenderError, Site, money, number};
 
 /// The content page that defines every figure; linked from the statistics pages when
 /// the site has it.
@@ -151,10 +151,10 @@ struct Headline {
     covered: usize,
     coverage: Option<String>,
     green_ratio: Option<String>,
-    budget: String,
-    awarded: String,
-    materials: String,
-    green: String,
+    budget: Amount,
+    awarded: Amount,
+    materials: Amount,
+    green: Amount,
     met: usize,
     not_met: usize,
     not_measurable: usize,
@@ -190,9 +190,9 @@ struct GroupRow<'a> {
     projects: usize,
     covered: usize,
     coverage: Option<String>,
-    budget: String,
-    materials: String,
-    green: String,
+    budget: Amount,
+    materials: Amount,
+    green: Amount,
     green_ratio: Option<String>,
     met: usize,
     not_met: usize,
@@ -213,8 +213,8 @@ struct CategoryRow<'a> {
     id: &'a str,
     lines: usize,
     projects: usize,
-    amount: String,
-    green: String,
+    amount: Amount,
+    green: Amount,
     ratio: Option<String>,
     quantities: Vec<QuantityRow<'a>>,
 }
@@ -600,7 +600,7 @@ fn categories<'a>(
                         .find(|c| c.id == *id)
                         .map_or_else(|| (*id).to_owned(), |c| c.link.title.to_owned()),
                 ),
-                ("amount", money(t.amount)),
+                ("amount", money(t.amount).text(&site.theme.strings)),
                 ("ratio", t.ratio.unwrap_or_default().to_string()),
             ],
         ),
@@ -721,8 +721,8 @@ struct ProjectRow<'a> {
     link: Link<'a>,
     stage: Option<&'static str>,
     verdict: &'static str,
-    amount: String,
-    green: String,
+    amount: Amount,
+    green: Amount,
     ratio: Option<String>,
     failed: Vec<&'static str>,
 }
@@ -851,8 +851,8 @@ struct CategoryPage<'a> {
 struct DistrictShare<'a> {
     name: &'a str,
     link: String,
-    amount: String,
-    green: String,
+    amount: Amount,
+    green: Amount,
     ratio: Option<String>,
 }
 
@@ -884,7 +884,7 @@ fn category_page<'a>(
                 ("name", name.to_owned()),
                 ("projects", t.projects.to_string()),
                 ("districts", districts.len().to_string()),
-                ("amount", money(t.amount)),
+                ("amount", money(t.amount).text(&site.theme.strings)),
                 ("ratio", t.ratio.unwrap_or_default().to_string()),
             ],
         ),
