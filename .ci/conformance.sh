@@ -3,7 +3,8 @@
 #   - data/datapackage.json passes `frictionless validate` (types, constraints,
 #     primary and foreign keys of every CSV);
 #   - the OCDS release and record packages and the OC4IDS project package pass the
-#     official JSON Schemas kept in ../shared/standards (validate_ocds.py).
+#     official JSON Schemas kept in ../shared/standards (validate_ocds.py), formats
+#     (date-time, uri) included.
 # usage: .ci/conformance.sh [SITE_DIR]   (default: public/)
 # The tools go into a virtual environment under target/, never into the system Python.
 set -euo pipefail
@@ -25,7 +26,7 @@ fi
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install --quiet --disable-pip-version-check "frictionless>=5.18,<6" "jsonschema>=4.18,<5"
+"$venv/bin/pip" install --quiet --disable-pip-version-check "frictionless>=5.18,<6" "jsonschema[format-nongpl]>=4.18,<5"
 
 echo "==> frictionless validate $site/data/datapackage.json"
 "$venv/bin/frictionless" validate "$site/data/datapackage.json"

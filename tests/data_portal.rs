@@ -257,3 +257,52 @@ fn the_portal_pages_are_in_the_navigation_and_the_sitemap() {
         );
     }
 }
+
+/// A code's label reads the same in the downloads' code lists as on the pages: each
+/// code list of the dataset declarations that a theme strings table covers uses that
+/// table's labels (a rating's badge adds its letter: `A 守信` for `A`, `守信`).
+#[test]
+fn code_lists_label_each_code_as_the_pages_do() {
+    let read = |path: &str| -> Value {
+        serde_saphyr::from_str(&fs::read_to_string(Path::new(MANIFEST).join(path)).unwrap())
+            .unwrap()
+    };
+    let datasets = read("src/export/datasets.yaml");
+    let strings = read("themes/default/strings.zh-CN.yaml");
+    let tables: Vec<(&String, &serde_json::Map<String, Value>)> = strings
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter_map(|(name, v)| Some((name, v.as_object()?)))
+        .collect();
+    let mut compared = 0;
+    let mut differ = Vec::new();
+    for dataset in datasets["datasets"].as_array().unwrap() {
+        for field in dataset["fields"].as_array().unwrap() {
+            let Some(values) = field["values"].as_array() else {
+                continue;
+            };
+            let codes: Vec<(&str, &str)> = values
+                .iter()
+                .map(|v| (v[0].as_str().unwrap(), v[1].as_str().unwrap()))
+                .collect();
+            for (name, table) in &tables {
+                if codes.len() < 2 || !codes.iter().all(|(c, _)| table.contains_key(*c)) {
+                    continue;
+                }
+                compared += 1;
+                for (code, label) in &codes {
+                    let page = table[*code].as_str().unwrap_or_default();
+                    if page != *label && page != format!("{code} {label}") {
+                        differ.push(format!(
+                            "{}.{} {code}: {label} ≠ {name}: {page}",
+                            dataset["name"], field["name"]
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(compared >= 5, "{compared} code lists compared");
+    assert!(differ.is_empty(), "{differ:#?}");
+}

@@ -225,7 +225,7 @@ fn header(site: &Site, uri: &str) -> Map<String, Value> {
 /// The package publisher, identified by its credit code.
 pub(super) fn publisher(site: &Site) -> Value {
     let p = &site.config.publisher;
-    json!({ "name": p.name, "scheme": "CN-USCC", "uid": p.credit_code.value })
+    json!({ "name": p.name, "scheme": IDENTIFIER_SCHEME, "uid": p.credit_code.value })
 }
 
 /// The releases of a project in date order, the award slotted in by its date.
@@ -443,10 +443,14 @@ pub(super) fn method_label(method: ProcurementMethod) -> Result<&'static str, Ex
         })
 }
 
+/// The org-id.guide list of the unified social credit code (统一社会信用代码), the
+/// scheme of every organization identifier: registered as `CN-USCI`.
+const IDENTIFIER_SCHEME: &str = "CN-USCI";
+
 /// The OCDS party id of an organization: its credit code, the one identifier every
 /// Chinese register shares.
 pub(super) fn party_id(org: &Org) -> String {
-    format!("CN-USCC-{}", org.credit_code.value)
+    format!("{IDENTIFIER_SCHEME}-{}", org.credit_code.value)
 }
 
 /// An organization reference.
@@ -482,7 +486,7 @@ impl<'a> PartyList<'a> {
                 let mut party = json!({
                     "id": party_id(org),
                     "name": org.name,
-                    "identifier": { "scheme": "CN-USCC", "id": org.credit_code.value, "legalName": org.name },
+                    "identifier": { "scheme": IDENTIFIER_SCHEME, "id": org.credit_code.value, "legalName": org.name },
                     "roles": roles,
                 });
                 if !org.address.is_empty() {

@@ -63,6 +63,8 @@ pub(super) fn write(tables: &[Table]) -> Result<ExportFile, ExportError> {
             let cells = row.iter().zip(&table.def.fields);
             insert.execute(params_from_iter(cells.flat_map(|(c, f)| values(c, f.kind))))?;
         }
+        // After the rows, so each index is built once rather than grown row by row.
+        tx.execute_batch(&create_indexes(table.def))?;
     }
     tx.commit()?;
     let bytes = db.serialize(rusqlite::MAIN_DB)?.to_vec();
@@ -131,6 +133,24 @@ fn create_table(def: &DatasetDef) -> String {
         quote(&def.name),
         lines.join(",\n  ")
     )
+}
+
+/// An index on every foreign-key column that does not lead the primary key, so that
+/// filtering a table by what it references (100,000 products by manufacturer in
+/// Datasette) is a lookup, not a scan.
+fn create_indexes(def: &DatasetDef) -> String {
+    def.fields
+        .iter()
+        .filter(|f| f.reference().is_some() && def.primary_key.first() != Some(&f.name))
+        .map(|f| {
+            format!(
+                "CREATE INDEX {} ON {}({});",
+                quote(&format!("{}_{}", def.name, f.name)),
+                quote(&def.name),
+                quote(&f.name)
+            )
+        })
+        .collect()
 }
 
 /// An SQL identifier in double quotes: field names like `type` and `group` are
