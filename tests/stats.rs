@@ -25,9 +25,23 @@ const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
 /// Builds the stats fixture (copied outside any git repository) and returns the
 /// output folder's temporary directory.
 fn built() -> tempfile::TempDir {
+    built_with(&[])
+}
+
+/// Builds the stats fixture with the files of `overlays` (folders of
+/// `tests/fixtures/stats-overlays/`, each a small change explained in its files)
+/// laid over it.
+fn built_with(overlays: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
     common::copy_dir(&Path::new(MANIFEST).join("tests/fixtures/stats"), &root);
+    for overlay in overlays {
+        let from = Path::new(MANIFEST)
+            .join("tests/fixtures/stats-overlays")
+            .join(overlay);
+        assert!(from.is_dir(), "no overlay {overlay}");
+        common::copy_dir(&from, &root);
+    }
     let output = Command::new(BIN)
         .args(["build", "--base-url", "/"])
         .arg("--root")
@@ -66,6 +80,48 @@ fn row(html: &str, marker: &str) -> String {
         }
     }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The inline SVG chart named `id` on the page.
+fn chart<'h>(html: &'h str, id: &str) -> &'h str {
+    let named = html
+        .find(&format!("aria-labelledby=\"{id}-title"))
+        .unwrap_or_else(|| panic!("no chart {id}"));
+    let start = html[..named].rfind("<svg").unwrap();
+    let end = named + html[named..].find("</svg>").unwrap();
+    &html[start..end]
+}
+
+/// The texts of a chart's `<text class="{class}">` elements in order, each without the
+/// `<title>` it may hold.
+fn texts<'s>(svg: &'s str, class: &str) -> Vec<&'s str> {
+    svg.split(&format!("<text class=\"{class}\""))
+        .skip(1)
+        .map(|rest| {
+            let text = &rest[rest.find('>').unwrap() + 1..rest.find("</text>").unwrap()];
+            text.rsplit("</title>").next().unwrap()
+        })
+        .collect()
+}
+
+/// The length of each bar of a bar chart: the widths of its segments (rectangles on
+/// one row) added.
+fn bar_lengths(svg: &str) -> Vec<f64> {
+    let attribute = |tag: &str, name: &str| -> f64 {
+        let from = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        tag[from..from + tag[from..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let mut rows: Vec<(f64, f64)> = Vec::new();
+    for rect in svg.split("<rect ").skip(1) {
+        let (y, width) = (attribute(rect, "y"), attribute(rect, "width"));
+        match rows.last_mut() {
+            Some((last, length)) if *last == y => *length += width,
+            _ => rows.push((y, width)),
+        }
+    }
+    rows.into_iter().map(|(_, length)| length).collect()
 }
 
 #[test]
@@ -119,6 +175,127 @@ fn the_statistics_page_shows_the_hand_computed_figures() {
     assert!(!html.contains(" style=\"") && !html.contains("<style"));
     assert!(html.contains("href=\"/methodology/\""));
     assert!(html.contains("href=\"/data/project_compliance.csv\""));
+}
+
+#[test]
+fn the_category_chart_draws_the_amounts_it_labels_in_wan_yuan() {
+    let dir = built();
+    let html = read(&dir, "stats/index.html");
+    let svg = chart(&html, "chart-categories");
+    // Largest first: concrete 1,300,000 (all green), mortar 300,000 (200,000 green),
+    // membrane 250,000 (150,000 green), masonry 50,000 (none green). Each bar's number
+    // is its whole amount, and the bar is as long as that amount: 130 : 30 : 25 : 5.
+    assert_eq!(
+        texts(svg, "chart-value"),
+        ["130.00万元", "30.00万元", "25.00万元", "5.00万元"]
+    );
+    assert_eq!(
+        texts(svg, "chart-label"),
+        ["预拌混凝土", "预拌砂浆", "防水卷材", "砌块"]
+    );
+    let lengths = bar_lengths(svg);
+    assert_eq!(lengths.len(), 4);
+    for (length, amount) in lengths.iter().zip([130.0, 30.0, 25.0, 5.0]) {
+        assert!(
+            (length / lengths[0] - amount / 130.0).abs() < 0.002,
+            "{lengths:?}"
+        );
+    }
+    // Two series, green and the rest, each segment named with its amount, and the
+    // legend under the chart.
+    assert!(svg.contains("<rect class=\"share-0\""));
+    assert!(svg.contains("<title>绿色建材金额：20.00万元</title></rect><rect class=\"share-1\""));
+    assert!(svg.contains("<title>非绿色建材金额：10.00万元</title>"));
+    let legend = &html[html.find(svg).unwrap() + svg.len()..];
+    let legend = &legend[..legend.find("</figcaption>").unwrap()];
+    assert!(
+        legend.contains(
+            "<li><span class=\"swatch share-0\"></span>绿色建材金额</li><li><span class=\"swatch share-1\"></span>非绿色建材金额</li><li>条形长度及末端数字：建材金额合计（绿色与非绿色之和）</li>"
+        ),
+        "{legend}"
+    );
+    // The district chart draws the green ratio it labels, on a scale of 100%.
+    let districts = chart(&html, "chart-districts");
+    assert_eq!(texts(districts, "chart-value"), ["95%", "77.8%"]);
+    let lengths = bar_lengths(districts);
+    assert!((lengths[1] / lengths[0] - 7_000.0 / 9_000.0 / 0.95).abs() < 0.002);
+}
+
+#[test]
+fn a_long_name_is_cut_in_the_chart_and_kept_whole_beside_it() {
+    let dir = built_with(&["long-name"]);
+    let html = read(&dir, "stats/index.html");
+    let svg = chart(&html, "chart-categories");
+    assert!(
+        svg.contains("\"><title>SBS改性沥青防水卷材</title>SBS改性沥青…</text>"),
+        "{svg}"
+    );
+    assert_eq!(
+        texts(svg, "chart-label"),
+        ["预拌混凝土", "预拌砂浆", "SBS改性沥青…", "砌块"]
+    );
+    assert_eq!(
+        row(&html, "<tr data-key=\"waterproof-membrane\">"),
+        "SBS改性沥青防水卷材 2 5000 m² 3000 m² 25.00万元 15.00万元 60%"
+    );
+}
+
+#[test]
+fn before_the_target_date_the_page_says_how_far_ahead_it_is() {
+    let dir = built();
+    let html = read(&dir, "stats/index.html");
+    // As of 2025-09-10, 112 days before 2025-12-31.
+    let status = "目标为2025年末（2025-12-31）实现全覆盖（100%），距该日期还有112天。";
+    assert!(html.contains(&format!(
+        "<p id=\"target-status\">截至2025-09-10（统计日期），纳入试点的5个项目中已有3个在招标中约定了绿色建材采购比例，实际政策覆盖率为60%。{status}</p>"
+    )), "{html}");
+    assert!(chart(&html, "chart-progress").contains(status));
+    assert_eq!(
+        html.matches("<span class=\"swatch swatch-target\"></span>目标：2025年末政策覆盖率100%（距该日期还有112天）</li>").count(),
+        2
+    );
+    assert!(html.contains("实际政策覆盖率（截至2025-09-10）"));
+    // 2025 is still running: its figures count to the as-of date, not to a year end.
+    assert_eq!(
+        row(&html, "<tr><th scope=\"row\">2025"),
+        "2025 截至2025-09-10 目标年份 5 3 60%"
+    );
+    assert!(
+        chart(&html, "chart-coverage-years").contains("2024年末为100%，截至2025-09-10为60%</desc>")
+    );
+    assert!(html.contains("<p>截至2025-09-10，纳入试点的5个项目中有"));
+    assert!(!html.contains("2025年末为") && !html.contains("已过"));
+    // Actual figures say so; the target says it is one.
+    assert!(html.contains("实际政策覆盖率（3/5）"));
+    assert!(html.contains("<h2 id=\"sec-progress\">全覆盖目标进展（目标：2025年末全覆盖）</h2>"));
+}
+
+#[test]
+fn after_the_target_date_the_page_says_it_passed_and_whether_the_year_end_met_it() {
+    let dir = built_with(&["after-target"]);
+    let html = read(&dir, "stats/index.html");
+    // f joined on 2026-03-18 uncovered: 3 of 6 now, but the target is judged at the
+    // end of 2025, when 3 of 5 were covered.
+    let status = "目标为2025年末（2025-12-31）实现全覆盖（100%），该日期已过：2025年末实际政策覆盖率为60%（3/5），未达到目标。";
+    assert!(html.contains(&format!(
+        "<p id=\"target-status\">截至2026-03-18（统计日期），纳入试点的6个项目中已有3个在招标中约定了绿色建材采购比例，实际政策覆盖率为50%。{status}</p>"
+    )), "{html}");
+    assert!(chart(&html, "chart-progress").contains(status));
+    assert_eq!(
+        html.matches("目标：2025年末政策覆盖率100%（该日期已过，未达到：当年末实际60%）</li>")
+            .count(),
+        2
+    );
+    assert_eq!(
+        row(&html, "<tr><th scope=\"row\">2025"),
+        "2025 目标年份 5 3 60%"
+    );
+    assert!(!html.contains("距该日期"));
+    // Met: with 2024 as the target year, 3 of 3 were covered at its end.
+    let dir = built_with(&["target-2024"]);
+    let html = read(&dir, "stats/index.html");
+    assert!(html.contains("实际政策覆盖率为60%。目标为2024年末（2024-12-31）实现全覆盖（100%），该日期已过：2024年末实际政策覆盖率为100%（3/3），已达到目标。</p>"), "{html}");
+    assert!(html.contains("目标：2024年末政策覆盖率100%（该日期已过，已达到）</li>"));
 }
 
 #[test]

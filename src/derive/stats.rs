@@ -1,7 +1,8 @@
 //! Statistics for the performance evaluation: counts, budgets, green amounts and
 //! quantities, ratios and coverage, city-wide and per district, project type, funding
 //! source, current stage and year, and per material category; plus the year-by-year
-//! series that shows progress toward the programme's target year.
+//! series that shows progress toward the programme's target year, and where the as-of
+//! date stands against that target.
 //!
 //! One pass over the projects and their material lines fills every group, so the work
 //! grows with the number of lines, not with lines × groups. Green-ness of a line and
@@ -214,6 +215,63 @@ pub struct YearPoint {
     pub coverage: Option<Percent>,
     /// Projects by the latest stage reached by 31 December, in [`StageKind::ALL`] order.
     pub stages: [usize; 7],
+    /// Whether the year had ended by the as-of date. If not, the data stops at the
+    /// as-of date, so the point counts up to that day, not to the year's end.
+    pub ended: bool,
+}
+
+impl YearPoint {
+    /// Every project in scope was covered; a year with none in scope has nothing
+    /// covered, so it does not count as full.
+    pub fn full(&self) -> bool {
+        self.in_scope > 0 && self.covered == self.in_scope
+    }
+}
+
+/// The full-coverage target against the as-of date.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetProgress {
+    /// 31 December of the target year: coverage is due to be full at that day's end.
+    pub deadline: Date,
+    /// Where the as-of date stands against the deadline.
+    pub standing: Standing,
+}
+
+/// Where the as-of date stands against the target's deadline.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Standing {
+    /// The deadline is the as-of date or later, `days` after it.
+    Ahead {
+        /// Days from the as-of date to the deadline.
+        days: i64,
+    },
+    /// The as-of date is after the deadline: the coverage at the end of the target year
+    /// says whether the target was met, whatever the coverage is today.
+    Passed {
+        /// The target year's point of the year series; `None` when the series starts
+        /// after the target year.
+        year_end: Option<YearPoint>,
+        /// Every project in scope at the deadline was covered by then.
+        met: bool,
+    },
+}
+
+impl TargetProgress {
+    fn new(target_year: i32, as_of: Date, years: &[YearPoint]) -> Option<TargetProgress> {
+        let deadline = Date::new(target_year, 12, 31)?;
+        let standing = if as_of <= deadline {
+            Standing::Ahead {
+                days: as_of.days_until(deadline),
+            }
+        } else {
+            let year_end = years.iter().find(|p| p.year == target_year).cloned();
+            Standing::Passed {
+                met: year_end.as_ref().is_some_and(YearPoint::full),
+                year_end,
+            }
+        };
+        Some(TargetProgress { deadline, standing })
+    }
 }
 
 /// Every aggregate of a site.
@@ -231,6 +289,8 @@ pub struct Statistics<'a> {
     pub years: Vec<YearPoint>,
     /// The programme's target year for full coverage.
     pub target_year: Option<i32>,
+    /// The target against the as-of date, when the site has both.
+    pub target: Option<TargetProgress>,
 }
 
 /// One material line as the groups count it.
@@ -346,11 +406,16 @@ impl<'a> Statistics<'a> {
             .collect();
         let target_year = config.map(|c| c.programme.target_year);
         let start_year = config.map(|c| c.programme.start_year);
+        let years = years(dataset, assessment, start_year, as_of);
+        let target = target_year
+            .zip(as_of)
+            .and_then(|(year, as_of)| TargetProgress::new(year, as_of, &years));
         Statistics {
             city,
             groups,
-            years: years(dataset, assessment, start_year, as_of),
+            years,
             target_year,
+            target,
         }
     }
 
@@ -398,6 +463,9 @@ fn years(
     let mut points: Vec<YearPoint> = (first..=last)
         .map(|year| YearPoint {
             year,
+            ended: Date::new(year, 12, 31)
+                .zip(as_of)
+                .is_none_or(|(year_end, as_of)| as_of >= year_end),
             ..YearPoint::default()
         })
         .collect();
@@ -478,5 +546,48 @@ mod tests {
             [(2022, 0, 0), (2023, 2, 2), (2024, 3, 3), (2025, 5, 3)]
         );
         assert_eq!(s.years[3].stages, [1, 1, 0, 0, 1, 2, 0]);
+        // As of 2025-09-10 the last year is still running and the target 2025 ahead.
+        assert_eq!(
+            s.years.iter().map(|y| y.ended).collect::<Vec<_>>(),
+            [true, true, true, false]
+        );
+        assert_eq!(
+            s.target.map(|t| (t.deadline.to_string(), t.standing)),
+            Some(("2025-12-31".into(), Standing::Ahead { days: 112 }))
+        );
+    }
+
+    #[test]
+    fn a_passed_target_is_judged_at_the_end_of_its_year() {
+        // The fixture with the programme's target year, as of a given date.
+        let standing = |target_year: i32, as_of: &str| {
+            let mut d = fixture();
+            d.config.as_mut().unwrap().record.programme.target_year = target_year;
+            let a = Assessment::new(&d, d.as_of());
+            let s = Statistics::new(&d, &a, Date::parse(as_of));
+            match s.target.unwrap().standing {
+                Standing::Passed { year_end, met } => {
+                    Some((year_end.map(|p| (p.year, p.in_scope, p.covered)), met))
+                }
+                Standing::Ahead { .. } => None,
+            }
+        };
+        // 2025 ended with 3 of 5 covered: missed, whatever happens in 2026.
+        assert_eq!(
+            standing(2025, "2026-01-01"),
+            Some((Some((2025, 5, 3)), false))
+        );
+        assert_eq!(standing(2025, "2025-12-31"), None);
+        // 2024 ended with 3 of 3 covered, though coverage fell to 60% later.
+        assert_eq!(
+            standing(2024, "2025-09-10"),
+            Some((Some((2024, 3, 3)), true))
+        );
+        // No project had joined by the end of 2022: nothing was covered.
+        assert_eq!(
+            standing(2022, "2025-09-10"),
+            Some((Some((2022, 0, 0)), false))
+        );
+        assert_eq!(standing(2021, "2025-09-10"), Some((None, false)));
     }
 }

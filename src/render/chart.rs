@@ -3,12 +3,14 @@
 //!
 //! Every chart is an `<svg role="img">` named by its `<title>` and `<desc>`, with a
 //! `viewBox` so that it scales to the column it sits in. Colours come from CSS classes
-//! of the theme (`chart-*` and the palettes `share-*`, `stage-*` in `site.css`), never from `style` attributes,
-//! so a strict Content Security Policy can forbid inline styles. Text is never
-//! measured: labels sit in a fixed column wide enough for [`LABEL_CHARS`] full-width
-//! characters (longer ones are shortened, and the table beside every chart has them
-//! whole); numbers are ASCII and short. Pages show each chart's numbers as a table
-//! and its legend as HTML, so nothing is said only by the picture.
+//! of the theme (`chart-*` and the palettes `share-*`, `stage-*` in `site.css`), never
+//! from `style` attributes, so a strict Content Security Policy can forbid inline
+//! styles. Every bar is labelled with the number its length stands for, unit
+//! included. Text is estimated from its characters, never measured: a bar chart's
+//! label and value columns are as wide as its longest label (up to [`LABEL_EMS`]) and
+//! its longest value, and a cut label keeps its whole name as its `<title>`. Pages
+//! show each chart's numbers as a table and its legend as HTML, so nothing is said
+//! only by the picture.
 
 use std::fmt::Write;
 
@@ -18,14 +20,14 @@ use crate::xml::escape;
 const WIDTH: f64 = 400.0;
 /// Font size of chart text, in SVG units (matches `.chart text` in `site.css`).
 const FONT: f64 = 15.0;
-/// Full-width characters the label column of a bar chart holds.
-const LABEL_CHARS: usize = 7;
-/// Width of the label column.
-const LABEL_WIDTH: f64 = FONT * LABEL_CHARS as f64 + 8.0;
-/// Room for the value printed after a bar.
+/// The widest label, in ems, a bar chart's label column holds; longer names are cut.
+const LABEL_EMS: f64 = 7.0;
+/// Room for the value printed after the progress bar.
 const VALUE_WIDTH: f64 = 72.0;
 /// Height of one bar row.
-const ROW: f64 = 30.0;
+const BAR_ROW: f64 = 30.0;
+/// Space between a bar's end and its number.
+const VALUE_GAP: f64 = 6.0;
 
 /// A chart's accessible name and description, and the id its parts derive from (it
 /// must be unique on the page).
@@ -39,15 +41,29 @@ pub struct ChartText<'a> {
     pub desc: &'a str,
 }
 
-/// One bar: a label, a length on the chart's scale, and the text printed after it.
+/// One row of a bar chart.
 #[derive(Clone, Debug)]
-pub struct Bar<'a> {
-    /// Row label.
+pub struct BarRow<'a> {
+    /// The row's name, whole; cut to the label column when longer, the whole name
+    /// then the cut label's `<title>`.
     pub label: &'a str,
-    /// Segment lengths on the chart's scale, stacked left to right (bottom to top),
-    /// coloured by the classes `<palette>-0`, `<palette>-1`, … of the chart.
+    /// Segment lengths on the chart's scale, stacked left to right and coloured by
+    /// `<palette>-0`, `<palette>-1`, …, each with the tooltip that names it (none when
+    /// empty).
+    pub segments: Vec<(f64, String)>,
+    /// The number the whole bar's length stands for, with its unit, after the bar.
+    pub value: String,
+}
+
+/// One column of a column chart: a short ASCII label under it (a year), segment
+/// lengths stacked bottom to top, and the number over it.
+#[derive(Clone, Debug)]
+pub struct Column<'a> {
+    /// Label under the column.
+    pub label: &'a str,
+    /// Segment lengths on the chart's scale, coloured by `<palette>-0`, `<palette>-1`, ….
     pub values: Vec<f64>,
-    /// Short ASCII text after the bar, e.g. `62.5%`.
+    /// Short text over the column, with its unit.
     pub note: String,
 }
 
@@ -68,58 +84,59 @@ pub fn progress(text: ChartText<'_>, value: f64, target: f64) -> String {
     close(svg)
 }
 
-/// Horizontal bars, one row per bar, on a scale from 0 to `max`, segments coloured
-/// by `palette`; an optional reference line (a target) at `reference`.
-pub fn bars(
-    text: ChartText<'_>,
-    palette: &str,
-    bars: &[Bar<'_>],
-    max: f64,
-    reference: Option<f64>,
-) -> String {
-    let height = ROW * bars.len().max(1) as f64 + 8.0;
+/// The longest bar of `rows`: the scale of charts of amounts.
+pub fn longest(rows: &[BarRow<'_>]) -> f64 {
+    rows.iter()
+        .map(|r| r.segments.iter().map(|s| s.0).sum::<f64>())
+        .fold(0.0, f64::max)
+}
+
+/// Horizontal bars on a scale from 0 to `max`, segments coloured by `palette`.
+pub fn bars(text: ChartText<'_>, palette: &str, rows: &[BarRow<'_>], max: f64) -> String {
+    let label_ems = rows.iter().map(|r| ems(r.label)).fold(0.0, f64::max);
+    let value_ems = rows.iter().map(|r| ems(&r.value)).fold(0.0, f64::max);
+    let label_width = label_ems.min(LABEL_EMS) * FONT + 8.0;
+    let value_width = value_ems * FONT + VALUE_GAP;
+    let track = (WIDTH - label_width - value_width).max(0.0);
+    let height = BAR_ROW * rows.len().max(1) as f64 + 8.0;
     let mut svg = open(text, height, "chart-bars");
-    let track = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
-    let scale = |v: f64| {
-        if max > 0.0 {
-            (v / max).clamp(0.0, 1.0) * track
-        } else {
-            0.0
-        }
-    };
-    for (row, bar) in bars.iter().enumerate() {
-        let y = ROW * row as f64 + 4.0;
+    for (i, row) in rows.iter().enumerate() {
+        let y = BAR_ROW * i as f64 + 4.0;
+        let label = match cut(row.label) {
+            Some(short) => format!("<title>{}</title>{}", escape(row.label), escape(&short)),
+            None => escape(row.label),
+        };
         let _ = write!(
             svg,
-            r#"<text class="chart-label" x="0" y="{:.1}">{}</text>"#,
-            y + 18.0,
-            escape(&shorten(bar.label))
+            r#"<text class="chart-label" x="0" y="{:.1}">{label}</text>"#,
+            y + 18.0
         );
-        let mut x = LABEL_WIDTH;
-        for (series, &value) in bar.values.iter().enumerate() {
-            let w = scale(value);
+        let mut x = label_width;
+        for (series, (value, title)) in row.segments.iter().enumerate() {
+            let w = if max > 0.0 {
+                (value / max).clamp(0.0, 1.0) * track
+            } else {
+                0.0
+            };
             if w > 0.0 {
                 let _ = write!(
                     svg,
-                    r#"<rect class="{palette}-{series}" x="{x:.1}" y="{:.1}" width="{w:.1}" height="20"/>"#,
+                    r#"<rect class="{palette}-{series}" x="{x:.1}" y="{:.1}" width="{w:.1}" height="20">"#,
                     y + 3.0
                 );
+                if !title.is_empty() {
+                    let _ = write!(svg, "<title>{}</title>", escape(title));
+                }
+                svg.push_str("</rect>");
             }
             x += w;
         }
         let _ = write!(
             svg,
             r#"<text class="chart-value" x="{:.1}" y="{:.1}">{}</text>"#,
-            x + 6.0,
+            x + VALUE_GAP,
             y + 18.0,
-            escape(&bar.note)
-        );
-    }
-    if let Some(reference) = reference {
-        let x = LABEL_WIDTH + scale(reference);
-        let _ = write!(
-            svg,
-            r#"<line class="chart-target" x1="{x:.1}" y1="0" x2="{x:.1}" y2="{height:.1}"/>"#
+            escape(&row.value)
         );
     }
     close(svg)
@@ -133,7 +150,7 @@ pub fn bars(
 pub fn columns(
     text: ChartText<'_>,
     palette: &str,
-    columns: &[Bar<'_>],
+    columns: &[Column<'_>],
     max: f64,
     outlined: &[bool],
     reference: Option<f64>,
@@ -214,15 +231,30 @@ fn close(mut svg: String) -> String {
     svg
 }
 
-/// A label cut to the label column, by characters (never measured).
-fn shorten(label: &str) -> String {
-    if label.chars().count() <= LABEL_CHARS {
-        label.to_owned()
-    } else {
-        let mut short: String = label.chars().take(LABEL_CHARS - 1).collect();
-        short.push('…');
-        short
+/// Estimated width of `text` in ems: a full-width character takes one, an ASCII one
+/// about six tenths (digits, `.`, `%` in the theme's fonts).
+fn ems(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if c.is_ascii() { 0.6 } else { 1.0 })
+        .sum()
+}
+
+/// `label` cut to fit [`LABEL_EMS`] with an ellipsis, or `None` when it fits whole.
+fn cut(label: &str) -> Option<String> {
+    if ems(label) <= LABEL_EMS {
+        return None;
     }
+    let mut short = String::new();
+    let mut width = 0.0;
+    for c in label.chars() {
+        width += ems(c.encode_utf8(&mut [0; 4]));
+        if width > LABEL_EMS - 1.0 {
+            break;
+        }
+        short.push(c);
+    }
+    short.push('…');
+    Some(short)
 }
 
 /// A number with at most one decimal and no trailing `.0`.
@@ -244,41 +276,58 @@ mod tests {
 
     #[test]
     fn charts_are_named_images_without_inline_styles() {
-        let svg = bars(
-            text("<b>&"),
-            "share",
-            &[Bar {
-                label: "文昌湖旅游度假区",
-                values: vec![50.0, 25.0],
-                note: "75%".into(),
-            }],
-            100.0,
-            Some(40.0),
-        );
-        assert!(svg.starts_with("<svg class=\"chart chart-bars\" viewBox=\"0 0 400 38\" role=\"img\" aria-labelledby=\"c1-title c1-desc\""));
+        let rows = [BarRow {
+            label: "文昌湖旅游度假区",
+            segments: vec![(50.0, String::new()), (25.0, String::new())],
+            value: "75%".into(),
+        }];
+        let svg = bars(text("<b>&"), "share", &rows, 100.0);
+        assert!(svg.starts_with("<svg class=\"chart chart-bars\" viewBox=\"0 0 400 38\" role=\"img\" aria-labelledby=\"c1-title c1-desc\""), "{svg}");
         assert!(svg.contains("<title id=\"c1-title\">&lt;b&gt;&amp;</title>"));
-        assert!(svg.contains("文昌湖旅游度…"), "{svg}");
+        assert!(
+            svg.contains("<title>文昌湖旅游度假区</title>文昌湖旅游度…"),
+            "{svg}"
+        );
         assert!(!svg.contains("style"));
         assert!(svg.contains("class=\"share-1\""));
         assert!(svg.ends_with("</svg>"));
     }
 
     #[test]
-    fn bars_scale_to_the_maximum_and_clamp() {
-        let svg = bars(
-            text("t"),
-            "share",
-            &[Bar {
-                label: "a",
-                values: vec![200.0],
-                note: String::new(),
-            }],
-            100.0,
-            None,
+    fn only_names_wider_than_the_label_column_are_cut() {
+        assert_eq!(cut("控制与计量设备"), None);
+        assert_eq!(cut("LED照明产品"), None);
+        assert_eq!(cut("雨水收集回用系统").as_deref(), Some("雨水收集回用…"));
+        assert_eq!(cut("SBS改性沥青防水卷材").as_deref(), Some("SBS改性沥青…"));
+    }
+
+    #[test]
+    fn bars_scale_to_the_longest_and_the_value_column_fits_the_widest_value() {
+        let rows = [
+            BarRow {
+                label: "雨水收集回用系统",
+                segments: vec![(1.0, "绿色".into()), (1.0, String::new())],
+                value: "4,060.90万元".into(),
+            },
+            BarRow {
+                label: "门窗",
+                segments: vec![(1.0, String::new())],
+                value: "1.58亿元".into(),
+            },
+        ];
+        let svg = bars(text("t"), "share", &rows, longest(&rows));
+        assert!(svg.contains(">门窗</text>"));
+        assert!(!svg.contains("<title></title>"));
+        // Labels 7 ems wide (113 units), values 6.8 ems and the gap (108): the track
+        // is 179 units, which the longest bar fills, its value after it.
+        assert!(svg.contains(
+            "<rect class=\"share-0\" x=\"113.0\" y=\"7.0\" width=\"89.5\" height=\"20\"><title>绿色</title></rect><rect class=\"share-1\" x=\"202.5\" y=\"7.0\" width=\"89.5\" height=\"20\"></rect>"
+        ), "{svg}");
+        assert!(
+            svg.contains("<text class=\"chart-value\" x=\"298.0\" y=\"22.0\">4,060.90万元</text>")
         );
-        let track = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
-        assert!(svg.contains(&format!("width=\"{track:.1}\"")), "{svg}");
-        let empty = bars(text("t"), "share", &[], 0.0, None);
+        assert!(svg.contains("<text class=\"chart-value\" x=\"208.5\" y=\"52.0\">1.58亿元</text>"));
+        let empty = bars(text("t"), "share", &[], 0.0);
         assert!(!empty.contains("<rect"));
     }
 
@@ -290,12 +339,12 @@ mod tests {
             text("c"),
             "stage",
             &[
-                Bar {
+                Column {
                     label: "2024",
                     values: vec![1.0, 1.0],
                     note: "2".into(),
                 },
-                Bar {
+                Column {
                     label: "2025",
                     values: vec![],
                     note: String::new(),

@@ -3,9 +3,9 @@
 //! project and product pages share.
 //!
 //! Every figure comes from [`Statistics`] and [`Assessment`] (the derive stage); this
-//! module only arranges and words them. Each chart is drawn by [`chart`] as inline SVG
-//! and accompanied by a text summary and a table with the same numbers, so the chart
-//! never carries information alone.
+//! module only arranges and words them. Each chart is drawn as inline SVG, by [`chart`]
+//! or, for bars, by [`bar_chart`], and accompanied by a text summary and a table with
+//! the same numbers, so the chart never carries information alone.
 
 use std::collections::BTreeMap;
 
@@ -13,10 +13,12 @@ use crate::render::strings::Strings;
 use serde::Serialize;
 
 use crate::derive::compliance::{Figure, Reason, RuleVerdict, Verdict};
-use crate::derive::stats::{CategoryTotals, Dimension, GroupStats, Statistics};
+use crate::derive::stats::{
+    CategoryTotals, Dimension, GroupStats, Standing, Statistics, TargetProgress, YearPoint,
+};
 use crate::model::project::StageKind;
 use crate::model::{Money, Percent};
-use crate::render::chart::{self, Bar, ChartText};
+use crate::render::chart::{self, ChartText, Column};
 use crate::render::{Amount, Counting, Link, RenderError, Site, money, number};
 
 /// The content page that defines every figure; linked from the statistics pages when
@@ -137,6 +139,7 @@ struct Index<'a> {
     methodology: Option<Link<'a>>,
     charts: Charts,
     summaries: Summaries,
+    legends: Legends,
     districts: Vec<GroupRow<'a>>,
     tables: Vec<GroupTable<'a>>,
     categories: Vec<CategoryRow<'a>>,
@@ -229,6 +232,10 @@ struct QuantityRow<'a> {
 #[derive(Serialize)]
 struct YearRow {
     year: i32,
+    /// The year is still running: its figures count to the as-of date.
+    so_far: bool,
+    /// The programme's target year.
+    target: bool,
     in_scope: usize,
     covered: usize,
     coverage: Option<String>,
@@ -329,24 +336,45 @@ fn category_chart(
         .collect();
     let mut rows: Vec<(&str, &CategoryTotals<'_>)> = totals.iter().map(|(k, v)| (*k, v)).collect();
     rows.sort_by(|a, b| b.1.amount.cmp(&a.1.amount).then(a.0.cmp(b.0)));
-    let max = rows.first().map_or(0.0, |r| r.1.amount.yuan_f64());
-    let bars: Vec<Bar<'_>> = rows
+    let bars: Vec<chart::BarRow<'_>> = rows
         .iter()
-        .map(|(key, t)| Bar {
-            label: names.get(key).copied().unwrap_or(key),
-            values: vec![
-                t.green.yuan_f64(),
-                Money::from_fen(t.amount.fen() - t.green.fen()).yuan_f64(),
-            ],
-            note: t.ratio.map(|r| format!("{r}%")).unwrap_or_default(),
-        })
+        .map(|(key, t)| amount_row(site, names.get(key).copied().unwrap_or(key), t))
         .collect();
-    chart::bars(ChartText { id, title, desc }, "share", &bars, max, None)
+    chart::bars(
+        ChartText { id, title, desc },
+        "share",
+        &bars,
+        chart::longest(&bars),
+    )
+}
+
+/// A bar as long as a group's amount of materials, in two segments: green and the
+/// rest; the amount printed after it.
+fn amount_row<'a>(site: &Site<'_>, label: &'a str, t: &CategoryTotals<'_>) -> chart::BarRow<'a> {
+    let strings = &site.theme.strings;
+    let segment = |name: &str, amount: Money| {
+        let title = fill(
+            strings.text(&["chart", "segment"]),
+            &[
+                ("name", stat_text(site, name).to_owned()),
+                ("value", money(amount).text(strings)),
+            ],
+        );
+        (amount.yuan_f64(), title)
+    };
+    chart::BarRow {
+        label,
+        segments: vec![
+            segment("green", t.green),
+            segment("other", Money::from_fen(t.amount.fen() - t.green.fen())),
+        ],
+        value: money(t.amount).text(strings),
+    }
 }
 
 fn index<'a>(site: &Site<'a>, stats: &'a Statistics<'a>) -> Index<'a> {
     let city = &stats.city;
-    let (progress_summary, progress) = progress_chart(site, stats);
+    let (progress_summary, progress, legends) = progress_chart(site, stats);
     let years = YearAxis::new(stats);
     let (district_rows, districts_summary, districts_chart) = districts(site, stats);
     let (categories, categories_summary, categories_chart) = categories(site, stats);
@@ -381,6 +409,7 @@ fn index<'a>(site: &Site<'a>, stats: &'a Statistics<'a>) -> Index<'a> {
             categories: categories_summary,
             stages: stages_summary,
         },
+        legends,
         districts: district_rows,
         tables: group_tables(site, stats),
         categories,
@@ -389,6 +418,8 @@ fn index<'a>(site: &Site<'a>, stats: &'a Statistics<'a>) -> Index<'a> {
             .iter()
             .map(|y| YearRow {
                 year: y.year,
+                so_far: !y.ended,
+                target: stats.target_year == Some(y.year),
                 in_scope: y.in_scope,
                 covered: y.covered,
                 coverage: percent(y.coverage),
@@ -400,34 +431,65 @@ fn index<'a>(site: &Site<'a>, stats: &'a Statistics<'a>) -> Index<'a> {
     }
 }
 
+/// The as-of date as pages show it; empty for a site without dates.
+fn as_of_text(site: &Site<'_>) -> String {
+    site.derived
+        .as_of
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+}
+
+/// When a year point counts to: the year's end, or the as-of date in a year still
+/// running.
+fn year_end_text(site: &Site<'_>, point: &YearPoint) -> String {
+    if point.ended {
+        fill(
+            stat_text(site, "year_end"),
+            &[("year", point.year.to_string())],
+        )
+    } else {
+        as_of_text(site)
+    }
+}
+
 /// A string of the statistics page's group of the theme's strings.
 fn stat_text<'s>(site: &'s Site<'_>, key: &str) -> &'s str {
     site.theme.strings.text(&["stats", key])
 }
 
-/// The city's coverage against its target: the summary and the chart.
-fn progress_chart(site: &Site<'_>, stats: &Statistics<'_>) -> (String, String) {
+/// The legends of the coverage charts: the actual coverage's, and the target's with
+/// where the as-of date stands against it.
+#[derive(Serialize)]
+struct Legends {
+    actual: String,
+    target: Option<String>,
+}
+
+/// The city's coverage against its target: the summary, the chart and the legends.
+fn progress_chart(site: &Site<'_>, stats: &Statistics<'_>) -> (String, String, Legends) {
     let city = &stats.city;
     let coverage = city.coverage.unwrap_or_default();
-    let summary = fill(
+    let date = as_of_text(site);
+    let target = stats
+        .target_year
+        .zip(stats.target.as_ref())
+        .map(|(year, target)| target_texts(site, year, target));
+    let mut summary = fill(
         stat_text(site, "progress_summary"),
         &[
-            (
-                "date",
-                site.derived
-                    .as_of
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-            ),
+            ("date", date.clone()),
             ("covered", city.covered.to_string()),
             ("projects", city.projects.to_string()),
             ("coverage", coverage.to_string()),
-            (
-                "year",
-                stats.target_year.map(|y| y.to_string()).unwrap_or_default(),
-            ),
         ],
     );
+    let legends = Legends {
+        actual: fill(stat_text(site, "actual_legend"), &[("date", date)]),
+        target: target.as_ref().map(|t| t.1.clone()),
+    };
+    if let Some((sentence, _)) = target {
+        summary.push_str(&sentence);
+    }
     let chart = chart::progress(
         ChartText {
             id: "chart-progress",
@@ -437,7 +499,45 @@ fn progress_chart(site: &Site<'_>, stats: &Statistics<'_>) -> (String, String) {
         coverage.0,
         100.0,
     );
-    (summary, chart)
+    (summary, chart, legends)
+}
+
+/// The sentence and the legend that say where the as-of date stands against the
+/// target: how many days are left, or, once the deadline has passed, whether coverage
+/// was full at the end of the target year.
+fn target_texts(site: &Site<'_>, year: i32, target: &TargetProgress) -> (String, String) {
+    let mut values = vec![
+        ("year", year.to_string()),
+        ("deadline", target.deadline.to_string()),
+    ];
+    let key = match &target.standing {
+        Standing::Ahead { days } => {
+            values.push(("days", days.to_string()));
+            "ahead"
+        }
+        Standing::Passed {
+            year_end: Some(point @ YearPoint { in_scope: 1.., .. }),
+            met,
+        } => {
+            let coverage = point.coverage.unwrap_or_default();
+            // Shown as the year table shows it, except that a missed target never
+            // reads "100%, missed": 99.96% shows as 99.9%.
+            let shown = if *met {
+                coverage
+            } else {
+                Percent(coverage.0.min(99.9))
+            };
+            values.extend([
+                ("year_coverage", shown.to_string()),
+                ("year_covered", point.covered.to_string()),
+                ("year_in_scope", point.in_scope.to_string()),
+            ]);
+            if *met { "met" } else { "not_met" }
+        }
+        Standing::Passed { .. } => "empty",
+    };
+    let text = |group: &str| fill(site.theme.strings.text(&["stats", group, key]), &values);
+    (text("target_status"), text("target_legend"))
 }
 
 /// The years the charts by year show: each year with data, and the target year when
@@ -468,20 +568,20 @@ impl YearAxis {
 
 /// Coverage at each year's end, the target year outlined when it is still ahead.
 fn coverage_years_chart(site: &Site<'_>, stats: &Statistics<'_>, years: &YearAxis) -> String {
-    let year_bars: Vec<Bar<'_>> = years
+    let year_bars: Vec<Column<'_>> = years
         .labels
         .iter()
         .enumerate()
         .map(|(i, label)| match stats.years.get(i) {
             Some(point) => {
                 let c = point.coverage.unwrap_or_default();
-                Bar {
+                Column {
                     label,
                     values: vec![c.0],
                     note: format!("{c}%"),
                 }
             }
-            None => Bar {
+            None => Column {
                 label,
                 values: Vec::new(),
                 note: String::new(),
@@ -493,9 +593,17 @@ fn coverage_years_chart(site: &Site<'_>, stats: &Statistics<'_>, years: &YearAxi
         .iter()
         .map(|y| {
             fill(
-                stat_text(site, "year_item"),
+                stat_text(
+                    site,
+                    if y.ended {
+                        "year_item"
+                    } else {
+                        "year_item_so_far"
+                    },
+                ),
                 &[
                     ("year", y.year.to_string()),
+                    ("date", as_of_text(site)),
                     ("coverage", y.coverage.unwrap_or_default().to_string()),
                 ],
             )
@@ -556,12 +664,12 @@ fn districts<'a>(
         ),
         _ => stat_text(site, "no_data").to_owned(),
     };
-    let bars: Vec<Bar<'_>> = measured
+    let bars: Vec<chart::BarRow<'_>> = measured
         .iter()
-        .map(|r| Bar {
+        .map(|r| chart::BarRow {
             label: r.name.unwrap_or_default(),
-            values: vec![ratio_of(r).0],
-            note: format!("{}%", ratio_of(r)),
+            segments: vec![(ratio_of(r).0, String::new())],
+            value: format!("{}%", ratio_of(r)),
         })
         .collect();
     let chart = chart::bars(
@@ -573,7 +681,6 @@ fn districts<'a>(
         "share",
         &bars,
         100.0,
-        None,
     );
     (rows, summary, chart)
 }
@@ -618,14 +725,17 @@ fn categories<'a>(
 
 /// Projects by stage at each year's end: the summary and the chart.
 fn stages_chart(site: &Site<'_>, stats: &Statistics<'_>, labels: &[String]) -> (String, String) {
-    let bars: Vec<Bar<'_>> = stats
+    let bars: Vec<Column<'_>> = stats
         .years
         .iter()
         .zip(labels)
-        .map(|(y, label)| Bar {
+        .map(|(y, label)| Column {
             label,
             values: y.stages.iter().map(|&n| n as f64).collect(),
-            note: y.in_scope.to_string(),
+            note: fill(
+                site.theme.strings.text(&["chart", "count"]),
+                &[("n", y.in_scope.to_string())],
+            ),
         })
         .collect();
     let max_scope = stats.years.iter().map(|y| y.in_scope).max().unwrap_or(0);
@@ -635,7 +745,7 @@ fn stages_chart(site: &Site<'_>, stats: &Statistics<'_>, labels: &[String]) -> (
             fill(
                 stat_text(site, "stages_summary"),
                 &[
-                    ("year", last.year.to_string()),
+                    ("when", year_end_text(site, last)),
                     ("projects", last.in_scope.to_string()),
                     (
                         "accepted",
@@ -890,21 +1000,10 @@ fn category_page<'a>(
         ),
         None => s("no_data").to_owned(),
     };
-    let bars: Vec<Bar<'_>> = districts
+    let bars: Vec<chart::BarRow<'_>> = districts
         .iter()
-        .map(|(name, _, t)| Bar {
-            label: name,
-            values: vec![
-                t.green.yuan_f64(),
-                Money::from_fen(t.amount.fen() - t.green.fen()).yuan_f64(),
-            ],
-            note: t.ratio.map(|r| format!("{r}%")).unwrap_or_default(),
-        })
+        .map(|(name, _, t)| amount_row(site, name, t))
         .collect();
-    let max = districts
-        .iter()
-        .map(|(_, _, t)| t.amount.yuan_f64())
-        .fold(0.0, f64::max);
     let chart = chart::bars(
         ChartText {
             id: "chart-category-districts",
@@ -913,8 +1012,7 @@ fn category_page<'a>(
         },
         "share",
         &bars,
-        max,
-        None,
+        chart::longest(&bars),
     );
     CategoryPage {
         catalog: site.link(&crate::site_paths::category_page(id), name),
