@@ -2,9 +2,10 @@
 # Browser tests in a real headless Chromium: search (issue 4) on the search fixture
 # site; payloads that must not run, under a strict CSP too (issue 9), on the hostile
 # fixture site; accessibility (axe-core, keyboard, the 适老化 mode, reflow at 320 px;
-# issue 9) on the sample site. Builds the three sites, installs Chromium (Debian
-# package) and playwright-core when missing, then runs tests/browser with node's test
-# runner. Usage: bash .ci/browser-tests.sh
+# issue 9) and the list explorer (issue 16) on the sample site; paging through lists
+# longer than a page on a generated site. Builds the four sites, installs Chromium
+# (Debian package) and playwright-core when missing, then runs tests/browser with
+# node's test runner. Usage: bash .ci/browser-tests.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +32,14 @@ sample=target/sample-site
 rm -rf "$sample"
 cargo run --quiet --release -- build --output "$sample" --base-url https://example.org/
 
+# Lists longer than a page (100 rows): 120 projects, 240 organizations, 720 products.
+lists=target/lists-site
+rm -rf "$lists" target/lists-source
+cargo run --quiet --release -- gen --records 1200 --out target/lists-source >/dev/null
+cargo run --quiet --release -- build --root target/lists-source --output "$lists" \
+  --base-url https://example.org/
+
 cd tests/browser
 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-SITE_DIR="../../$site" HOSTILE_SITE_DIR="../../$hostile" SAMPLE_SITE_DIR="../../$sample" node --test
+SITE_DIR="../../$site" HOSTILE_SITE_DIR="../../$hostile" SAMPLE_SITE_DIR="../../$sample" \
+  LISTS_SITE_DIR="../../$lists" node --test

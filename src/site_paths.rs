@@ -36,6 +36,35 @@ pub fn filtered_list_page(kind: RecordKind, dimension: &str, value: &str) -> Str
     format!("{}{dimension}/{value}/", list_page(kind))
 }
 
+/// The clean path of page `page` (from 1) of `kind`'s list filtered to `filters`
+/// (dimension and value, in the list's order of dimensions): `projects/`,
+/// `projects/page/2/`, `projects/district/zhangdian/type/school/page/3/`. The material
+/// categories' pages are the product list's category filter, so a product selection
+/// with a category starts at the category's page: `catalog/tiles/status/listed/`.
+pub fn list_selection_page(kind: RecordKind, filters: &[(&str, &str)], page: usize) -> String {
+    let mut path = list_page(kind);
+    let mut rest = filters;
+    if kind == RecordKind::Product
+        && let [("category", id), others @ ..] = filters
+    {
+        path = category_page(id);
+        rest = others;
+    }
+    for (dimension, value) in rest {
+        path.push_str(&format!("{dimension}/{value}/"));
+    }
+    if page > 1 {
+        path.push_str(&format!("page/{page}/"));
+    }
+    path
+}
+
+/// The folder of the files the list explorer of `kind` reads (`projects/list/`): its
+/// `meta.json`, the rank files of sortable columns and the row shards.
+pub fn list_data(kind: RecordKind) -> String {
+    format!("{}list/", list_page(kind))
+}
+
 /// Whether `path` is a record page under a section (`<section>/<id>/`), which has a
 /// JSON twin beside it.
 pub fn is_record_page(path: &str) -> bool {
@@ -241,6 +270,27 @@ mod tests {
         ] {
             assert_eq!(base.rewrite_authored(other), None, "{other:?}");
         }
+    }
+
+    #[test]
+    fn list_pages_nest_their_selection_and_number() {
+        let project = RecordKind::Project;
+        assert_eq!(list_selection_page(project, &[], 1), "projects/");
+        assert_eq!(list_selection_page(project, &[], 3), "projects/page/3/");
+        assert_eq!(
+            list_selection_page(project, &[("district", "zd"), ("type", "school")], 2),
+            "projects/district/zd/type/school/page/2/"
+        );
+        let product = RecordKind::Product;
+        assert_eq!(
+            list_selection_page(product, &[("category", "tiles"), ("status", "listed")], 1),
+            "catalog/tiles/status/listed/"
+        );
+        assert_eq!(
+            list_selection_page(product, &[("status", "listed")], 1),
+            "catalog/status/listed/"
+        );
+        assert_eq!(list_data(RecordKind::Org), "orgs/list/");
     }
 
     #[test]

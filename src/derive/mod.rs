@@ -42,6 +42,9 @@ pub enum CertStatus {
 }
 
 impl CertStatus {
+    /// Every status, in the order lists show them.
+    pub const ALL: [CertStatus; 3] = [CertStatus::Valid, CertStatus::Expiring, CertStatus::Expired];
+
     /// The status's key in the theme's strings.
     pub fn key(self) -> &'static str {
         match self {

@@ -10,6 +10,7 @@
 pub mod chart;
 mod feed;
 mod format;
+mod list;
 pub mod markdown;
 mod pages;
 mod qr;

@@ -8,12 +8,14 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::derive::compliance::Reason;
+use crate::derive::CertStatus;
+use crate::derive::compliance::{Reason, Verdict};
 use crate::history::Action;
 use crate::model::activity::InspectionResult;
 use crate::model::document::PolicyLevel;
 use crate::model::kind::{Home, KINDS};
 use crate::model::org::Role;
+use crate::model::product::ListingStatus;
 use crate::model::project::{ProjectType, StageKind};
 use crate::model::value::Stars;
 use crate::render::format::MONEY_UNITS;
@@ -27,6 +29,8 @@ pub struct Strings {
 /// Paths of one text each that Rust reads.
 const FIXED: &[&[&str]] = &[
     &["data_portal", "title"],
+    &["chart", "count"],
+    &["chart", "segment"],
     &["feed", "policy_issued"],
     &["feed", "project_reached"],
     &["feed", "subtitle"],
@@ -34,6 +38,7 @@ const FIXED: &[&[&str]] = &[
     &["history", "follow_title"],
     &["meta", "table"],
     &["search", "title"],
+    &["stats", "actual_legend"],
     &["stats", "categories_chart"],
     &["stats", "categories_summary"],
     &["stats", "category_districts_chart"],
@@ -42,14 +47,26 @@ const FIXED: &[&[&str]] = &[
     &["stats", "district_summary"],
     &["stats", "districts_chart"],
     &["stats", "districts_summary"],
+    &["stats", "green"],
     &["stats", "no_data"],
+    &["stats", "other"],
     &["stats", "progress_chart"],
     &["stats", "progress_summary"],
     &["stats", "separator"],
     &["stats", "stages_chart"],
     &["stats", "stages_summary"],
+    &["stats", "target_legend", "ahead"],
+    &["stats", "target_legend", "empty"],
+    &["stats", "target_legend", "met"],
+    &["stats", "target_legend", "not_met"],
+    &["stats", "target_status", "ahead"],
+    &["stats", "target_status", "empty"],
+    &["stats", "target_status", "met"],
+    &["stats", "target_status", "not_met"],
     &["stats", "title"],
+    &["stats", "year_end"],
     &["stats", "year_item"],
+    &["stats", "year_item_so_far"],
     &["updates", "page"],
     &["updates", "title"],
 ];
@@ -98,6 +115,13 @@ fn declared_paths() -> Vec<Vec<&'static str>> {
         &["verdict", "reasons"],
         &Reason::ALL.map(Reason::key),
     ));
+    // The list explorer's facets name their values from these (`render::list`).
+    paths.extend(keyed(&["verdict"], &Verdict::ALL.map(Verdict::key)));
+    paths.extend(keyed(
+        &["listing"],
+        &ListingStatus::ALL.map(ListingStatus::key),
+    ));
+    paths.extend(keyed(&["cert_status"], &CertStatus::ALL.map(|s| s.key())));
     let actions = Action::ALL.each_ref().map(Action::key);
     paths.extend(keyed(&["history", "action"], &actions));
     paths.extend(keyed(&["history", "kind"], &kinds));

@@ -5,11 +5,13 @@
 use serde::Serialize;
 
 use super::{Dated, WithQr, date};
+use crate::derive::CertStatus;
 use crate::derive::compliance::IndicatorCheck;
-use crate::model::Sourced;
 use crate::model::kind::{RecordKind, Target};
-use crate::model::product::Product;
+use crate::model::product::{ListingStatus, Product};
 use crate::model::standard::{Category, CategoryRule, Edition, Prohibited, Threshold};
+use crate::model::{Date, Sourced, Stars};
+use crate::render::list::{self, Choice, Column, Dimension, List, View, lookup, render_rows};
 use crate::render::markdown::PageIds;
 use crate::render::{Counting, Link, RenderError, Site, number};
 use crate::site_paths::{category_page, record_page};
@@ -45,25 +47,40 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
                 })
                 .collect(),
         };
-        // The catalog page is where the categories file shows, so its history does.
-        let mut meta = site.meta(title, &list_path, "catalog");
-        meta.history = Some(site.history(&taxonomy_file.file));
-        site.page(out, &list_path, "catalog.html", meta, &index)?;
-        for category in &taxonomy.categories {
-            let path = category_page(&category.id.value);
-            if !out.wants(&path) {
-                continue;
+        let listed = out.listed(&list_path, site.dataset.products.len());
+        let rows: Vec<ProductRow<'_>> = (0..listed).map(|i| product_row(site, i)).collect();
+        let list = product_list(site, &taxonomy.categories, &rows)?;
+        // The category pages are the list's category filter: a category's page shows
+        // its demand-standard rules above its products.
+        list::render(site, out, &list, |out, page| {
+            let path = &page.path;
+            let category = page
+                .selected("category")
+                .and_then(|c| site.derived.categories.get(c.key))
+                .map(|&c| &taxonomy.categories[c]);
+            if let Some(category) = category {
+                let mut meta = site.meta(&category.name, path, "catalog");
+                meta.crumbs.push(site.link(&list_path, title));
+                let data = CategoryPage {
+                    view: category_view(site, category, current),
+                    list: page.view(site),
+                };
+                return site.page(out, path, "category.html", meta, &data);
             }
-            let mut meta = site.meta(&category.name, &path, "catalog");
-            meta.crumbs.push(site.link(&list_path, title));
-            site.page(
-                out,
-                &path,
-                "category.html",
-                meta,
-                &category_view(site, category, current),
-            )?;
-        }
+            let whole = page.is_whole() && page.number == 1;
+            let mut meta = site.meta(title, path, "catalog");
+            if whole {
+                // The catalog page is where the categories file shows, so its history does.
+                meta.history = Some(site.history(&taxonomy_file.file));
+            } else {
+                meta.crumbs.push(site.link(&list_path, title));
+            }
+            let data = CatalogPage {
+                index: whole.then_some(&index),
+                list: page.view(site),
+            };
+            site.page(out, path, "catalog.html", meta, &data)
+        })?;
     }
     let page_of = |p: &Sourced<Product>| record_page(RecordKind::Product, &p.record.id.value);
     site.each_in_parallel(out, &site.dataset.products, page_of, |out, i, product| {
@@ -120,17 +137,137 @@ struct CategoryView<'a> {
     class: Option<&'static str>,
     thresholds: &'a [Threshold],
     prohibited: Vec<&'a Prohibited>,
-    products: Vec<ProductRow<'a>>,
 }
 
+/// A page of the product list that is not a category's: the catalog's groups on
+/// its first page, and the list.
+#[derive(Serialize)]
+struct CatalogPage<'a, 'v> {
+    index: Option<&'v Index<'a>>,
+    list: View<'v>,
+}
+
+/// A page of a category's products: the category's rules, and the list.
+#[derive(Serialize)]
+struct CategoryPage<'a, 'v> {
+    #[serde(flatten)]
+    view: CategoryView<'a>,
+    list: View<'v>,
+}
+
+/// One product in the list, as `list_row.html` shows it.
 #[derive(Serialize)]
 struct ProductRow<'a> {
     link: Link<'a>,
     model: &'a str,
     manufacturer: Option<Link<'a>>,
+    category: Option<Link<'a>>,
     grade: &'static str,
     certificate: &'static str,
     expires: String,
+    /// In the catalog, suspended or removed: a key of `t.listing`.
+    status: &'static str,
+}
+
+fn product_row<'a>(site: &Site<'a>, i: usize) -> ProductRow<'a> {
+    let p = &site.dataset.products[i].record;
+    ProductRow {
+        link: site.product_link(i),
+        model: &p.model,
+        manufacturer: site.org_by_id(&p.manufacturer.value),
+        category: site.category_by_id(&p.category.value),
+        grade: p.certificate.grade.value.key(),
+        certificate: site.derived.cert_status[i].key(),
+        expires: date(p.certificate.expires.value),
+        status: p.status.key(),
+    }
+}
+
+/// The product list: filters on category (each with its page, products or not,
+/// the category pages), and with script on catalog and certificate status; every
+/// column sorts.
+fn product_list<'s>(
+    site: &'s Site<'_>,
+    categories: &'s [Category],
+    rows: &[ProductRow<'s>],
+) -> Result<List<'s>, RenderError> {
+    let strings = &site.theme.strings;
+    let products = &site.dataset.products[..rows.len()];
+    let categories: Vec<Choice<'s>> = categories
+        .iter()
+        .map(|c| Choice {
+            key: &c.id.value,
+            name: &c.name,
+        })
+        .collect();
+    let category = lookup(&categories);
+    let category_codes = products.iter().map(|p| category(&p.record.category.value));
+    let named = |table: &'static str, keys: &[&'static str]| -> Vec<Choice<'s>> {
+        keys.iter()
+            .map(|&key| Choice {
+                key,
+                name: strings.text(&[table, key]),
+            })
+            .collect()
+    };
+    let statuses = named("listing", &ListingStatus::ALL.map(ListingStatus::key));
+    let status = lookup(&statuses);
+    let status_codes = rows.iter().map(|r| status(r.status));
+    let certificates = named("cert_status", &CertStatus::ALL.map(|s| s.key()));
+    let certificate = lookup(&certificates);
+    let certificate_codes = rows.iter().map(|r| certificate(r.certificate));
+    let dimensions = vec![
+        Dimension::one("category", "category", categories, category_codes),
+        // Almost every product is listed, so a status's pages would repeat the list,
+        // and a certificate's status changes with the date the site is built on:
+        // both filter with script; the pages count them.
+        Dimension::one("status", "listing", statuses, status_codes)
+            .present_only()
+            .explorer_only(),
+        Dimension::one(
+            "certificate",
+            "certificate",
+            certificates,
+            certificate_codes,
+        )
+        .present_only()
+        .explorer_only(),
+    ];
+    let names: Vec<Option<&str>> = rows.iter().map(|r| Some(r.link.title)).collect();
+    let models: Vec<Option<&str>> = rows.iter().map(|r| Some(r.model)).collect();
+    let makers: Vec<Option<&str>> = rows
+        .iter()
+        .map(|r| r.manufacturer.as_ref().map(|m| m.title))
+        .collect();
+    let grades: Vec<Option<Stars>> = products
+        .iter()
+        .map(|p| Some(p.record.certificate.grade.value))
+        .collect();
+    let expiries: Vec<Option<Date>> = products
+        .iter()
+        .map(|p| Some(p.record.certificate.expires.value))
+        .collect();
+    let columns = vec![
+        Column::ranked("name", ["project", "product"], &names, Ord::cmp),
+        Column::ranked("model", ["catalog", "model"], &models, Ord::cmp),
+        Column::ranked(
+            "manufacturer",
+            ["project", "manufacturer"],
+            &makers,
+            Ord::cmp,
+        ),
+        Column::by_dimension("category", ["product", "category"], 0),
+        Column::ranked("grade", ["catalog", "grade"], &grades, Ord::cmp),
+        Column::by_dimension("certificate", ["project", "certificate"], 2),
+        Column::ranked("expires", ["catalog", "expires"], &expiries, Ord::cmp),
+        Column::by_dimension("status", ["product", "status"], 1),
+    ];
+    Ok(List {
+        kind: RecordKind::Product,
+        dimensions,
+        columns,
+        rows: render_rows(site, RecordKind::Product, rows)?,
+    })
 }
 
 fn category_view<'a>(
@@ -160,20 +297,6 @@ fn category_view<'a>(
                 })
                 .collect()
         }),
-        products: products_in(site, &category.id.value)
-            .iter()
-            .map(|&i| {
-                let p = &site.dataset.products[i].record;
-                ProductRow {
-                    link: site.product_link(i),
-                    model: &p.model,
-                    manufacturer: site.org_by_id(&p.manufacturer.value),
-                    grade: p.certificate.grade.value.key(),
-                    certificate: site.derived.cert_status[i].key(),
-                    expires: date(p.certificate.expires.value),
-                }
-            })
-            .collect(),
     }
 }
 

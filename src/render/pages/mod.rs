@@ -1,8 +1,11 @@
 //! The page kinds, one module each, and the links between records that they share.
 //!
 //! Addresses: `/` home; each record at `/<section>/<id>/` and its list at
-//! `/<section>/` (sections from the kinds table, paths from [`crate::site_paths`]),
-//! with filter pages `/projects/{district,type,stage,stars}/<key>/` and
+//! `/<section>/` (sections from the kinds table, paths from [`crate::site_paths`]).
+//! The lists of projects, products and organizations are paged (`page/<n>/`), with
+//! filter pages of one value (`/projects/district/<key>/`) and of the first filter
+//! paired with another (`/projects/district/<key>/type/<key>/`), and the list
+//! explorer's files under `/<section>/list/`; policies have
 //! `/policies/{level,status,year}/<key>/`; `/catalog/` and `/catalog/<category>/`;
 //! statistics `/stats/` with `/stats/{districts,categories}/<id>/`; the data portal
 //! `/data/` and `/data/<dataset>/`; data changes `/updates/` and `/updates/<n>/`;

@@ -1,4 +1,4 @@
-//! Organizations: the list by role, and one page per organization with its credit
+//! Organizations: the list by role and district, and one page per organization with its credit
 //! record, products, projects in each role, inspections and events ("one code to
 //! look everything up").
 
@@ -8,6 +8,7 @@ use super::{Dated, WithQr, date};
 use crate::model::kind::RecordKind;
 use crate::model::org::{CreditRating, Role};
 use crate::model::{Org, Sourced};
+use crate::render::list::{self, Choice, Column, Dimension, List, View, lookup, render_rows};
 use crate::render::markdown::PageIds;
 use crate::render::{Counting, Link, RenderError, Site};
 use crate::site_paths::record_page;
@@ -41,37 +42,21 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
                     .district
                     .as_ref()
                     .map(|d| site.derived.area_name(&d.value)),
-                rating: o
-                    .credit
-                    .iter()
-                    .max_by_key(|c| c.date.value)
-                    .map(|c| c.rating),
+                rating: latest_rating(o),
             }
         })
         .collect();
-    let by_role = ROLES
-        .iter()
-        .map(|&role| RoleGroup {
-            role: role.key(),
-            orgs: rows
-                .iter()
-                .filter(|r| r.roles.contains(&role.key()))
-                .map(|r| r.link.clone())
-                .collect(),
-        })
-        .filter(|g| !g.orgs.is_empty())
-        .collect();
-    let list = List {
-        rows: &rows,
-        by_role,
-    };
-    site.page(
-        out,
-        &list_path,
-        "orgs.html",
-        site.meta(title, &list_path, "orgs"),
-        &list,
-    )?;
+    let list = org_list(site, &rows)?;
+    list::render(site, out, &list, |out, page| {
+        let mut meta = site.meta(title, &page.path, "orgs");
+        if !(page.is_whole() && page.number == 1) {
+            meta.crumbs.push(site.link(&list_path, title));
+        }
+        let data = ListPage {
+            list: page.view(site),
+        };
+        site.page(out, &page.path, "orgs.html", meta, &data)
+    })?;
     let page_of = |o: &Sourced<Org>| record_page(RecordKind::Org, &o.record.id.value);
     site.each_in_parallel(out, &site.dataset.orgs, page_of, |out, _, org| {
         let o = &org.record;
@@ -90,6 +75,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
     })
 }
 
+/// One organization in the list, as `list_row.html` shows it.
 #[derive(Serialize)]
 struct OrgRow<'a> {
     link: Link<'a>,
@@ -99,16 +85,82 @@ struct OrgRow<'a> {
     rating: Option<CreditRating>,
 }
 
+/// The context of a list page: the list's view only.
 #[derive(Serialize)]
-struct RoleGroup<'a> {
-    role: &'static str,
-    orgs: Vec<Link<'a>>,
+struct ListPage<'v> {
+    list: View<'v>,
 }
 
-#[derive(Serialize)]
-struct List<'a, 'r> {
-    rows: &'r [OrgRow<'a>],
-    by_role: Vec<RoleGroup<'a>>,
+/// An organization's latest credit rating.
+fn latest_rating(o: &Org) -> Option<CreditRating> {
+    o.credit
+        .iter()
+        .max_by_key(|c| c.date.value)
+        .map(|c| c.rating)
+}
+
+/// The organization list: filters on role (an organization has one or more) and
+/// district; every column sorts.
+fn org_list<'s>(site: &'s Site<'_>, rows: &[OrgRow<'s>]) -> Result<List<'s>, RenderError> {
+    let orgs = &site.dataset.orgs[..rows.len()];
+    let roles: Vec<Choice<'s>> = ROLES
+        .iter()
+        .map(|r| Choice {
+            key: r.key(),
+            name: site.theme.strings.text(&["role", r.key()]),
+        })
+        .collect();
+    let role_of = |role: Role| ROLES.iter().position(|&r| r == role);
+    let masks = orgs.iter().map(|o| {
+        o.record
+            .roles
+            .iter()
+            .filter_map(|&r| role_of(r))
+            .fold(0, |mask, i| mask | (1 << i))
+    });
+    let districts: Vec<Choice<'s>> = site
+        .dataset
+        .config
+        .iter()
+        .flat_map(|c| &c.record.districts)
+        .map(|d| Choice {
+            key: &d.id.value,
+            name: &d.name,
+        })
+        .collect();
+    let district = lookup(&districts);
+    let district_codes = orgs
+        .iter()
+        .map(|o| o.record.district.as_ref().and_then(|d| district(&d.value)));
+    let dimensions = vec![
+        Dimension::many("role", "role", roles, masks).present_only(),
+        Dimension::one("district", "district", districts, district_codes).present_only(),
+    ];
+    let names: Vec<Option<&str>> = rows.iter().map(|r| Some(r.link.title)).collect();
+    let codes: Vec<Option<&str>> = rows.iter().map(|r| Some(r.credit_code)).collect();
+    // By the roles in the list's order, as the filter lists them.
+    let role_lists: Vec<Option<Vec<usize>>> = orgs
+        .iter()
+        .map(|o| {
+            let mut list: Vec<usize> = o.record.roles.iter().filter_map(|&r| role_of(r)).collect();
+            list.sort_unstable();
+            (!list.is_empty()).then_some(list)
+        })
+        .collect();
+    let ratings: Vec<Option<CreditRating>> = rows.iter().map(|r| r.rating).collect();
+    let columns = vec![
+        Column::ranked("name", ["org", "name"], &names, Ord::cmp),
+        Column::ranked("credit_code", ["org", "credit_code"], &codes, Ord::cmp),
+        Column::ranked("roles", ["org", "roles"], &role_lists, Ord::cmp),
+        Column::by_dimension("district", ["org", "district"], 1),
+        Column::ranked("rating", ["org", "latest_rating"], &ratings, Ord::cmp),
+    ];
+    Ok(List {
+        kind: RecordKind::Org,
+        dimensions,
+        columns,
+        rows: render_rows(site, RecordKind::Org, rows)?,
+    })
 }
 
 #[derive(Serialize)]

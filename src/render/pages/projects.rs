@@ -1,8 +1,6 @@
 //! Pilot projects: the list, its filter pages, and one page per project with its
 //! lifecycle, targets against actual figures, materials, parties and results.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::stats::{RuleRow, rule_row};
@@ -10,52 +8,28 @@ use super::{Dated, WithQr, date};
 use crate::derive::Verdict;
 use crate::derive::compliance::{ActualShare, ProjectCompliance, Share};
 use crate::model::kind::RecordKind;
-use crate::model::project::{Project, StageKind};
+use crate::model::project::{Project, ProjectType, StageKind};
 use crate::model::{Percent, Sourced, Stars};
+use crate::render::list::{self, Choice, Column, Dimension, List, View, lookup, render_rows};
 use crate::render::markdown::PageIds;
 use crate::render::{Amount, Counting, Link, RenderError, Site, money, number};
-use crate::site_paths::{filtered_list_page, record_page};
+use crate::site_paths::record_page;
 
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
     let (list_path, title) = site.list_page(RecordKind::Project);
     let listed = out.listed(&list_path, site.dataset.projects.len());
     let rows: Vec<Row<'_>> = (0..listed).map(|i| row(site, i)).collect();
-    let filters = filters(site, &rows);
-    let all: Vec<&Row<'_>> = rows.iter().collect();
-    let list = List {
-        filters: &filters,
-        filter: None,
-        rows: all,
-    };
-    site.page(
-        out,
-        &list_path,
-        "projects.html",
-        site.meta(title, &list_path, "projects"),
-        &list,
-    )?;
-    for group in &filters {
-        for option in &group.options {
-            let selected: Vec<&Row<'_>> = rows
-                .iter()
-                .filter(|r| r.value(group.dimension) == Some(option.value))
-                .collect();
-            let path = filtered_list_page(RecordKind::Project, group.dimension, option.value);
-            let list = List {
-                filters: &filters,
-                filter: Some(Current {
-                    dimension: group.dimension,
-                    strings: group.strings,
-                    value: option.value,
-                    name: option.name,
-                }),
-                rows: selected,
-            };
-            let mut meta = site.meta(title, &path, "projects");
+    let list = project_list(site, &rows)?;
+    list::render(site, out, &list, |out, page| {
+        let mut meta = site.meta(title, &page.path, "projects");
+        if !(page.is_whole() && page.number == 1) {
             meta.crumbs.push(site.link(&list_path, title));
-            site.page(out, &path, "projects.html", meta, &list)?;
         }
-    }
+        let data = ListPage {
+            list: page.view(site),
+        };
+        site.page(out, &page.path, "projects.html", meta, &data)
+    })?;
     let page_of = |p: &Sourced<Project>| record_page(RecordKind::Project, &p.record.id.value);
     site.each_in_parallel(out, &site.dataset.projects, page_of, |out, i, project| {
         let p = &project.record;
@@ -82,8 +56,8 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
     })
 }
 
-/// One project in the list; the keys feed the filters and the `data-` attributes
-/// the list's script filters on.
+/// One project in the list, as `list_row.html` shows it; the keys are the list's
+/// filter values.
 #[derive(Serialize)]
 struct Row<'a> {
     link: Link<'a>,
@@ -100,19 +74,6 @@ struct Row<'a> {
     share_source: &'static str,
     /// The overall verdict on the programme's rules, a key of `t.verdict`.
     verdict: &'static str,
-}
-
-impl Row<'_> {
-    fn value(&self, dimension: &str) -> Option<&str> {
-        match dimension {
-            "district" => Some(self.district),
-            "type" => Some(self.project_type),
-            "stage" => self.stage,
-            "stars" => self.stars,
-            "verdict" => Some(self.verdict),
-            _ => None,
-        }
-    }
 }
 
 fn row<'a>(site: &Site<'a>, i: usize) -> Row<'a> {
@@ -135,127 +96,91 @@ fn row<'a>(site: &Site<'a>, i: usize) -> Row<'a> {
     }
 }
 
+/// The context of a list page: the list's view only.
 #[derive(Serialize)]
-struct List<'a, 'r> {
-    filters: &'r [Filter<'a>],
-    filter: Option<Current<'a>>,
-    rows: Vec<&'r Row<'a>>,
+struct ListPage<'v> {
+    list: View<'v>,
 }
 
-/// The filter a filter page shows.
-#[derive(Serialize)]
-struct Current<'a> {
-    dimension: &'static str,
-    strings: &'static str,
-    value: &'a str,
-    name: Option<&'a str>,
-}
-
-/// One filter dimension with the values that occur, each with its page.
-#[derive(Serialize)]
-struct Filter<'a> {
-    /// URL segment and `data-` attribute name.
-    dimension: &'static str,
-    /// The strings table that names the values (absent for districts, named by data).
-    strings: &'static str,
-    options: Vec<FilterOption<'a>>,
-}
-
-#[derive(Serialize)]
-struct FilterOption<'a> {
-    value: &'a str,
-    name: Option<&'a str>,
-    href: String,
-    count: usize,
-}
-
-/// A filter dimension: URL segment, strings table, and the values with their names.
-type Dimension<'a> = (&'static str, &'static str, Vec<(&'a str, Option<&'a str>)>);
-
-fn filters<'a>(site: &Site<'a>, rows: &[Row<'a>]) -> Vec<Filter<'a>> {
-    let mut districts: Vec<(&'a str, Option<&'a str>)> = Vec::new();
-    if let Some(config) = &site.dataset.config {
-        let config = &config.record;
-        districts.extend(
-            config
-                .districts
-                .iter()
-                .map(|d| (d.id.value.as_str(), Some(d.name.as_str()))),
-        );
-    }
-    let keyed = |keys: Vec<&'static str>| keys.into_iter().map(|k| (k, None)).collect();
-    let dimensions: [Dimension<'a>; 5] = [
-        ("district", "district", districts),
-        (
+/// The project list: filters on district, type, stage, target rating and verdict;
+/// every column sorts, the categorical ones in their filter's order.
+fn project_list<'s>(site: &'s Site<'_>, rows: &[Row<'s>]) -> Result<List<'s>, RenderError> {
+    let strings = &site.theme.strings;
+    let named = |table: &'static str, keys: &[&'static str]| -> Vec<Choice<'s>> {
+        keys.iter()
+            .map(|&key| Choice {
+                key,
+                name: strings.text(&[table, key]),
+            })
+            .collect()
+    };
+    let districts: Vec<Choice<'s>> = site
+        .dataset
+        .config
+        .iter()
+        .flat_map(|c| &c.record.districts)
+        .map(|d| Choice {
+            key: &d.id.value,
+            name: &d.name,
+        })
+        .collect();
+    let dimension =
+        |key: &'static str, values: Vec<Choice<'s>>, of: fn(&Row<'s>) -> Option<&'s str>| {
+            let find = lookup(&values);
+            let codes = rows.iter().map(|r| of(r).and_then(&find));
+            Dimension::one(key, key, values, codes).present_only()
+        };
+    let dimensions = vec![
+        dimension("district", districts, |r| Some(r.district)),
+        dimension(
             "type",
-            "project_type",
-            keyed(
-                crate::model::project::ProjectType::ALL
-                    .iter()
-                    .map(|t| t.key())
-                    .collect(),
-            ),
+            named("project_type", &ProjectType::ALL.map(ProjectType::key)),
+            |r| Some(r.project_type),
         ),
-        (
+        dimension(
             "stage",
-            "stage",
-            keyed(StageKind::ALL.iter().map(|s| s.key()).collect()),
+            named("stage", &StageKind::ALL.map(StageKind::key)),
+            |r| r.stage,
         ),
-        (
-            "stars",
-            "stars",
-            keyed(
-                [
-                    Stars::Basic,
-                    Stars::OneStar,
-                    Stars::TwoStar,
-                    Stars::ThreeStar,
-                ]
-                .iter()
-                .map(|s| s.key())
-                .collect(),
-            ),
-        ),
+        dimension("stars", named("stars", &Stars::ALL.map(Stars::key)), |r| {
+            r.stars
+        }),
         // Pre-rendered like the others, so "not met" is one link away without script.
-        (
+        dimension(
             "verdict",
-            "verdict",
-            keyed(Verdict::ALL.iter().map(|v| v.key()).collect()),
+            named("verdict", &Verdict::ALL.map(Verdict::key)),
+            |r| Some(r.verdict),
         ),
     ];
-    dimensions
-        .into_iter()
-        .map(|(dimension, strings, values)| {
-            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-            for r in rows {
-                if let Some(v) = r.value(dimension) {
-                    *counts.entry(v).or_default() += 1;
-                }
-            }
-            // Only values some project has get a page: an empty list helps nobody.
-            let options = values
-                .into_iter()
-                .filter_map(|(value, name)| {
-                    let count = *counts.get(value)?;
-                    Some(FilterOption {
-                        value,
-                        name,
-                        href: site.base.href(&filtered_list_page(
-                            RecordKind::Project,
-                            dimension,
-                            value,
-                        )),
-                        count,
-                    })
-                })
-                .collect();
-            Filter {
-                dimension,
-                strings,
-                options,
-            }
+    let projects = &site.dataset.projects[..rows.len()];
+    let assessed = &site.derived.assessment.projects;
+    let titles: Vec<Option<&str>> = rows.iter().map(|r| Some(r.link.title)).collect();
+    let budgets: Vec<Option<i64>> = projects
+        .iter()
+        .map(|p| Some(p.record.procurement.budget.fen()))
+        .collect();
+    let shares: Vec<Option<Percent>> = (0..rows.len())
+        .map(|i| assessed[i].actual_share.value())
+        .collect();
+    let columns = vec![
+        Column::ranked("name", ["project", "list_name"], &titles, Ord::cmp),
+        Column::by_dimension("district", ["project", "district"], 0),
+        Column::by_dimension("type", ["project", "type"], 1),
+        Column::by_dimension("stage", ["project", "current"], 2),
+        Column::by_dimension("stars", ["filter", "stars"], 3),
+        Column::ranked("budget", ["project", "budget"], &budgets, Ord::cmp).numeric(),
+        Column::ranked("share", ["project", "ratio"], &shares, |a, b| {
+            a.0.total_cmp(&b.0)
         })
-        .collect()
+        .numeric(),
+        Column::by_dimension("verdict", ["filter", "verdict"], 4),
+    ];
+    Ok(List {
+        kind: RecordKind::Project,
+        dimensions,
+        columns,
+        rows: render_rows(site, RecordKind::Project, rows)?,
+    })
 }
 
 #[derive(Serialize)]
