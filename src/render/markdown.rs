@@ -138,7 +138,7 @@ impl MarkdownRenderer {
             .add_tag_attributes("a", ["href", "hreflang"])
             .add_tag_attributes("img", ["alt", "src", "width", "height"])
             .add_tag_attributes("ol", ["start"])
-            .add_tag_attributes("td", ["colspan", "rowspan"])
+            .add_tag_attributes("td", ["colspan", "rowspan", "data-label"])
             .add_tag_attributes("th", ["colspan", "rowspan", "scope"])
             .add_tag_attributes("time", ["datetime"])
             // Heading anchors and footnote targets.
@@ -156,6 +156,7 @@ impl MarkdownRenderer {
             .add_allowed_classes("th", ["align-left", "align-center", "align-right"])
             .add_allowed_classes("td", ["align-left", "align-center", "align-right"])
             .add_allowed_classes("div", ["table-scroll", "footnote-definition"])
+            .add_allowed_classes("table", ["data-table"])
             .add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"])
             .add_url_schemes(["http", "https", "mailto", "tel"])
             .url_relative(ammonia::UrlRelative::PassThrough)
@@ -360,6 +361,8 @@ struct Rewriter<'p> {
     heading: Option<String>,
     footnotes: HashMap<String, usize>,
     alignments: Vec<Alignment>,
+    /// The current table's column titles, which label its cells on a phone.
+    labels: Vec<String>,
     in_head: bool,
     cell: usize,
     dropped_link: bool,
@@ -376,6 +379,7 @@ impl<'p> Rewriter<'p> {
             heading: None,
             footnotes: HashMap::new(),
             alignments: Vec::new(),
+            labels: Vec::new(),
             in_head: false,
             cell: 0,
             dropped_link: false,
@@ -486,14 +490,21 @@ impl<'p> Rewriter<'p> {
                 ))
             }
             Event::End(TagEnd::FootnoteDefinition) => html("</div>\n".to_owned()),
+            Event::Text(text) | Event::Code(text) if self.in_head => {
+                if let Some(label) = self.labels.last_mut() {
+                    label.push_str(&text);
+                }
+                Some(Event::Text(text))
+            }
             Event::Start(Tag::Table(alignments)) => {
                 self.alignments = alignments;
+                self.labels.clear();
                 let name = match &self.heading {
                     Some(id) => format!("aria-labelledby=\"{id}\""),
                     None => format!("aria-label=\"{}\"", self.table_label),
                 };
                 html(format!(
-                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" {name}><table>\n"
+                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" {name}><table class=\"data-table\">\n"
                 ))
             }
             Event::End(TagEnd::Table) => html("</tbody></table></div>\n".to_owned()),
@@ -520,9 +531,16 @@ impl<'p> Rewriter<'p> {
                 };
                 self.cell += 1;
                 if self.in_head {
+                    self.labels.push(String::new());
                     html(format!("<th scope=\"col\"{class}>"))
                 } else {
-                    html(format!("<td{class}>"))
+                    match self.labels.get(self.cell - 1).filter(|l| !l.is_empty()) {
+                        Some(label) => html(format!(
+                            "<td{class} data-label=\"{}\">",
+                            crate::xml::escape(label)
+                        )),
+                        None => html(format!("<td{class}>")),
+                    }
                 }
             }
             Event::End(TagEnd::TableCell) => {
@@ -575,11 +593,11 @@ mod tests {
     fn tables_scroll_in_regions_named_by_the_heading_above() {
         let html = render("| a |\n|---|\n| 1 |\n\n## 指标\n\n| b |\n|---|\n| 2 |\n");
         assert!(
-            html.contains("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"表格\"><table>"),
+            html.contains("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"表格\"><table class=\"data-table\">"),
             "{html}"
         );
         assert!(
-            html.contains("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"指标\"><table>"),
+            html.contains("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"指标\"><table class=\"data-table\">"),
             "{html}"
         );
     }
@@ -615,13 +633,17 @@ mod tests {
     }
 
     #[test]
-    fn tables_align_with_classes_and_scope() {
-        let html = render("| a | b |\n|:--|--:|\n| 1 | 2 |\n");
+    fn tables_align_with_classes_and_scope_and_label_their_cells() {
+        let html = render("| a | b & `c` |\n|:--|--:|\n| 1 | 2 |\n");
         assert!(
             html.contains("<th scope=\"col\" class=\"align-left\">a</th>"),
             "{html}"
         );
-        assert!(html.contains("<td class=\"align-right\">2</td>"), "{html}");
+        // The column's title names each cell when a phone stacks the rows as cards.
+        assert!(
+            html.contains("<td class=\"align-right\" data-label=\"b &amp; c\">2</td>"),
+            "{html}"
+        );
         assert!(!html.contains("style="), "{html}");
     }
 

@@ -199,6 +199,17 @@ describe("keyboard", () => {
     const p = await phone.newPage();
     await open(p, "/stats/");
     const menu = await p.$$eval("#site-nav a", (links) => links.map((a) => a.textContent));
+    // On a phone the menu waits behind its button: Tab reaches the button, Enter
+    // opens it, and Tab goes on through the items.
+    assert.equal(await p.$eval("#site-menu", (d) => d.open), false, "closed on arrival");
+    for (let i = 0; i < 10; i += 1) {
+      await p.keyboard.press("Tab");
+      if (await p.evaluate(() => document.activeElement.matches("#site-menu > summary"))) break;
+    }
+    assert.ok(await p.evaluate(() => document.activeElement.matches("#site-menu > summary")),
+      "Tab reaches the menu button");
+    await p.keyboard.press("Enter");
+    assert.equal(await p.$eval("#site-menu", (d) => d.open), true, "Enter opens the menu");
     const reached = [];
     for (let i = 0; i < 30 && reached.length < menu.length; i += 1) {
       await p.keyboard.press("Tab");

@@ -1,7 +1,8 @@
 // Progressive enhancement only: every page reads and navigates without this file.
 // It adds a text box above tables marked data-filterable that hides rows not
 // containing the typed text. Labels come from the page (data-* attributes set by
-// the templates from the strings file), never from this script.
+// the templates from the strings file), never from this script. It also keeps the
+// header menu open on wide screens.
 (function () {
   "use strict";
   function normalize(text) {
@@ -43,9 +44,24 @@
       status.textContent = query === "" ? "" : shown + " / " + rows.length;
     });
   }
+  // The header menu is a <details> that the stylesheet shows open from 40rem; a
+  // browser without ::details-content needs it opened, and closed again on a phone.
+  function menu() {
+    var details = document.getElementById("site-menu");
+    if (!details || !window.matchMedia) {
+      return;
+    }
+    var wide = window.matchMedia("(min-width: 40rem)");
+    var follow = function () { details.open = wide.matches; };
+    follow();
+    if (wide.addEventListener) {
+      wide.addEventListener("change", follow);
+    }
+  }
   function init() {
     var tables = document.querySelectorAll("table[data-filterable]");
     Array.prototype.forEach.call(tables, enhance);
+    menu();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
