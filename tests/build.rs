@@ -280,6 +280,14 @@ fn sample_site_has_a_page_per_record_and_no_broken_links() {
         assert!(html.matches("不是官方").count() <= 1, "{path}");
     }
     assert_one_actual_share(&site, &output);
+    // A manufacturer's products that share a name are told apart by their models.
+    let org = String::from_utf8(site["orgs/bobeng-thermal/index.html"].clone()).unwrap();
+    for model in ["BB-LSQ200", "BB-LSQ130", "BB-LSQ65"] {
+        assert!(
+            org.contains(&format!("<td data-label=\"型号规格\">{model}</td>")),
+            "{model}"
+        );
+    }
 }
 
 /// The text of the element after each `data-actual="green_material_ratio"` in `html`,

@@ -157,7 +157,7 @@ fn each_record_count_is_the_csv_row_count() {
         // The index shows the same count.
         let index = page("data/index.html");
         let row = &index[index.find(&format!("<code>{name}</code>")).unwrap()..];
-        let cell = format!("<td class=\"num\">{rows}</td>");
+        let cell = format!("<td class=\"num\" data-label=\"记录数\">{rows}</td>");
         assert!(row[..row.find("</tr>").unwrap()].contains(&cell), "{name}");
     }
 }

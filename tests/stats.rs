@@ -358,11 +358,15 @@ fn a_product_page_judges_each_use_on_its_day() {
     let dir = built();
     let html = read(&dir, "products/old-membrane/index.html");
     // Used 2024-06-01, after the certificate expired on 2023-12-31.
-    assert!(html.contains("<td>2024-06-01</td>"));
+    assert!(html.contains(
+        "<td data-label=\"使用日期\"><time datetime=\"2024-06-01\">2024-06-01</time></td>"
+    ));
     assert!(html.contains("verdict bad\">无效"));
     // 550 meets the 2022 edition's ≥ 500 on the day of use, not 2025's ≥ 600 today.
     assert!(html.contains("拉力 550 / ≥ 500 N/50mm <span class=\"verdict ok\">"));
-    assert!(html.contains("<td class=\"num\">550 N/50mm</td>\n<td>≥ 600 N/50mm</td>"));
+    assert!(html.contains(
+        "<td class=\"num\" data-label=\"产品数值\">550 N/50mm</td>\n<td data-label=\"标准要求\">≥ 600 N/50mm</td>"
+    ));
 }
 
 #[test]

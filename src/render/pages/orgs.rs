@@ -170,11 +170,20 @@ struct Detail<'a> {
     district: Option<&'a str>,
     description: String,
     credit: Vec<CreditRow<'a>>,
-    products: Vec<Link<'a>>,
+    products: Vec<ProductRow<'a>>,
     certified: Vec<Link<'a>>,
     projects: Vec<RoleProjects<'a>>,
     inspections: Vec<Dated<'a>>,
     events: Vec<Dated<'a>>,
+}
+
+/// One of a manufacturer's products: several may share a name, so the model tells
+/// them apart.
+#[derive(Serialize)]
+struct ProductRow<'a> {
+    link: Link<'a>,
+    model: &'a str,
+    listing: &'static str,
 }
 
 #[derive(Serialize)]
@@ -227,7 +236,14 @@ fn detail<'a>(site: &Site<'a>, o: &'a Org) -> Detail<'a> {
         products: d
             .referrers(RecordKind::Org, id, RecordKind::Product, &["manufacturer"])
             .iter()
-            .map(|&i| site.product_link(i))
+            .map(|&i| {
+                let p = &site.dataset.products[i].record;
+                ProductRow {
+                    link: site.product_link(i),
+                    model: &p.model,
+                    listing: p.status.key(),
+                }
+            })
             .collect(),
         certified: d
             .referrers(

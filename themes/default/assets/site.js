@@ -2,7 +2,7 @@
 // It adds a text box above tables marked data-filterable that hides rows not
 // containing the typed text. Labels come from the page (data-* attributes set by
 // the templates from the strings file), never from this script. It also keeps the
-// header menu open on wide screens.
+// header menu and a list's filters open on wide screens.
 (function () {
   "use strict";
   function normalize(text) {
@@ -44,15 +44,18 @@
       status.textContent = query === "" ? "" : shown + " / " + rows.length;
     });
   }
-  // The header menu is a <details> that the stylesheet shows open from 40rem; a
-  // browser without ::details-content needs it opened, and closed again on a phone.
-  function menu() {
-    var details = document.getElementById("site-menu");
-    if (!details || !window.matchMedia) {
+  // The header menu and a list's filters are <details class="open-wide">, which the
+  // stylesheet shows open from 40rem; a browser without ::details-content needs them
+  // opened there, and closed again on a phone.
+  function openWide() {
+    if (!window.matchMedia) {
       return;
     }
     var wide = window.matchMedia("(min-width: 40rem)");
-    var follow = function () { details.open = wide.matches; };
+    var panels = document.querySelectorAll("details.open-wide");
+    var follow = function () {
+      Array.prototype.forEach.call(panels, function (d) { d.open = wide.matches; });
+    };
     follow();
     if (wide.addEventListener) {
       wide.addEventListener("change", follow);
@@ -61,7 +64,7 @@
   function init() {
     var tables = document.querySelectorAll("table[data-filterable]");
     Array.prototype.forEach.call(tables, enhance);
-    menu();
+    openWide();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
