@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::model::kind::RecordKind;
+use crate::model::kind::{RecordKind, Target};
 
 /// The clean path of the page of the record `id` of `kind`: `<section>/<id>/`, or
 /// `<id>/` for content pages, which have no section.
@@ -57,6 +57,22 @@ pub fn list_selection_page(kind: RecordKind, filters: &[(&str, &str)], page: usi
         path.push_str(&format!("page/{page}/"));
     }
     path
+}
+
+/// The folders a list keeps beside the pages of the records under it: `page/` for
+/// its later pages, `list/` for the explorer's files, and one per filter with pages of
+/// its own. The ids of `target` (the records under the list, or the material
+/// categories, whose pages sit in the catalog's folder) must not take these names.
+pub fn list_folders(target: Target) -> &'static [&'static str] {
+    match target {
+        Target::Record(RecordKind::Project) => &[
+            "page", "list", "district", "type", "stage", "stars", "verdict",
+        ],
+        Target::Record(RecordKind::Org) => &["page", "list", "role", "district"],
+        Target::Record(RecordKind::Policy) => &["level", "status", "year"],
+        Target::Category => &["page", "list"],
+        _ => &[],
+    }
 }
 
 /// The folder of the files the list explorer of `kind` reads (`projects/list/`): its

@@ -289,6 +289,8 @@ cases! {
     e0201_duplicate_id => ["E0201" "data/orgs/zz-materials-copy.yaml":1];
     /// A page id with capitals and an underscore.
     e0202_unsafe_id => ["E0202" "content/pages/about.md":2];
+    /// An organization id that names a folder of the organization list (`/orgs/role/`).
+    e0202_list_folder_id => ["E0202" "data/orgs/zz-role.yaml":1];
     /// A project's owner that is no organization.
     e0203_project_org => ["E0203" "data/projects/zd-school-2023.yaml":13];
     /// A product's category that does not exist; the project using the product then

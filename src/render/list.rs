@@ -33,7 +33,7 @@ use serde::Serialize;
 
 use super::{Counting, RenderError, Site};
 use crate::model::kind::RecordKind;
-use crate::site_paths::{list_data, list_page, list_selection_page};
+use crate::site_paths::{list_data, list_folders, list_page, list_selection_page};
 
 /// Rows on a page, static or in the explorer.
 pub(super) const PAGE_ROWS: usize = 100;
@@ -647,6 +647,18 @@ pub(super) fn render<'s>(
     if !out.wants(&list_page(list.kind)) {
         return Ok(());
     }
+    // Validation refuses record ids named like these folders; a filter added here must
+    // be named there too. The products' one filter with pages is the category pages.
+    debug_assert!(
+        list.kind == RecordKind::Product
+            || list
+                .dimensions
+                .iter()
+                .filter(|d| d.paged)
+                .all(|d| list_folders(list.kind.into()).contains(&d.key)),
+        "a filter of the {:?} list missing from site_paths::list_folders",
+        list.kind
+    );
     write_data(out, list)?;
     let index = Index::new(list);
     let mut pages = Vec::new();

@@ -8,6 +8,7 @@ use super::Target;
 use crate::diagnostic::{Code, Diagnostics, Position, display_path};
 use crate::model::Sp;
 use crate::path_safety::is_device_name;
+use crate::site_paths::list_folders;
 
 /// Longest id accepted; ids become path segments and must stay short.
 const MAX_ID_LEN: usize = 100;
@@ -76,6 +77,23 @@ impl<'a, 'd> Collector<'a, 'd> {
                 format!(
                     "use only lowercase letters a-z, digits and hyphens, for example `{}`",
                     suggest_id(&id.value)
+                ),
+            );
+        }
+        if list_folders(kind).contains(&id.value.as_str()) {
+            self.diagnostics.report(
+                Code::UnsafeId,
+                file,
+                Position::of(id),
+                format!(
+                    "the {} id `{}` is the name of a folder of the list pages",
+                    kind.noun(),
+                    id.value
+                ),
+                format!(
+                    "ids may not be any of {}: add a word, for example `{}-1`",
+                    list_folders(kind).join(", "),
+                    id.value
                 ),
             );
         }
