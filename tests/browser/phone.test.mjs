@@ -98,6 +98,10 @@ function misfits(page) {
       range.selectNodeContents(el);
       return new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size;
     };
+    // Text wider than its box (a long Latin word) shows only as the page's width.
+    if (document.documentElement.scrollWidth > width) {
+      problems.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`);
+    }
     for (const el of document.body.querySelectorAll("*")) {
       if (hidden(el)) continue;
       const box = el.getBoundingClientRect();
