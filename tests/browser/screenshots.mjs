@@ -1,6 +1,7 @@
 // Screenshots of the sample site for a reviewer's eyes: one page of each kind a
 // citizen opens most, at a 375 px phone and a 1280 px desktop, in the normal and the
-// 适老化 mode (first screen and whole page), plus the 公示牌's print preview on A4. Not a test: it writes PNG and PDF
+// 适老化 mode (first screen and whole page), plus the 公示牌's print preview on A4
+// (a PDF, and a picture of the page in print media). Not a test: it writes PNG and PDF
 // files for a person to look at.
 //
 //   node tests/browser/screenshots.mjs SITE_DIR OUT_DIR
@@ -53,6 +54,11 @@ try {
   await page.goto(server.url + PAGES.notice, { waitUntil: "load" });
   await page.pdf({ path: `${out}/notice-print.pdf`, format: "A4", preferCSSPageSize: true });
   console.log(`${out}/notice-print.pdf`);
+  // The print preview as a picture: the A4 page (210 × 297 mm at 96 dpi) in print media.
+  await page.setViewportSize({ width: 794, height: 1123 });
+  await page.emulateMedia({ media: "print" });
+  await page.screenshot({ path: `${out}/notice-print.png`, fullPage: true });
+  console.log(`${out}/notice-print.png`);
   await ctx.close();
 } finally {
   await browser.close();
