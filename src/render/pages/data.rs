@@ -57,8 +57,8 @@ struct DownloadView<'a> {
     href: String,
     format: &'a str,
     file: &'a str,
-    /// Size in kilobytes, one decimal.
-    kb: String,
+    /// Size with its unit, e.g. `95.4 MB`.
+    size: String,
 }
 
 #[derive(Serialize)]
@@ -173,16 +173,25 @@ fn downloads<'a>(site: &Site<'_>, list: &'a [Download]) -> Vec<DownloadView<'a>>
             href: site.base.href(&d.path),
             format: d.format,
             file: d.file_name(),
-            kb: kilobytes(d.bytes),
+            size: file_size(d.bytes),
         })
         .collect()
 }
 
-/// Bytes as kilobytes with one decimal, rounded up so that a small file never shows
-/// as 0.0; integer arithmetic, so every platform prints the same.
-fn kilobytes(bytes: u64) -> String {
-    let tenths = (bytes * 10).div_ceil(1024);
-    format!("{}.{}", tenths / 10, tenths % 10)
+/// Bytes in KB, MB or GB as people read them, one decimal, rounded up so that a small
+/// file never shows as 0.0; binary units (1 KB = 1024 bytes), as file managers show
+/// them. Integer arithmetic, so every platform prints the same.
+fn file_size(bytes: u64) -> String {
+    let mut unit_bytes: u64 = 1024;
+    for unit in ["KB", "MB"] {
+        let tenths = (u128::from(bytes) * 10).div_ceil(u128::from(unit_bytes));
+        if tenths < 10_240 {
+            return format!("{}.{} {unit}", tenths / 10, tenths % 10);
+        }
+        unit_bytes *= 1024;
+    }
+    let tenths = (u128::from(bytes) * 10).div_ceil(u128::from(unit_bytes));
+    format!("{}.{} GB", tenths / 10, tenths % 10)
 }
 
 /// The schema.org `Dataset` of a dataset page, with absolute addresses throughout,
@@ -207,7 +216,7 @@ fn json_ld(site: &Site<'_>, exports: &Inventory, entry: &DatasetEntry) -> Value 
                 "name": d.file_name(),
                 "encodingFormat": d.media_type,
                 "contentUrl": d.url,
-                "contentSize": format!("{} KB", kilobytes(d.bytes)),
+                "contentSize": file_size(d.bytes),
             })
         })
         .collect();
@@ -265,11 +274,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sizes_round_up_to_a_tenth_of_a_kilobyte() {
-        assert_eq!(kilobytes(1), "0.1");
-        assert_eq!(kilobytes(1024), "1.0");
-        assert_eq!(kilobytes(1025), "1.1");
-        assert_eq!(kilobytes(10 * 1024 * 1024), "10240.0");
+    fn sizes_round_up_to_a_tenth_in_the_unit_people_read() {
+        assert_eq!(file_size(1), "0.1 KB");
+        assert_eq!(file_size(1024), "1.0 KB");
+        assert_eq!(file_size(1025), "1.1 KB");
+        assert_eq!(file_size(1023 * 1024), "1023.0 KB");
+        assert_eq!(file_size(1024 * 1024 - 1), "1.0 MB");
+        // The 100,000-record release package, which showed as "95446.3 KB".
+        assert_eq!(file_size(97_736_949), "93.3 MB");
+        assert_eq!(file_size(3 * 1024 * 1024 * 1024), "3.0 GB");
     }
 
     #[test]
