@@ -306,3 +306,24 @@ fn code_lists_label_each_code_as_the_pages_do() {
     assert!(compared >= 5, "{compared} code lists compared");
     assert!(differ.is_empty(), "{differ:#?}");
 }
+
+/// Search engines pass over dataset descriptions under 50 characters: each says what
+/// a row is and what it holds.
+#[test]
+fn every_dataset_is_described_in_at_least_fifty_characters() {
+    let package: Value = serde_json::from_slice(&site()["data/datapackage.json"]).unwrap();
+    let resources = package["resources"].as_array().unwrap();
+    assert!(resources.len() >= 15, "{} resources", resources.len());
+    let short: Vec<String> = resources
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap(),
+                r["description"].as_str().unwrap(),
+            )
+        })
+        .filter(|(_, d)| d.chars().count() < 50)
+        .map(|(n, d)| format!("{n}: {d}"))
+        .collect();
+    assert!(short.is_empty(), "{short:#?}");
+}
