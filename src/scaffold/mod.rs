@@ -25,7 +25,7 @@ use crate::model::kind::{Format, Home, KINDS, KindInfo, RecordKind};
 use crate::path_safety::symlink_on_the_way;
 use crate::schema;
 use crate::suggest::closest;
-use crate::validate::is_safe_id;
+use crate::validate::{credit_code, is_safe_id};
 use crate::yaml::parse_yaml;
 
 /// The kinds `greenproc new` writes, by their names for editors.
@@ -204,7 +204,7 @@ pub fn new_record(
     let by_category = info.kind == RecordKind::Product;
     if !is_safe_id(id) {
         return Err(ScaffoldError::Usage(format!(
-            "`{id}` is not a safe id: use lowercase letters a-z, digits and inner hyphens, at most 100 characters, e.g. `zd-demo-school`"
+            "`{id}` is not a safe id: use lowercase letters a-z, digits and inner hyphens, at most 100 characters, e.g. `no1-primary-school-2025`"
         )));
     }
     let category = match (by_category, category) {
@@ -245,7 +245,14 @@ pub fn new_record(
     };
     let id_scalar = yaml_scalar(id);
     let category_scalar = category.map(yaml_scalar).unwrap_or_default();
-    let vars = [("id", id_scalar.as_str()), ("category", &category_scalar)];
+    let examples = CityExamples::read(&root.join(config));
+    let vars = [
+        ("id", id_scalar.as_str()),
+        ("category", &category_scalar),
+        ("admin_code", &examples.admin_code),
+        ("credit_code_example", &examples.company),
+        ("office_code_example", &examples.office),
+    ];
     let text = with_schema_line(&relative, &render(form, &vars));
     write_file(root, &relative, text.as_bytes(), true)?;
     let schemas_written = sync_schemas(root)?;
@@ -254,6 +261,42 @@ pub fn new_record(
         blanks: blanks(&text),
         schemas_written,
     })
+}
+
+/// Examples in a form's comments made from the site's own division code, so that a
+/// city's editors see codes of their city, not of the sample's.
+struct CityExamples {
+    /// The city's GB/T 2260 code, as in a project code.
+    admin_code: String,
+    /// A company's credit code registered in the city, check characters included.
+    company: String,
+    /// A government office's credit code in the city, as in an index number.
+    office: String,
+}
+
+impl CityExamples {
+    /// From `site.yaml`'s `admin_code`; a placeholder code when it cannot be read (the
+    /// form is still written; `check` names the configuration's problem).
+    fn read(config: &Path) -> CityExamples {
+        #[derive(Deserialize)]
+        struct Config {
+            admin_code: String,
+        }
+        let admin_code = fs::read_to_string(config)
+            .ok()
+            .and_then(|text| serde_saphyr::from_str::<Config>(&text).ok())
+            .map(|c| c.admin_code)
+            .filter(|code| code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()))
+            .unwrap_or_else(|| "110000".to_owned());
+        let code = |prefix: &str, serial: &str| {
+            credit_code::complete(&format!("{prefix}{admin_code}{serial}")).unwrap_or_default()
+        };
+        CityExamples {
+            company: code("91", "MA3C2002"),
+            office: code("11", "00123456"),
+            admin_code,
+        }
+    }
 }
 
 /// Required fields left empty in a form: keys with no value and nothing nested below
@@ -596,8 +639,28 @@ mod tests {
             assert!(!text.contains("{{"), "{text}");
         }
         for info in KINDS.iter().filter(|info| info.form.is_some()) {
-            let text = render(info.form.unwrap(), &[("id", "x"), ("category", "c")]);
+            let vars = [
+                ("id", "x"),
+                ("category", "c"),
+                ("admin_code", "440300"),
+                ("credit_code_example", "91440300MA3C20024X"),
+                ("office_code_example", "11440300001234561X"),
+            ];
+            let text = render(info.form.unwrap(), &vars);
             assert!(!text.contains("{{"), "{}", info.name);
+        }
+    }
+
+    #[test]
+    fn form_examples_are_codes_of_the_sites_city_that_pass_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("site.yaml");
+        fs::write(&config, "title: 深圳\nadmin_code: \"440300\"\n").unwrap();
+        let examples = CityExamples::read(&config);
+        assert_eq!(examples.admin_code, "440300");
+        for code in [&examples.company, &examples.office] {
+            assert_eq!(&code[2..8], "440300", "{code}");
+            assert!(credit_code::check(code).is_ok(), "{code}");
         }
     }
 }

@@ -76,7 +76,7 @@ impl<'a, 'd> Collector<'a, 'd> {
                 format!("the {} id `{}` {problem}", kind.noun(), id.value),
                 format!(
                     "use only lowercase letters a-z, digits and hyphens, for example `{}`",
-                    suggest_id(&id.value)
+                    suggest_id(&id.value, kind)
                 ),
             );
         }
@@ -121,8 +121,9 @@ impl<'a, 'd> Collector<'a, 'd> {
     }
 }
 
-/// A safe id close to what the editor wrote, for the hint.
-fn suggest_id(id: &str) -> String {
+/// A safe id close to what the editor wrote, for the hint; when nothing of it is
+/// usable (all Chinese, say), the kind's name and a number.
+fn suggest_id(id: &str, kind: Target) -> String {
     let mut out = String::new();
     for c in id.chars() {
         if c.is_ascii_alphanumeric() {
@@ -133,7 +134,14 @@ fn suggest_id(id: &str) -> String {
     }
     let out: String = out.trim_end_matches('-').chars().take(MAX_ID_LEN).collect();
     if out.is_empty() {
-        "zibo-project-01".to_owned()
+        let stem = match kind {
+            Target::Record(kind) => kind.info().name,
+            Target::District => "district",
+            Target::Zone => "zone",
+            Target::Group => "group",
+            Target::Category => "category",
+        };
+        format!("{stem}-01")
     } else if is_device_name(&out) {
         format!("{out}-1")
     } else {
@@ -157,9 +165,14 @@ mod tests {
     }
 
     #[test]
-    fn suggestions_are_safe() {
-        assert_eq!(suggest_id("Hospital_2023 East"), "hospital-2023-east");
-        assert!(is_safe_id(&suggest_id("医院")));
-        assert_eq!(suggest_id("CON"), "con-1");
+    fn suggestions_are_safe_and_name_no_city() {
+        let project = Target::Record(crate::model::kind::RecordKind::Project);
+        assert_eq!(
+            suggest_id("Hospital_2023 East", project),
+            "hospital-2023-east"
+        );
+        assert_eq!(suggest_id("医院", project), "project-01");
+        assert_eq!(suggest_id("区县", Target::District), "district-01");
+        assert_eq!(suggest_id("CON", project), "con-1");
     }
 }
