@@ -374,14 +374,7 @@ impl<'a> Statistics<'a> {
                         .iter()
                         .map(|t| t.key().to_owned())
                         .collect(),
-                    Dimension::Funding => [
-                        Funding::GovernmentProcurement,
-                        Funding::GovernmentInvestment,
-                        Funding::MunicipalSoe,
-                    ]
-                    .iter()
-                    .map(|f| f.key().to_owned())
-                    .collect(),
+                    Dimension::Funding => Funding::ALL.iter().map(|f| f.key().to_owned()).collect(),
                     Dimension::Stage => StageKind::ALL.iter().map(|s| s.key().to_owned()).collect(),
                     Dimension::Year => groups
                         .keys()

@@ -106,7 +106,9 @@ keyed! {
 }
 
 keyed! {
-    /// Funding sources in Zibo's widened scope.
+    /// Funding sources in the pilot's widened scope: government procurement works,
+    /// and government-invested or state-owned-company-financed projects of the city or
+    /// of a county or district below it.
     pub enum Funding {
         /// 政府采购工程.
         GovernmentProcurement = "government-procurement",
@@ -114,6 +116,8 @@ keyed! {
         GovernmentInvestment = "government-investment",
         /// 市属国有企业投融资.
         MunicipalSoe = "municipal-soe",
+        /// 区县属国有企业投融资.
+        CountySoe = "county-soe",
     }
 }
 

@@ -85,10 +85,11 @@ const PROJECT_TYPES: [&str; 8] = [
     "subsidised-housing",
 ];
 
-const FUNDING: [&str; 3] = [
+const FUNDING: [&str; 4] = [
     "government-procurement",
     "government-investment",
     "municipal-soe",
+    "county-soe",
 ];
 
 const STAGES: [&str; 7] = [
