@@ -114,6 +114,8 @@ keyed! {
         GovernmentProcurement = "government-procurement",
         /// 政府投资.
         GovernmentInvestment = "government-investment",
+        /// 省属国有企业投融资.
+        ProvincialSoe = "provincial-soe",
         /// 市属国有企业投融资.
         MunicipalSoe = "municipal-soe",
         /// 区县属国有企业投融资.
