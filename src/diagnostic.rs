@@ -210,15 +210,30 @@ impl Diagnostics {
             .count()
     }
 
+    /// Every problem reported so far, in the order reported.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.list.iter()
+    }
+
     /// Number of warnings.
     pub fn warning_count(&self) -> usize {
         self.list.len() - self.error_count()
     }
 
-    /// The problems sorted by file, line and column, so output is stable.
+    /// The problems with the root causes first: errors before warnings, and among
+    /// errors the files that could not be read (`E00xx`) before records of the wrong
+    /// shape (`E01xx`) before what follows from them (references, dates: `E02xx`);
+    /// within a class by file, line and column, so output is stable.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        let class = |d: &Diagnostic| &d.code.as_str()[..3];
         self.list.sort_by(|a, b| {
-            (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code))
+            (class(a), &a.file, a.line, a.column, a.code).cmp(&(
+                class(b),
+                &b.file,
+                b.line,
+                b.column,
+                b.code,
+            ))
         });
         self.list
     }

@@ -291,6 +291,14 @@ cases! {
     e0202_unsafe_id => ["E0202" "content/pages/about.md":2];
     /// An organization id that names a folder of the organization list (`/orgs/role/`).
     e0202_list_folder_id => ["E0202" "data/orgs/zz-role.yaml":1];
+    /// A product file that fails to load: its error comes first, then each reference
+    /// to the product names that file (the message is checked below).
+    e0203_cascade => [
+        "E0102" "data/catalog/concrete/zd-c30-concrete.yaml":3,
+        "E0203" "data/inspections/insp-2025-001.yaml":6,
+        "E0203" "data/projects/lz-hospital-2025.yaml":20,
+        "E0203" "data/projects/zd-school-2023.yaml":63,
+    ];
     /// A project's owner that is no organization.
     e0203_project_org => ["E0203" "data/projects/zd-school-2023.yaml":13];
     /// A product's category that does not exist; the project using the product then
@@ -440,6 +448,20 @@ fn broken_reference_suggests_the_nearest_id() {
 }
 
 #[test]
+fn a_reference_into_a_broken_file_names_the_file_not_another_record() {
+    let run = Site::case("e0203_cascade").check_json(&[]);
+    let found = run.diagnostics();
+    // The cause first, then its follow-ons.
+    assert_eq!(found[0]["code"], "E0102", "{found:#?}");
+    let source = "data/catalog/concrete/zd-c30-concrete.yaml";
+    for d in &found[1..] {
+        assert_eq!(d["code"], "E0203");
+        assert!(d["message"].as_str().unwrap().contains(source), "{d}");
+        assert!(!d["hint"].as_str().unwrap().contains("did you mean"), "{d}");
+    }
+}
+
+#[test]
 fn bad_date_and_money_say_what_is_wrong() {
     let date = Site::case("e0102_bad_date").check_json(&[]);
     let d = &date.diagnostics()[0];
@@ -523,18 +545,26 @@ fn human_format_reports_every_file_at_once() {
 }
 
 #[test]
-fn json_is_sorted_by_file_and_line() {
+fn json_puts_root_causes_first_then_sorts_by_file_and_line() {
     let run = Site::case("many").check_json(&[]);
-    let keys: Vec<(String, u64)> = run
+    let keys: Vec<(String, String, u64)> = run
         .diagnostics()
         .iter()
         .map(|d| {
             (
+                d["code"].as_str().unwrap()[..3].to_owned(),
                 d["file"].as_str().unwrap().to_owned(),
                 d["line"].as_u64().unwrap(),
             )
         })
         .collect();
+    // Unreadable files (E00), then records of the wrong shape (E01), then what
+    // follows from records (E02), then warnings.
+    let classes: Vec<&str> = keys.iter().map(|k| k.0.as_str()).collect();
+    assert!(
+        classes.len() > 3 && classes.windows(2).any(|w| w[0] != w[1]),
+        "{classes:?}"
+    );
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted);

@@ -85,11 +85,28 @@ struct Index<'a> {
     /// Kinds whose defining file failed to load: references to them are not checked,
     /// so that one broken `site.yaml` is one error, not one per reference.
     unloaded: Vec<Target>,
+    /// Record files that could not be read or had the wrong shape, by kind: a record
+    /// missing from the index may be in one of them.
+    failed: FxHashMap<RecordKind, Vec<String>>,
 }
 
 impl<'a> Index<'a> {
     /// Collects ids, reporting unsafe and duplicate ones on the way.
     fn new(dataset: &'a Dataset, diagnostics: &mut Diagnostics) -> Index<'a> {
+        // Loading reports a file it could not turn into a record with an `E00xx` or
+        // `E01xx` error, and leaves the record out.
+        let mut failed: FxHashMap<RecordKind, Vec<String>> = FxHashMap::default();
+        for d in diagnostics.iter() {
+            let code = d.code.as_str();
+            if (code.starts_with("E00") || code.starts_with("E01"))
+                && let Some(kind) = RecordKind::of(Path::new(&d.file))
+                && !failed
+                    .get(&kind)
+                    .is_some_and(|files| files.contains(&d.file))
+            {
+                failed.entry(kind).or_default().push(d.file.clone());
+            }
+        }
         let mut ids = ids::Collector::new(diagnostics);
         if let Some(config) = &dataset.config {
             ids.add_all(
@@ -132,6 +149,7 @@ impl<'a> Index<'a> {
         Index {
             ids: ids.finish(),
             unloaded,
+            failed,
             products: dataset
                 .products
                 .iter()
@@ -169,21 +187,47 @@ impl Checker<'_, '_> {
         if self.index.contains(kind, &id.value) || self.index.unloaded.contains(&kind) {
             return;
         }
-        let hint = match self.index.suggestion(kind, &id.value) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => format!(
-                "use the id of {} defined in {}, or add that record first",
-                with_article(kind),
-                home(kind)
+        // The cause may be a file of that kind that could not be read: name it rather
+        // than guess at another record.
+        let failed = match kind {
+            Target::Record(kind) => self.index.failed.get(&kind).map_or(&[][..], Vec::as_slice),
+            _ => &[],
+        };
+        let same_name = failed.iter().find(|f| {
+            Path::new(f.as_str()).file_stem().and_then(|s| s.to_str()) == Some(id.value.as_str())
+        });
+        let (message, hint) = match (same_name, failed) {
+            (Some(source), _) => (
+                format!(
+                    "the {} `{}` is in {source}, which could not be read: see the error there",
+                    kind.noun(),
+                    id.value
+                ),
+                format!("fix {source} first; this reference then finds its record"),
+            ),
+            (None, [_, ..]) => (
+                format!("no {} has the id `{}`", kind.noun(), id.value),
+                format!(
+                    "{} of {} could not be read ({}); the record may be there: fix them first",
+                    if failed.len() == 1 { "a file" } else { "files" },
+                    home(kind),
+                    failed.join(", ")
+                ),
+            ),
+            (None, []) => (
+                format!("no {} has the id `{}`", kind.noun(), id.value),
+                match self.index.suggestion(kind, &id.value) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!(
+                        "use the id of {} defined in {}, or add that record first",
+                        with_article(kind),
+                        home(kind)
+                    ),
+                },
             ),
         };
-        self.diagnostics.report(
-            Code::BrokenReference,
-            file,
-            Position::of(id),
-            format!("no {} has the id `{}`", kind.noun(), id.value),
-            hint,
-        );
+        self.diagnostics
+            .report(Code::BrokenReference, file, Position::of(id), message, hint);
     }
 
     /// Reports a percentage outside 0 to 100.
