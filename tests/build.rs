@@ -594,3 +594,27 @@ fn snapshots_of_one_page_per_kind() {
         insta::assert_snapshot!(name, main_of(&page(path)));
     }
 }
+
+/// A policy's body may be longer than an Excel cell holds (32,767 characters): the
+/// build still succeeds, the CSV keeps the whole text, and the XLSX is written (its
+/// cell cut with a mark, tested in `export::xlsx`).
+#[test]
+fn a_hundred_thousand_character_policy_builds() {
+    let root = mini_site();
+    let source = root.path().join("content/policies/zb-pilot-2025.md");
+    let text = fs::read_to_string(&source).unwrap();
+    let body = "本条为测试用的长正文。".repeat(10_000);
+    assert_eq!(body.chars().count(), 110_000);
+    let front = &text[..text.rfind("---").unwrap() + 3];
+    fs::write(&source, format!("{front}\n{body}\n")).unwrap();
+    let output = root.path().join("public");
+    assert_success(&build(root.path(), &output, &[]));
+    let csv = fs::read_to_string(output.join("data/policies.csv")).unwrap();
+    assert!(csv.contains(&body), "the CSV keeps the whole body");
+    assert!(
+        fs::metadata(output.join("data/policies.xlsx"))
+            .unwrap()
+            .len()
+            > 1000
+    );
+}

@@ -46,6 +46,8 @@ pub struct Strings {
     pub metric_target: String,
     /// Name of a metric's actual observation.
     pub metric_actual: String,
+    /// The mark that ends a text cut to fit an XLSX cell.
+    pub xlsx_cut: String,
 }
 
 /// Title and description of a download.

@@ -12,6 +12,30 @@ use crate::model::Date;
 /// columns screens wide.
 const MAX_WIDTH: f64 = 60.0;
 
+/// Most characters Excel holds in one cell, counted in UTF-16 units (a character
+/// outside the Basic Multilingual Plane counts twice).
+const MAX_CELL_UNITS: usize = 32_767;
+
+/// `text`, or when longer than a cell holds its beginning followed by `mark`, which
+/// says where the whole text is: a policy's body can run past Excel's limit, and a
+/// download never fails over it.
+fn fit_cell<'t>(text: &'t str, mark: &str) -> std::borrow::Cow<'t, str> {
+    if text.encode_utf16().count() <= MAX_CELL_UNITS {
+        return text.into();
+    }
+    let room = MAX_CELL_UNITS - mark.encode_utf16().count();
+    let mut used = 0;
+    let mut cut: String = text
+        .chars()
+        .take_while(|c| {
+            used += c.len_utf16();
+            used <= room
+        })
+        .collect();
+    cut.push_str(mark);
+    cut.into()
+}
+
 /// `data/<dataset>.xlsx`.
 pub(super) fn write(site: &Site, table: &Table) -> Result<ExportFile, ExportError> {
     let strings = &definitions()?.strings;
@@ -43,7 +67,7 @@ pub(super) fn write(site: &Site, table: &Table) -> Result<ExportFile, ExportErro
             match cell {
                 Cell::Null => {}
                 Cell::Text(s) => {
-                    sheet.write_string(r, c, s)?;
+                    sheet.write_string(r, c, fit_cell(s, &strings.xlsx_cut).as_ref())?;
                 }
                 Cell::Int(i) => {
                     // Exact for every count a table holds (far below 2^53).
@@ -115,4 +139,23 @@ fn excel_date(date: Date) -> Result<ExcelDateTime, ExportError> {
 /// Width in Excel's character units: a CJK character takes two.
 fn display_width(text: &str) -> usize {
     text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_keeps_the_most_text_excel_holds_and_says_so() {
+        assert_eq!(fit_cell("短文本", "…"), "短文本");
+        let long = "政".repeat(100_000);
+        let cut = fit_cell(&long, "…（见 CSV）");
+        assert_eq!(cut.encode_utf16().count(), MAX_CELL_UNITS);
+        assert!(cut.ends_with("…（见 CSV）"));
+        // A character outside the BMP takes two units and is never split.
+        let astral = "𠀀".repeat(20_000);
+        let cut = fit_cell(&astral, "…");
+        assert!(cut.encode_utf16().count() <= MAX_CELL_UNITS);
+        assert!(cut.trim_end_matches('…').chars().all(|c| c == '𠀀'));
+    }
 }
