@@ -5,12 +5,13 @@
 //! still load, so that validation can report everything in one run. Which files hold
 //! which kind is the kinds table's ([`crate::model::kind`]); this stage walks it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position, source_lines};
 use crate::model::kind::{Fields, KindVisitor, Record, RecordKind, Single};
@@ -140,6 +141,17 @@ impl KindVisitor for ReloadFile<'_, '_> {
     }
 }
 
+/// The name `name` was meant to have, when only the case of its extension or spaces
+/// around it keep it from being read as one of `extensions`.
+fn meant_name(name: &str, extensions: &[&str]) -> Option<String> {
+    let trimmed = name.trim();
+    let (stem, extension) = trimmed.rsplit_once('.')?;
+    let extension = extension.trim().to_ascii_lowercase();
+    extensions
+        .contains(&extension.as_str())
+        .then(|| format!("{}.{extension}", stem.trim()))
+}
+
 /// Puts `record`, read from `file`, in its place in `list` (sorted by file, as the
 /// folder walk gives it), or takes the file's old record out when there is none.
 fn replace<T>(list: &mut Vec<Sourced<T>>, file: &Path, record: Option<Sourced<T>>) {
@@ -213,6 +225,8 @@ impl Loader<'_> {
             return Vec::new();
         }
         let mut found = Vec::new();
+        // Names folded as case-insensitive, normalizing file systems see them.
+        let mut seen: HashMap<String, PathBuf> = HashMap::new();
         let mut walk = walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter();
         while let Some(entry) = walk.next() {
             let entry = match entry {
@@ -244,6 +258,40 @@ impl Loader<'_> {
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| extensions.contains(&e));
             let is_dir = entry.file_type().is_dir();
+            // `x.YAML` or `x.yaml ` is meant as a record: say why it is not read rather
+            // than leave only the errors of what refers to it.
+            if !wanted
+                && !is_dir
+                && let Some(name) = entry.file_name().to_str()
+                && let Some(fixed) = meant_name(name, extensions)
+            {
+                self.diagnostics.report(
+                    Code::UnsafeName,
+                    &relative,
+                    Position::FILE,
+                    format!("the name `{name}` is not spelled as greenproc reads it, so the file is not read"),
+                    format!("rename it to `{fixed}`: extensions in lower case, no spaces around the name"),
+                );
+                continue;
+            }
+            if entry.file_type().is_file() && wanted {
+                let key: String = relative.to_string_lossy().to_lowercase().nfc().collect();
+                if let Some(first) = seen.get(&key) {
+                    self.diagnostics.report(
+                        Code::DuplicateId,
+                        &relative,
+                        Position::FILE,
+                        format!(
+                            "`{}` and `{}` differ only in letter case or in how a character is encoded, so Windows and macOS keep only one of them",
+                            first.display(),
+                            relative.display()
+                        ),
+                        "rename one of them, or merge the two into one file",
+                    );
+                } else {
+                    seen.insert(key, relative.clone());
+                }
+            }
             if entry.path_is_symlink() {
                 if wanted || entry.path().is_dir() {
                     self.report_symlink(&relative);

@@ -299,6 +299,11 @@ cases! {
         "E0203" "data/projects/lz-hospital-2025.yaml":20,
         "E0203" "data/projects/zd-school-2023.yaml":63,
     ];
+    /// A record file whose extension is in capitals: said, not skipped.
+    e0007_extension_case => ["E0007" "data/orgs/zz-upper.YAML":0];
+    /// Two files whose names differ only in letter case, which Windows and macOS
+    /// cannot both hold.
+    e0201_name_case => ["E0201" "data/orgs/lz-build-group.yaml":0];
     /// A project's owner that is no organization.
     e0203_project_org => ["E0203" "data/projects/zd-school-2023.yaml":13];
     /// A product's category that does not exist; the project using the product then
@@ -459,6 +464,29 @@ fn a_reference_into_a_broken_file_names_the_file_not_another_record() {
         assert!(d["message"].as_str().unwrap().contains(source), "{d}");
         assert!(!d["hint"].as_str().unwrap().contains("did you mean"), "{d}");
     }
+}
+
+/// A name with a space after the extension is said, not skipped (made here: no
+/// checkout on Windows could hold such a fixture file).
+#[test]
+fn a_record_name_with_a_trailing_space_is_reported_with_its_fix() {
+    let site = Site::base();
+    let org = std::fs::read(site.root().join("data/orgs/lz-build-group.yaml")).unwrap();
+    let org = String::from_utf8(org)
+        .unwrap()
+        .replace("id: lz-build-group", "id: zz-spaced");
+    site.write("data/orgs/zz-spaced.yaml ", org.as_bytes());
+    let run = site.check_json(&[]);
+    let found = run.diagnostics();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["code"], "E0007");
+    assert_eq!(found[0]["file"], "data/orgs/zz-spaced.yaml ");
+    assert!(
+        found[0]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("`zz-spaced.yaml`")
+    );
 }
 
 #[test]
