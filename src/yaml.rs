@@ -7,13 +7,74 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde_saphyr::{Budget, Options};
 
-use crate::diagnostic::{Code, Diagnostic, Position};
+use crate::diagnostic::{Code, Diagnostic, Position, source_lines};
 use crate::model::Markdown;
 use crate::suggest::closest;
 
 /// Parses the text of a YAML record file into its record.
 pub fn parse_record<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, Diagnostic> {
-    parse_yaml(text).map_err(|error| yaml_diagnostic(file, &error))
+    // A slip of a Chinese keyboard misleads the parser into a distant message, or a
+    // column off by the tab: when a file fails, such a slip is named as the cause.
+    parse_yaml(text)
+        .map_err(|error| keyboard_slip(file, text).unwrap_or_else(|| yaml_diagnostic(file, &error)))
+}
+
+/// The first line indented with a tab or a full-width space, or whose field name is
+/// followed by a full-width colon, as a diagnostic at that character.
+fn keyboard_slip(file: &Path, text: &str) -> Option<Diagnostic> {
+    for (index, line) in source_lines(text).enumerate() {
+        let at = |column: usize| Position {
+            line: index as u64 + 1,
+            column: column as u64 + 1,
+            length: 1,
+        };
+        let indent: Vec<char> = line
+            .chars()
+            .take_while(|c| matches!(c, ' ' | '\t' | '\u{3000}'))
+            .collect();
+        if let Some(column) = indent.iter().position(|&c| c == '\t') {
+            return Some(
+                Diagnostic::new(
+                    Code::YamlSyntax,
+                    file,
+                    at(column),
+                    "a tab indents this line; YAML indents with spaces only",
+                )
+                .hint("replace the tab with spaces, as many as the lines above use"),
+            );
+        }
+        if let Some(column) = indent.iter().position(|&c| c == '\u{3000}') {
+            return Some(
+                Diagnostic::new(
+                    Code::YamlSyntax,
+                    file,
+                    at(column),
+                    "a full-width space (U+3000, 全角空格) indents this line; YAML indents with ordinary spaces only",
+                )
+                .hint("delete it and indent with half-width (半角) spaces: switch the input method to half-width first"),
+            );
+        }
+        // A field name (ASCII, as every field is) and then `：` where `:` belongs.
+        let rest =
+            line[indent.iter().map(|c| c.len_utf8()).sum::<usize>()..].trim_start_matches("- ");
+        let key_len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        if key_len > 0 && rest[key_len..].starts_with('：') {
+            let key = &rest[..key_len];
+            let column = line[..line.len() - rest.len() + key_len].chars().count();
+            return Some(
+                Diagnostic::new(
+                    Code::YamlSyntax,
+                    file,
+                    at(column),
+                    format!("a full-width colon `：` (U+FF1A) follows the field name `{key}`; YAML needs the ASCII colon `:`"),
+                )
+                .hint(format!("write `{key}: ` with a half-width colon and a space after it")),
+            );
+        }
+    }
+    None
 }
 
 /// Parses the text of a Markdown document: its front matter into `T`, and its body.

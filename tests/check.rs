@@ -304,6 +304,28 @@ cases! {
     /// Two files whose names differ only in letter case, which Windows and macOS
     /// cannot both hold.
     e0201_name_case => ["E0201" "data/orgs/lz-build-group.yaml":0];
+    /// A tab among the spaces that indent a line: named at the tab itself (the
+    /// column is checked below), before the references it breaks.
+    e0004_tab_indent => [
+        "E0004" "data/orgs/lz-build-group.yaml":9,
+        "E0203" "data/events/match-2024-spring.yaml":6,
+        "E0203" "data/projects/zd-school-2023.yaml":21,
+        "E0203" "data/projects/zd-school-2023.yaml":93,
+    ];
+    /// A full-width space (U+3000) indenting a line.
+    e0004_fullwidth_space => [
+        "E0004" "data/orgs/lz-build-group.yaml":5,
+        "E0203" "data/events/match-2024-spring.yaml":6,
+        "E0203" "data/projects/zd-school-2023.yaml":21,
+        "E0203" "data/projects/zd-school-2023.yaml":93,
+    ];
+    /// `address：` with a full-width colon.
+    e0004_fullwidth_colon => [
+        "E0004" "data/orgs/lz-build-group.yaml":6,
+        "E0203" "data/events/match-2024-spring.yaml":6,
+        "E0203" "data/projects/zd-school-2023.yaml":21,
+        "E0203" "data/projects/zd-school-2023.yaml":93,
+    ];
     /// A project's owner that is no organization.
     e0203_project_org => ["E0203" "data/projects/zd-school-2023.yaml":13];
     /// A product's category that does not exist; the project using the product then
@@ -463,6 +485,25 @@ fn a_reference_into_a_broken_file_names_the_file_not_another_record() {
         assert_eq!(d["code"], "E0203");
         assert!(d["message"].as_str().unwrap().contains(source), "{d}");
         assert!(!d["hint"].as_str().unwrap().contains("did you mean"), "{d}");
+    }
+}
+
+/// A Chinese keyboard's slips are named at their exact character.
+#[test]
+fn keyboard_slips_are_named_at_their_character() {
+    for (case, column, named) in [
+        ("e0004_tab_indent", 3, "a tab"),
+        ("e0004_fullwidth_space", 1, "U+3000"),
+        ("e0004_fullwidth_colon", 8, "`：`"),
+    ] {
+        let run = Site::case(case).check_json(&[]);
+        let d = &run.diagnostics()[0];
+        assert_eq!(d["code"], "E0004", "{case}");
+        assert_eq!(d["column"], column, "{case}: {d}");
+        assert!(
+            d["message"].as_str().unwrap().contains(named),
+            "{case}: {d}"
+        );
     }
 }
 
