@@ -31,6 +31,7 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::strings::Strings;
 use super::{Counting, RenderError, Site};
 use crate::model::kind::RecordKind;
 use crate::site_paths::{list_data, list_folders, list_page, list_selection_page};
@@ -53,6 +54,35 @@ pub(super) struct Choice<'s> {
     pub(super) key: &'s str,
     /// Name as shown, from the data or the theme's strings.
     pub(super) name: &'s str,
+}
+
+impl<'s> Choice<'s> {
+    /// The values `keys` named by the theme's strings table `table`.
+    pub(super) fn named(
+        strings: &'s Strings,
+        table: &'static str,
+        keys: &[&'static str],
+    ) -> Vec<Choice<'s>> {
+        keys.iter()
+            .map(|&key| Choice {
+                key,
+                name: strings.text(&[table, key]),
+            })
+            .collect()
+    }
+
+    /// The site's districts, in `site.yaml`'s order.
+    pub(super) fn districts(site: &Site<'s>) -> Vec<Choice<'s>> {
+        site.dataset
+            .config
+            .iter()
+            .flat_map(|c| &c.record.districts)
+            .map(|d| Choice {
+                key: &d.id.value,
+                name: &d.name,
+            })
+            .collect()
+    }
 }
 
 /// Which values of a dimension each row has.
@@ -634,6 +664,35 @@ fn selection_path(list: &List<'_>, selection: &Selection, page: usize) -> String
         })
         .collect();
     list_selection_page(list.kind, &filters, page)
+}
+
+/// What a list page's template reads: the list as the page shows it.
+#[derive(Serialize)]
+pub(super) struct ListPage<'v> {
+    pub(super) list: View<'v>,
+}
+
+/// [`render`] for a list whose pages all read alike: `template` with the list's
+/// title, under `section` of the menu, and a crumb back to the whole list on every
+/// page but its first.
+pub(super) fn render_titled(
+    site: &Site<'_>,
+    out: &mut Counting<'_>,
+    list: &List<'_>,
+    section: &'static str,
+    template: &str,
+) -> Result<(), RenderError> {
+    let (list_path, title) = site.list_page(list.kind);
+    render(site, out, list, |out, page| {
+        let mut meta = site.meta(title, &page.path, section);
+        if !(page.is_whole() && page.number == 1) {
+            meta.crumbs.push(site.link(&list_path, title));
+        }
+        let data = ListPage {
+            list: page.view(site),
+        };
+        site.page(out, &page.path, template, meta, &data)
+    })
 }
 
 /// Writes the explorer's files of `list` and renders each of its static pages with

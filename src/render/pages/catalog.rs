@@ -202,14 +202,7 @@ fn product_list<'s>(
         .collect();
     let category = lookup(&categories);
     let category_codes = products.iter().map(|p| category(&p.record.category.value));
-    let named = |table: &'static str, keys: &[&'static str]| -> Vec<Choice<'s>> {
-        keys.iter()
-            .map(|&key| Choice {
-                key,
-                name: strings.text(&[table, key]),
-            })
-            .collect()
-    };
+    let named = |table, keys: &[&'static str]| Choice::named(strings, table, keys);
     let statuses = named("listing", &ListingStatus::ALL.map(ListingStatus::key));
     let status = lookup(&statuses);
     let status_codes = rows.iter().map(|r| status(r.status));

@@ -8,24 +8,10 @@ use super::{Dated, WithQr, date};
 use crate::model::kind::RecordKind;
 use crate::model::org::{CreditRating, Role};
 use crate::model::{Org, Sourced};
-use crate::render::list::{self, Choice, Column, Dimension, List, View, lookup, render_rows};
+use crate::render::list::{self, Choice, Column, Dimension, List, lookup, render_rows};
 use crate::render::markdown::PageIds;
 use crate::render::{Counting, Link, RenderError, Site};
 use crate::site_paths::record_page;
-
-/// Roles in the order the list shows them.
-const ROLES: [Role; 10] = [
-    Role::Owner,
-    Role::Agency,
-    Role::Designer,
-    Role::Contractor,
-    Role::Supervisor,
-    Role::Manufacturer,
-    Role::Certifier,
-    Role::Lender,
-    Role::Evaluator,
-    Role::Regulator,
-];
 
 pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
     let (list_path, title) = site.list_page(RecordKind::Org);
@@ -47,16 +33,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         })
         .collect();
     let list = org_list(site, &rows)?;
-    list::render(site, out, &list, |out, page| {
-        let mut meta = site.meta(title, &page.path, "orgs");
-        if !(page.is_whole() && page.number == 1) {
-            meta.crumbs.push(site.link(&list_path, title));
-        }
-        let data = ListPage {
-            list: page.view(site),
-        };
-        site.page(out, &page.path, "orgs.html", meta, &data)
-    })?;
+    list::render_titled(site, out, &list, "orgs", "orgs.html")?;
     let page_of = |o: &Sourced<Org>| record_page(RecordKind::Org, &o.record.id.value);
     site.each_in_parallel(out, &site.dataset.orgs, page_of, |out, _, org| {
         let o = &org.record;
@@ -86,11 +63,6 @@ struct OrgRow<'a> {
 }
 
 /// The context of a list page: the list's view only.
-#[derive(Serialize)]
-struct ListPage<'v> {
-    list: View<'v>,
-}
-
 /// An organization's latest credit rating.
 fn latest_rating(o: &Org) -> Option<CreditRating> {
     o.credit
@@ -103,14 +75,8 @@ fn latest_rating(o: &Org) -> Option<CreditRating> {
 /// district; every column sorts.
 fn org_list<'s>(site: &'s Site<'_>, rows: &[OrgRow<'s>]) -> Result<List<'s>, RenderError> {
     let orgs = &site.dataset.orgs[..rows.len()];
-    let roles: Vec<Choice<'s>> = ROLES
-        .iter()
-        .map(|r| Choice {
-            key: r.key(),
-            name: site.theme.strings.text(&["role", r.key()]),
-        })
-        .collect();
-    let role_of = |role: Role| ROLES.iter().position(|&r| r == role);
+    let roles = Choice::named(&site.theme.strings, "role", &Role::ALL.map(Role::key));
+    let role_of = |role: Role| Role::ALL.iter().position(|&r| r == role);
     let masks = orgs.iter().map(|o| {
         o.record
             .roles
@@ -118,16 +84,7 @@ fn org_list<'s>(site: &'s Site<'_>, rows: &[OrgRow<'s>]) -> Result<List<'s>, Ren
             .filter_map(|&r| role_of(r))
             .fold(0, |mask, i| mask | (1 << i))
     });
-    let districts: Vec<Choice<'s>> = site
-        .dataset
-        .config
-        .iter()
-        .flat_map(|c| &c.record.districts)
-        .map(|d| Choice {
-            key: &d.id.value,
-            name: &d.name,
-        })
-        .collect();
+    let districts = Choice::districts(site);
     let district = lookup(&districts);
     let district_codes = orgs
         .iter()

@@ -10,7 +10,7 @@ use crate::derive::compliance::{ActualShare, ProjectCompliance, Share};
 use crate::model::kind::RecordKind;
 use crate::model::project::{Project, ProjectType, StageKind};
 use crate::model::{Percent, Sourced, Stars};
-use crate::render::list::{self, Choice, Column, Dimension, List, View, lookup, render_rows};
+use crate::render::list::{self, Choice, Column, Dimension, List, lookup, render_rows};
 use crate::render::markdown::PageIds;
 use crate::render::{Amount, Counting, Link, RenderError, Site, money, number};
 use crate::site_paths::record_page;
@@ -20,16 +20,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
     let listed = out.listed(&list_path, site.dataset.projects.len());
     let rows: Vec<Row<'_>> = (0..listed).map(|i| row(site, i)).collect();
     let list = project_list(site, &rows)?;
-    list::render(site, out, &list, |out, page| {
-        let mut meta = site.meta(title, &page.path, "projects");
-        if !(page.is_whole() && page.number == 1) {
-            meta.crumbs.push(site.link(&list_path, title));
-        }
-        let data = ListPage {
-            list: page.view(site),
-        };
-        site.page(out, &page.path, "projects.html", meta, &data)
-    })?;
+    list::render_titled(site, out, &list, "projects", "projects.html")?;
     let page_of = |p: &Sourced<Project>| record_page(RecordKind::Project, &p.record.id.value);
     site.each_in_parallel(out, &site.dataset.projects, page_of, |out, i, project| {
         let p = &project.record;
@@ -97,33 +88,11 @@ fn row<'a>(site: &Site<'a>, i: usize) -> Row<'a> {
 }
 
 /// The context of a list page: the list's view only.
-#[derive(Serialize)]
-struct ListPage<'v> {
-    list: View<'v>,
-}
-
 /// The project list: filters on district, type, stage, target rating and verdict;
 /// every column sorts, the categorical ones in their filter's order.
 fn project_list<'s>(site: &'s Site<'_>, rows: &[Row<'s>]) -> Result<List<'s>, RenderError> {
-    let strings = &site.theme.strings;
-    let named = |table: &'static str, keys: &[&'static str]| -> Vec<Choice<'s>> {
-        keys.iter()
-            .map(|&key| Choice {
-                key,
-                name: strings.text(&[table, key]),
-            })
-            .collect()
-    };
-    let districts: Vec<Choice<'s>> = site
-        .dataset
-        .config
-        .iter()
-        .flat_map(|c| &c.record.districts)
-        .map(|d| Choice {
-            key: &d.id.value,
-            name: &d.name,
-        })
-        .collect();
+    let named = |table, keys: &[&'static str]| Choice::named(&site.theme.strings, table, keys);
+    let districts = Choice::districts(site);
     let dimension =
         |key: &'static str, values: Vec<Choice<'s>>, of: fn(&Row<'s>) -> Option<&'s str>| {
             let find = lookup(&values);
