@@ -8,56 +8,13 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import { CSP, launch } from "./chromium.mjs";
+import { NOTICE, PAGES, SITE, chooseElder } from "./sample.mjs";
 import { serve } from "./server.mjs";
 
-const here = fileURLToPath(new URL(".", import.meta.url));
-const SITE = process.env.SAMPLE_SITE_DIR || `${here}../../target/sample-site`;
 const AXE = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 
-// The printable notice board: a page of its own without the site's header and menu.
-const NOTICE = "/projects/zichuan-shantytown-resettlement/notice/";
-
-// One page of every kind the sample site has.
-const PAGES = [
-  "/",
-  "/projects/",
-  "/projects/district/zhangdian/",
-  "/projects/stage/construction/",
-  "/projects/zichuan-shantytown-resettlement/",
-  NOTICE,
-  "/catalog/",
-  "/catalog/ceramic-tiles/",
-  "/products/bobeng-ashp-130/",
-  "/standards/",
-  "/standards/2022/",
-  "/orgs/",
-  "/orgs/bocheng-steel-engineering/",
-  "/policies/",
-  "/policies/level/national/",
-  "/policies/czk-2022-35/",
-  "/interpretations/",
-  "/interpretations/jd-czk-2022-35/",
-  "/about/",
-  "/guide/",
-  "/methodology/",
-  "/events/",
-  "/events/ev-2023-05-first-matchmaking/",
-  "/inspections/",
-  "/inspections/insp-2024-05-concrete-mortar-sampling/",
-  "/stats/",
-  "/stats/districts/zhangdian/",
-  "/stats/categories/ceramic-tiles/",
-  "/data/",
-  "/data/projects/",
-  "/updates/",
-  "/search/?q=学校",
-  "/404.html",
-];
-
-const MODE_KEY = "greenproc-elder";
 
 let server, browser;
 
@@ -76,7 +33,7 @@ after(async () => {
 async function context({ elder = false, ...options } = {}) {
   const ctx = await browser.newContext(options);
   if (elder) {
-    await ctx.addInitScript((key) => localStorage.setItem(key, "on"), MODE_KEY);
+    await chooseElder(ctx);
   }
   return ctx;
 }

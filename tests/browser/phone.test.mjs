@@ -7,48 +7,12 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { CSP, launch } from "./chromium.mjs";
+import { PAGES, PROJECT, SITE, chooseElder } from "./sample.mjs";
 import { serve } from "./server.mjs";
 
-const here = fileURLToPath(new URL(".", import.meta.url));
-const SITE = process.env.SAMPLE_SITE_DIR || `${here}../../target/sample-site`;
 const WIDTH = 375;
 const HEIGHT = 812;
-
-const PROJECT = "/projects/zichuan-shantytown-resettlement/";
-
-// One page of every kind the sample site has.
-const PAGES = [
-  "/",
-  "/projects/",
-  "/projects/district/zhangdian/",
-  PROJECT,
-  `${PROJECT}notice/`,
-  "/catalog/",
-  "/catalog/ceramic-tiles/",
-  "/products/bobeng-ashp-130/",
-  "/standards/",
-  "/standards/2022/",
-  "/orgs/",
-  "/orgs/bocheng-steel-engineering/",
-  "/policies/",
-  "/policies/czk-2022-35/",
-  "/interpretations/",
-  "/interpretations/jd-czk-2022-35/",
-  "/methodology/",
-  "/events/",
-  "/events/ev-2023-05-first-matchmaking/",
-  "/inspections/",
-  "/inspections/insp-2024-05-concrete-mortar-sampling/",
-  "/stats/",
-  "/stats/districts/zhangdian/",
-  "/stats/categories/ceramic-tiles/",
-  "/data/",
-  "/data/projects/",
-  "/updates/",
-  "/search/?q=学校",
-];
 
 // Where the first data is on the pages people open most.
 const FIRST_DATA = {
@@ -134,7 +98,7 @@ for (const elder of [false, true]) {
     before(async () => {
       ctx = await browser.newContext({ viewport: { width: WIDTH, height: HEIGHT } });
       if (elder) {
-        await ctx.addInitScript(() => localStorage.setItem("greenproc-elder", "on"));
+        await chooseElder(ctx);
       }
       page = await ctx.newPage();
     });

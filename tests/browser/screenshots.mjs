@@ -9,6 +9,7 @@
 // SITE_DIR is a built site served at its root (build with `--base-url /`).
 import { mkdir } from "node:fs/promises";
 import { launch } from "./chromium.mjs";
+import { NOTICE, PROJECT, chooseElder } from "./sample.mjs";
 import { serve } from "./server.mjs";
 
 const [site, out] = process.argv.slice(2);
@@ -20,8 +21,8 @@ if (!site || !out) {
 const PAGES = {
   home: "/",
   projects: "/projects/",
-  project: "/projects/zichuan-shantytown-resettlement/",
-  notice: "/projects/zichuan-shantytown-resettlement/notice/",
+  project: PROJECT,
+  notice: NOTICE,
   stats: "/stats/",
   product: "/products/bobeng-ashp-130/",
   org: "/orgs/bocheng-steel-engineering/",
@@ -35,7 +36,7 @@ try {
     for (const elder of [false, true]) {
       const ctx = await browser.newContext({ viewport: { width, height: 812 } });
       if (elder) {
-        await ctx.addInitScript(() => localStorage.setItem("greenproc-elder", "on"));
+        await chooseElder(ctx);
       }
       const page = await ctx.newPage();
       for (const [name, path] of Object.entries(PAGES)) {

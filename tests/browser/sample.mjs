@@ -1,0 +1,58 @@
+// What the browser tests know of the sample site (built by .ci/browser-tests.sh into
+// SAMPLE_SITE_DIR): where it is, the pages they open (one of every kind), and how a
+// visitor's choice of the 适老化 mode is kept (themes/default/assets/mode.js).
+import { fileURLToPath } from "node:url";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+
+/** The built sample site's folder. */
+export const SITE = process.env.SAMPLE_SITE_DIR || `${here}../../target/sample-site`;
+
+/** A project page, the one with the most on it. */
+export const PROJECT = "/projects/zichuan-shantytown-resettlement/";
+
+/** Its printable notice board: a page of its own without the site's header and menu. */
+export const NOTICE = `${PROJECT}notice/`;
+
+/** One page of every kind the sample site has. */
+export const PAGES = [
+  "/",
+  "/projects/",
+  "/projects/district/zhangdian/",
+  "/projects/stage/construction/",
+  PROJECT,
+  NOTICE,
+  "/catalog/",
+  "/catalog/ceramic-tiles/",
+  "/products/bobeng-ashp-130/",
+  "/standards/",
+  "/standards/2022/",
+  "/orgs/",
+  "/orgs/bocheng-steel-engineering/",
+  "/policies/",
+  "/policies/level/national/",
+  "/policies/czk-2022-35/",
+  "/interpretations/",
+  "/interpretations/jd-czk-2022-35/",
+  "/about/",
+  "/guide/",
+  "/methodology/",
+  "/events/",
+  "/events/ev-2023-05-first-matchmaking/",
+  "/inspections/",
+  "/inspections/insp-2024-05-concrete-mortar-sampling/",
+  "/stats/",
+  "/stats/districts/zhangdian/",
+  "/stats/categories/ceramic-tiles/",
+  "/data/",
+  "/data/projects/",
+  "/updates/",
+  "/search/?q=学校",
+  "/404.html",
+];
+
+/** Makes every page `ctx` opens find the 适老化 mode chosen, as a visitor's earlier
+ *  click leaves it. */
+export function chooseElder(ctx) {
+  return ctx.addInitScript((key) => localStorage.setItem(key, "on"), "greenproc-elder");
+}
