@@ -19,6 +19,20 @@ pub fn parse_record<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, D
         .map_err(|error| keyboard_slip(file, text).unwrap_or_else(|| yaml_diagnostic(file, &error)))
 }
 
+/// Characters that can slip into a line's indentation, with what to say of each.
+const INDENT_SLIPS: [(char, &str, &str); 2] = [
+    (
+        '\t',
+        "a tab indents this line; YAML indents with spaces only",
+        "replace the tab with spaces, as many as the lines above use",
+    ),
+    (
+        '\u{3000}',
+        "a full-width space (U+3000, 全角空格) indents this line; YAML indents with ordinary spaces only",
+        "delete it and indent with half-width (半角) spaces: switch the input method to half-width first",
+    ),
+];
+
 /// The first line indented with a tab or a full-width space, or whose field name is
 /// followed by a full-width colon, as a diagnostic at that character.
 fn keyboard_slip(file: &Path, text: &str) -> Option<Diagnostic> {
@@ -30,29 +44,14 @@ fn keyboard_slip(file: &Path, text: &str) -> Option<Diagnostic> {
         };
         let indent: Vec<char> = line
             .chars()
-            .take_while(|c| matches!(c, ' ' | '\t' | '\u{3000}'))
+            .take_while(|&c| c == ' ' || INDENT_SLIPS.iter().any(|s| s.0 == c))
             .collect();
-        if let Some(column) = indent.iter().position(|&c| c == '\t') {
-            return Some(
-                Diagnostic::new(
-                    Code::YamlSyntax,
-                    file,
-                    at(column),
-                    "a tab indents this line; YAML indents with spaces only",
-                )
-                .hint("replace the tab with spaces, as many as the lines above use"),
-            );
-        }
-        if let Some(column) = indent.iter().position(|&c| c == '\u{3000}') {
-            return Some(
-                Diagnostic::new(
-                    Code::YamlSyntax,
-                    file,
-                    at(column),
-                    "a full-width space (U+3000, 全角空格) indents this line; YAML indents with ordinary spaces only",
-                )
-                .hint("delete it and indent with half-width (半角) spaces: switch the input method to half-width first"),
-            );
+        for (slip, message, hint) in INDENT_SLIPS {
+            if let Some(column) = indent.iter().position(|&c| c == slip) {
+                return Some(
+                    Diagnostic::new(Code::YamlSyntax, file, at(column), message).hint(hint),
+                );
+            }
         }
         // A field name (ASCII, as every field is) and then `：` where `:` belongs.
         let rest =
