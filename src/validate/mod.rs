@@ -13,7 +13,7 @@ mod standard;
 
 use std::path::Path;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::{Code, Diagnostics, Position};
 use crate::model::kind::{Home, RecordKind, References, Target};
@@ -39,6 +39,15 @@ pub fn validate(dataset: &Dataset, diagnostics: &mut Diagnostics) {
     site::check_activities(dataset, &mut checker);
     policy::check_policies(dataset, &mut checker);
     check_references(dataset, &mut checker);
+}
+
+/// The first of `files`, and how many more there are.
+fn named_files(files: &[String]) -> String {
+    let named = files[..files.len().min(NAMED_FAILED_FILES)].join(", ");
+    match files.len().saturating_sub(NAMED_FAILED_FILES) {
+        0 => named,
+        more => format!("{named} and {more} more"),
+    }
 }
 
 /// The target's name after "a" or "an", for hints.
@@ -87,24 +96,44 @@ struct Index<'a> {
     unloaded: Vec<Target>,
     /// Record files that could not be read or had the wrong shape, by kind: a record
     /// missing from the index may be in one of them.
-    failed: FxHashMap<RecordKind, Vec<String>>,
+    failed: FxHashMap<RecordKind, FailedFiles>,
 }
+
+/// Record files of one kind that loading could not turn into records.
+#[derive(Default)]
+struct FailedFiles {
+    /// Each file by its name's stem, which names its record's id by convention.
+    by_stem: FxHashMap<String, String>,
+    /// Every file, each once, in the order reported.
+    files: Vec<String>,
+}
+
+/// How many broken files a hint names before it counts the rest, so that a thousand
+/// broken files do not write a thousand names into every reference's hint.
+const NAMED_FAILED_FILES: usize = 3;
 
 impl<'a> Index<'a> {
     /// Collects ids, reporting unsafe and duplicate ones on the way.
     fn new(dataset: &'a Dataset, diagnostics: &mut Diagnostics) -> Index<'a> {
         // Loading reports a file it could not turn into a record with an `E00xx` or
         // `E01xx` error, and leaves the record out.
-        let mut failed: FxHashMap<RecordKind, Vec<String>> = FxHashMap::default();
+        let mut failed: FxHashMap<RecordKind, FailedFiles> = FxHashMap::default();
+        let mut seen = FxHashSet::default();
         for d in diagnostics.iter() {
             let code = d.code.as_str();
+            let path = Path::new(&d.file);
             if (code.starts_with("E00") || code.starts_with("E01"))
-                && let Some(kind) = RecordKind::of(Path::new(&d.file))
-                && !failed
-                    .get(&kind)
-                    .is_some_and(|files| files.contains(&d.file))
+                && let Some(kind) = RecordKind::of(path)
+                && seen.insert(d.file.as_str())
             {
-                failed.entry(kind).or_default().push(d.file.clone());
+                let failed = failed.entry(kind).or_default();
+                if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
+                    failed
+                        .by_stem
+                        .entry(stem.to_owned())
+                        .or_insert_with(|| d.file.clone());
+                }
+                failed.files.push(d.file.clone());
             }
         }
         let mut ids = ids::Collector::new(diagnostics);
@@ -190,12 +219,11 @@ impl Checker<'_, '_> {
         // The cause may be a file of that kind that could not be read: name it rather
         // than guess at another record.
         let failed = match kind {
-            Target::Record(kind) => self.index.failed.get(&kind).map_or(&[][..], Vec::as_slice),
-            _ => &[],
+            Target::Record(kind) => self.index.failed.get(&kind),
+            _ => None,
         };
-        let same_name = failed.iter().find(|f| {
-            Path::new(f.as_str()).file_stem().and_then(|s| s.to_str()) == Some(id.value.as_str())
-        });
+        let same_name = failed.and_then(|f| f.by_stem.get(&id.value));
+        let failed = failed.map_or(&[][..], |f| f.files.as_slice());
         let (message, hint) = match (same_name, failed) {
             (Some(source), _) => (
                 format!(
@@ -211,7 +239,7 @@ impl Checker<'_, '_> {
                     "{} of {} could not be read ({}); the record may be there: fix them first",
                     if failed.len() == 1 { "a file" } else { "files" },
                     home(kind),
-                    failed.join(", ")
+                    named_files(failed)
                 ),
             ),
             (None, []) => (
@@ -295,4 +323,19 @@ impl Checker<'_, '_> {
 /// Iterates over the records of a list with their files.
 fn each<T>(records: &[Sourced<T>]) -> impl Iterator<Item = (&Path, &T)> {
     records.iter().map(|s| (s.file.as_path(), &s.record))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hint_names_a_few_broken_files_and_counts_the_rest() {
+        let files: Vec<String> = (1..=5).map(|i| format!("data/orgs/o{i}.yaml")).collect();
+        assert_eq!(named_files(&files[..1]), "data/orgs/o1.yaml");
+        assert_eq!(
+            named_files(&files),
+            "data/orgs/o1.yaml, data/orgs/o2.yaml, data/orgs/o3.yaml and 2 more"
+        );
+    }
 }
