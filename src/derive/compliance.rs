@@ -307,6 +307,10 @@ pub struct ProjectCompliance {
     /// The project's actual green-material share, the one figure every page and
     /// download shows as "actual".
     pub actual_share: ActualShare,
+    /// Whether that share reaches the project's target: decided on the amounts, as
+    /// the acceptance rule decides, when it comes from the lines; `None` without a
+    /// target or a share.
+    pub actual_share_reaches_target: Option<bool>,
 }
 
 /// The actual green-material share of a project and where it comes from. The material
@@ -349,6 +353,15 @@ impl ActualShare {
             (Some(v), _) => ActualShare::Lines(v),
             (None, Some(reported)) => ActualShare::Reported(reported.value),
             (None, None) => ActualShare::Unknown,
+        }
+    }
+
+    /// Whether the share reaches `target`, the lines' share on their exact amounts.
+    fn reaches(self, target: Percent, lines: &Share) -> Option<bool> {
+        match self {
+            ActualShare::Lines(_) => lines.amount_reaches(target),
+            ActualShare::Reported(v) => Some(v.0 >= target.0),
+            ActualShare::Unknown => None,
         }
     }
 }
@@ -622,6 +635,12 @@ fn assess_project(
     let rules = programme.map_or_else(Vec::new, |programme| {
         judge_rules(p, &shares, edition.is_some(), &reached, programme)
     });
+    let actual_share = ActualShare::of(p, &shares.all);
+    let actual_share_reaches_target = p
+        .targets
+        .green_material_ratio
+        .as_ref()
+        .and_then(|t| actual_share.reaches(t.value, &shares.all));
     ProjectCompliance {
         tender,
         edition,
@@ -632,7 +651,8 @@ fn assess_project(
         verdict: Verdict::combine(rules.iter().map(|r| r.verdict)),
         rules,
         covered: reached(StageKind::Tender) && p.targets.green_material_ratio.is_some(),
-        actual_share: ActualShare::of(p, &shares.all),
+        actual_share,
+        actual_share_reaches_target,
     }
 }
 

@@ -381,7 +381,7 @@ fn detail<'a>(site: &Site<'a>, i: usize) -> Detail<'a> {
         description: site.markdown(&p.description, &mut ids),
         current_stage: current.map(StageKind::key),
         timeline,
-        targets: targets(p, &d.assessment.projects[i].actual_share),
+        targets: targets(p, &d.assessment.projects[i]),
         compliance: compliance(site, assessed),
         materials,
         materials_total: money(total),
@@ -416,7 +416,8 @@ fn detail<'a>(site: &Site<'a>, i: usize) -> Detail<'a> {
     }
 }
 
-fn targets(p: &Project, share: &ActualShare) -> Vec<TargetRow> {
+fn targets(p: &Project, compliance: &ProjectCompliance) -> Vec<TargetRow> {
+    let share = compliance.actual_share;
     let stars = TargetRow {
         key: "star_rating",
         unit: "stars",
@@ -444,6 +445,7 @@ fn targets(p: &Project, share: &ActualShare) -> Vec<TargetRow> {
     };
     let reported = p.actual.green_material_ratio.as_ref().map(|r| r.value);
     let green = TargetRow {
+        met: compliance.actual_share_reaches_target,
         source: Some(share.source()),
         reported: match share {
             ActualShare::Lines(v) => reported
