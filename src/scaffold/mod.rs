@@ -284,7 +284,7 @@ impl CityExamples {
         }
         let admin_code = fs::read_to_string(config)
             .ok()
-            .and_then(|text| serde_saphyr::from_str::<Config>(&text).ok())
+            .and_then(|text| parse_yaml::<Config>(&text).ok())
             .map(|c| c.admin_code)
             .filter(|code| code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()))
             .unwrap_or_else(|| "110000".to_owned());
