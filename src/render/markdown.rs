@@ -490,11 +490,11 @@ impl<'p> Rewriter<'p> {
                 ))
             }
             Event::End(TagEnd::FootnoteDefinition) => html("</div>\n".to_owned()),
-            Event::Text(text) | Event::Code(text) if self.in_head => {
+            Event::Text(ref text) | Event::Code(ref text) if self.in_head => {
                 if let Some(label) = self.labels.last_mut() {
-                    label.push_str(&text);
+                    label.push_str(text);
                 }
-                Some(Event::Text(text))
+                Some(event)
             }
             Event::Start(Tag::Table(alignments)) => {
                 self.alignments = alignments;
@@ -639,7 +639,12 @@ mod tests {
             html.contains("<th scope=\"col\" class=\"align-left\">a</th>"),
             "{html}"
         );
-        // The column's title names each cell when a phone stacks the rows as cards.
+        // The header keeps its code; its text names each cell when a phone stacks
+        // the rows as cards.
+        assert!(
+            html.contains("<th scope=\"col\" class=\"align-right\">b &amp; <code>c</code></th>"),
+            "{html}"
+        );
         assert!(
             html.contains("<td class=\"align-right\" data-label=\"b &amp; c\">2</td>"),
             "{html}"
