@@ -217,26 +217,6 @@ fn assert_clean(site: &BTreeMap<String, Vec<u8>>, base: &str) {
     );
 }
 
-/// The `id:` of each record file under `folder` (first line `id: x` of YAML, or of
-/// Markdown front matter).
-fn record_ids(folder: &Path) -> Vec<String> {
-    let mut ids = Vec::new();
-    let Ok(entries) = fs::read_dir(folder) else {
-        return ids;
-    };
-    for entry in entries {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            ids.extend(record_ids(&path));
-        } else if let Ok(text) = fs::read_to_string(&path)
-            && let Some(id) = text.lines().find_map(|l| l.strip_prefix("id: "))
-        {
-            ids.push(id.trim().trim_matches('"').to_owned());
-        }
-    }
-    ids
-}
-
 /// Each record of the site at `root` has its page in `site`.
 fn assert_page_per_record(root: &Path, site: &BTreeMap<String, Vec<u8>>) {
     let kinds = [
@@ -250,13 +230,13 @@ fn assert_page_per_record(root: &Path, site: &BTreeMap<String, Vec<u8>>) {
     ];
     let mut count = 0;
     for (folder, section) in kinds {
-        for id in record_ids(&root.join(folder)) {
+        for id in common::record_ids(&root.join(folder)) {
             let page = format!("{section}/{id}/index.html");
             assert!(site.contains_key(&page), "no page {page}");
             count += 1;
         }
     }
-    for id in record_ids(&root.join("content/pages")) {
+    for id in common::record_ids(&root.join("content/pages")) {
         assert!(
             site.contains_key(&format!("{id}/index.html")),
             "no page for {id}"

@@ -3,6 +3,8 @@
 //! combined selection; the static pages of a list and of its selections hold every
 //! row once; the rank files order rows as their values do.
 
+use crate::common;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
@@ -184,22 +186,6 @@ impl Explorer {
     }
 }
 
-/// The `id:` of every record file below `folder`.
-fn record_ids(folder: &Path) -> BTreeSet<String> {
-    let mut ids = BTreeSet::new();
-    for entry in fs::read_dir(folder).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            ids.extend(record_ids(&path));
-        } else if let Ok(text) = fs::read_to_string(&path)
-            && let Some(id) = text.lines().find_map(|l| l.strip_prefix("id: "))
-        {
-            ids.insert(id.trim().trim_matches('"').to_owned());
-        }
-    }
-    ids
-}
-
 #[test]
 fn a_district_type_and_verdict_selection_is_the_hand_counted_rows() {
     let dir = sample();
@@ -276,7 +262,8 @@ fn every_row_of_the_sample_lists_is_on_one_page_and_in_one_shard() {
         let ids = explorer.ids(&all);
         let unique: BTreeSet<String> = ids.iter().cloned().collect();
         assert_eq!(unique.len(), ids.len(), "{list}: a row once");
-        let records = record_ids(&root.join(folder));
+        let records: BTreeSet<String> =
+            common::record_ids(&root.join(folder)).into_iter().collect();
         assert_eq!(unique, records, "{list}: every record");
         let (shown, pages) = static_ids(&public, &format!("{list}/"));
         assert_eq!(

@@ -8,30 +8,18 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { CSP, launch } from "./chromium.mjs";
-import { NOTICE, PAGES, SITE, chooseElder } from "./sample.mjs";
-import { serve } from "./server.mjs";
+import { NOTICE, PAGES, chooseElder, sampleSession } from "./sample.mjs";
 
 const AXE = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 
 
-let server, browser;
-
-before(async () => {
-  server = await serve(SITE, { headers: { "content-security-policy": CSP } });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = sampleSession();
 
 /** A new browser context (its own localStorage); with `elder`, every page it opens
  *  finds the 适老化 mode chosen, as a visitor's earlier click leaves it. */
 async function context({ elder = false, ...options } = {}) {
-  const ctx = await browser.newContext(options);
+  const ctx = await session.browser.newContext(options);
   if (elder) {
     await chooseElder(ctx);
   }
@@ -40,7 +28,7 @@ async function context({ elder = false, ...options } = {}) {
 
 /** Opens `path` in `page` and waits until the search page (if it is one) drew. */
 async function open(page, path) {
-  const response = await page.goto(server.url + path, { waitUntil: "load" });
+  const response = await page.goto(session.server.url + path, { waitUntil: "load" });
   assert.equal(response.status(), 200, path);
   if (path.startsWith("/search/")) {
     await page.waitForFunction(() =>

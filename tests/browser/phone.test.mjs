@@ -7,9 +7,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
-import { CSP, launch } from "./chromium.mjs";
-import { PAGES, PROJECT, SITE, chooseElder } from "./sample.mjs";
-import { serve } from "./server.mjs";
+import { PAGES, PROJECT, SITE, chooseElder, sampleSession } from "./sample.mjs";
 
 const WIDTH = 375;
 const HEIGHT = 812;
@@ -21,17 +19,7 @@ const FIRST_DATA = {
   [PROJECT]: ".facts > div",
 };
 
-let server, browser;
-
-before(async () => {
-  server = await serve(SITE, { headers: { "content-security-policy": CSP } });
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = sampleSession();
 
 /** What does not fit the phone on the open page, one line per problem. */
 function misfits(page) {
@@ -96,7 +84,7 @@ for (const elder of [false, true]) {
   describe(`375 px phone${elder ? ", 适老化 mode" : ""}`, () => {
     let ctx, page;
     before(async () => {
-      ctx = await browser.newContext({ viewport: { width: WIDTH, height: HEIGHT } });
+      ctx = await session.browser.newContext({ viewport: { width: WIDTH, height: HEIGHT } });
       if (elder) {
         await chooseElder(ctx);
       }
@@ -106,7 +94,7 @@ for (const elder of [false, true]) {
 
     for (const path of PAGES) {
       test(`${path}: everything fits the screen`, async () => {
-        const response = await page.goto(server.url + path, { waitUntil: "load" });
+        const response = await page.goto(session.server.url + path, { waitUntil: "load" });
         assert.equal(response.status(), 200);
         assert.equal(
           await page.evaluate(() => document.documentElement.classList.contains("elder")),
@@ -118,14 +106,14 @@ for (const elder of [false, true]) {
 
     for (const [path, selector] of Object.entries(FIRST_DATA)) {
       test(`${path}: the first data is on the first screen`, async () => {
-        await page.goto(server.url + path, { waitUntil: "load" });
+        await page.goto(session.server.url + path, { waitUntil: "load" });
         const top = await page.$eval(selector, (el) => el.getBoundingClientRect().top);
         assert.ok(top < HEIGHT - 40, `${selector} starts at ${Math.round(top)} px`);
       });
     }
 
     test("/projects/: every row's name, amount and verdict are on the screen", async () => {
-      await page.goto(server.url + "/projects/", { waitUntil: "load" });
+      await page.goto(session.server.url + "/projects/", { waitUntil: "load" });
       const rows = await page.$$eval("table.data-table tbody tr", (trs) =>
         trs.map((tr) => {
           const width = document.documentElement.clientWidth;
@@ -151,11 +139,11 @@ test("every sample project's 公示牌 prints on one A4 page", async () => {
     .filter((d) => d.isDirectory() && readdirSync(`${SITE}/projects/${d.name}`).includes("notice"))
     .map((d) => d.name);
   assert.ok(projects.length > 20, `${projects.length} projects`);
-  const ctx = await browser.newContext();
+  const ctx = await session.browser.newContext();
   const page = await ctx.newPage();
   const pages = {};
   for (const id of projects) {
-    await page.goto(`${server.url}/projects/${id}/notice/`, { waitUntil: "load" });
+    await page.goto(`${session.server.url}/projects/${id}/notice/`, { waitUntil: "load" });
     const pdf = (await page.pdf({ format: "A4", preferCSSPageSize: true })).toString("latin1");
     pages[id] = (pdf.match(/\/Type\s*\/Page[^s]/g) || []).length;
   }

@@ -1,7 +1,11 @@
 // What the browser tests know of the sample site (built by .ci/browser-tests.sh into
-// SAMPLE_SITE_DIR): where it is, the pages they open (one of every kind), and how a
-// visitor's choice of the 适老化 mode is kept (themes/default/assets/mode.js).
+// SAMPLE_SITE_DIR): where it is, how it is served, the pages they open (one of every
+// kind), and how a visitor's choice of the 适老化 mode is kept
+// (themes/default/assets/mode.js).
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
+import { CSP, launch } from "./chromium.mjs";
+import { serve } from "./server.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 
@@ -55,4 +59,20 @@ export const PAGES = [
  *  click leaves it. */
 export function chooseElder(ctx) {
   return ctx.addInitScript((key) => localStorage.setItem(key, "on"), "greenproc-elder");
+}
+
+/** For the tests of the calling file: the sample site served under the theme's strict
+ *  Content-Security-Policy and a headless Chromium, started before them and closed
+ *  after; the returned object holds `server` and `browser` once started. */
+export function sampleSession() {
+  const session = {};
+  before(async () => {
+    session.server = await serve(SITE, { headers: { "content-security-policy": CSP } });
+    session.browser = await launch();
+  });
+  after(async () => {
+    await session.browser?.close();
+    await session.server?.close();
+  });
+  return session;
 }

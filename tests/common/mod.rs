@@ -17,3 +17,23 @@ pub(crate) fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The `id:` of each record file under `folder` (first line `id: x` of YAML, or of
+/// Markdown front matter).
+pub(crate) fn record_ids(folder: &Path) -> Vec<String> {
+    let mut ids = Vec::new();
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return ids;
+    };
+    for entry in entries {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            ids.extend(record_ids(&path));
+        } else if let Ok(text) = std::fs::read_to_string(&path)
+            && let Some(id) = text.lines().find_map(|l| l.strip_prefix("id: "))
+        {
+            ids.push(id.trim().trim_matches('"').to_owned());
+        }
+    }
+    ids
+}
