@@ -10,9 +10,9 @@ use super::value::{Percent, Sp, Stars};
 #[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
-    /// Site title, e.g. 淄博市政府采购支持绿色建材试点公开平台.
+    /// Site title, e.g. 湖州市政府采购支持绿色建材试点公开平台.
     pub title: String,
-    /// City name, e.g. 淄博市.
+    /// City name, e.g. 湖州市.
     pub city: String,
     /// Province name, e.g. 山东省.
     pub province: String,

@@ -229,7 +229,7 @@ pub struct Stage {
 }
 
 keyed! {
-    /// The lifecycle stages of Zibo's "embed early, execute mid-way, evaluate after".
+    /// The lifecycle stages of the pilot's "embed early, execute mid-way, evaluate after".
     pub enum StageKind {
         /// 立项.
         Approval = "approval",
