@@ -50,6 +50,8 @@ pub struct Built {
     pub timings: Timings,
     /// Why the pages show no change history, when they do not.
     pub history_unavailable: Option<crate::history::Unavailable>,
+    /// Folders beside the output that could not be removed (the build succeeded).
+    pub leftovers: Vec<String>,
 }
 
 /// Wall time of each build stage, for `greenproc build --timings` and the benchmark.
@@ -254,7 +256,7 @@ pub fn build_with_progress(
     };
     progress(Stage::Write);
     let clock = Instant::now();
-    let (files, bytes) = finish(staging, &sitemap)?;
+    let (files, bytes, leftovers) = finish(staging, &sitemap)?;
     timings.write = clock.elapsed();
     timings.note_memory(Stage::Write);
     timings.total = started.elapsed();
@@ -267,6 +269,7 @@ pub fn build_with_progress(
         output,
         timings,
         history_unavailable: derived.history.unavailable.clone(),
+        leftovers,
     })
 }
 
@@ -294,8 +297,12 @@ fn checked(
 }
 
 /// Writes the sitemap and the editors' JSON Schemas beside the pages, then swaps the
-/// staging folder in; the number of files and bytes written.
-fn finish(staging: Staging, sitemap: &[export::ExportFile]) -> Result<(usize, u64), BuildError> {
+/// staging folder in; the number of files and bytes written, and the folders that
+/// could not be cleaned up.
+fn finish(
+    staging: Staging,
+    sitemap: &[export::ExportFile],
+) -> Result<(usize, u64, Vec<String>), BuildError> {
     let schemas = crate::schema::schema_files();
     let files = sitemap
         .iter()
@@ -306,9 +313,9 @@ fn finish(staging: Staging, sitemap: &[export::ExportFile]) -> Result<(usize, u6
     for (path, bytes) in files.chain(schema_files) {
         staging.write(path, bytes).map_err(BuildError::Write)?;
     }
-    let totals = staging.totals();
-    staging.commit().map_err(BuildError::Write)?;
-    Ok(totals)
+    let (files, bytes) = staging.totals();
+    let leftovers = staging.commit().map_err(BuildError::Write)?;
+    Ok((files, bytes, leftovers))
 }
 
 /// Passes files through to the staging folder and keeps the clean path of every page,

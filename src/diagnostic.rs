@@ -73,10 +73,13 @@ codes! {
     UnknownIndicator = "E0209", Error, "an indicator that the category's thresholds do not define";
     EditionGap = "E0210", Error, "no edition of the demand standard is in force on a date that needs one";
     InvalidCode = "E0211", Error, "a code or address in the wrong form";
+    MarkdownTooComplex = "E0212", Error, "a Markdown text nested too deeply or with too many elements";
+    ThemeBroken = "E0213", Error, "the site's theme cannot be loaded: a template that does not compile, strings missing";
     ExpiredCertificateInUse = "W0301", Warning, "a product is used outside its certificate's validity, or an active project uses an expired one";
     BelowThreshold = "W0302", Warning, "a product's indicator value does not meet its category's threshold";
     ProhibitedProduct = "W0303", Warning, "a project uses a product of a prohibited kind";
     DelistedProductInUse = "W0304", Warning, "an active project uses a product that is suspended or removed from the catalog";
+    ThemeWeakens = "W0305", Warning, "the site's theme weakens the security headers or loads a file from another host";
 }
 
 /// One problem, located in a source file.
@@ -150,16 +153,47 @@ impl Diagnostic {
             line: position.line,
             column: position.column,
             length: position.length,
-            message: message.into(),
+            message: one_line(message.into()),
             hint: None,
         }
     }
 
     /// Adds how to fix it.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hint = Some(one_line(hint.into()));
         self
     }
+}
+
+/// `text` with its line breaks, other control characters and bidirectional controls
+/// written as escapes (`\n`, `\u{1b}`): a message quotes values from the files, and a
+/// line break in one would start a new line in a CI log, where a line that begins
+/// with `::error` is a command to the runner, and an escape sequence would drive the
+/// editor's terminal.
+fn one_line(text: String) -> String {
+    if !text.chars().any(needs_escape) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Control characters, line and paragraph separators, and the bidirectional
+/// overrides and isolates that reorder what a terminal shows.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A file path as shown to editors: relative, with `/` separators on every platform.
@@ -330,7 +364,21 @@ fn excerpt(text: &str, d: &Diagnostic) -> Option<(String, std::ops::Range<usize>
         .char_indices()
         .nth(d.length.max(1) as usize)
         .map_or(line.len(), |(i, _)| start + i);
-    Some((line.to_owned(), start..end.max(start)))
+    // The line is shown as it is in the file, but a control character in it must not
+    // reach the terminal; each becomes `?`s of its own byte length, so the span holds.
+    let shown: String = line
+        .chars()
+        .flat_map(|c| {
+            let width = if needs_escape(c) && c != '\t' {
+                c.len_utf8()
+            } else {
+                0
+            };
+            let keep = (width == 0).then_some(c);
+            keep.into_iter().chain(std::iter::repeat_n('?', width))
+        })
+        .collect();
+    Some((shown, start..end.max(start)))
 }
 
 /// One line per diagnostic, for tools: `file:line:column: severity[code]: message`.

@@ -62,5 +62,6 @@ pub fn check_site_with(root: &Path, loaded: &mut dyn FnMut()) -> (Dataset, Diagn
     let dataset = load::load_site(root, &mut diagnostics);
     loaded();
     validate::validate(&dataset, &mut diagnostics);
+    validate::theme::check_theme(root, &dataset, &mut diagnostics);
     (dataset, diagnostics)
 }

@@ -337,6 +337,9 @@ fn build(options: BuildOptions, timings: bool, quiet: bool) -> ExitCode {
             if let Some(reason) = built.history_unavailable.as_ref().filter(|_| !quiet) {
                 eprintln!("{}", history_warning(reason));
             }
+            for leftover in built.leftovers.iter().filter(|_| !quiet) {
+                eprintln!("warning: {leftover}");
+            }
             let seconds = started.elapsed().as_secs_f64();
             if timings {
                 eprint!("{}", timing_table(&built.timings, built.stats.pages));

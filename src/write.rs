@@ -5,6 +5,14 @@
 //! The output folder is deleted and replaced on every build, so this module refuses
 //! to replace a non-empty folder that it did not write itself (it would be someone's
 //! documents), and refuses file paths that could land outside the output.
+//!
+//! The swap leaves no moment without an output: on Linux one `renameat2` call with
+//! `RENAME_EXCHANGE` trades the two folders' names, so a web server reading the
+//! output sees the old site or the new one. Where that call is missing (other systems,
+//! file systems without it), the old output moves aside and the new one takes its
+//! name, two renames with a moment between them. A build that is killed leaves its
+//! staging folder (`.public.tmp-<pid>`, or `.public.old-<pid>` holding the previous
+//! output); the next build removes those of processes that no longer run.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -53,6 +61,8 @@ pub struct Staging {
     /// Bytes written so far.
     bytes: AtomicU64,
     committed: bool,
+    /// Folders left behind that could not be removed, for the build's warnings.
+    notes: Vec<String>,
 }
 
 impl Staging {
@@ -76,12 +86,8 @@ impl Staging {
         check_replaceable(output)?;
         fs::create_dir_all(&parent)
             .map_err(|e| WriteError(format!("cannot create {}: {e}", parent.display())))?;
+        let notes = remove_stale(&parent, name);
         let temp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        if temp.exists() {
-            fs::remove_dir_all(&temp).map_err(|e| {
-                WriteError(format!("cannot remove the stale {}: {e}", temp.display()))
-            })?;
-        }
         fs::create_dir(&temp)
             .map_err(|e| WriteError(format!("cannot create {}: {e}", temp.display())))?;
         Ok(Staging {
@@ -90,6 +96,7 @@ impl Staging {
             written: Mutex::default(),
             bytes: AtomicU64::new(0),
             committed: false,
+            notes,
         })
     }
 
@@ -137,22 +144,39 @@ impl Staging {
         (files, self.bytes.load(Ordering::Relaxed))
     }
 
-    /// Marks the staging folder as greenproc output and swaps it in for the output:
-    /// the old output moves aside, the new one takes its name, the old one is deleted.
-    pub fn commit(mut self) -> Result<(), WriteError> {
+    /// Marks the staging folder as greenproc output and swaps it in for the output,
+    /// then removes the old output. Returns what could not be cleaned up (the build
+    /// succeeded all the same), for the build to print as warnings.
+    pub fn commit(mut self) -> Result<Vec<String>, WriteError> {
         let marker = "written by greenproc build; this folder is replaced on every build\n";
         fs::write(self.temp.join(MARKER), marker)
             .map_err(|e| WriteError(format!("cannot write the output marker: {e}")))?;
         // Checked again: the output may have appeared while rendering.
         check_replaceable(&self.output)?;
-        let aside = self.temp.with_file_name(
-            self.temp
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default()
-                .replacen(".tmp-", ".old-", 1),
-        );
-        let had_output = self.output.exists();
+        let had_output = fs::symlink_metadata(&self.output).is_ok();
+        let old = if had_output && exchange(&self.temp, &self.output).is_ok() {
+            // The staging folder's name now holds the previous output.
+            self.temp.clone()
+        } else {
+            self.swap_by_renames(had_output)?
+        };
+        self.committed = true;
+        let mut notes = std::mem::take(&mut self.notes);
+        if had_output && let Err(e) = fs::remove_dir_all(&old) {
+            notes.push(format!(
+                "the new site is in {}, but the previous one could not be removed from {}: {e}; \
+                 the next build tries again, or remove it by hand",
+                self.output.display(),
+                old.display()
+            ));
+        }
+        Ok(notes)
+    }
+
+    /// The swap without an atomic exchange: the old output moves aside, the new one
+    /// takes its name. Returns where the old output went.
+    fn swap_by_renames(&self, had_output: bool) -> Result<PathBuf, WriteError> {
+        let aside = sibling(&self.temp, ".tmp-", ".old-");
         if had_output {
             fs::rename(&self.output, &aside).map_err(|e| {
                 WriteError(format!(
@@ -171,17 +195,103 @@ impl Staging {
                 self.output.display()
             )));
         }
-        self.committed = true;
-        if had_output {
-            fs::remove_dir_all(&aside).map_err(|e| {
-                WriteError(format!(
-                    "the site is built, but {} could not be removed: {e}",
-                    aside.display()
-                ))
-            })?;
-        }
-        Ok(())
+        Ok(aside)
     }
+}
+
+/// `path` with `from` in its file name replaced by `to`.
+fn sibling(path: &Path, from: &str, to: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .replacen(from, to, 1);
+    path.with_file_name(name)
+}
+
+/// Swaps the names of two folders in one step (`renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    // The flag's value in the kernel's ABI; not every libc build names it.
+    const RENAME_EXCHANGE: libc::c_uint = 1 << 1;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are NUL-terminated strings that live across the call,
+    // which only reads them. The raw system call, not libc's wrapper, because musl
+    // (the static release binaries) has no `renameat2` function.
+    let result = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            RENAME_EXCHANGE,
+        )
+    };
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// No atomic exchange here: the caller swaps with two renames.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Removes the staging folders of builds of the output `name` in `parent` that were
+/// killed; returns a note for each that could not be removed.
+fn remove_stale(parent: &Path, name: &str) -> Vec<String> {
+    let mut notes = Vec::new();
+    let Ok(entries) = fs::read_dir(parent) else {
+        return notes;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let pid = rest
+            .strip_prefix("tmp-")
+            .or_else(|| rest.strip_prefix("old-"))
+            .and_then(|pid| pid.parse::<u32>().ok());
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if let Some(pid) = pid
+            && is_dir
+            && !is_running(pid, &entry.path())
+            && let Err(e) = fs::remove_dir_all(entry.path())
+        {
+            notes.push(format!(
+                "cannot remove {}, left by an earlier build: {e}",
+                entry.path().display()
+            ));
+        }
+    }
+    notes
+}
+
+/// Whether the build that made a staging folder may still be running: its process
+/// exists (on Linux), or the folder is less than a day old (elsewhere). This process
+/// is never running a build of the same output twice.
+fn is_running(pid: u32, folder: &Path) -> bool {
+    if pid == std::process::id() {
+        return false;
+    }
+    if cfg!(target_os = "linux") {
+        return Path::new("/proc").join(pid.to_string()).exists();
+    }
+    folder
+        .metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_none_or(|age| age < std::time::Duration::from_secs(24 * 60 * 60))
 }
 
 impl Drop for Staging {

@@ -598,3 +598,130 @@ fn a_hundred_thousand_character_policy_builds() {
             > 1000
     );
 }
+
+/// The staging folders beside `output`, left by builds.
+fn staging_folders(output: &Path) -> Vec<PathBuf> {
+    let prefix = format!(".{}.", output.file_name().unwrap().to_string_lossy());
+    let mut found: Vec<PathBuf> = fs::read_dir(output.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(&prefix)
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn staging_folders_of_killed_builds_are_removed_and_running_ones_kept() {
+    let root = mini_site();
+    let output = root.path().join("public");
+    // Process ids above the kernel's limit never run; this test's process does.
+    let running = root
+        .path()
+        .join(format!(".public.tmp-{}", std::process::id()));
+    for folder in [
+        root.path().join(".public.tmp-4194305/projects"),
+        root.path().join(".public.old-4194306/projects"),
+        running.clone(),
+    ] {
+        fs::create_dir_all(&folder).unwrap();
+        fs::write(folder.join("index.html"), "half").unwrap();
+    }
+    assert_success(&build(root.path(), &output, &[]));
+    assert_eq!(staging_folders(&output), vec![running]);
+}
+
+#[test]
+fn a_build_killed_at_any_point_leaves_the_old_or_the_new_output_whole() {
+    let root = mini_site();
+    let output = root.path().join("public");
+    assert_success(&build(root.path(), &output, &[]));
+    let old = files(&output);
+    let pristine = tempfile::tempdir().unwrap();
+    common::copy_dir(&output, pristine.path());
+    let site = root.path().join("data/site.yaml");
+    let text = fs::read_to_string(&site).unwrap();
+    fs::write(&site, text.replacen("title: ", "title: 新", 1)).unwrap();
+    let started = std::time::Instant::now();
+    let fresh = tempfile::tempdir().unwrap();
+    assert_success(&build(root.path(), &fresh.path().join("public"), &[]));
+    let new = files(&fresh.path().join("public"));
+    assert_ne!(old, new);
+    let whole_build = started.elapsed();
+    let mut outcomes = BTreeSet::new();
+    for step in 0..12 {
+        let mut child = Command::new(BIN)
+            .arg("build")
+            .arg("--root")
+            .arg(root.path())
+            .arg("--output")
+            .arg(&output)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(whole_build * step / 10);
+        // SIGKILL: nothing of the build runs after it.
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = files(&output);
+        let outcome = if now == old {
+            "old"
+        } else if now == new {
+            "new"
+        } else {
+            panic!("killed after {step}/10 of a build: the output is neither whole site")
+        };
+        outcomes.insert(outcome);
+        if outcome == "new" {
+            // Back to the old site for the next trial.
+            fs::remove_dir_all(&output).unwrap();
+            common::copy_dir(pristine.path(), &output);
+        }
+    }
+    assert!(outcomes.contains("old"), "{outcomes:?}");
+    assert_success(&build(root.path(), &output, &[]));
+    assert_eq!(files(&output), new);
+    assert_eq!(staging_folders(&output), Vec::<PathBuf>::new());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_old_output_that_cannot_be_removed_is_a_warning_after_a_true_swap() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = mini_site();
+    let output = root.path().join("public");
+    assert_success(&build(root.path(), &output, &[]));
+    let locked = output.join("projects");
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).unwrap();
+    let site = root.path().join("data/site.yaml");
+    let text = fs::read_to_string(&site).unwrap();
+    fs::write(&site, text.replacen("title: ", "title: 新", 1)).unwrap();
+    let run = build(root.path(), &output, &[]);
+    // The new site is in place, so the build succeeded, whatever is left beside it.
+    assert_success(&run);
+    let home = fs::read_to_string(output.join("index.html")).unwrap();
+    assert!(home.contains("<title>新"), "the new output is in place");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let leftovers = staging_folders(&output);
+    for folder in &leftovers {
+        // Unlocked again, so that the temporary folder can be cleaned.
+        let _ = fs::set_permissions(folder.join("projects"), fs::Permissions::from_mode(0o755));
+    }
+    // Root removes a read-only folder all the same; anyone else gets the warning.
+    if leftovers.is_empty() {
+        assert!(!stderr.contains("could not be removed"), "{stderr}");
+    } else {
+        assert!(
+            stderr.contains("warning: the new site is in")
+                && stderr.contains("could not be removed"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("failed"), "{stderr}");
+    }
+}

@@ -375,6 +375,21 @@ cases! {
     e0211_document_url => ["E0211" "data/projects/zd-school-2023.yaml":52];
     /// A district code outside the city's prefix.
     e0211_division_code => ["E0211" "data/site.yaml":11];
+    /// Forty nested `<div>`s in a page, and forty nested quotations in an
+    /// organization's description (a block scalar: its text's third line is the
+    /// file's tenth; see `markdown_limits_point_at_the_file_line_and_column`).
+    e0212_markdown_depth => [
+        "E0212" "content/pages/about.md":8,
+        "E0212" "data/orgs/zd-materials.yaml":10,
+    ];
+    /// A template that does not compile in the site's theme.
+    e0213_template => ["E0213" "themes/default":0];
+    /// A theme whose headers allow scripts from a CDN, and whose page template loads
+    /// one.
+    w0305_theme => [
+        "W0305" "themes/default/headers":0,
+        "W0305" "themes/default/templates/page.html":2,
+    ];
     /// An active project using a product whose certificate expired before the as-of
     /// date (the latest date in the data, 2025-09-10).
     w0301_expired_certificate => ["W0301" "data/projects/lz-hospital-2025.yaml":20];
@@ -872,4 +887,30 @@ fn a_project_with_a_megabyte_of_material_lines_is_checked_in_bounded_time() {
     let run = site.check_json(&[]);
     assert!(run.elapsed < 2 * QUICK, "took {:?}", run.elapsed);
     assert_eq!(run.found(), vec![], "{}", run.stdout);
+}
+
+#[test]
+fn markdown_limits_point_at_the_file_line_and_column() {
+    let run = Site::case("e0212_markdown_depth").check_json(&[]);
+    let found: Vec<(String, u64, u64)> = run
+        .diagnostics()
+        .iter()
+        .map(|d| {
+            let file = d["file"].as_str().unwrap().to_owned();
+            (
+                file,
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // The 33rd `<div>` starts at column 161; the 33rd `>` of the indented block
+    // scalar at column 67.
+    assert_eq!(
+        found,
+        vec![
+            ("content/pages/about.md".to_owned(), 8, 161),
+            ("data/orgs/zd-materials.yaml".to_owned(), 10, 67),
+        ]
+    );
 }

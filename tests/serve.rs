@@ -204,7 +204,7 @@ fn serves_pages_with_the_live_reload_script_under_the_sites_csp() {
     assert!(head.contains("location: /projects/"), "{head}");
     let (code, _, _) = served.get("/projects/no-such-project/");
     assert_eq!(code, 404);
-    // The preview is in <test folder>/tmp/greenproc-serve-<pid>/site-1: the site's
+    // The preview is in <test folder>/tmp/greenproc-serve-<random>/site-1: the site's
     // own files are three folders up, and must not be reachable.
     let (code, _, body) = served.get("/../../../site/data/site.yaml");
     assert_eq!(code, 400, "{body}");
@@ -409,4 +409,102 @@ fn a_busy_port_is_a_clear_error() {
             && stderr.contains("choose another port with --port"),
         "{stderr}"
     );
+}
+
+/// Sends `request` as it is and reads the whole answer.
+fn raw(port: u16, request: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[test]
+fn requests_addressed_to_another_host_are_refused() {
+    let served = serve();
+    // What a page on evil.example sees after rebinding its name to 127.0.0.1.
+    let port = served.port;
+    let answer = raw(
+        port,
+        &format!("GET /__greenproc/status HTTP/1.1\r\nHost: evil.example:{port}\r\n\r\n"),
+    );
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    assert!(!answer.contains("generation"), "{answer}");
+    let answer = raw(port, "GET / HTTP/1.1\r\n\r\n");
+    assert!(answer.starts_with("HTTP/1.1 403"), "no Host: {answer}");
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}")] {
+        let answer = raw(
+            port,
+            &format!("GET /__greenproc/status HTTP/1.1\r\nHost: {host}\r\n\r\n"),
+        );
+        assert!(answer.starts_with("HTTP/1.1 200"), "{host}: {answer}");
+    }
+}
+
+#[test]
+fn a_path_with_two_leading_slashes_redirects_on_this_host() {
+    let served = serve();
+    let (code, head, _) = served.get("//projects");
+    assert_eq!(code, 301);
+    assert!(head.lines().any(|l| l == "location: /projects/"), "{head}");
+    assert!(!head.contains("location: //"), "{head}");
+}
+
+#[test]
+fn connections_and_event_streams_past_their_caps_are_refused_and_freed() {
+    let served = serve();
+    let port = served.port;
+    // Every event stream the cap allows, each past its first event.
+    let streams: Vec<BufReader<TcpStream>> = (0..32)
+        .map(|_| {
+            let mut reader = BufReader::new(send(port, "GET /__greenproc/events HTTP/1.1"));
+            let mut line = String::new();
+            while !line.starts_with("data: ") {
+                line.clear();
+                reader.read_line(&mut line).unwrap();
+            }
+            reader
+        })
+        .collect();
+    let refused = raw(
+        port,
+        "GET /__greenproc/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+    );
+    assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
+    assert!(refused.contains("too many preview pages"), "{refused}");
+    // Pages still load beside the streams.
+    assert_eq!(served.get("/").0, 200);
+    // Idle connections fill the rest; the next one is refused at once.
+    let idle: Vec<TcpStream> = (0..32)
+        .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
+        .collect();
+    wait_for("the refusal of a connection past the cap", || {
+        raw(port, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").starts_with("HTTP/1.1 503")
+    });
+    drop(idle);
+    drop(streams);
+    wait_for("the connections to be freed", || served.get("/").0 == 200);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_preview_folder_is_private_and_unpredictable() {
+    use std::os::unix::fs::PermissionsExt;
+    let served = serve();
+    let tmp = served.root.parent().unwrap().join("tmp");
+    let folders: Vec<PathBuf> = std::fs::read_dir(&tmp)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    let name = folders[0].file_name().unwrap().to_str().unwrap();
+    let digits = name.strip_prefix("greenproc-serve-").unwrap();
+    assert_eq!(digits.len(), 16, "{name}");
+    assert_ne!(digits, format!("{:016x}", served.child.id()), "{name}");
+    let mode = std::fs::metadata(&folders[0]).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700, "{mode:o}");
 }

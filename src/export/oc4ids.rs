@@ -136,8 +136,8 @@ fn project(site: &Site, p: &Project, share: &ActualShare) -> Result<Value, Expor
         "parties": parties.into_value(),
         "contractingProcesses": [{ "id": ocid, "summary": summary }],
     });
-    if !p.description.trim().is_empty() {
-        project["description"] = p.description.trim().into();
+    if !p.description.value.trim().is_empty() {
+        project["description"] = p.description.value.trim().into();
     }
     if let Some(owner) = owner {
         project["publicAuthority"] = reference(owner);

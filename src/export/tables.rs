@@ -796,7 +796,7 @@ fn inspections(site: &Site) -> Vec<NamedRow> {
                 ("products", list(&i.products)),
                 ("organizations", list(&i.orgs)),
                 ("projects", list(&i.projects)),
-                ("findings", i.findings.trim().into()),
+                ("findings", i.findings.value.trim().into()),
                 (
                     "url",
                     site.page_url(RecordKind::Inspection, &i.id.value).into(),
@@ -820,7 +820,7 @@ fn events(site: &Site) -> Vec<NamedRow> {
                 ("participants", list(&e.participants)),
                 ("categories", list(&e.categories)),
                 ("agreements", e.agreements.into()),
-                ("outcome", e.outcome.trim().into()),
+                ("outcome", e.outcome.value.trim().into()),
                 ("url", site.page_url(RecordKind::Event, &e.id.value).into()),
             ]
         })

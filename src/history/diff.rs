@@ -58,6 +58,17 @@ pub enum Status {
     Changed,
 }
 
+impl Status {
+    /// What happened to a file that differs, present `before`, `after` or in both.
+    fn between<T>(before: Option<T>, after: Option<T>) -> Status {
+        match (before, after) {
+            (None, _) => Status::Added,
+            (_, None) => Status::Removed,
+            _ => Status::Changed,
+        }
+    }
+}
+
 /// One record that differs.
 #[derive(Debug, Serialize)]
 pub struct RecordDiff {
@@ -103,7 +114,22 @@ pub struct Report {
     pub summary: Summary,
     /// Records that differ, by kind (in [`crate::model::kind::KINDS`] order), then file.
     pub records: Vec<RecordDiff>,
+    /// Files of the site's theme (`themes/`) that differ, by path: templates, scripts,
+    /// styles and headers are code, listed apart so a reviewer reads them as such.
+    pub theme: Vec<FileDiff>,
 }
+
+/// A file that differs, outside the records.
+#[derive(Debug, Serialize)]
+pub struct FileDiff {
+    /// Path relative to the site root.
+    pub file: String,
+    /// What happened.
+    pub status: Status,
+}
+
+/// The folders `diff` compares: the records' and the theme's.
+const FOLDERS: [&str; 3] = ["data", "content", "themes"];
 
 /// Compares the records of the site at `root` at revision `from` with revision `to`,
 /// or with the working tree when `to` is `None`.
@@ -119,9 +145,9 @@ pub fn compare(root: &Path, from: &str, to: Option<&str>) -> Result<Report, Diff
     let failed = |e: super::Unavailable| DiffError::Failed(e.to_string());
     let old_commit = resolve(from)?;
     let new_commit = to.map(resolve).transpose()?;
-    let old_files = repo.record_files(&old_commit).map_err(failed)?;
+    let old_files = repo.files(&old_commit, &FOLDERS).map_err(failed)?;
     let new_files = match &new_commit {
-        Some(commit) => repo.record_files(commit).map_err(failed)?,
+        Some(commit) => repo.files(commit, &FOLDERS).map_err(failed)?,
         None => work_tree_files(root)?,
     };
     Ok(Report {
@@ -136,6 +162,7 @@ pub fn compare(root: &Path, from: &str, to: Option<&str>) -> Result<Report, Diff
         },
         summary: Summary::default(),
         records: Vec::new(),
+        theme: Vec::new(),
     }
     .with_records(&old_files, &new_files))
 }
@@ -150,21 +177,24 @@ impl Report {
         paths.sort();
         paths.dedup();
         for path in paths {
-            let Some(kind) = RecordKind::of(Path::new(path)) else {
-                continue;
-            };
             let (before, after) = (old.get(path), new.get(path));
             if before == after {
                 continue;
             }
+            if path.starts_with("themes/") {
+                self.theme.push(FileDiff {
+                    file: path.clone(),
+                    status: Status::between(before, after),
+                });
+                continue;
+            }
+            let Some(kind) = RecordKind::of(Path::new(path)) else {
+                continue;
+            };
             let empty = Value::Object(serde_json::Map::new());
             let parse = |bytes: Option<&Vec<u8>>| bytes.map(|b| record::parse_version(kind, b));
             let (before, after) = (parse(before), parse(after));
-            let status = match (&before, &after) {
-                (None, _) => Status::Added,
-                (_, None) => Status::Removed,
-                _ => Status::Changed,
-            };
+            let status = Status::between(before.as_ref(), after.as_ref());
             let old_value = before.as_ref().map_or(Ok(&empty), |r| r.as_ref());
             let new_value = after.as_ref().map_or(Ok(&empty), |r| r.as_ref());
             let shown = [&after, &before]
@@ -221,6 +251,18 @@ impl Report {
             side(&self.to)
         );
         let s = &self.summary;
+        if !self.theme.is_empty() {
+            md.push_str("### Theme files (code: review them as code)\n\n");
+            for f in &self.theme {
+                let status = match f.status {
+                    Status::Added => "added",
+                    Status::Removed => "removed",
+                    Status::Changed => "changed",
+                };
+                md.push_str(&format!("- {status}: `{}`\n", code(&f.file)));
+            }
+            md.push('\n');
+        }
         if self.records.is_empty() {
             md.push_str("No records added, removed or changed.\n");
             return md;
@@ -370,11 +412,12 @@ fn code(s: &str) -> String {
 }
 
 /// The record files on disk under `root`'s `data/` and `content/`, as the loader
-/// would see them: regular files only (links are not followed), by path. A file over
-/// the loader's size limit is kept as an empty version, which does not parse.
+/// would see them, and the theme's files: regular files only (links are not
+/// followed), by path. A file over the loader's size limit is kept as an empty
+/// version, which does not parse, or (a theme's) differs from any other.
 fn work_tree_files(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, DiffError> {
     let mut files = BTreeMap::new();
-    for folder in ["data", "content"] {
+    for folder in FOLDERS {
         let dir = root.join(folder);
         if !dir.is_dir() {
             continue;
@@ -393,7 +436,7 @@ fn work_tree_files(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, DiffError> 
                 continue;
             };
             let path = parts.join("/");
-            if RecordKind::of(Path::new(&path)).is_none() {
+            if RecordKind::of(Path::new(&path)).is_none() && !path.starts_with("themes/") {
                 continue;
             }
             let too_large = entry.metadata().is_ok_and(|m| m.len() > MAX_FILE_BYTES);

@@ -20,7 +20,7 @@ use std::sync::Mutex;
 use crate::model::Date;
 
 /// The folders whose files are records, relative to the site root.
-const RECORD_FOLDERS: [&str; 2] = ["data", "content"];
+pub const RECORD_FOLDERS: [&str; 2] = ["data", "content"];
 
 /// Environment variables that would point `git` at another repository than the one
 /// holding the site root (a hook, for one, sets `GIT_DIR`); the site's own is wanted.
@@ -247,7 +247,7 @@ impl Repo {
                 "HEAD",
                 "--",
             ])
-            .args(self.record_pathspecs());
+            .args(self.pathspecs(&RECORD_FOLDERS));
         let mut child = spawn(command.stdout(Stdio::piped()).stderr(Stdio::piped()))?;
         let stdout = child.stdout.take().expect("stdout is piped");
         let mut log = LogReader::new(BufReader::with_capacity(1 << 16, stdout));
@@ -287,11 +287,12 @@ impl Repo {
         ))
     }
 
-    /// Every record file at `commit` (blobs under `data/` and `content/`), by path
-    /// relative to the site root.
-    pub fn record_files(
+    /// Every file at `commit` under the site's `folders` (`data` and `content` for
+    /// the records), by path relative to the site root.
+    pub fn files(
         &self,
         commit: &ObjectId,
+        folders: &[&str],
     ) -> Result<BTreeMap<String, Vec<u8>>, Unavailable> {
         let mut args = vec![
             "ls-tree",
@@ -301,7 +302,7 @@ impl Repo {
             commit.0.as_str(),
             "--",
         ];
-        let pathspecs = self.record_pathspecs();
+        let pathspecs = self.pathspecs(folders);
         args.extend(pathspecs.iter().map(String::as_str));
         let output = self.git(&args)?;
         if !output.status.success() {
@@ -356,10 +357,10 @@ impl Repo {
         run(self.command().args(args))
     }
 
-    /// `data/` and `content/` under the site root, as pathspecs from the top folder
-    /// taken literally (a site folder named `*` matches only itself).
-    fn record_pathspecs(&self) -> Vec<String> {
-        RECORD_FOLDERS
+    /// `folders` under the site root, as pathspecs from the top folder taken literally
+    /// (a site folder named `*` matches only itself).
+    fn pathspecs(&self, folders: &[&str]) -> Vec<String> {
+        folders
             .iter()
             .map(|folder| format!(":(literal){}{folder}", self.prefix))
             .collect()

@@ -34,7 +34,7 @@ pub struct Inspection {
     pub result: InspectionResult,
     /// Findings (Markdown).
     #[serde(default)]
-    pub findings: String,
+    pub findings: Sp<String>,
 }
 
 keyed! {
@@ -83,7 +83,7 @@ pub struct Event {
     pub categories: Vec<Sp<String>>,
     /// Outcome (Markdown).
     #[serde(default)]
-    pub outcome: String,
+    pub outcome: Sp<String>,
     /// Number of supply intentions signed.
     #[serde(default)]
     pub agreements: u32,
@@ -95,6 +95,7 @@ impl Refers for Inspection {
         refs.ids("products", RecordKind::Product, &self.products);
         refs.ids("orgs", RecordKind::Org, &self.orgs);
         refs.ids("projects", RecordKind::Project, &self.projects);
+        refs.markdown("findings", &self.findings);
     }
 }
 
@@ -103,5 +104,6 @@ impl Refers for Event {
         refs.ids("organizer", RecordKind::Org, [&self.organizer]);
         refs.ids("participants", RecordKind::Org, &self.participants);
         refs.ids("categories", Target::Category, &self.categories);
+        refs.markdown("outcome", &self.outcome);
     }
 }

@@ -40,7 +40,7 @@ pub struct SiteConfig {
     pub theme: Option<Sp<String>>,
     /// Short introduction shown on the home page (Markdown).
     #[serde(default)]
-    pub intro: String,
+    pub intro: Sp<String>,
 }
 
 /// A district or county of the city.

@@ -417,6 +417,22 @@ pub struct References<'a> {
     pub ids: Vec<Reference<'a>>,
     /// Web addresses.
     pub links: Vec<&'a Sp<String>>,
+    /// Markdown texts.
+    pub texts: Vec<Text<'a>>,
+}
+
+/// A Markdown text in a record's file.
+#[derive(Debug)]
+pub struct Text<'a> {
+    /// The field that holds it (`body` for a Markdown document's own text).
+    pub field: &'static str,
+    /// The text.
+    pub value: &'a str,
+    /// The file line of the text's first line.
+    pub line: u64,
+    /// The file column where each of the text's lines starts (a block scalar's
+    /// indentation, plus one).
+    pub column: u64,
 }
 
 impl<'a> References<'a> {
@@ -437,10 +453,32 @@ impl<'a> References<'a> {
         self.links.extend(links);
     }
 
-    /// Empties both lists, to be filled for the next record.
+    /// Adds a Markdown text, unless it is empty.
+    pub fn markdown(&mut self, field: &'static str, text: &'a Sp<String>) {
+        if !text.value.is_empty() {
+            self.texts.push(Text::of(field, text));
+        }
+    }
+
+    /// Empties the lists, to be filled for the next record.
     pub fn clear(&mut self) {
         self.ids.clear();
         self.links.clear();
+        self.texts.clear();
+    }
+}
+
+impl<'a> Text<'a> {
+    /// The text of a YAML field.
+    pub fn of(field: &'static str, text: &'a Sp<String>) -> Text<'a> {
+        // The parser places a block scalar (`|`) at its first line of text, so its
+        // lines are the file's from there, all at that indentation.
+        Text {
+            field,
+            value: &text.value,
+            line: text.referenced.line(),
+            column: text.referenced.column(),
+        }
     }
 }
 

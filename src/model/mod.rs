@@ -292,5 +292,11 @@ fn refs<R: Record>(dataset: &Dataset) -> impl Iterator<Item = RecordRef<'_>> {
 impl<T: kind::Refers> kind::Refers for Markdown<T> {
     fn references<'a>(&'a self, refs: &mut kind::References<'a>) {
         self.meta.references(refs);
+        refs.texts.push(kind::Text {
+            field: "body",
+            value: &self.body,
+            line: self.body_line,
+            column: 1,
+        });
     }
 }

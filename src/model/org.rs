@@ -34,7 +34,7 @@ pub struct Org {
     pub website: Option<Sp<String>>,
     /// Description (Markdown).
     #[serde(default)]
-    pub description: String,
+    pub description: Sp<String>,
     /// Credit evaluations (信用评价), oldest first.
     #[serde(default)]
     pub credit: Vec<CreditEvaluation>,
@@ -119,5 +119,6 @@ impl Refers for Org {
         for evaluation in &self.credit {
             refs.ids("credit.evaluator", RecordKind::Org, [&evaluation.evaluator]);
         }
+        refs.markdown("description", &self.description);
     }
 }

@@ -29,7 +29,7 @@ pub struct Product {
     pub status: ListingStatus,
     /// Description (Markdown).
     #[serde(default)]
-    pub description: String,
+    pub description: Sp<String>,
     /// Technical indicators (技术指标), checked against the demand standard.
     #[serde(default)]
     pub indicators: Vec<IndicatorValue>,
@@ -118,5 +118,6 @@ impl Refers for Product {
             RecordKind::Org,
             [&self.certificate.body],
         );
+        refs.markdown("description", &self.description);
     }
 }

@@ -38,7 +38,7 @@ pub struct Project {
     pub address: String,
     /// What is built (Markdown).
     #[serde(default)]
-    pub description: String,
+    pub description: Sp<String>,
     /// Gross floor area in square metres.
     #[serde(default)]
     pub floor_area: Option<f64>,
@@ -321,7 +321,7 @@ pub struct Evaluation {
     pub grade: Grade,
     /// Summary of findings.
     #[serde(default)]
-    pub summary: String,
+    pub summary: Sp<String>,
 }
 
 keyed! {
@@ -396,6 +396,10 @@ impl Refers for Project {
         for line in &self.materials {
             refs.ids("materials.category", Target::Category, [&line.category]);
             refs.ids("materials.product", RecordKind::Product, &line.product);
+        }
+        refs.markdown("description", &self.description);
+        if let Some(evaluation) = &self.evaluation {
+            refs.markdown("evaluation.summary", &evaluation.summary);
         }
     }
 }

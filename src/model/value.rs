@@ -22,6 +22,16 @@ pub struct Sp<T> {
     pub referenced: serde_saphyr::Location,
 }
 
+/// An empty value, for fields that may be left out; it stands nowhere in its file.
+impl<T: Default> Default for Sp<T> {
+    fn default() -> Self {
+        Sp {
+            value: T::default(),
+            referenced: serde_saphyr::Location::UNKNOWN,
+        }
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let spanned = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;

@@ -110,6 +110,139 @@ thread_local! {
     static WRITTEN_IDS: RefCell<HashSet<String>> = RefCell::new(HashSet::new());
 }
 
+/// How many elements may be open at once in one Markdown text, Markdown and raw HTML
+/// counted together. The HTML sanitizer's parser looks through the open elements for
+/// each tag it meets, so its cost grows with depth times length; no document needs
+/// more than a few levels (a list in a list in a quotation is six).
+pub const MAX_DEPTH: usize = 32;
+
+/// How many elements one Markdown text may make: a page of more is more than a phone
+/// lays out in reasonable time, and more than any policy document needs.
+pub const MAX_ELEMENTS: usize = 50_000;
+
+/// How many characters of a table's column title label each of its cells on a phone:
+/// every cell repeats it, so an unbounded title would multiply into the page.
+const MAX_LABEL_CHARS: usize = 80;
+
+/// The options every Markdown text is parsed with, by `check` and by rendering alike.
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// A limit that a Markdown text passes, and where.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Excess {
+    /// Which limit.
+    pub limit: Limit,
+    /// The byte offset in the text where the limit was passed.
+    pub offset: usize,
+}
+
+/// The limits on a Markdown text's structure.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub enum Limit {
+    /// [`MAX_DEPTH`].
+    Depth,
+    /// [`MAX_ELEMENTS`].
+    Elements,
+}
+
+/// Checks `text` against [`MAX_DEPTH`] and [`MAX_ELEMENTS`] in one pass, in time linear
+/// in its length: `check` runs it on every Markdown text, so that a text that would
+/// make rendering slow is an error before a build starts.
+pub fn measure(text: &str) -> Result<(), Excess> {
+    let mut depth = 0usize;
+    let mut elements = 0usize;
+    let mut html = RawHtmlDepth::default();
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        let excess = |limit, within: usize| Excess {
+            limit,
+            offset: range.start + within,
+        };
+        match &event {
+            // A block of raw HTML is no element of its own: its tags are.
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
+            Event::Start(_) => {
+                depth += 1;
+                elements += 1;
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                let room = MAX_DEPTH.saturating_sub(depth);
+                if let Some(at) = html.feed(raw, room, &mut elements) {
+                    return Err(excess(Limit::Depth, at));
+                }
+            }
+            _ => {}
+        }
+        if depth + html.depth > MAX_DEPTH {
+            return Err(excess(Limit::Depth, 0));
+        }
+        if elements > MAX_ELEMENTS {
+            return Err(excess(Limit::Elements, 0));
+        }
+    }
+    Ok(())
+}
+
+/// Raw HTML's nesting, as the sanitizer's parser would build it, from the tags alone:
+/// an estimate that errs on the deep side, since an unclosed `<div>` stays open to the
+/// end of the text.
+#[derive(Default)]
+struct RawHtmlDepth {
+    depth: usize,
+}
+
+impl RawHtmlDepth {
+    /// Elements that have no content, or that the next sibling closes (`<p>`, `<li>`),
+    /// which never deepen the tree however many there are.
+    const FLAT: &[&str] = &[
+        "area", "base", "br", "col", "colgroup", "dd", "dt", "embed", "hr", "img", "input", "li",
+        "link", "meta", "option", "p", "rp", "rt", "source", "tbody", "td", "tfoot", "th", "thead",
+        "tr", "track", "wbr",
+    ];
+
+    /// Reads the tags of one chunk of raw HTML, counting the elements it opens into
+    /// `elements`; returns where in it the depth first passes `room`, if it does.
+    fn feed(&mut self, raw: &str, room: usize, elements: &mut usize) -> Option<usize> {
+        let bytes = raw.as_bytes();
+        let mut i = 0;
+        while let Some(lt) = bytes[i..].iter().position(|&b| b == b'<') {
+            i += lt + 1;
+            let closing = bytes.get(i) == Some(&b'/');
+            let start = i + usize::from(closing);
+            let len = bytes[start..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric())
+                .count();
+            if len == 0 || !bytes[start].is_ascii_alphabetic() {
+                continue;
+            }
+            let name = raw[start..start + len].to_ascii_lowercase();
+            i = start + len;
+            if closing {
+                if !Self::FLAT.contains(&name.as_str()) {
+                    self.depth = self.depth.saturating_sub(1);
+                }
+                continue;
+            }
+            *elements += 1;
+            // `<div/>` is still an open `<div>` to an HTML parser; only void and
+            // sibling-closed elements stay flat.
+            if !Self::FLAT.contains(&name.as_str()) {
+                self.depth += 1;
+                if self.depth > room {
+                    return Some(start - 1);
+                }
+            }
+        }
+        None
+    }
+}
+
 /// Renders Markdown for one site: sanitizer rules and base path are set up once.
 pub struct MarkdownRenderer {
     sanitizer: ammonia::Builder<'static>,
@@ -122,6 +255,9 @@ pub struct MarkdownRenderer {
 #[derive(Debug, Default)]
 pub struct PageIds {
     used: HashSet<String>,
+    /// For each slug that has been taken, the next number to try after it, so that a
+    /// thousand headings of one name cost a thousand lookups, not half a million.
+    next: HashMap<String, usize>,
     footnotes: usize,
 }
 
@@ -191,11 +327,7 @@ impl MarkdownRenderer {
         if text.trim().is_empty() {
             return String::new();
         }
-        let options = Options::ENABLE_TABLES
-            | Options::ENABLE_FOOTNOTES
-            | Options::ENABLE_STRIKETHROUGH
-            | Options::ENABLE_HEADING_ATTRIBUTES;
-        let events = join_cjk_lines(Parser::new_ext(text, options).collect());
+        let events = join_cjk_lines(Parser::new_ext(text, options()).collect());
         let mut rewriter = Rewriter::new(ids, &self.table_label);
         let events = rewriter.rewrite(events);
         let mut html = String::with_capacity(text.len() * 3 / 2);
@@ -212,6 +344,7 @@ impl PageIds {
     pub fn new() -> PageIds {
         PageIds {
             used: TEMPLATE_IDS.iter().map(|s| (*s).to_owned()).collect(),
+            next: HashMap::new(),
             footnotes: 0,
         }
     }
@@ -230,14 +363,19 @@ impl PageIds {
     }
 
     fn unique(&mut self, slug: String) -> String {
-        let mut candidate = slug.clone();
-        let mut n = 1;
-        while self.used.contains(&candidate) {
-            candidate = format!("{slug}-{n}");
-            n += 1;
+        if self.used.insert(slug.clone()) {
+            return slug;
         }
-        self.used.insert(candidate.clone());
-        candidate
+        // Each number is tried once per slug; a candidate taken by another heading
+        // (`## a-1` before two `## a`) is skipped, and each id blocks one candidate.
+        let n = self.next.entry(slug.clone()).or_insert(1);
+        loop {
+            let candidate = format!("{slug}-{n}");
+            *n += 1;
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
 }
 
@@ -309,6 +447,14 @@ fn is_cjk(c: char) -> bool {
             | '\u{FF00}'..='\u{FFEF}' // full-width forms: ，：（）
             | '\u{20000}'..='\u{3FFFF}' // extensions B and later
     )
+}
+
+/// The first `max` characters of `text`, with an ellipsis when there were more.
+fn cut(text: &str, max: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => Cow::Owned(format!("{}…", &text[..end])),
+        None => Cow::Borrowed(text),
+    }
 }
 
 /// Lower-cases and joins the text's letters and digits (any script) with hyphens.
@@ -515,6 +661,10 @@ impl<'p> Rewriter<'p> {
             }
             Event::End(TagEnd::TableHead) => {
                 self.in_head = false;
+                // Escaped and cut once here, not once per cell.
+                for label in &mut self.labels {
+                    *label = crate::xml::escape(&cut(label, MAX_LABEL_CHARS));
+                }
                 html("</tr></thead>\n<tbody>\n".to_owned())
             }
             Event::Start(Tag::TableRow) => {
@@ -535,10 +685,7 @@ impl<'p> Rewriter<'p> {
                     html(format!("<th scope=\"col\"{class}>"))
                 } else {
                     match self.labels.get(self.cell - 1).filter(|l| !l.is_empty()) {
-                        Some(label) => html(format!(
-                            "<td{class} data-label=\"{}\">",
-                            crate::xml::escape(label)
-                        )),
+                        Some(label) => html(format!("<td{class} data-label=\"{label}\">")),
                         None => html(format!("<td{class}>")),
                     }
                 }

@@ -10,12 +10,14 @@
 pub mod chart;
 mod feed;
 mod format;
+pub mod headers;
 mod list;
 pub mod markdown;
 mod pages;
 mod qr;
 pub mod strings;
 pub mod theme;
+mod watchdog;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -205,6 +207,9 @@ struct SiteInfo<'a> {
     license: &'a str,
     license_url: &'a str,
     fictional: bool,
+    /// The theme's Content-Security-Policy as a `<meta>` can state it; empty when the
+    /// theme's headers set none.
+    csp: String,
     revision: Option<Revision<'a>>,
     as_of: Option<String>,
     footer_pages: Vec<Link<'a>>,
@@ -266,6 +271,9 @@ impl<'a> Site<'a> {
             license: &config.license.name,
             license_url: &config.license.url.value,
             fictional: config.fictional,
+            csp: headers::site_policy(&theme.headers)
+                .map(|policy| headers::meta_policy(&policy))
+                .unwrap_or_default(),
             revision: derived.revision.as_ref().map(|r| Revision {
                 commit: &r.commit,
                 short: r.short(),
@@ -373,6 +381,7 @@ impl<'a> Site<'a> {
         context.insert("data", data);
         PAGE_BUFFER.with_borrow_mut(|html| {
             html.clear();
+            let _watched = watchdog::watch(template, path);
             self.theme
                 .tera
                 .render_to(template, &context, &mut *html)

@@ -26,7 +26,7 @@ include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 const STRINGS: &str = include_str!("../../themes/default/strings.zh-CN.yaml");
 
 /// The default theme's HTTP headers file, published as `_headers`.
-const HEADERS: &[u8] = include_bytes!("../../themes/default/headers");
+pub const DEFAULT_HEADERS: &[u8] = include_bytes!("../../themes/default/headers");
 
 /// A problem with a theme's files.
 #[derive(Debug)]
@@ -122,7 +122,7 @@ impl Theme {
             std::fs::read(&headers_file)
                 .map_err(|e| ThemeError(format!("cannot read themes/{name}/headers: {e}")))?
         } else {
-            HEADERS.to_vec()
+            DEFAULT_HEADERS.to_vec()
         };
         Ok(Theme {
             tera,

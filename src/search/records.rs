@@ -177,7 +177,7 @@ impl<'a> Names<'a> {
                 .flat_map(|m| &m.product)
                 .filter_map(|id| self.record(RecordKind::Product, &id.value)),
         );
-        let mut body = vec![p.description.clone(), p.address.clone()];
+        let mut body = vec![p.description.value.clone(), p.address.clone()];
         body.extend(stage_docs.map(|d| d.title.clone()));
         body.extend(p.lifecycle.iter().map(|s| s.note.clone()));
         body.extend(p.materials.iter().filter_map(|m| m.description.clone()));
@@ -189,7 +189,7 @@ impl<'a> Names<'a> {
         SearchDoc {
             codes,
             related,
-            summary: plain(&p.description),
+            summary: plain(&p.description.value),
             body,
             district: Some(p.district.value.clone()),
             facts,
@@ -205,7 +205,7 @@ impl<'a> Names<'a> {
         related.extend(self.category(&p.category.value));
         related.extend(self.record(RecordKind::Org, &p.certificate.body.value));
         related.extend(p.attributes.iter().cloned());
-        let mut body = vec![p.description.clone(), p.model.clone()];
+        let mut body = vec![p.description.value.clone(), p.model.clone()];
         body.extend(
             p.parameters
                 .iter()
@@ -217,7 +217,7 @@ impl<'a> Names<'a> {
         SearchDoc {
             codes: vec![p.certificate.number.value.clone()],
             related,
-            summary: plain(&p.description),
+            summary: plain(&p.description.value),
             body,
             district,
             category: Some(p.category.value.clone()),
@@ -231,7 +231,7 @@ impl<'a> Names<'a> {
         let area = district.iter().filter_map(|d| self.area(d));
         let mut related: Vec<String> = area.clone().collect();
         related.extend(o.roles.iter().map(|r| self.label("role", r.key())));
-        let mut body = vec![o.description.clone(), o.address.clone()];
+        let mut body = vec![o.description.value.clone(), o.address.clone()];
         body.extend(
             o.commitments
                 .iter()
@@ -243,7 +243,7 @@ impl<'a> Names<'a> {
         SearchDoc {
             codes: vec![o.credit_code.value.clone()],
             related,
-            summary: plain(&o.description),
+            summary: plain(&o.description.value),
             body,
             district,
             facts,
@@ -312,8 +312,8 @@ impl<'a> Names<'a> {
         );
         SearchDoc {
             related,
-            summary: plain(&i.findings),
-            body: vec![i.findings.clone()],
+            summary: plain(&i.findings.value),
+            body: vec![i.findings.value.clone()],
             facts: vec![
                 self.label("inspection_result", i.result.key()),
                 i.date.value.to_string(),
@@ -336,8 +336,8 @@ impl<'a> Names<'a> {
         );
         SearchDoc {
             related,
-            summary: plain(&e.outcome),
-            body: vec![e.outcome.clone(), e.place.clone()],
+            summary: plain(&e.outcome.value),
+            body: vec![e.outcome.value.clone(), e.place.clone()],
             facts: vec![e.place.clone(), e.date.value.to_string()],
             ..SearchDoc::of(RecordKind::Event, &e.id.value, &e.title)
         }

@@ -106,10 +106,9 @@ pub fn serve(options: &ServeOptions) -> Result<(), StartError> {
     )
     .map_err(StartError::Bind)?;
     let port = server
-        .server_addr()
-        .to_ip()
+        .local_addr()
         .map(|a| a.port())
-        .ok_or(StartError::NoAddress)?;
+        .map_err(|_| StartError::NoAddress)?;
     let host = match options.bind {
         IpAddr::V6(v6) => format!("[{v6}]"),
         IpAddr::V4(v4) => v4.to_string(),
@@ -117,11 +116,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), StartError> {
     let base =
         BaseUrl::parse(&format!("http://{host}:{port}/")).map_err(|_| StartError::NoAddress)?;
 
-    let home = std::env::temp_dir().join(format!("greenproc-serve-{}", std::process::id()));
-    if home.exists() {
-        std::fs::remove_dir_all(&home).map_err(|e| StartError::Folder(home.clone(), e))?;
-    }
-    std::fs::create_dir_all(&home).map_err(|e| StartError::Folder(home.clone(), e))?;
+    let home = private_folder(&std::env::temp_dir())
+        .map_err(|e| StartError::Folder(std::env::temp_dir(), e))?;
     let cleanup = home.clone();
     ctrlc::set_handler(move || {
         let _ = std::fs::remove_dir_all(&cleanup);
@@ -158,6 +154,31 @@ pub fn serve(options: &ServeOptions) -> Result<(), StartError> {
         }
         preview.update(&changed, &mut report, &interrupted);
     }
+}
+
+/// Makes a new folder in `parent` that only this user can enter, with a name no other
+/// user can guess in advance: on a shared machine, a folder another user made first
+/// under a predictable name would stop the preview, or let them swap its files.
+fn private_folder(parent: &Path) -> std::io::Result<PathBuf> {
+    use std::hash::{BuildHasher, Hasher};
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    let mut last = None;
+    for attempt in 0u32..16 {
+        // The standard library seeds each `RandomState` from the operating system's
+        // random source: sixteen hex digits no one can predict.
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u32(attempt);
+        let folder = parent.join(format!("greenproc-serve-{:016x}", hasher.finish()));
+        // Creating fails when the name exists, so an existing folder, whoever made
+        // it, is never used.
+        match builder.create(&folder) {
+            Ok(()) => return Ok(folder),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free folder name")))
 }
 
 /// Prints a rebuild's outcome and tells the browsers.

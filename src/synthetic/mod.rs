@@ -4,6 +4,8 @@
 //!
 //! The Chinese words come from `words.yaml`, never from Rust literals.
 
+pub mod markdown;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::io;

@@ -6,10 +6,12 @@
 
 pub mod credit_code;
 mod ids;
+mod markdown;
 mod policy;
 mod project;
 mod site;
 mod standard;
+pub mod theme;
 
 use std::path::Path;
 
@@ -82,6 +84,9 @@ fn check_references(dataset: &Dataset, checker: &mut Checker) {
         }
         for &link in &refs.links {
             checker.link(record.file, Some(link));
+        }
+        for text in &refs.texts {
+            markdown::check_text(checker.diagnostics, record.file, text);
         }
     }
 }

@@ -25,6 +25,10 @@ pub(super) fn check_config(dataset: &Dataset, checker: &mut Checker) {
             "write the city's GB/T 2260 code in quotes, for example \"370300\"",
         );
     }
+    if !site.intro.value.is_empty() {
+        let intro = crate::model::kind::Text::of("intro", &site.intro);
+        super::markdown::check_text(checker.diagnostics, file, &intro);
+    }
     let city_prefix = site.admin_code.value.get(..4).unwrap_or_default();
     for district in &site.districts {
         if !six_digits(&district.code) || !district.code.value.starts_with(city_prefix) {

@@ -21,3 +21,11 @@ export const CSP = readFileSync(new URL("../../themes/default/headers", import.m
   .find((line) => line.startsWith("Content-Security-Policy:"))
   .slice("Content-Security-Policy:".length)
   .trim();
+
+/** The same policy as each page states it in <meta>: without the directives only a
+ *  header can carry. */
+export const META_CSP = CSP.split(";")
+  .map((d) => d.trim())
+  .filter((d) => d && !["frame-ancestors", "report-uri", "report-to", "sandbox"]
+    .includes(d.split(/\s+/)[0]))
+  .join("; ");

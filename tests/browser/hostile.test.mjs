@@ -1,13 +1,14 @@
 // The hostile fixture site (tests/fixtures/hostile, built by .ci/browser-tests.sh into
 // HOSTILE_SITE_DIR) in a real headless Chromium: every text field carries script and
 // attribute-breaking payloads, each of which calls alert() or would need an inline
-// script. One page of every kind is opened twice: as served plainly, where no dialog
-// may open and nothing may reach the console, and under the strict
-// Content-Security-Policy of themes/default/headers, where nothing may be blocked.
+// script. One page of every kind is opened twice: as served plainly (no headers: only
+// the policy in each page's <meta http-equiv> applies), where no dialog may open and
+// nothing may reach the console, and under the strict Content-Security-Policy of
+// themes/default/headers, where nothing may be blocked.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { CSP, launch } from "./chromium.mjs";
+import { CSP, META_CSP, launch } from "./chromium.mjs";
 import { serve } from "./server.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -90,6 +91,34 @@ async function visit(server, path) {
   await page.close();
   return seen;
 }
+
+describe("the policy in <meta> guards a host that sends no headers", () => {
+  test("each page states the policy, and Chromium enforces it", async () => {
+    const page = await browser.newPage();
+    await page.goto(plain.url + "/projects/zd-school-2023/", { waitUntil: "load" });
+    const meta = await page.$eval('meta[http-equiv="Content-Security-Policy"]',
+      (m) => m.getAttribute("content"));
+    assert.equal(meta, META_CSP);
+    // What a payload that slipped through the escaping would try.
+    const blocked = await page.evaluate(() => new Promise((resolve) => {
+      const seen = [];
+      document.addEventListener("securitypolicyviolation", (e) => {
+        seen.push(e.violatedDirective);
+        if (seen.length === 2) resolve(seen.sort());
+      });
+      const script = document.createElement("script");
+      script.textContent = "window.__ran = true";
+      document.body.append(script);
+      const img = document.createElement("img");
+      img.src = "https://tracker.example/pixel.png";
+      document.body.append(img);
+      setTimeout(() => resolve(seen.sort()), 2000);
+    }));
+    assert.deepEqual(blocked, ["img-src", "script-src-elem"]);
+    assert.equal(await page.evaluate(() => window.__ran), undefined);
+    await page.close();
+  });
+});
 
 describe("hostile fixture in Chromium", () => {
   for (const path of PAGES) {

@@ -4,7 +4,7 @@
 // (themes/default/assets/mode.js).
 import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
-import { CSP, launch } from "./chromium.mjs";
+import { launch } from "./chromium.mjs";
 import { serve } from "./server.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -61,13 +61,14 @@ export function chooseElder(ctx) {
   return ctx.addInitScript((key) => localStorage.setItem(key, "on"), "greenproc-elder");
 }
 
-/** For the tests of the calling file: the sample site served under the theme's strict
- *  Content-Security-Policy and a headless Chromium, started before them and closed
- *  after; the returned object holds `server` and `browser` once started. */
+/** For the tests of the calling file: the sample site served with no headers at all,
+ *  as GitHub Pages serves it, so that only the policy each page states in its
+ *  `<meta http-equiv>` guards it; and a headless Chromium, started before them and
+ *  closed after; the returned object holds `server` and `browser` once started. */
 export function sampleSession() {
   const session = {};
   before(async () => {
-    session.server = await serve(SITE, { headers: { "content-security-policy": CSP } });
+    session.server = await serve(SITE);
     session.browser = await launch();
   });
   after(async () => {

@@ -69,7 +69,7 @@ fn inspections(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderErro
             products: site.links(r.products.iter().map(|s| &s.value), Site::product_by_id),
             orgs: site.links(r.orgs.iter().map(|s| &s.value), Site::org_by_id),
             projects: site.links(r.projects.iter().map(|s| &s.value), Site::project_by_id),
-            findings: site.markdown(&r.findings, &mut ids),
+            findings: site.markdown(&r.findings.value, &mut ids),
         };
         let mut meta = site.meta(&r.title, &page, "inspections");
         meta.crumbs.push(site.link(path, title));
@@ -119,7 +119,7 @@ fn events(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
             organizer: site.org_by_id(&r.organizer.value),
             participants: site.links(r.participants.iter().map(|s| &s.value), Site::org_by_id),
             categories: site.links(r.categories.iter().map(|s| &s.value), Site::category_by_id),
-            outcome: site.markdown(&r.outcome, &mut ids),
+            outcome: site.markdown(&r.outcome.value, &mut ids),
         };
         let mut meta = site.meta(&r.title, &page, "events");
         meta.crumbs.push(site.link(path, title));

@@ -382,7 +382,7 @@ fn product_view<'a>(site: &Site<'a>, i: usize, current: Option<usize>) -> Produc
         category: site.category_by_id(&p.category.value),
         manufacturer: site.org_by_id(&p.manufacturer.value),
         status: p.status.key(),
-        description: site.markdown(&p.description, &mut ids),
+        description: site.markdown(&p.description.value, &mut ids),
         edition: current.map(|e| site.edition_link(e)),
         indicators,
         verdict: assessed.verdict.key(),

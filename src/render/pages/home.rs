@@ -46,7 +46,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
     let intro = dataset
         .config
         .as_ref()
-        .map(|c| site.markdown(&c.record.intro, &mut ids))
+        .map(|c| site.markdown(&c.record.intro.value, &mut ids))
         .unwrap_or_default();
     let contracted: Money = dataset
         .projects

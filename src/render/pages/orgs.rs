@@ -178,7 +178,7 @@ fn detail<'a>(site: &Site<'a>, o: &'a Org) -> Detail<'a> {
         o,
         roles: o.roles.iter().map(|r| r.key()).collect(),
         district: o.district.as_ref().map(|x| d.area_name(&x.value)),
-        description: site.markdown(&o.description, &mut ids),
+        description: site.markdown(&o.description.value, &mut ids),
         credit: o
             .credit
             .iter()

@@ -378,7 +378,7 @@ fn detail<'a>(site: &Site<'a>, i: usize) -> Detail<'a> {
             date: date(a.date.value),
         }),
         contract_amount: p.contract.as_ref().map(|c| money(c.amount)),
-        description: site.markdown(&p.description, &mut ids),
+        description: site.markdown(&p.description.value, &mut ids),
         current_stage: current.map(StageKind::key),
         timeline,
         targets: targets(p, &d.assessment.projects[i]),
@@ -401,7 +401,7 @@ fn detail<'a>(site: &Site<'a>, i: usize) -> Detail<'a> {
             evaluator: site.org_by_id(&e.evaluator.value),
             score: e.score.value.to_string(),
             grade: e.grade.key(),
-            summary: site.markdown(&e.summary, &mut ids),
+            summary: site.markdown(&e.summary.value, &mut ids),
         }),
         inspections: d
             .referrers(
