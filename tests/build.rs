@@ -725,3 +725,29 @@ fn an_old_output_that_cannot_be_removed_is_a_warning_after_a_true_swap() {
         assert!(!stderr.contains("failed"), "{stderr}");
     }
 }
+
+#[test]
+fn a_template_that_never_ends_stops_the_build_naming_it() {
+    let root = mini_site();
+    let templates = root.path().join("themes/default/templates");
+    fs::create_dir_all(&templates).unwrap();
+    fs::write(
+        templates.join("page.html"),
+        "{% extends \"base.html\" %}{% block content %}{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}{% endblock content %}",
+    )
+    .unwrap();
+    let output = root.path().join("public");
+    let run = build(root.path(), &output, &[]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    // Either page of the template, whichever a worker took first.
+    assert!(
+        ["/about/", "/guide/"]
+            .iter()
+            .any(|page| stderr.contains(&format!(
+                "the template `page.html` has taken more than 10 s on the page {page}"
+            ))),
+        "{stderr}"
+    );
+    assert!(!output.exists(), "no output without a whole build");
+}

@@ -914,3 +914,43 @@ fn markdown_limits_point_at_the_file_line_and_column() {
         ]
     );
 }
+
+/// A value with a line break, as a hostile merge request would write it to forge a
+/// workflow command: every format prints it on the diagnostic's own line, escaped.
+#[test]
+fn a_line_break_in_a_value_stays_inside_its_diagnostic() {
+    let site = Site::base();
+    let file = "data/projects/zd-school-2023.yaml";
+    let text = std::fs::read_to_string(site.root().join(file)).unwrap();
+    let forged = text.replacen(
+        "owner: zb-public-works",
+        "owner: \"x\\n::error file=README.md::pwned\\u001b[31m\"",
+        1,
+    );
+    assert_ne!(forged, text, "the fixture names its owner");
+    site.write(file, forged.as_bytes());
+    let root = site.root().to_str().unwrap();
+    let github = run(&["check", "--root", root, "--format", "github"]);
+    assert!(
+        github
+            .stdout
+            .lines()
+            .all(|l| !l.starts_with("::error file=README.md")),
+        "{}",
+        github.stdout
+    );
+    assert!(
+        github
+            .stdout
+            .contains("x\\n::error file=README.md::pwned\\u{1b}[31m"),
+        "{}",
+        github.stdout
+    );
+    let human = site.check_human();
+    assert!(!human.stderr.contains('\u{1b}'), "{}", human.stderr);
+    assert!(
+        human.stderr.lines().all(|l| !l.starts_with("::error")),
+        "{}",
+        human.stderr
+    );
+}

@@ -33,3 +33,18 @@ fn the_loader_corpus_keeps_its_properties() {
 fn the_markdown_corpus_keeps_its_properties() {
     replay("markdown", oracles::markdown);
 }
+
+#[test]
+fn the_search_corpus_keeps_its_properties() {
+    replay("search", oracles::search);
+}
+
+#[test]
+fn the_export_corpus_keeps_its_properties() {
+    replay("export", oracles::export);
+}
+
+#[test]
+fn the_serve_corpus_keeps_its_properties() {
+    replay("serve", oracles::serve);
+}

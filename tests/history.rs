@@ -475,3 +475,34 @@ fn diff_with_a_bad_revision_is_a_usage_error() {
     assert_eq!(run.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&run.stderr).contains("not in a git repository"));
 }
+
+#[test]
+fn diff_lists_changed_theme_files_apart_from_the_records() {
+    let repo = repository();
+    let templates = repo.path().join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("page.html"),
+        "{% extends \"base.html\" %}{% block content %}<script src=\"https://cdn.example/x.js\"></script>{% endblock content %}",
+    )
+    .unwrap();
+    let run = greenproc(&["diff", "c7"], repo.path());
+    let markdown = String::from_utf8(run.stdout).unwrap();
+    assert!(
+        markdown.contains(
+            "### Theme files (code: review them as code)\n\n- added: `themes/default/templates/page.html`\n"
+        ),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("No records added, removed or changed."),
+        "{markdown}"
+    );
+    let run = greenproc(&["diff", "c7", "--format", "json"], repo.path());
+    let json: Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(
+        json["theme"][0]["file"],
+        "themes/default/templates/page.html"
+    );
+    assert_eq!(json["theme"][0]["status"], "added");
+}

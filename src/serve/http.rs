@@ -223,8 +223,8 @@ struct Request {
 
 impl Request {
     /// Reads a request's head; `None` when it is not HTTP, too long or too slow.
-    fn read(stream: &TcpStream) -> Option<Request> {
-        let mut reader = BufReader::new(stream.take(MAX_HEAD_BYTES));
+    fn read(source: impl Read) -> Option<Request> {
+        let mut reader = BufReader::new(source.take(MAX_HEAD_BYTES));
         let mut line = String::new();
         reader.read_line(&mut line).ok()?;
         let mut parts = line.split_whitespace();
@@ -255,27 +255,47 @@ impl Request {
     }
 }
 
+/// What a request gets.
+enum Reply {
+    /// An answer, sent without its body to a `HEAD` request.
+    Answer(Answer, bool),
+    /// The event stream, which holds the connection.
+    Events,
+}
+
 impl Server {
     fn connection(&self, mut stream: TcpStream) {
-        let Some(request) = Request::read(&stream) else {
-            let _ =
-                Answer::new(400, "text/plain", b"bad request\n".to_vec()).send(&mut stream, false);
-            return;
+        match self.reply(Request::read(&stream)) {
+            Reply::Events => match Slot::take(&self.streams, MAX_STREAMS) {
+                Some(_slot) => events(stream, &self.shared),
+                None => refuse(&mut stream, "too many preview pages are open"),
+            },
+            Reply::Answer(answer, head_only) => {
+                let _ = answer.send(&mut stream, head_only);
+            }
+        }
+    }
+
+    /// The reply to `request`, `None` when it could not be read.
+    fn reply(&self, request: Option<Request>) -> Reply {
+        let Some(request) = request else {
+            return Reply::Answer(
+                Answer::new(400, "text/plain", b"bad request\n".to_vec()),
+                false,
+            );
         };
         let head_only = request.method == "HEAD";
         if request.method != "GET" && !head_only {
-            let _ = Answer::new(405, "text/plain", b"only GET and HEAD\n".to_vec())
-                .send(&mut stream, false);
-            return;
+            let answer = Answer::new(405, "text/plain", b"only GET and HEAD\n".to_vec());
+            return Reply::Answer(answer, false);
         }
         if !host_allowed(request.host.as_deref(), self.bound) {
             let body = format!(
                 "greenproc serve answers requests addressed to {} or localhost only\n",
                 self.bound
             );
-            let _ = Answer::new(403, "text/plain; charset=utf-8", body.into_bytes())
-                .send(&mut stream, head_only);
-            return;
+            let answer = Answer::new(403, "text/plain; charset=utf-8", body.into_bytes());
+            return Reply::Answer(answer, head_only);
         }
         let answer = match request.path.strip_prefix(PREFIX) {
             Some("livereload.js") => Answer::new(200, "text/javascript", SCRIPT.into()),
@@ -284,17 +304,37 @@ impl Server {
                 let json = serde_json::to_vec(&self.shared.status()).unwrap_or_default();
                 Answer::new(200, "application/json", json)
             }
-            Some("events") => {
-                match Slot::take(&self.streams, MAX_STREAMS) {
-                    Some(_slot) => events(stream, &self.shared),
-                    None => refuse(&mut stream, "too many preview pages are open"),
-                }
-                return;
-            }
+            Some("events") => return Reply::Events,
             Some(_) => Answer::new(404, "text/plain", b"not found".to_vec()),
             None => file(&request.path, &self.shared),
         };
-        let _ = answer.send(&mut stream, head_only);
+        Reply::Answer(answer, head_only)
+    }
+}
+
+/// How the preview, listening on 127.0.0.1 and serving the folder `served`, answers the
+/// request whose bytes are `request`: the status, and where a redirect points. The
+/// whole of the request handling but the sockets, for the fuzz target.
+pub fn answer_offline(request: &[u8], served: &Path) -> (u16, Option<String>) {
+    let server = Server {
+        shared: Arc::new(Shared {
+            served: Arc::new(RwLock::new(served.to_path_buf())),
+            status: Mutex::new(Status::default()),
+            changed: Condvar::new(),
+        }),
+        bound: IpAddr::from([127, 0, 0, 1]),
+        streams: Arc::new(AtomicUsize::new(0)),
+    };
+    match server.reply(Request::read(request)) {
+        Reply::Events => (200, None),
+        Reply::Answer(answer, _) => {
+            let location = answer
+                .headers
+                .iter()
+                .find(|(name, _)| name == "Location")
+                .map(|(_, value)| value.clone());
+            (answer.status, location)
+        }
     }
 }
 

@@ -10,7 +10,7 @@
 //! like `greenproc check` prints them, and the browsers show them in an overlay.
 
 mod error;
-mod http;
+pub mod http;
 mod preview;
 mod tree;
 
