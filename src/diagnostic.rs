@@ -75,6 +75,7 @@ codes! {
     InvalidCode = "E0211", Error, "a code or address in the wrong form";
     MarkdownTooComplex = "E0212", Error, "a Markdown text nested too deeply or with too many elements";
     ThemeBroken = "E0213", Error, "the site's theme cannot be loaded: a template that does not compile, strings missing";
+    FileNotPublished = "E0214", Error, "a document in files/ of a type or size that site.yaml does not allow";
     ExpiredCertificateInUse = "W0301", Warning, "a product is used outside its certificate's validity, or an active project uses an expired one";
     BelowThreshold = "W0302", Warning, "a product's indicator value does not meet its category's threshold";
     ProhibitedProduct = "W0303", Warning, "a project uses a product of a prohibited kind";

@@ -13,9 +13,9 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position, source_lines};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position, display_path, source_lines};
 use crate::model::kind::{Fields, KindVisitor, Record, RecordKind, Single};
-use crate::model::{Dataset, Markdown, Sourced};
+use crate::model::{Dataset, FILES_FOLDER, Markdown, SiteFile, Sourced};
 use crate::path_safety::{symlink_on_the_way, unportable_name};
 use crate::yaml::{parse_document, parse_record};
 
@@ -37,7 +37,19 @@ pub fn load_site(root: &Path, diagnostics: &mut Diagnostics) -> Dataset {
             dataset: &mut dataset,
         });
     }
+    dataset.files = loader.site_files();
     dataset
+}
+
+/// The documents of the site at `root` (its `files/` folder), for `serve` after an
+/// edit there; problems with their names go to `diagnostics`.
+pub fn site_files(root: &Path, diagnostics: &mut Diagnostics) -> Vec<SiteFile> {
+    Loader {
+        root,
+        diagnostics,
+        links: HashSet::new(),
+    }
+    .site_files()
 }
 
 /// Loads every file of one kind into its place in the dataset.
@@ -204,7 +216,7 @@ impl Loader<'_> {
     ) -> Vec<Sourced<T>> {
         let info = kind.info();
         let files = self
-            .files(info.home.path(), info.format.extensions())
+            .files(info.home.path(), Some(info.format.extensions()))
             .into_iter()
             // A folder can hold another kind's file: the taxonomy among the editions.
             .filter(|file| RecordKind::of(file) == Some(kind))
@@ -212,10 +224,11 @@ impl Loader<'_> {
         self.parse_all(files, read)
     }
 
-    /// Files below `folder` with one of `extensions`, sorted by path so that every run
-    /// sees them in the same order. Symbolic links, on the way to the folder or in it,
-    /// and names that are not portable are reported and left out.
-    fn files(&mut self, folder: &str, extensions: &[&str]) -> Vec<PathBuf> {
+    /// Files below `folder` with one of `extensions` (any file when `None`), sorted by
+    /// path so that every run sees them in the same order. Symbolic links, on the way
+    /// to the folder or in it, and names that are not portable are reported and left
+    /// out.
+    fn files(&mut self, folder: &str, extensions: Option<&[&str]>) -> Vec<PathBuf> {
         if let Some(link) = symlink_on_the_way(self.root, Path::new(folder)) {
             self.report_symlink(&link);
             return Vec::new();
@@ -252,18 +265,21 @@ impl Loader<'_> {
                 .strip_prefix(self.root)
                 .unwrap_or(entry.path())
                 .to_path_buf();
-            let wanted = entry
-                .path()
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| extensions.contains(&e));
+            let wanted = match extensions {
+                Some(extensions) => entry
+                    .path()
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| extensions.contains(&e)),
+                None => !entry.file_type().is_dir(),
+            };
             let is_dir = entry.file_type().is_dir();
             // `x.YAML` or `x.yaml ` is meant as a record: say why it is not read rather
             // than leave only the errors of what refers to it.
             if !wanted
                 && !is_dir
                 && let Some(name) = entry.file_name().to_str()
-                && let Some(fixed) = meant_name(name, extensions)
+                && let Some(fixed) = extensions.and_then(|e| meant_name(name, e))
             {
                 self.diagnostics.report(
                     Code::UnsafeName,
@@ -313,6 +329,29 @@ impl Loader<'_> {
             }
         }
         found
+    }
+
+    /// The files of `files/`, with their sizes, by path.
+    fn site_files(&mut self) -> Vec<SiteFile> {
+        let found = self.files(FILES_FOLDER, None);
+        let mut files = Vec::with_capacity(found.len());
+        for relative in found {
+            match std::fs::metadata(self.root.join(&relative)) {
+                Ok(meta) => files.push(SiteFile {
+                    path: display_path(&relative),
+                    size: meta.len(),
+                    source: self.root.join(&relative),
+                }),
+                Err(e) => self.diagnostics.report(
+                    Code::Unreadable,
+                    &relative,
+                    Position::FILE,
+                    format!("cannot read this file: {e}"),
+                    "check the file's permissions",
+                ),
+            }
+        }
+        files
     }
 
     /// Reads `file` again into `list` with `read` ([`read_yaml`] or

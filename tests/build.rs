@@ -751,3 +751,30 @@ fn a_template_that_never_ends_stops_the_build_naming_it() {
     );
     assert!(!output.exists(), "no output without a whole build");
 }
+
+#[test]
+fn documents_are_published_as_they_are_and_linked_with_type_and_size() {
+    let root = mini_site();
+    let output = root.path().join("public");
+    assert_success(&build(
+        root.path(),
+        &output,
+        &["--base-url", "https://example.org/zibo/"],
+    ));
+    let source = fs::read(root.path().join("files/standard-2022.pdf")).unwrap();
+    assert_eq!(
+        fs::read(output.join("files/standard-2022.pdf")).unwrap(),
+        source
+    );
+    let policy = fs::read_to_string(output.join("policies/zb-pilot-2022/index.html")).unwrap();
+    let size = format!(
+        "{:.1} KB",
+        (source.len() as f64 / 1024.0 * 10.0).ceil() / 10.0
+    );
+    assert!(
+        policy.contains(&format!(
+            "<a href=\"/zibo/files/standard-2022.pdf\">附件：需求标准（2022年版）</a> <span class=\"muted file-note\">（PDF，{size}）</span>"
+        )),
+        "{policy}"
+    );
+}

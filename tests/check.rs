@@ -383,7 +383,9 @@ cases! {
         "E0212" "data/orgs/zd-materials.yaml":10,
     ];
     /// A template that does not compile in the site's theme.
-    e0213_template => ["E0213" "themes/default":0];
+    e0213_template => ["E0213" "themes/default/templates/page.html":1];
+    /// A program among the documents of `files/`.
+    e0214_file_type => ["E0214" "files/setup.exe":0];
     /// A theme whose headers allow scripts from a CDN, and whose page template loads
     /// one.
     w0305_theme => [
@@ -952,5 +954,74 @@ fn a_line_break_in_a_value_stays_inside_its_diagnostic() {
         human.stderr.lines().all(|l| !l.starts_with("::error")),
         "{}",
         human.stderr
+    );
+}
+
+/// The documents of `files/`: a link to one that is missing is an error at the link,
+/// naming the nearest; a file past the size limit of `site.yaml` is an error.
+#[test]
+fn links_to_documents_must_find_them_and_documents_keep_to_the_limits() {
+    let site = Site::base();
+    let policy = "content/policies/zb-pilot-2022.md";
+    let text = std::fs::read_to_string(site.root().join(policy)).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.contains("/files/standard-2022.pdf"))
+        .unwrap() as u64
+        + 1;
+    let edited = format!(
+        "{}\n见[附件](/files/standard-2O22.pdf)。\n",
+        text.replace("/files/standard-2022.pdf", "/files/standard-2023.pdf")
+    );
+    site.write(policy, edited.as_bytes());
+    let config = std::fs::read_to_string(site.root().join("data/site.yaml")).unwrap();
+    site.write(
+        "data/site.yaml",
+        format!("{config}files:\n  max_megabytes: 1\n").as_bytes(),
+    );
+    site.write("files/scan.pdf", &vec![b'%'; 1024 * 1024 + 1]);
+    let run = site.check_json(&[]);
+    let found: Vec<(String, String, u64, String)> = run
+        .diagnostics()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["file"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+                format!(
+                    "{} / {}",
+                    d["message"].as_str().unwrap(),
+                    d["hint"].as_str().unwrap()
+                ),
+            )
+        })
+        .collect();
+    let last_line = edited.lines().count() as u64;
+    assert_eq!(found.len(), 3, "{found:#?}");
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1.as_str(), found[0].2),
+        ("E0203", policy, line),
+        "{found:#?}"
+    );
+    assert!(
+        found[0]
+            .3
+            .contains("did you mean `/files/standard-2022.pdf`?"),
+        "{found:#?}"
+    );
+    assert_eq!(
+        (found[1].0.as_str(), found[1].1.as_str(), found[1].2),
+        ("E0203", policy, last_line),
+        "{found:#?}"
+    );
+    assert_eq!(
+        (found[2].0.as_str(), found[2].1.as_str()),
+        ("E0214", "files/scan.pdf"),
+        "{found:#?}"
+    );
+    assert!(
+        found[2].3.contains("more than the limit of 1 MB"),
+        "{found:#?}"
     );
 }

@@ -251,9 +251,16 @@ fn links_that_climb_or_hide_another_host_are_rejected() {
             &[("E0211", "content/policies/hostile.md", 9)],
         );
     }
-    // The same record with ordinary links is clean.
-    for url in ["/files/a..b.pdf", "https://a.test/x/../y", "/files/%2e.pdf"] {
+    // The same record with ordinary links is clean (the documents exist; an escaped
+    // name is the file's name decoded).
+    for url in [
+        "/files/a..b.pdf",
+        "https://a.test/x/../y",
+        "/files/%E9%99%84%E4%BB%B6.pdf",
+    ] {
         let sandbox = Sandbox::new();
+        sandbox.write(b"files/a..b.pdf", b"%PDF-1.4\n");
+        sandbox.write("files/附件.pdf".as_bytes(), b"%PDF-1.4\n");
         sandbox.write(b"content/policies/hostile.md", &policy_with_link(url));
         expect(url, &sandbox, &[]);
     }

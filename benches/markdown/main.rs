@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use greenproc::render::markdown::{MarkdownRenderer, PageIds, measure};
+use greenproc::render::markdown::{MarkdownRenderer, PageIds, scan};
 use greenproc::site_paths::BaseUrl;
 use greenproc::synthetic::markdown::{SHAPES, text};
 
@@ -41,7 +41,7 @@ fn main() {
     for shape in shapes {
         for &size in sizes {
             let text = text(shape, size).expect("a known shape");
-            let (checked, verdict) = best_of(runs, || measure(&text));
+            let (checked, verdict) = best_of(runs, || scan(&text).excess);
             let per_byte = |d: Duration| d.as_nanos() as f64 / text.len().max(1) as f64;
             let ms = |d: Duration| d.as_secs_f64() * 1e3;
             let row = format!(
@@ -51,11 +51,11 @@ fn main() {
                 per_byte(checked)
             );
             match verdict {
-                Err(excess) => println!(
+                Some(excess) => println!(
                     "{row} refused: {:?} at byte {} | - | - | - |",
                     excess.limit, excess.offset
                 ),
-                Ok(()) => {
+                None => {
                     let (rendered, html) =
                         best_of(runs, || renderer.render(&text, &mut PageIds::new()));
                     println!(

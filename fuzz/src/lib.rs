@@ -12,7 +12,7 @@ use greenproc::diagnostic::{Diagnostic, Diagnostics, display_path, source_lines}
 use greenproc::export::render_exports;
 use greenproc::load::decode;
 use greenproc::model::{Dataset, Sourced};
-use greenproc::render::markdown::{MarkdownRenderer, PageIds, measure};
+use greenproc::render::markdown::{MarkdownRenderer, PageIds, scan};
 use greenproc::search::query::{Filters, Index};
 use greenproc::serve::http::answer_offline;
 use greenproc::site_paths::BaseUrl;
@@ -262,7 +262,7 @@ const RENDER_LIMIT: Duration = Duration::from_secs(1);
 /// the templates use; the same input gives the same HTML.
 pub fn markdown(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    if let Err(excess) = measure(&text) {
+    if let Some(excess) = scan(&text).excess {
         assert!(
             excess.offset <= text.len() && text.is_char_boundary(excess.offset),
             "{excess:?} outside the text"

@@ -79,6 +79,11 @@ pub(super) fn write(site: &Site, table: &Table) -> Result<ExportFile, ExportErro
                 Cell::Money(m) => {
                     sheet.write_number_with_format(r, c, m.yuan_f64(), &money)?;
                 }
+                // Excel's dates run from 1900 to 9999; a date outside them (a typo
+                // such as 1011, which `check` lets through) stays text as written.
+                Cell::Date(d) if !(1900..=9999).contains(&d.year()) => {
+                    sheet.write_string(r, c, d.to_string())?;
+                }
                 Cell::Date(d) => {
                     sheet.write_datetime_with_format(r, c, excel_date(*d)?, &date)?;
                 }

@@ -41,6 +41,45 @@ pub struct SiteConfig {
     /// Short introduction shown on the home page (Markdown).
     #[serde(default)]
     pub intro: Sp<String>,
+    /// What the site's `files/` folder may hold.
+    #[serde(default)]
+    pub files: FilesPolicy,
+}
+
+/// The documents a site publishes from its `files/` folder: which types, how large.
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FilesPolicy {
+    /// Largest file, in megabytes (1 MB = 1,048,576 bytes, as the pages count them).
+    #[serde(default = "default_max_megabytes")]
+    pub max_megabytes: u32,
+    /// File extensions allowed, in lower case without the dot.
+    #[serde(default = "default_file_types")]
+    pub types: Vec<String>,
+}
+
+impl Default for FilesPolicy {
+    fn default() -> Self {
+        FilesPolicy {
+            max_megabytes: default_max_megabytes(),
+            types: default_file_types(),
+        }
+    }
+}
+
+fn default_max_megabytes() -> u32 {
+    20
+}
+
+/// Documents (PDF, OFD, office formats, plain tables) and images a browser shows.
+/// Not SVG, which can carry script, nor archives or programs.
+fn default_file_types() -> Vec<String> {
+    [
+        "pdf", "ofd", "doc", "docx", "xls", "xlsx", "wps", "et", "csv", "txt", "jpg", "jpeg",
+        "png", "webp",
+    ]
+    .map(str::to_owned)
+    .to_vec()
 }
 
 /// A district or county of the city.

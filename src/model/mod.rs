@@ -84,7 +84,34 @@ pub struct Dataset {
     pub interpretations: Vec<Sourced<Markdown<Interpretation>>>,
     /// Plain pages.
     pub pages: Vec<Sourced<Markdown<Page>>>,
+    /// The documents in `files/`, published as they are, by path.
+    pub files: Vec<SiteFile>,
 }
+
+/// A file of the site's `files/` folder, which the site publishes as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteFile {
+    /// Its path from the site root, `files/...`, with `/` separators.
+    pub path: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Where it is on disk.
+    pub source: std::path::PathBuf,
+}
+
+impl SiteFile {
+    /// Its extension in lower case, the type the policy and the pages name.
+    pub fn extension(&self) -> String {
+        std::path::Path::new(&self.path)
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    }
+}
+
+/// The folder of the documents a site publishes.
+pub const FILES_FOLDER: &str = "files";
 
 impl Dataset {
     /// Number of records of every kind (the configuration and taxonomy not counted).

@@ -82,6 +82,22 @@ pub(super) fn number(value: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
+/// Bytes in KB, MB or GB as people read them, one decimal, rounded up so that a small
+/// file never shows as 0.0; binary units (1 KB = 1024 bytes), as file managers show
+/// them. Integer arithmetic, so every platform prints the same.
+pub(super) fn file_size(bytes: u64) -> String {
+    let mut unit_bytes: u64 = 1024;
+    for unit in ["KB", "MB"] {
+        let tenths = (u128::from(bytes) * 10).div_ceil(u128::from(unit_bytes));
+        if tenths < 10_240 {
+            return format!("{}.{} {unit}", tenths / 10, tenths % 10);
+        }
+        unit_bytes *= 1024;
+    }
+    let tenths = (u128::from(bytes) * 10).div_ceil(u128::from(unit_bytes));
+    format!("{}.{} GB", tenths / 10, tenths % 10)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -150,10 +150,20 @@ pub enum Limit {
     Elements,
 }
 
-/// Checks `text` against [`MAX_DEPTH`] and [`MAX_ELEMENTS`] in one pass, in time linear
-/// in its length: `check` runs it on every Markdown text, so that a text that would
-/// make rendering slow is an error before a build starts.
-pub fn measure(text: &str) -> Result<(), Excess> {
+/// What `check` learns from one pass over a Markdown text.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// The first limit the text passes, if any; the scan stops there.
+    pub excess: Option<Excess>,
+    /// Where each link and image starts (a byte offset) and what it points to.
+    pub links: Vec<(usize, String)>,
+}
+
+/// Reads `text` once, in time linear in its length: checks it against [`MAX_DEPTH`]
+/// and [`MAX_ELEMENTS`], so that a text that would make rendering slow is an error
+/// before a build starts, and collects its links for `check` to resolve.
+pub fn scan(text: &str) -> Scan {
+    let mut scan = Scan::default();
     let mut depth = 0usize;
     let mut elements = 0usize;
     let mut html = RawHtmlDepth::default();
@@ -165,6 +175,11 @@ pub fn measure(text: &str) -> Result<(), Excess> {
         match &event {
             // A block of raw HTML is no element of its own: its tags are.
             Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                scan.links.push((range.start, dest_url.to_string()));
+                depth += 1;
+                elements += 1;
+            }
             Event::Start(_) => {
                 depth += 1;
                 elements += 1;
@@ -173,19 +188,23 @@ pub fn measure(text: &str) -> Result<(), Excess> {
             Event::Html(raw) | Event::InlineHtml(raw) => {
                 let room = MAX_DEPTH.saturating_sub(depth);
                 if let Some(at) = html.feed(raw, room, &mut elements) {
-                    return Err(excess(Limit::Depth, at));
+                    scan.excess = Some(excess(Limit::Depth, at));
+                    return scan;
                 }
             }
             _ => {}
         }
-        if depth + html.depth > MAX_DEPTH {
-            return Err(excess(Limit::Depth, 0));
-        }
-        if elements > MAX_ELEMENTS {
-            return Err(excess(Limit::Elements, 0));
-        }
+        let passed = if depth + html.depth > MAX_DEPTH {
+            Limit::Depth
+        } else if elements > MAX_ELEMENTS {
+            Limit::Elements
+        } else {
+            continue;
+        };
+        scan.excess = Some(excess(passed, 0));
+        return scan;
     }
-    Ok(())
+    scan
 }
 
 /// Raw HTML's nesting, as the sanitizer's parser would build it, from the tags alone:

@@ -282,6 +282,7 @@ impl<'a> Site<'a> {
             as_of: derived.as_of.map(|d| d.to_string()),
             footer_pages: footer_pages.into_iter().map(|(_, _, l)| l).collect(),
         };
+        theme.set_addresses(base, &dataset.files);
         let globals = theme.tera.global_context();
         globals.insert("site", &info);
         globals.insert("t", theme.strings.tree());
@@ -359,6 +360,12 @@ impl<'a> Site<'a> {
                 counting.file(&format!("assets/{name}"), bytes)?;
             }
             counting.file("_headers", &self.theme.headers)?;
+            for file in &self.dataset.files {
+                let bytes = std::fs::read(&file.source).map_err(|e| {
+                    RenderError::Write(WriteError::new(format!("cannot read {}: {e}", file.path)))
+                })?;
+                counting.file(&file.path, &bytes)?;
+            }
         }
         pages::render_all(self, &mut counting)?;
         Ok(counting.stats)

@@ -37,6 +37,7 @@ const FIXED: &[&[&str]] = &[
     &["history", "fields_separator"],
     &["history", "follow_title"],
     &["meta", "table"],
+    &["meta", "file_note"],
     &["search", "title"],
     &["stats", "actual_legend"],
     &["stats", "categories_chart"],

@@ -7,13 +7,17 @@
 //! key by key, assets are added or replaced, and a `headers` file replaces the HTTP
 //! headers published as `_headers`. Nothing has to be copied wholesale.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::Path;
+use std::sync::{Arc, RwLock};
 
 use serde_json::Value;
 
+use super::format::file_size;
 use super::strings::Strings;
+use crate::model::SiteFile;
+use crate::site_paths::BaseUrl;
 
 /// Language of the strings file; every visitor-facing text comes from it. A second
 /// language adds `strings.<lang>.yaml` and a way to choose it.
@@ -40,6 +44,15 @@ impl fmt::Display for ThemeError {
 
 impl std::error::Error for ThemeError {}
 
+/// What the address filters need of the site being rendered.
+#[derive(Default)]
+struct Addresses {
+    /// The site's address, which paths on the site get.
+    base: Option<BaseUrl>,
+    /// The type and size of each document of `files/`, by its path from the root.
+    notes: HashMap<String, String>,
+}
+
 /// A loaded theme: default files with the site's overrides applied.
 pub struct Theme {
     /// The templates, autoescaping `.html`.
@@ -50,6 +63,8 @@ pub struct Theme {
     pub assets: BTreeMap<String, Vec<u8>>,
     /// HTTP headers for the host, in Netlify and Cloudflare Pages `_headers` format.
     pub headers: Vec<u8>,
+    /// What the `href` and `file_note` filters read, set for each site rendered.
+    addresses: Arc<RwLock<Addresses>>,
 }
 
 impl Theme {
@@ -92,6 +107,8 @@ impl Theme {
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html"]);
         tera.register_filter("external", external);
+        let addresses = Arc::new(RwLock::new(Addresses::default()));
+        register_address_filters(&mut tera, &addresses);
         tera.add_raw_templates(templates.iter())
             .map_err(|e| ThemeError(format!("a template does not compile:\n{e}")))?;
 
@@ -129,15 +146,70 @@ impl Theme {
             strings,
             assets,
             headers,
+            addresses,
         })
     }
+
+    /// Points the address filters at the site at `base` with the documents `files`.
+    pub fn set_addresses(&self, base: &BaseUrl, files: &[SiteFile]) {
+        let note = self.strings.text(&["meta", "file_note"]);
+        let notes = files
+            .iter()
+            .map(|f| {
+                let kind = f.extension().to_ascii_uppercase();
+                let text = note
+                    .replace("{type}", &kind)
+                    .replace("{size}", &file_size(f.size));
+                (format!("/{}", f.path), text)
+            })
+            .collect();
+        *self.addresses.write().unwrap_or_else(|e| e.into_inner()) = Addresses {
+            base: Some(base.clone()),
+            notes,
+        };
+    }
+}
+
+/// Registers the filters of addresses that data gives: `href`, the address a link
+/// takes (a web or mail address as written, a path on this site with the base path,
+/// anything else nothing, so that a `javascript:` value never becomes a link); and
+/// `file_note`, the type and size of a document of `files/` (`PDF, 1.2 KB`), empty for
+/// any other address.
+fn register_address_filters(tera: &mut tera::Tera, addresses: &Arc<RwLock<Addresses>>) {
+    let read = Arc::clone(addresses);
+    tera.register_filter(
+        "href",
+        move |url: &tera::Value, _: tera::Kwargs, _: &tera::State| -> String {
+            let url = url.as_str().unwrap_or_default().trim();
+            let addresses = read.read().unwrap_or_else(|e| e.into_inner());
+            addresses
+                .base
+                .as_ref()
+                .and_then(|base| base.rewrite_authored(url))
+                .unwrap_or_else(|| external_address(url))
+        },
+    );
+    let read = Arc::clone(addresses);
+    tera.register_filter(
+        "file_note",
+        move |url: &tera::Value, _: tera::Kwargs, _: &tera::State| -> String {
+            let url = url.as_str().unwrap_or_default().trim();
+            let path = url.split(['?', '#']).next().unwrap_or_default();
+            let addresses = read.read().unwrap_or_else(|e| e.into_inner());
+            addresses.notes.get(path).cloned().unwrap_or_default()
+        },
+    );
 }
 
 /// Tera filter `external`: the address when it is a web or mail address, else an
 /// empty string (also for an absent value), so that a data value like
 /// `javascript:` never becomes a link.
 fn external(url: &tera::Value, _: tera::Kwargs, _: &tera::State) -> String {
-    let url = url.as_str().unwrap_or_default();
+    external_address(url.as_str().unwrap_or_default())
+}
+
+/// `url` when it is a web or mail address, else an empty string.
+fn external_address(url: &str) -> String {
     let lower = url.trim_start().to_ascii_lowercase();
     let allowed = ["https://", "http://", "mailto:"]
         .iter()

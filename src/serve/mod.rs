@@ -308,7 +308,7 @@ impl Queue {
 }
 
 /// The folders a site is built from.
-const WATCHED: [&str; 3] = ["data", "content", "themes"];
+const WATCHED: [&str; 4] = ["data", "content", "themes", crate::model::FILES_FOLDER];
 
 /// The watcher of the site's folders and which of them it watches.
 struct Watch {

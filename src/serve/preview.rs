@@ -283,6 +283,12 @@ impl Preview {
                 relevant = true;
                 continue;
             }
+            // A document added, replaced or removed: its links and its copy change.
+            if file.starts_with(crate::model::FILES_FOLDER) {
+                self.pending.reload = true;
+                relevant = true;
+                continue;
+            }
             let Some(kind) = RecordKind::of(file) else {
                 // A folder that appeared or went away: the files in it changed. The
                 // top-level folders' own events tell nothing (see `Preview::reload`).

@@ -50,7 +50,7 @@ pub fn text(shape: &str, bytes: usize) -> Option<String> {
             "unclosed-bold-tags" => "<b>".to_owned(),
             "table" | "long-header-table" => format!("| 第{i}行 | {i} |\n"),
             "footnotes" => format!("正文[^{i}]。\n\n[^{i}]: 注释 {i}。\n\n"),
-            "links" => format!("[链接{i}](/projects/p-{i}/) "),
+            "links" => format!("[链接{i}](https://www.example.gov.cn/{i}/) "),
             "reference-links" => "[政策] ".to_owned(),
             "emphasis" => "**粗** *斜* ".to_owned(),
             "unclosed-emphasis" => "*a **b ".to_owned(),

@@ -5,6 +5,7 @@
 //! next rule runs, so an editor sees everything in one `greenproc check`.
 
 pub mod credit_code;
+mod files;
 mod ids;
 mod markdown;
 mod policy;
@@ -41,6 +42,7 @@ pub fn validate(dataset: &Dataset, diagnostics: &mut Diagnostics) {
     site::check_activities(dataset, &mut checker);
     policy::check_policies(dataset, &mut checker);
     check_references(dataset, &mut checker);
+    files::check_files(dataset, &mut checker);
 }
 
 /// The first of `files`, and how many more there are.
@@ -86,7 +88,7 @@ fn check_references(dataset: &Dataset, checker: &mut Checker) {
             checker.link(record.file, Some(link));
         }
         for text in &refs.texts {
-            markdown::check_text(checker.diagnostics, record.file, text);
+            markdown::check_text(checker, record.file, text);
         }
     }
 }
@@ -102,6 +104,8 @@ struct Index<'a> {
     /// Record files that could not be read or had the wrong shape, by kind: a record
     /// missing from the index may be in one of them.
     failed: FxHashMap<RecordKind, FailedFiles>,
+    /// The documents of `files/`, by path from the site root.
+    files: std::collections::BTreeSet<&'a str>,
 }
 
 /// Record files of one kind that loading could not turn into records.
@@ -190,6 +194,7 @@ impl<'a> Index<'a> {
                 .map(|p| (p.record.id.value.as_str(), &p.record))
                 .collect(),
             editions: &dataset.editions,
+            files: dataset.files.iter().map(|f| f.path.as_str()).collect(),
         }
     }
 
@@ -321,8 +326,98 @@ impl Checker<'_, '_> {
                 format!("`{text}` is not a web address"),
                 "write a full address starting with https:// (or http://), or a path on this site starting with / (without `..` or `\\`)",
             );
+        } else if site_path {
+            self.site_link(file, Position::of(url), text);
         }
     }
+
+    /// Reports a link to a path on this site that leads nowhere: a document missing
+    /// from `files/`, or the page of a record that does not exist. Other paths (lists,
+    /// statistics, the data portal) are not checked here; the build's pages are.
+    fn site_link(&mut self, file: &Path, position: Position, url: &str) {
+        let Some(path) = url
+            .strip_prefix('/')
+            .filter(|p| !p.starts_with(['/', '\\']))
+        else {
+            return;
+        };
+        let path = percent_decoded(path.split(['?', '#']).next().unwrap_or_default());
+        if path.starts_with("files/") {
+            if self.index.files.contains(path.as_str()) {
+                return;
+            }
+            let candidates: Vec<&str> = self.index.files.iter().copied().collect();
+            let hint = match closest(&path, &candidates) {
+                Some(near) => format!("did you mean `/{near}`?"),
+                None => format!(
+                    "put the document in the site's {}/ folder, or link to where it is published",
+                    crate::model::FILES_FOLDER
+                ),
+            };
+            self.diagnostics.report(
+                Code::BrokenReference,
+                file,
+                position,
+                format!("there is no file `{path}` in the site"),
+                hint,
+            );
+            return;
+        }
+        let mut segments = path.split('/');
+        let (Some(section), Some(id), Some("") | None) =
+            (segments.next(), segments.next(), segments.next())
+        else {
+            return;
+        };
+        let kind = RecordKind::all().find(|k| k.info().section == Some(section));
+        if let Some(kind) = kind
+            && !id.is_empty()
+            && segments.next().is_none()
+        {
+            let target = Target::Record(kind);
+            if !self.index.contains(target, id) && !self.index.failed.contains_key(&kind) {
+                let hint = match self.index.suggestion(target, id) {
+                    Some(near) => format!("did you mean `/{section}/{near}/`?"),
+                    None => format!("check the id; the records are in {}", home(target)),
+                };
+                self.diagnostics.report(
+                    Code::BrokenReference,
+                    file,
+                    position,
+                    format!(
+                        "the link leads to no page: no {} has the id `{id}`",
+                        target.noun()
+                    ),
+                    hint,
+                );
+            }
+        }
+    }
+}
+
+/// `path` with its `%xx` escapes decoded, as a web server finds the file.
+fn percent_decoded(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Iterates over the records of a list with their files.

@@ -27,7 +27,7 @@ pub(super) fn check_config(dataset: &Dataset, checker: &mut Checker) {
     }
     if !site.intro.value.is_empty() {
         let intro = crate::model::kind::Text::of("intro", &site.intro);
-        super::markdown::check_text(checker.diagnostics, file, &intro);
+        super::markdown::check_text(checker, file, &intro);
     }
     let city_prefix = site.admin_code.value.get(..4).unwrap_or_default();
     for district in &site.districts {

@@ -23,13 +23,39 @@ pub fn check_theme(root: &Path, dataset: &Dataset, diagnostics: &mut Diagnostics
     let name = config.record.theme.as_ref().map(|t| t.value.as_str());
     let folder = Path::new("themes").join(name.unwrap_or("default"));
     if let Err(e) = Theme::load(root, name) {
-        diagnostics.report(
-            Code::ThemeBroken,
-            &folder,
-            Position::FILE,
-            e.to_string(),
-            "fix the theme file named above; `greenproc build` stops on it too",
-        );
+        for (message, place) in theme_errors(&e.to_string()) {
+            // At the site's own template when it has one; else the theme as a whole,
+            // naming the default theme's template.
+            let (file, position, message) = match place {
+                Some((template, line, column))
+                    if root
+                        .join(&folder)
+                        .join("templates")
+                        .join(&template)
+                        .is_file() =>
+                {
+                    let position = Position {
+                        line,
+                        column,
+                        length: 1,
+                    };
+                    (folder.join("templates").join(template), position, message)
+                }
+                Some((template, line, _)) => (
+                    folder.clone(),
+                    Position::FILE,
+                    format!("{message} (the template {template}, line {line})"),
+                ),
+                None => (folder.clone(), Position::FILE, message),
+            };
+            diagnostics.report(
+                Code::ThemeBroken,
+                &file,
+                position,
+                message,
+                "fix the theme file; `greenproc build` stops on it too",
+            );
+        }
         return;
     }
     let headers = folder.join("headers");
@@ -41,6 +67,37 @@ pub fn check_theme(root: &Path, dataset: &Dataset, diagnostics: &mut Diagnostics
             check_loads(&file, &text, diagnostics);
         }
     }
+}
+
+/// A template, line and column.
+type Place = (String, u64, u64);
+
+/// The errors in a theme's report: each message, and the template, line and column
+/// it names (Tera's `--> page.html:3:12`), if it does. A report without Tera's
+/// `error:` lines is one message, its first line.
+fn theme_errors(report: &str) -> Vec<(String, Option<Place>)> {
+    let mut errors: Vec<(String, Option<Place>)> = Vec::new();
+    for line in report.lines() {
+        if let Some(message) = line.strip_prefix("error: ") {
+            errors.push((message.to_owned(), None));
+        } else if let Some(place) = line.trim_start().strip_prefix("--> ")
+            && let Some(last) = errors.last_mut()
+            && last.1.is_none()
+        {
+            let mut parts = place.rsplitn(3, ':');
+            let (column, line, template) = (parts.next(), parts.next(), parts.next());
+            if let (Some(column), Some(line), Some(template)) = (column, line, template) {
+                let number = |s: &str| s.trim().parse::<u64>().ok();
+                if let (Some(line), Some(column)) = (number(line), number(column)) {
+                    last.1 = Some((template.trim().to_owned(), line, column));
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        errors.push((report.lines().next().unwrap_or_default().to_owned(), None));
+    }
+    errors
 }
 
 /// The site's template and asset files of the theme in `folder`, relative to `root`.
@@ -169,6 +226,31 @@ mod tests {
             .into_iter()
             .map(|d| format!("{}:{} {}", d.line, d.column, d.message))
             .collect()
+    }
+
+    #[test]
+    fn teras_report_becomes_one_message_per_error_with_its_place() {
+        let report = "a template does not compile:\nerror: Unknown filter `hre`\n --> page.html:3:12\n  |\n3 | x\n\nerror: Unexpected end\n --> base.html:40:1\n";
+        assert_eq!(
+            theme_errors(report),
+            vec![
+                (
+                    "Unknown filter `hre`".to_owned(),
+                    Some(("page.html".to_owned(), 3, 12))
+                ),
+                (
+                    "Unexpected end".to_owned(),
+                    Some(("base.html".to_owned(), 40, 1))
+                ),
+            ]
+        );
+        assert_eq!(
+            theme_errors("theme name `../x` in data/site.yaml: use letters"),
+            vec![(
+                "theme name `../x` in data/site.yaml: use letters".to_owned(),
+                None
+            )]
+        );
     }
 
     #[test]

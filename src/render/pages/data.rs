@@ -16,6 +16,7 @@ use crate::export::inventory::{
     BundleEntry, DatasetEntry, Download, PORTAL_PATH, dataset_page_path,
 };
 use crate::export::tables::{FieldDef, definitions};
+use crate::render::format::file_size;
 use crate::render::{Counting, Link, RenderError, Site, theme};
 
 /// Navigation section of the portal's pages.
@@ -176,22 +177,6 @@ fn downloads<'a>(site: &Site<'_>, list: &'a [Download]) -> Vec<DownloadView<'a>>
             size: file_size(d.bytes),
         })
         .collect()
-}
-
-/// Bytes in KB, MB or GB as people read them, one decimal, rounded up so that a small
-/// file never shows as 0.0; binary units (1 KB = 1024 bytes), as file managers show
-/// them. Integer arithmetic, so every platform prints the same.
-fn file_size(bytes: u64) -> String {
-    let mut unit_bytes: u64 = 1024;
-    for unit in ["KB", "MB"] {
-        let tenths = (u128::from(bytes) * 10).div_ceil(u128::from(unit_bytes));
-        if tenths < 10_240 {
-            return format!("{}.{} {unit}", tenths / 10, tenths % 10);
-        }
-        unit_bytes *= 1024;
-    }
-    let tenths = (u128::from(bytes) * 10).div_ceil(u128::from(unit_bytes));
-    format!("{}.{} GB", tenths / 10, tenths % 10)
 }
 
 /// The schema.org `Dataset` of a dataset page, with absolute addresses throughout,
