@@ -510,3 +510,93 @@ fn new_writes_the_schemas_a_site_lacks() {
     assert!(root.join("schema/page.json").is_file());
     assert!(text(&out.stdout).contains("schema files"));
 }
+
+/// What a city's site and its output may never hold: the sample city's name, its ids'
+/// prefixes and its division code (`3703`, inside credit codes and project codes).
+const ZIBO: &[&str] = &["淄博", "zibo", "zb-", "zd-", "3703"];
+
+/// The text files of a folder, by path, for the search for another city's traces.
+fn text_files(root: &Path) -> Vec<(PathBuf, String)> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_type().is_file() && !e.path().components().any(|c| c.as_os_str() == ".git")
+        })
+        .filter_map(|e| {
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            Some((e.path().to_path_buf(), text))
+        })
+        .collect()
+}
+
+#[test]
+fn three_cities_in_three_provinces_get_sites_with_nothing_of_zibo() {
+    for (city, province, admin) in [
+        ("济南市", "山东省", "370100"),
+        ("湖州市", "浙江省", "330500"),
+        ("佛山市", "广东省", "440600"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let out = greenproc(&[
+            "init",
+            path(&root),
+            "--city",
+            city,
+            "--province",
+            province,
+            "--admin-code",
+            admin,
+        ]);
+        assert_eq!(exit(&out), 0, "{city}: {}", text(&out.stderr));
+        let credit_code =
+            greenproc::validate::credit_code::complete(&format!("91{admin}00000009")).unwrap();
+        for case in CASES {
+            let out = new(&root, case.kind, case.id, case.extra);
+            assert_eq!(exit(&out), 0, "{city} {}: {}", case.kind, text(&out.stderr));
+            let form = std::fs::read_to_string(root.join(case.file)).unwrap();
+            // The cases' codes are Jinan's; each city writes its own.
+            let filled = fill(case, &form)
+                .replace("2509-370102-", &format!("2509-{admin}-"))
+                .replace("\"91370102000000094C\"", &format!("\"{credit_code}\""));
+            if case.kind == "edition" {
+                let previous = root.join("data/standards/2025.yaml");
+                let text = std::fs::read_to_string(&previous).unwrap();
+                std::fs::write(&previous, text + "effective_until: 2026-12-31\n").unwrap();
+            }
+            std::fs::write(root.join(case.file), filled).unwrap();
+        }
+        let (code, list) = check(&root);
+        assert_eq!(code, 0, "{city}: {list:#?}");
+        let output = dir.path().join("public");
+        let out = greenproc(&["build", "--root", path(&root), "--output", path(&output)]);
+        assert_eq!(exit(&out), 0, "{city}: {}", text(&out.stderr));
+        let files: Vec<(PathBuf, String)> = text_files(&root)
+            .into_iter()
+            .chain(text_files(&output))
+            .collect();
+        assert!(files.len() > 100, "{city}: {} files", files.len());
+        let shandong_codes = ["9137", "1137"];
+        for (file, text) in &files {
+            for trace in ZIBO {
+                assert!(
+                    !text.contains(trace),
+                    "{city}: `{trace}` in {}",
+                    file.display()
+                );
+            }
+            if !admin.starts_with("37") {
+                for prefix in shandong_codes {
+                    assert!(
+                        !text.contains(prefix),
+                        "{city}: `{prefix}` in {}",
+                        file.display()
+                    );
+                }
+            }
+        }
+        let home = std::fs::read_to_string(output.join("index.html")).unwrap();
+        assert!(home.contains(city), "{city}: the home page names the city");
+    }
+}
