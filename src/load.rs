@@ -41,17 +41,6 @@ pub fn load_site(root: &Path, diagnostics: &mut Diagnostics) -> Dataset {
     dataset
 }
 
-/// The documents of the site at `root` (its `files/` folder), for `serve` after an
-/// edit there; problems with their names go to `diagnostics`.
-pub fn site_files(root: &Path, diagnostics: &mut Diagnostics) -> Vec<SiteFile> {
-    Loader {
-        root,
-        diagnostics,
-        links: HashSet::new(),
-    }
-    .site_files()
-}
-
 /// Loads every file of one kind into its place in the dataset.
 struct LoadKind<'l, 'a> {
     loader: &'l mut Loader<'a>,

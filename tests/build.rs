@@ -3,37 +3,15 @@
 //! anything loaded from another host.
 
 use crate::common;
+use crate::common::{assert_success, build};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_greenproc");
 const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
-
-/// Runs `greenproc build` with `args`.
-fn build(root: &Path, output: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("build")
-        .arg("--root")
-        .arg(root)
-        .arg("--output")
-        .arg(output)
-        .args(args)
-        .output()
-        .expect("greenproc runs")
-}
-
-fn assert_success(output: &Output) {
-    assert!(
-        output.status.success(),
-        "build failed ({:?}):\n{}{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
 
 /// Copies the mini fixture into a fresh temporary folder (outside any git repository,
 /// so that the as-of date comes from the data and snapshots stay stable).
@@ -41,6 +19,14 @@ fn mini_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     common::copy_dir(&Path::new(MANIFEST).join("tests/fixtures/mini"), dir.path());
     dir
+}
+
+/// Gives the site at `root` its own `page.html` template, overriding the default
+/// theme's.
+fn override_page_template(root: &Path, template: &str) {
+    let templates = root.join("themes/default/templates");
+    fs::create_dir_all(&templates).unwrap();
+    fs::write(templates.join("page.html"), template).unwrap();
 }
 
 /// Every file under `dir`, by relative path with `/` separators.
@@ -393,17 +379,7 @@ fn an_invalid_file_fails_the_build_and_keeps_the_previous_output() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("data/projects/broken.yaml"), "{stderr}");
     assert!(files(&output) == before, "the previous output changed");
-    let leftovers: Vec<PathBuf> = fs::read_dir(root.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with(".public")
-        })
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_eq!(staging_folders(&output), Vec::<PathBuf>::new());
 }
 
 #[test]
@@ -516,13 +492,10 @@ fn every_page_has_the_theme_s_icon() {
 #[test]
 fn a_site_theme_overrides_one_template() {
     let root = mini_site();
-    let templates = root.path().join("themes/default/templates");
-    fs::create_dir_all(&templates).unwrap();
-    fs::write(
-        templates.join("page.html"),
+    override_page_template(
+        root.path(),
         "{% extends \"base.html\" %}{% block content %}<p>custom {{ page.title }}</p>{% endblock content %}",
-    )
-    .unwrap();
+    );
     let output = root.path().join("public");
     assert_success(&build(root.path(), &output, &[]));
     let about = fs::read_to_string(output.join("about/index.html")).unwrap();
@@ -599,9 +572,10 @@ fn a_hundred_thousand_character_policy_builds() {
     );
 }
 
-/// The staging folders beside `output`, left by builds.
+/// The staging folders beside `output`, left by builds (`.public.tmp-…`), and anything
+/// else whose name starts with a dot and the output's name.
 fn staging_folders(output: &Path) -> Vec<PathBuf> {
-    let prefix = format!(".{}.", output.file_name().unwrap().to_string_lossy());
+    let prefix = format!(".{}", output.file_name().unwrap().to_string_lossy());
     let mut found: Vec<PathBuf> = fs::read_dir(output.parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -729,13 +703,10 @@ fn an_old_output_that_cannot_be_removed_is_a_warning_after_a_true_swap() {
 #[test]
 fn a_template_that_never_ends_stops_the_build_naming_it() {
     let root = mini_site();
-    let templates = root.path().join("themes/default/templates");
-    fs::create_dir_all(&templates).unwrap();
-    fs::write(
-        templates.join("page.html"),
+    override_page_template(
+        root.path(),
         "{% extends \"base.html\" %}{% block content %}{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}{% endblock content %}",
-    )
-    .unwrap();
+    );
     let output = root.path().join("public");
     let run = build(root.path(), &output, &[]);
     assert_eq!(run.status.code(), Some(1));

@@ -30,18 +30,7 @@ fn hostile_site_builds_with_headers_and_no_payload_becomes_markup() {
         String::from_utf8_lossy(&check.stderr)
     );
     let output = root.path().join("out");
-    let build = Command::new(BIN)
-        .args(["build", "--root"])
-        .arg(root.path())
-        .arg("--output")
-        .arg(&output)
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "build failed:\n{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    common::assert_success(&common::build(root.path(), &output, &[]));
 
     // The hosts' headers file carries the policy the browser tests hold pages to.
     let headers = std::fs::read_to_string(output.join("_headers")).unwrap();
@@ -118,18 +107,7 @@ fn csv_cells_that_a_spreadsheet_would_run_are_text() {
     )
     .unwrap();
     let output = root.path().join("out");
-    let build = Command::new(BIN)
-        .args(["build", "--root"])
-        .arg(root.path())
-        .arg("--output")
-        .arg(&output)
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    common::assert_success(&common::build(root.path(), &output, &[]));
     let csv = std::fs::read_to_string(output.join("data/organizations.csv")).unwrap();
     let quoted = formula.replace('"', "\"\"");
     assert!(csv.contains(&format!("\"'{quoted}\"")), "{csv}");

@@ -81,18 +81,7 @@ fn each_shape_at_the_size_limit_is_refused_with_its_line_or_builds() {
     }
 
     let out = dir.path().join("public");
-    let build = Command::new(bin)
-        .args(["build", "--quiet", "--root"])
-        .arg(&root)
-        .arg("--output")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        build.status.success(),
-        "{}",
-        String::from_utf8_lossy(&build.stderr)
-    );
+    common::assert_success(&common::build(&root, &out, &["--quiet"]));
     for shape in SHAPES.iter().filter(|s| !REFUSED.contains(s)) {
         let page = out.join(format!("p-{shape}/index.html"));
         assert!(page.is_file(), "{shape}: no page");

@@ -155,13 +155,14 @@ pub enum Limit {
 pub struct Scan {
     /// The first limit the text passes, if any; the scan stops there.
     pub excess: Option<Excess>,
-    /// Where each link and image starts (a byte offset) and what it points to.
+    /// Where each link and image to a path on this site (`/…`) starts (a byte
+    /// offset) and what it points to.
     pub links: Vec<(usize, String)>,
 }
 
 /// Reads `text` once, in time linear in its length: checks it against [`MAX_DEPTH`]
 /// and [`MAX_ELEMENTS`], so that a text that would make rendering slow is an error
-/// before a build starts, and collects its links for `check` to resolve.
+/// before a build starts, and collects its links to the site for `check` to resolve.
 pub fn scan(text: &str) -> Scan {
     let mut scan = Scan::default();
     let mut depth = 0usize;
@@ -176,7 +177,9 @@ pub fn scan(text: &str) -> Scan {
             // A block of raw HTML is no element of its own: its tags are.
             Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                scan.links.push((range.start, dest_url.to_string()));
+                if dest_url.starts_with('/') {
+                    scan.links.push((range.start, dest_url.to_string()));
+                }
                 depth += 1;
                 elements += 1;
             }
@@ -240,10 +243,11 @@ impl RawHtmlDepth {
             if len == 0 || !bytes[start].is_ascii_alphabetic() {
                 continue;
             }
-            let name = raw[start..start + len].to_ascii_lowercase();
+            let name = &raw[start..start + len];
+            let flat = Self::FLAT.iter().any(|f| f.eq_ignore_ascii_case(name));
             i = start + len;
             if closing {
-                if !Self::FLAT.contains(&name.as_str()) {
+                if !flat {
                     self.depth = self.depth.saturating_sub(1);
                 }
                 continue;
@@ -251,7 +255,7 @@ impl RawHtmlDepth {
             *elements += 1;
             // `<div/>` is still an open `<div>` to an HTML parser; only void and
             // sibling-closed elements stay flat.
-            if !Self::FLAT.contains(&name.as_str()) {
+            if !flat {
                 self.depth += 1;
                 if self.depth > room {
                     return Some(start - 1);

@@ -19,10 +19,7 @@ pub(super) fn check_text(checker: &mut Checker, file: &std::path::Path, text: &T
     let scan = scan(text.value);
     let mut positions = Positions::new(text);
     for (offset, url) in &scan.links {
-        // Only links to the site are resolved; most texts link to none.
-        if url.starts_with('/') {
-            checker.site_link(file, positions.at(*offset), url);
-        }
+        checker.site_link(file, positions.at(*offset), url);
     }
     let Some(Excess { limit, offset }) = scan.excess else {
         return;

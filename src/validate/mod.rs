@@ -314,7 +314,7 @@ impl Checker<'_, '_> {
                 .next()
                 .unwrap_or_default()
                 .split('/')
-                .map(|segment| segment.to_ascii_lowercase().replace("%2e", "."))
+                .map(percent_decoded)
                 .any(|segment| segment == "." || segment == "..");
         let allowed = lower.starts_with("https://") || lower.starts_with("http://") || site_path;
         let odd = |c: char| c.is_whitespace() || c.is_control() || c == '\\';

@@ -4,6 +4,7 @@ pub(crate) mod git;
 pub(crate) mod html;
 
 use std::path::Path;
+use std::process::{Command, Output};
 
 /// Copies the folder `from` into `to` (created when missing), files and subfolders.
 pub(crate) fn copy_dir(from: &Path, to: &Path) {
@@ -36,4 +37,28 @@ pub(crate) fn record_ids(folder: &Path) -> Vec<String> {
         }
     }
     ids
+}
+
+/// Runs `greenproc build` of the site at `root` into `output`, with `args`.
+pub(crate) fn build(root: &Path, output: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_greenproc"))
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--output")
+        .arg(output)
+        .args(args)
+        .output()
+        .expect("greenproc runs")
+}
+
+/// Fails the test, showing what the build printed, unless the build succeeded.
+pub(crate) fn assert_success(output: &Output) {
+    assert!(
+        output.status.success(),
+        "build failed ({:?}):\n{}{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
