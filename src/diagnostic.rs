@@ -9,6 +9,8 @@ use std::path::Path;
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
 
+use crate::messages::{Lang, Text, needs_escape};
+
 /// How serious a problem is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -84,12 +86,11 @@ codes! {
 }
 
 /// One problem, located in a source file.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
     /// Stable code, e.g. `E0203`.
-    #[serde(serialize_with = "serialize_code")]
     pub code: Code,
     /// File relative to the site root, with `/` separators.
     pub file: String,
@@ -98,16 +99,30 @@ pub struct Diagnostic {
     /// 1-based column in characters; 0 when the problem concerns the whole file.
     pub column: u64,
     /// Length of the offending text in characters, for underlining.
-    #[serde(skip)]
     pub length: u64,
+    /// What is wrong.
+    pub message: Text,
+    /// How to fix it; boxed to keep the results that carry a diagnostic small.
+    pub hint: Option<Box<Text>>,
+}
+
+/// A diagnostic worded in one language, as `check --format json` prints it.
+#[derive(Debug, Serialize)]
+pub struct Worded<'a> {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stable code, e.g. `E0203`.
+    pub code: &'static str,
+    /// File relative to the site root, with `/` separators.
+    pub file: &'a str,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: u64,
+    /// 1-based column in characters; 0 when the problem concerns the whole file.
+    pub column: u64,
     /// What is wrong.
     pub message: String,
     /// How to fix it.
     pub hint: Option<String>,
-}
-
-fn serialize_code<S: serde::Serializer>(code: &Code, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(code.as_str())
 }
 
 /// Where a diagnostic points.
@@ -146,7 +161,7 @@ impl Position {
 
 impl Diagnostic {
     /// A problem of `code` at `position` in `file`.
-    pub fn new(code: Code, file: &Path, position: Position, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, file: &Path, position: Position, message: Text) -> Self {
         Diagnostic {
             severity: code.severity(),
             code,
@@ -154,47 +169,29 @@ impl Diagnostic {
             line: position.line,
             column: position.column,
             length: position.length,
-            message: one_line(message.into()),
+            message,
             hint: None,
         }
     }
 
     /// Adds how to fix it.
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(one_line(hint.into()));
+    pub fn hint(mut self, hint: Text) -> Self {
+        self.hint = Some(Box::new(hint));
         self
     }
-}
 
-/// `text` with its line breaks, other control characters and bidirectional controls
-/// written as escapes (`\n`, `\u{1b}`): a message quotes values from the files, and a
-/// line break in one would start a new line in a CI log, where a line that begins
-/// with `::error` is a command to the runner, and an escape sequence would drive the
-/// editor's terminal.
-fn one_line(text: String) -> String {
-    if !text.chars().any(needs_escape) {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if needs_escape(c) => {
-                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-            }
-            c => out.push(c),
+    /// The diagnostic worded in `lang`.
+    pub fn worded(&self, lang: Lang) -> Worded<'_> {
+        Worded {
+            severity: self.severity,
+            code: self.code.as_str(),
+            file: &self.file,
+            line: self.line,
+            column: self.column,
+            message: self.message.render(lang),
+            hint: self.hint.as_ref().map(|h| h.render(lang)),
         }
     }
-    out
-}
-
-/// Control characters, line and paragraph separators, and the bidirectional
-/// overrides and isolates that reorder what a terminal shows.
-fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A file path as shown to editors: relative, with `/` separators on every platform.
@@ -231,8 +228,8 @@ impl Diagnostics {
         code: Code,
         file: &Path,
         position: Position,
-        message: impl Into<String>,
-        hint: impl Into<String>,
+        message: Text,
+        hint: Text,
     ) {
         self.push(Diagnostic::new(code, file, position, message).hint(hint));
     }
@@ -279,9 +276,17 @@ impl Diagnostics {
     }
 }
 
+/// The line that closes a report: "no problems", or how many errors and warnings.
+pub fn summary(errors: usize, warnings: usize) -> Text {
+    match (errors, warnings) {
+        (0, 0) => Text::new("diagnostic.summary_none"),
+        _ => crate::text!("diagnostic.summary", errors = errors, warnings = warnings),
+    }
+}
+
 /// Renders diagnostics like rustc: header, source line, underline, hint. Source lines
 /// are read back from `root` only for the files that have problems.
-pub fn render_human(diagnostics: &[Diagnostic], root: &Path, color: bool) -> String {
+pub fn render_human(diagnostics: &[Diagnostic], root: &Path, color: bool, lang: Lang) -> String {
     let renderer = if color {
         Renderer::styled()
     } else {
@@ -303,11 +308,13 @@ pub fn render_human(diagnostics: &[Diagnostic], root: &Path, color: bool) -> Str
             .filter(|(f, _)| d.line > 0 && f == &d.file)
             .and_then(|(_, text)| text.as_deref());
         let level = match d.severity {
-            Severity::Error => Level::ERROR,
-            Severity::Warning => Level::WARNING,
+            Severity::Error => Level::ERROR.with_name(lang.get("diagnostic.error")),
+            Severity::Warning => Level::WARNING.with_name(lang.get("diagnostic.warning")),
         };
         let excerpt = source.and_then(|text| excerpt(text, d));
-        let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
+        let title = level
+            .primary_title(d.message.render(lang))
+            .id(d.code.as_str());
         let mut group = match &excerpt {
             Some((line_text, span)) => title.element(
                 Snippet::source(line_text.as_str())
@@ -318,7 +325,11 @@ pub fn render_human(diagnostics: &[Diagnostic], root: &Path, color: bool) -> Str
             None => title.element(annotate_snippets::Origin::path(d.file.as_str())),
         };
         if let Some(hint) = &d.hint {
-            group = group.element(Level::HELP.message(hint.as_str()));
+            group = group.element(
+                Level::HELP
+                    .with_name(lang.get("diagnostic.help"))
+                    .message(hint.render(lang)),
+            );
         }
         let _ = writeln!(out, "{}\n", renderer.render(&[group]));
     }
@@ -382,25 +393,9 @@ fn excerpt(text: &str, d: &Diagnostic) -> Option<(String, std::ops::Range<usize>
     Some((shown, start..end.max(start)))
 }
 
-/// One line per diagnostic, for tools: `file:line:column: severity[code]: message`.
-pub fn render_short(d: &Diagnostic) -> String {
-    let severity = match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    format!(
-        "{}:{}:{}: {severity}[{}]: {}",
-        d.file,
-        d.line,
-        d.column,
-        d.code.as_str(),
-        d.message
-    )
-}
-
 /// GitHub Actions workflow commands: each problem becomes an annotation on its line
 /// in the pull request's diff.
-pub fn render_github(diagnostics: &[Diagnostic]) -> String {
+pub fn render_github(diagnostics: &[Diagnostic], lang: Lang) -> String {
     // Workflow commands treat `%`, CR and LF specially everywhere, and `:` and `,` in
     // property values; they are percent-encoded as the runner documents.
     fn data(text: &str) -> String {
@@ -417,10 +412,14 @@ pub fn render_github(diagnostics: &[Diagnostic]) -> String {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut message = d.message.clone();
+        let mut message = d.message.render(lang);
         if let Some(hint) = &d.hint {
-            message.push_str("\nhelp: ");
-            message.push_str(hint);
+            let _ = write!(
+                message,
+                "\n{}: {}",
+                lang.get("diagnostic.help"),
+                hint.render(lang)
+            );
         }
         let _ = write!(out, "::{command} file={}", property(&d.file));
         if d.line > 0 {
@@ -438,13 +437,18 @@ pub fn render_github(diagnostics: &[Diagnostic]) -> String {
 
 /// GitLab Code Quality report (a JSON array), which merge requests show on the changed
 /// lines.
-pub fn render_gitlab(diagnostics: &[Diagnostic]) -> String {
+pub fn render_gitlab(diagnostics: &[Diagnostic], lang: Lang) -> String {
     let issues: Vec<serde_json::Value> = diagnostics
         .iter()
         .map(|d| {
+            let message = d.message.render(lang);
             let description = match &d.hint {
-                Some(hint) => format!("{} (help: {hint})", d.message),
-                None => d.message.clone(),
+                Some(hint) => format!(
+                    "{message} ({}: {})",
+                    lang.get("diagnostic.help"),
+                    hint.render(lang)
+                ),
+                None => message,
             };
             let severity = match d.severity {
                 Severity::Error => "major",
@@ -463,10 +467,12 @@ pub fn render_gitlab(diagnostics: &[Diagnostic]) -> String {
 }
 
 /// A stable id for a problem, so GitLab can tell new problems from known ones
-/// (FNV-1a over code, file, line and message).
+/// (FNV-1a over code, file, line and the English message, so that it stays the same
+/// whichever language the report is in).
 fn fingerprint(d: &Diagnostic) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let key = format!("{}\0{}\0{}\0{}", d.code.as_str(), d.file, d.line, d.message);
+    let message = d.message.render(Lang::En);
+    let key = format!("{}\0{}\0{}\0{message}", d.code.as_str(), d.file, d.line);
     for byte in key.bytes() {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
@@ -496,27 +502,34 @@ mod tests {
                 column: 8,
                 length: 3,
             },
-            "no organization has the id `x`: 100%",
+            crate::text!(
+                "validate.reference.none",
+                kind = Text::new("noun.org"),
+                id = "x: 100%"
+            ),
         )
-        .hint("did you mean `y`?")
+        .hint(crate::text!("common.did_you_mean", name = "y"))
     }
 
     #[test]
     fn github_annotations_escape_and_locate() {
-        let out = render_github(&[sample()]);
+        let out = render_github(&[sample()], Lang::En);
         assert_eq!(
             out,
-            "::error file=data/projects/a%2C b.yaml,line=7,col=8,title=E0203::no organization has the id `x`: 100%25%0Ahelp: did you mean `y`?\n"
+            "::error file=data/projects/a%2C b.yaml,line=7,col=8,title=E0203::no organization has the id `x: 100%25`%0Ahelp: did you mean `y`?\n"
         );
     }
 
     #[test]
     fn gitlab_report_has_path_line_and_stable_fingerprint() {
-        let out = render_gitlab(&[sample()]);
+        let out = render_gitlab(&[sample()], Lang::Zh);
         let json: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(json[0]["location"]["path"], "data/projects/a, b.yaml");
         assert_eq!(json[0]["location"]["lines"]["begin"], 7);
         assert_eq!(json[0]["check_name"], "E0203");
-        assert_eq!(out, render_gitlab(&[sample()]));
+        assert_eq!(out, render_gitlab(&[sample()], Lang::Zh));
+        let english: serde_json::Value =
+            serde_json::from_str(&render_gitlab(&[sample()], Lang::En)).unwrap();
+        assert_eq!(json[0]["fingerprint"], english[0]["fingerprint"]);
     }
 }

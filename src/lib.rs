@@ -29,6 +29,7 @@ pub mod diagnostic;
 pub mod export;
 pub mod history;
 pub mod load;
+pub mod messages;
 pub mod model;
 pub mod path_safety;
 pub mod render;

@@ -14,9 +14,11 @@ use serde::de::DeserializeOwned;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position, display_path, source_lines};
+use crate::messages::Text;
 use crate::model::kind::{Fields, KindVisitor, Record, RecordKind, Single};
 use crate::model::{Dataset, FILES_FOLDER, Markdown, SiteFile, Sourced};
 use crate::path_safety::{symlink_on_the_way, unportable_name};
+use crate::text;
 use crate::yaml::{parse_document, parse_record};
 
 /// Largest source file read, in bytes. A real record is a few kilobytes; the limit
@@ -188,8 +190,8 @@ impl Loader<'_> {
                 Code::MissingFile,
                 &path,
                 Position::FILE,
-                format!("`{file}` is missing"),
-                "every site needs this file; docs/data-format.md describes it with an example",
+                text!("load.missing_file", file = file),
+                Text::new("load.missing_file_hint"),
             );
             return None;
         }
@@ -243,8 +245,8 @@ impl Loader<'_> {
                         Code::Unreadable,
                         &path,
                         Position::FILE,
-                        format!("cannot read this folder: {error}"),
-                        "check the folder's permissions",
+                        text!("load.folder_unreadable", error = error.to_string()),
+                        Text::new("load.folder_unreadable_hint"),
                     );
                     continue;
                 }
@@ -274,8 +276,8 @@ impl Loader<'_> {
                     Code::UnsafeName,
                     &relative,
                     Position::FILE,
-                    format!("the name `{name}` is not spelled as greenproc reads it, so the file is not read"),
-                    format!("rename it to `{fixed}`: extensions in lower case, no spaces around the name"),
+                    text!("load.misspelled_name", name = name),
+                    text!("load.misspelled_name_hint", fixed = fixed),
                 );
                 continue;
             }
@@ -286,12 +288,12 @@ impl Loader<'_> {
                         Code::DuplicateId,
                         &relative,
                         Position::FILE,
-                        format!(
-                            "`{}` and `{}` differ only in letter case or in how a character is encoded, so Windows and macOS keep only one of them",
-                            first.display(),
-                            relative.display()
+                        text!(
+                            "load.case_collision",
+                            first = display_path(first),
+                            second = display_path(&relative)
                         ),
-                        "rename one of them, or merge the two into one file",
+                        Text::new("load.case_collision_hint"),
                     );
                 } else {
                     seen.insert(key, relative.clone());
@@ -335,8 +337,8 @@ impl Loader<'_> {
                     Code::Unreadable,
                     &relative,
                     Position::FILE,
-                    format!("cannot read this file: {e}"),
-                    "check the file's permissions",
+                    text!("load.file_unreadable", error = e.to_string()),
+                    Text::new("load.file_unreadable_hint"),
                 ),
             }
         }
@@ -360,13 +362,13 @@ impl Loader<'_> {
         replace(list, file, record);
     }
 
-    fn report_unportable(&mut self, relative: &Path, problem: &str) {
+    fn report_unportable(&mut self, relative: &Path, problem: &'static str) {
         self.diagnostics.report(
             Code::UnsafeName,
             relative,
             Position::FILE,
-            format!("the name {problem}, so the file is not read"),
-            "rename it with letters, digits, hyphens and Chinese characters, for example `zb-school-2025.yaml`",
+            text!("load.unportable", problem = Text::new(problem)),
+            Text::new("load.unportable_hint"),
         );
     }
 
@@ -378,8 +380,8 @@ impl Loader<'_> {
             Code::Unreadable,
             relative,
             Position::FILE,
-            "symbolic links are not followed",
-            "replace the link with the file itself, so that the site never reads outside its folder",
+            Text::new("load.symlink"),
+            Text::new("load.symlink_hint"),
         );
     }
 
@@ -434,18 +436,18 @@ fn read(root: &Path, file: &Path) -> Result<String, Diagnostic> {
             Code::TooLarge,
             file,
             Position::FILE,
-            format!("the file is {size} bytes, more than the limit of {MAX_FILE_BYTES} bytes"),
+            text!("load.too_large", size = size, limit = MAX_FILE_BYTES),
         )
-        .hint("one file holds one record; split it, or remove what does not belong in it"));
+        .hint(Text::new("load.too_large_hint")));
     }
     let bytes = fs::read(&full).map_err(|error| {
         Diagnostic::new(
             Code::Unreadable,
             file,
             Position::FILE,
-            format!("cannot read the file: {error}"),
+            text!("load.unreadable", error = error.to_string()),
         )
-        .hint("check that the file exists and is readable")
+        .hint(Text::new("load.unreadable_hint"))
     })?;
     decode(file, bytes)
 }
@@ -466,10 +468,14 @@ pub fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
             return Err(Diagnostic::new(
                 Code::Unreadable,
                 file,
-                Position { line, column, length: 1 },
-                "the file is not UTF-8 text",
+                Position {
+                    line,
+                    column,
+                    length: 1,
+                },
+                Text::new("load.not_utf8"),
             )
-            .hint("save the file as UTF-8 (in most editors: Save with Encoding → UTF-8); GBK is not supported"));
+            .hint(Text::new("load.not_utf8_hint")));
         }
     };
     let text = text
@@ -477,10 +483,13 @@ pub fn decode(file: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
         .map(str::to_owned)
         .unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(
-            Diagnostic::new(Code::EmptyFile, file, Position::FILE, "the file is empty")
-                .hint("fill in the record, or delete the file"),
-        );
+        return Err(Diagnostic::new(
+            Code::EmptyFile,
+            file,
+            Position::FILE,
+            Text::new("load.empty"),
+        )
+        .hint(Text::new("load.empty_hint")));
     }
     Ok(text)
 }

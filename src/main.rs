@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use greenproc::build::{BuildError, BuildOptions, Stage, Timings};
 use greenproc::diagnostic::{self, Severity};
+use greenproc::messages::Lang;
 use greenproc::scaffold::{self, ScaffoldError};
 use greenproc::site_paths::BaseUrl;
 
@@ -17,143 +18,208 @@ use greenproc::site_paths::BaseUrl;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Static-site generator for open data on green building materials in government
-/// procurement.
+// The help of every command and option is in the editors' catalogs
+// (src/messages/*.yaml, `cli.*`), in Chinese or English: see `localized`.
 #[derive(Parser)]
-#[command(name = "greenproc", version, about)]
+#[command(name = "greenproc", version)]
 struct Cli {
+    #[arg(long, global = true, value_parser = parse_lang)]
+    lang: Option<Lang>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check every data file and document, and report all problems.
     Check {
-        /// Site root folder (holding data/ and content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
-        /// Treat warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
     },
-    /// Check the site, then build it into a folder of static pages.
     Build {
-        /// Site root folder (holding data/ and content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Output folder [default: <root>/public].
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Address the site is published at, e.g. https://example.org/zibo/; links and
-        /// assets work under its path [default: base_url in data/site.yaml].
         #[arg(long)]
         base_url: Option<String>,
-        /// Print how long each stage took, to stderr.
         #[arg(long)]
         timings: bool,
-        /// Print nothing on success: no warnings, no summary, no progress.
         #[arg(long, short)]
         quiet: bool,
     },
-    /// Preview the site: build it into a temporary folder, serve it on this machine,
-    /// and after every edit rebuild what changed and reload the browser.
     Serve {
-        /// Site root folder (holding data/ and content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Port to listen on; 0 lets the system choose [default: 1111, or the next
-        /// free one of the nine after it].
         #[arg(long)]
         port: Option<u16>,
-        /// Address to listen on; 0.0.0.0 makes the preview reachable from other
-        /// machines.
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
     },
-    /// Start a new city's site in a new or empty folder: site.yaml to fill in, one
-    /// example of each record kind, JSON Schemas for editors, a README.
     Init {
-        /// Folder to create; it must not exist or be empty.
         dir: PathBuf,
-        /// City name, in Chinese as the site shows it [default: a placeholder].
         #[arg(long)]
         city: Option<String>,
-        /// The city's six-digit administrative division code (GB/T 2260), e.g. 370100
-        /// [default: a placeholder].
         #[arg(long)]
         admin_code: Option<String>,
-        /// Province name [default: looked up from --admin-code].
         #[arg(long)]
         province: Option<String>,
     },
-    /// Write a new record with every field, commented in Chinese, and list the
-    /// required fields to fill in before it passes `check`.
     New {
-        /// Kind of record.
         #[arg(value_parser = clap::builder::PossibleValuesParser::new(scaffold::new_kinds()))]
         kind: String,
-        /// Id of the new record, also its file name: lowercase letters, digits and
-        /// hyphens.
         id: String,
-        /// Category id of a new product (required for products): it decides the folder
-        /// data/catalog/<group>/<category>/.
         #[arg(long)]
         category: Option<String>,
-        /// Site root folder (holding data/ and content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
-    /// Summarize the data changes between two revisions, field by field: records
-    /// added, removed and changed, with old and new values.
     Diff {
-        /// The older revision: a branch, tag, commit or expression like HEAD~3.
         from: String,
-        /// The newer revision [default: the working tree, as `build` reads it].
         to: Option<String>,
-        /// Site root folder (holding data/ and content/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Markdown for a merge-request comment, or JSON (schema in docs/editing.md).
         #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
         format: DiffFormat,
     },
-    /// Write a synthetic site of about N records, for benchmarks and scale tests.
     Gen {
-        /// Number of records, split by the shares of a real site (60% products).
         #[arg(long)]
         records: usize,
-        /// Folder to create; it must not exist or be empty.
         #[arg(long)]
         out: PathBuf,
     },
 }
 
+/// How `check` prints its problems.
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
-    /// Messages with source excerpts, like rustc.
+    // Messages with source excerpts, like rustc.
     Human,
-    /// A JSON array of {severity, code, file, line, column, message, hint}.
+    // A JSON array of {severity, code, file, line, column, message, hint}.
     Json,
-    /// GitHub Actions workflow commands, shown as annotations on pull requests.
+    // GitHub Actions workflow commands, shown as annotations on pull requests.
     Github,
-    /// GitLab Code Quality report (JSON), shown on merge requests.
+    // GitLab Code Quality report (JSON), shown on merge requests.
     Gitlab,
 }
 
+/// How `diff` prints its report.
 #[derive(Clone, Copy, ValueEnum)]
 enum DiffFormat {
-    /// Headings per kind and tables of old and new values, escaped.
+    // Headings per kind and tables of old and new values, escaped.
     Markdown,
-    /// The report as JSON.
+    // The report as JSON.
     Json,
 }
 
+fn parse_lang(name: &str) -> Result<Lang, String> {
+    Lang::parse(name).ok_or_else(|| format!("`{name}`: zh | en"))
+}
+
+/// The language asked for: `--lang` wherever it is on the command line (read before
+/// parsing, so that the help and the parser's own errors are in it too), else the
+/// environment's.
+fn requested_lang() -> Lang {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .enumerate()
+        .find_map(|(i, arg)| match arg.strip_prefix("--lang") {
+            Some("") => args.get(i + 1).and_then(|v| Lang::parse(v)),
+            Some(rest) => rest.strip_prefix('=').and_then(Lang::parse),
+            None => None,
+        })
+        .unwrap_or_else(Lang::from_env)
+}
+
+/// The command line with its help worded in `lang`: the about line of each command
+/// and the help of each argument from `cli.<command>.<argument>`, and the headings.
+fn localized(lang: Lang) -> clap::Command {
+    use clap::{Arg, ArgAction};
+    // Defaults and allowed values are written in the texts, in the reader's language,
+    // rather than appended by clap in English; `{kinds}` lists the kinds `new` makes.
+    let kinds = scaffold::new_kinds().collect::<Vec<_>>().join(", ");
+    let word = |key: String| lang.get(&key).replace("{kinds}", &kinds);
+    let template = format!(
+        "{{about-with-newline}}\n{} {{usage}}\n\n{{all-args}}{{after-help}}",
+        lang.get("cli.heading.usage")
+    );
+    let dress = |command: clap::Command, path: &str| {
+        let options = lang.get("cli.heading.options");
+        let mut command = command
+            .help_template(template.clone())
+            .disable_help_flag(true)
+            .arg(
+                Arg::new("help")
+                    .short('h')
+                    .long("help")
+                    .action(ArgAction::Help)
+                    .help(lang.get("cli.help"))
+                    .help_heading(options)
+                    .display_order(101),
+            );
+        let ids: Vec<String> = command
+            .get_arguments()
+            .map(|a| a.get_id().to_string())
+            .filter(|id| id != "help")
+            .collect();
+        for (order, id) in ids.into_iter().enumerate() {
+            let key = if id == "lang" {
+                "cli.lang".to_owned()
+            } else {
+                format!("cli.{path}.{id}")
+            };
+            command = command.mut_arg(id.as_str(), |arg| {
+                let heading = if arg.is_positional() {
+                    lang.get("cli.heading.arguments")
+                } else {
+                    options
+                };
+                // `--lang` and `--help` come last on every command.
+                let order = if id == "lang" { 100 } else { order };
+                let arg = arg
+                    .help(word(key.clone()))
+                    .help_heading(heading)
+                    .display_order(order);
+                if arg.get_action().takes_values() {
+                    arg.hide_default_value(true).hide_possible_values(true)
+                } else {
+                    arg
+                }
+            });
+        }
+        command.about(word(format!("cli.{path}.about")))
+    };
+    let mut command = dress(Cli::command(), "greenproc")
+        .disable_help_subcommand(true)
+        .disable_version_flag(true)
+        .subcommand_help_heading(lang.get("cli.heading.commands"))
+        .arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help(lang.get("cli.version"))
+                .help_heading(lang.get("cli.heading.options")),
+        );
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    for name in names {
+        command = command.mut_subcommand(name.as_str(), |sub| dress(sub, &name));
+    }
+    command
+}
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let lang = requested_lang();
+    let parsed = localized(lang)
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
@@ -164,12 +230,13 @@ fn main() -> ExitCode {
             };
         }
     };
+    let lang = cli.lang.unwrap_or(lang);
     match cli.command {
         Command::Check {
             root,
             format,
             deny_warnings,
-        } => check(&root, format, deny_warnings),
+        } => check(&root, format, deny_warnings, lang),
         Command::Build {
             root,
             output,
@@ -184,9 +251,16 @@ fn main() -> ExitCode {
             },
             timings,
             quiet,
+            lang,
         ),
         Command::Serve { root, port, bind } => {
-            match greenproc::serve::serve(&greenproc::serve::ServeOptions { root, bind, port }) {
+            let options = greenproc::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                lang,
+            };
+            match greenproc::serve::serve(&options) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
                     eprintln!("error: serve: {error}");
@@ -223,7 +297,7 @@ fn main() -> ExitCode {
                 print!(
                     "{}",
                     match format {
-                        DiffFormat::Markdown => report.to_markdown(),
+                        DiffFormat::Markdown => report.to_markdown(lang),
                         DiffFormat::Json => report.to_json(),
                     }
                 );
@@ -301,7 +375,7 @@ fn scaffold_failure(command: &str, error: &ScaffoldError) -> ExitCode {
     }
 }
 
-fn build(options: BuildOptions, timings: bool, quiet: bool) -> ExitCode {
+fn build(options: BuildOptions, timings: bool, quiet: bool, lang: Lang) -> ExitCode {
     // A malformed --base-url is a usage error, reported before any work.
     if let Some(base_url) = &options.base_url
         && let Err(error) = BaseUrl::new(None, Some(base_url))
@@ -330,12 +404,12 @@ fn build(options: BuildOptions, timings: bool, quiet: bool) -> ExitCode {
             if !built.warnings.is_empty() && !quiet {
                 eprint!(
                     "{}",
-                    diagnostic::render_human(&built.warnings, &options.root, color)
+                    diagnostic::render_human(&built.warnings, &options.root, color, lang)
                 );
-                eprintln!("{}", summary_line(0, built.warnings.len()));
+                eprintln!("{}", summary_line(0, built.warnings.len(), lang));
             }
             if let Some(reason) = built.history_unavailable.as_ref().filter(|_| !quiet) {
-                eprintln!("{}", history_warning(reason));
+                eprintln!("{}", history_warning(reason, lang));
             }
             for leftover in built.leftovers.iter().filter(|_| !quiet) {
                 eprintln!("warning: {leftover}");
@@ -362,9 +436,12 @@ fn build(options: BuildOptions, timings: bool, quiet: bool) -> ExitCode {
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
                 .count();
-            eprint!("{}", diagnostic::render_human(&list, &options.root, color));
-            eprintln!("{}", summary_line(errors, list.len() - errors));
-            eprintln!("build: not built, fix the errors above; the previous output is unchanged");
+            eprint!(
+                "{}",
+                diagnostic::render_human(&list, &options.root, color, lang)
+            );
+            eprintln!("{}", summary_line(errors, list.len() - errors, lang));
+            eprintln!("{}", lang.get("cli.build_refused"));
             ExitCode::from(1)
         }
         Err(error) => {
@@ -375,26 +452,27 @@ fn build(options: BuildOptions, timings: bool, quiet: bool) -> ExitCode {
     }
 }
 
-fn check(root: &std::path::Path, format: Format, deny_warnings: bool) -> ExitCode {
+fn check(root: &std::path::Path, format: Format, deny_warnings: bool, lang: Lang) -> ExitCode {
     let (_, diagnostics) = greenproc::check_site(root);
     let errors = diagnostics.error_count();
     let warnings = diagnostics.warning_count();
     let list = diagnostics.into_sorted();
     match format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&list).expect("diagnostics serialize")
-        ),
-        Format::Github => print!("{}", diagnostic::render_github(&list)),
-        Format::Gitlab => print!("{}", diagnostic::render_gitlab(&list)),
+        Format::Json => {
+            let worded: Vec<_> = list.iter().map(|d| d.worded(lang)).collect();
+            let json = serde_json::to_string_pretty(&worded).expect("diagnostics serialize");
+            println!("{json}");
+        }
+        Format::Github => print!("{}", diagnostic::render_github(&list, lang)),
+        Format::Gitlab => print!("{}", diagnostic::render_gitlab(&list, lang)),
         Format::Human => {
             let color = std::io::stderr().is_terminal();
-            eprint!("{}", diagnostic::render_human(&list, root, color));
-            eprintln!("{}", summary_line(errors, warnings));
+            eprint!("{}", diagnostic::render_human(&list, root, color, lang));
+            eprintln!("{}", summary_line(errors, warnings, lang));
         }
     }
     if let Some(reason) = greenproc::history::History::probe(root) {
-        eprintln!("{}", history_warning(&reason));
+        eprintln!("{}", history_warning(&reason, lang));
     }
     let failed =
         errors > 0 || (deny_warnings && list.iter().any(|d| d.severity == Severity::Warning));
@@ -431,13 +509,10 @@ fn timing_table(timings: &Timings, pages: usize) -> String {
 }
 
 /// The one line `check` and `build` print when git history cannot be read.
-fn history_warning(reason: &greenproc::history::Unavailable) -> String {
-    format!("warning: change history unavailable, pages will say so: {reason}")
+fn history_warning(reason: &greenproc::history::Unavailable, lang: Lang) -> String {
+    greenproc::text!("cli.history_unavailable", reason = reason.text()).render(lang)
 }
 
-fn summary_line(errors: usize, warnings: usize) -> String {
-    match (errors, warnings) {
-        (0, 0) => "check: no problems found".to_owned(),
-        _ => format!("check: {errors} error(s), {warnings} warning(s)"),
-    }
+fn summary_line(errors: usize, warnings: usize, lang: Lang) -> String {
+    greenproc::diagnostic::summary(errors, warnings).render(lang)
 }

@@ -47,22 +47,20 @@ pub fn is_device_name(stem: &str) -> bool {
 
 /// What makes a file or folder name unsafe to load or print: not UTF-8, a control
 /// character (a terminal would act on it), a character Windows forbids in names, a
-/// trailing dot or space, or a Windows device name with any extension. `None` for a
-/// fine name.
+/// trailing dot or space, or a Windows device name with any extension, as the key of
+/// its message to editors ([`crate::messages`]). `None` for a fine name.
 pub fn unportable_name(name: &std::ffi::OsStr) -> Option<&'static str> {
     let Some(name) = name.to_str() else {
-        return Some("is not UTF-8");
+        return Some("load.name.not_utf8");
     };
     if name.chars().any(char::is_control) {
-        Some("holds a control character")
+        Some("load.name.control")
     } else if name.contains(['\\', ':', '*', '?', '"', '<', '>', '|']) {
-        Some(r#"holds one of \ : * ? " < > |, which Windows does not allow in names"#)
+        Some("load.name.windows_character")
     } else if name.ends_with(['.', ' ']) {
-        Some("ends with a dot or a space, which Windows drops")
+        Some("load.name.trailing_dot")
     } else if is_device_name(name.split('.').next().unwrap_or(name)) {
-        Some(
-            "is a device name on Windows (CON, PRN, AUX, NUL, COM1, LPT1…), which no file there can have",
-        )
+        Some("load.name.device")
     } else {
         None
     }

@@ -8,8 +8,11 @@ use serde::de::DeserializeOwned;
 use serde_saphyr::{Budget, Options};
 
 use crate::diagnostic::{Code, Diagnostic, Position, source_lines};
+use crate::messages::Text;
 use crate::model::Markdown;
+use crate::model::value::{NOT_A_DATE, NOT_MONEY};
 use crate::suggest::closest;
+use crate::text;
 
 /// Parses the text of a YAML record file into its record.
 pub fn parse_record<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, Diagnostic> {
@@ -19,17 +22,13 @@ pub fn parse_record<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, D
         .map_err(|error| keyboard_slip(file, text).unwrap_or_else(|| yaml_diagnostic(file, &error)))
 }
 
-/// Characters that can slip into a line's indentation, with what to say of each.
+/// Characters that can slip into a line's indentation, with the messages for each.
 const INDENT_SLIPS: [(char, &str, &str); 2] = [
-    (
-        '\t',
-        "a tab indents this line; YAML indents with spaces only",
-        "replace the tab with spaces, as many as the lines above use",
-    ),
+    ('\t', "yaml.tab_indent", "yaml.tab_indent_hint"),
     (
         '\u{3000}',
-        "a full-width space (U+3000, 全角空格) indents this line; YAML indents with ordinary spaces only",
-        "delete it and indent with half-width (半角) spaces: switch the input method to half-width first",
+        "yaml.fullwidth_space_indent",
+        "yaml.fullwidth_space_indent_hint",
     ),
 ];
 
@@ -49,7 +48,8 @@ fn keyboard_slip(file: &Path, text: &str) -> Option<Diagnostic> {
         for (slip, message, hint) in INDENT_SLIPS {
             if let Some(column) = indent.iter().position(|&c| c == slip) {
                 return Some(
-                    Diagnostic::new(Code::YamlSyntax, file, at(column), message).hint(hint),
+                    Diagnostic::new(Code::YamlSyntax, file, at(column), Text::new(message))
+                        .hint(Text::new(hint)),
                 );
             }
         }
@@ -67,9 +67,9 @@ fn keyboard_slip(file: &Path, text: &str) -> Option<Diagnostic> {
                     Code::YamlSyntax,
                     file,
                     at(column),
-                    format!("a full-width colon `：` (U+FF1A) follows the field name `{key}`; YAML needs the ASCII colon `:`"),
+                    text!("yaml.fullwidth_colon", key = key),
                 )
-                .hint(format!("write `{key}: ` with a half-width colon and a space after it")),
+                .hint(text!("yaml.fullwidth_colon_hint", key = key)),
             );
         }
     }
@@ -85,10 +85,14 @@ pub fn parse_document<T: DeserializeOwned>(
         return Err(Diagnostic::new(
             Code::FrontMatter,
             file,
-            Position { line: 1, column: 1, length: 3 },
-            "the document does not start with a front matter block",
+            Position {
+                line: 1,
+                column: 1,
+                length: 3,
+            },
+            Text::new("yaml.front_matter"),
         )
-        .hint("begin the file with a line `---`, the YAML fields, and another line `---`; the Markdown text follows"));
+        .hint(Text::new("yaml.front_matter_hint")));
     };
     // A leading newline stands for the opening `---`, so that positions in the front
     // matter are the file's own line numbers.
@@ -154,60 +158,76 @@ pub fn yaml_diagnostic(file: &Path, error: &serde_saphyr::Error) -> Diagnostic {
         error = inner.as_ref();
     }
     let (code, message, hint) = match error {
-        E::SerdeUnknownField { field, expected, .. } => (
+        E::SerdeUnknownField {
+            field, expected, ..
+        } => (
             Code::UnknownField,
-            format!("unknown field `{field}`"),
+            text!("yaml.unknown_field", field = field.as_str()),
             match closest(field, expected) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("the fields allowed here are: {}", expected.join(", ")),
+                Some(best) => text!("common.did_you_mean", name = best),
+                None => text!("yaml.fields_allowed", fields = expected.join(", ")),
             },
         ),
         E::SerdeMissingField { field, .. } => (
             Code::MissingField,
-            format!("missing required field `{field}`"),
-            format!("add `{field}:` with a value to this record; docs/data-format.md describes it"),
+            text!("yaml.missing_field", field = *field),
+            text!("yaml.missing_field_hint", field = *field),
         ),
-        E::SerdeUnknownVariant { variant, expected, .. } => (
+        E::SerdeUnknownVariant {
+            variant, expected, ..
+        } => (
             Code::WrongType,
-            format!("`{variant}` is not one of the allowed values"),
+            text!("yaml.unknown_value", value = variant),
             match closest(variant, expected) {
-                Some(best) => format!("did you mean `{best}`? allowed: {}", expected.join(", ")),
-                None => format!("allowed values: {}", expected.join(", ")),
+                Some(best) => text!(
+                    "yaml.unknown_value_near",
+                    name = best,
+                    allowed = expected.join(", ")
+                ),
+                None => text!("yaml.values_allowed", allowed = expected.join(", ")),
             },
         ),
-        E::SerdeInvalidType { unexpected, expected, .. }
-        | E::SerdeInvalidValue { unexpected, expected, .. } => (
+        E::SerdeInvalidType {
+            unexpected,
+            expected,
+            ..
+        }
+        | E::SerdeInvalidValue {
+            unexpected,
+            expected,
+            ..
+        } => (
             Code::WrongType,
-            format!("expected {expected}, found {unexpected}"),
-            "change the value to the expected kind; quote text that looks like a number".to_owned(),
+            text!(
+                "yaml.wrong_type",
+                expected = expected_kind(expected),
+                found = found_kind(unexpected)
+            ),
+            Text::new("yaml.wrong_type_hint"),
         ),
         E::InvalidScalar { ty, .. } => (
             Code::WrongType,
-            format!("this value is not a valid {}", scalar_kind(ty)),
-            "write the value in the expected form: numbers without units or separators, true or false for yes/no".to_owned(),
+            text!("yaml.invalid_scalar", kind = expected_kind(ty)),
+            Text::new("yaml.invalid_scalar_hint"),
         ),
         E::Unexpected { expected, .. } => (
             Code::WrongType,
-            format!("expected {expected} here"),
-            "change the value to the expected kind: a single value, a list (`- item`) or fields (`key: value`)".to_owned(),
+            text!("yaml.unexpected", expected = expected_kind(expected)),
+            Text::new("yaml.unexpected_hint"),
         ),
         E::NullIntoString { .. } => (
             Code::WrongType,
-            "this value is empty".to_owned(),
-            "write the text after the colon, or remove the line if the field is optional".to_owned(),
+            Text::new("yaml.empty_value"),
+            Text::new("yaml.empty_value_hint"),
         ),
-        E::Message { msg, .. } => (
-            Code::WrongType,
-            msg.clone(),
-            "correct the value as the message says".to_owned(),
-        ),
+        E::Message { msg, .. } => custom_message(msg),
         E::DuplicateMappingKey { key, .. } => (
             Code::DuplicateKey,
             match key {
-                Some(key) => format!("the key `{key}` appears twice"),
-                None => "a key appears twice".to_owned(),
+                Some(key) => text!("yaml.duplicate_key", key = key),
+                None => Text::new("yaml.duplicate_key_unnamed"),
             },
-            "keep one of the two entries".to_owned(),
+            Text::new("yaml.duplicate_key_hint"),
         ),
         E::Budget {
             breach: serde_saphyr::budget::BudgetBreach::Documents { .. },
@@ -215,46 +235,124 @@ pub fn yaml_diagnostic(file: &Path, error: &serde_saphyr::Error) -> Diagnostic {
         }
         | E::MultipleDocuments { .. } => (
             Code::YamlSyntax,
-            "the file holds more than one YAML document".to_owned(),
-            "one file holds one record: remove the `---` separator and move the second record to its own file".to_owned(),
+            Text::new("yaml.documents"),
+            Text::new("yaml.documents_hint"),
         ),
         E::Budget { breach, .. } => (
             Code::ResourceLimit,
-            format!("the YAML exceeds a safety limit ({breach:?})"),
-            "records are small: remove deep nesting and repeated aliases (`*name`)".to_owned(),
+            text!("yaml.budget", breach = format!("{breach:?}")),
+            Text::new("yaml.budget_hint"),
         ),
         E::AliasReplayLimitExceeded { .. }
         | E::AliasExpansionLimitExceeded { .. }
         | E::AliasReplayStackDepthExceeded { .. }
         | E::AliasReplayCounterOverflow { .. } => (
             Code::ResourceLimit,
-            "YAML aliases expand to too much data".to_owned(),
-            "write values out instead of repeating anchors with aliases (`*name`)".to_owned(),
+            Text::new("yaml.aliases"),
+            Text::new("yaml.aliases_hint"),
         ),
         E::ExternalMessage { msg, .. } if msg.contains("recursion limit") => (
             Code::ResourceLimit,
-            "the YAML is nested too deeply".to_owned(),
-            "records are small: remove the deep nesting of brackets or indented blocks".to_owned(),
+            Text::new("yaml.too_deep"),
+            Text::new("yaml.too_deep_hint"),
         ),
-        other => (
-            Code::YamlSyntax,
-            first_line(&other.to_string()),
-            "check indentation (spaces, not tabs), colons after keys, and quotes around text with `: ` or `#`".to_owned(),
-        ),
+        other => syntax_message(&first_line(&other.to_string())),
     };
     Diagnostic::new(code, file, position, message).hint(hint)
 }
 
-/// What a scalar type of the parser is called in a message.
-fn scalar_kind(ty: &str) -> &str {
-    match ty {
-        "floating point" => "number",
-        "boolean" => "true or false",
-        t if t.starts_with(['u', 'i']) && t[1..].bytes().all(|b| b.is_ascii_digit()) => {
-            "whole number"
-        }
-        other => other,
+/// A syntax error worded for editors: the parser's most common messages, each with
+/// what usually causes it; any other with the parser's own words.
+fn syntax_message(detail: &str) -> (Code, Text, Text) {
+    const KNOWN: [(&str, &str); 8] = [
+        ("mapping values are not allowed", "yaml.syntax_colon"),
+        ("did not find expected key", "yaml.syntax_key"),
+        ("did not find expected '-' indicator", "yaml.syntax_dash"),
+        ("expected ',' or ']'", "yaml.syntax_bracket"),
+        ("expected ',' or '}'", "yaml.syntax_bracket"),
+        ("unclosed bracket", "yaml.syntax_bracket"),
+        ("quoted scalar", "yaml.syntax_quote"),
+        ("unknown anchor", "yaml.syntax_anchor"),
+    ];
+    match KNOWN.iter().find(|(phrase, _)| detail.contains(phrase)) {
+        Some((_, key)) => (
+            Code::YamlSyntax,
+            Text::new(key),
+            Text::new("yaml.syntax_hint"),
+        ),
+        None => (
+            Code::YamlSyntax,
+            text!("yaml.syntax", detail = detail),
+            Text::new("yaml.syntax_hint"),
+        ),
     }
+}
+
+/// A message a value type gave the parser: dates and money are worded here, anything
+/// else is shown as it is.
+fn custom_message(msg: &str) -> (Code, Text, Text) {
+    if let Some(value) = msg.strip_prefix(NOT_A_DATE) {
+        (
+            Code::WrongType,
+            text!("yaml.not_a_date", value = value),
+            Text::new("yaml.not_a_date_hint"),
+        )
+    } else if let Some(value) = msg.strip_prefix(NOT_MONEY) {
+        (
+            Code::WrongType,
+            text!("yaml.not_money", value = value),
+            Text::new("yaml.not_money_hint"),
+        )
+    } else {
+        (
+            Code::WrongType,
+            text!("yaml.other", detail = msg),
+            Text::new("yaml.other_hint"),
+        )
+    }
+}
+
+/// What the parser expected, as editors call it: the phrases serde and the value
+/// types use, with anything else shown as it is.
+fn expected_kind(expected: &str) -> Text {
+    let key = match expected {
+        "a string" | "string" | "string scalar" => "yaml.kind.text",
+        "a sequence" | "sequence" => "yaml.kind.list",
+        "a map" | "map" | "mapping" => "yaml.kind.fields",
+        "a boolean" | "boolean" | "bool" => "yaml.kind.boolean",
+        "floating point" | "f64" | "f32" | "a number" => "yaml.kind.number",
+        "a date written as YYYY-MM-DD" => "yaml.kind.date",
+        "an amount in yuan" => "yaml.kind.money",
+        e if e.starts_with("struct ") => "yaml.kind.fields",
+        e if e.starts_with(['u', 'i'])
+            && e.len() > 1
+            && e[1..].bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            "yaml.kind.whole_number"
+        }
+        e if e.starts_with("a ") && e.contains("integer") => "yaml.kind.whole_number",
+        other => return text!("yaml.kind.other", name = other),
+    };
+    Text::new(key)
+}
+
+/// What the parser found instead, from serde's description of it (`string "x"`,
+/// `integer `3``, `sequence`, `map`...).
+fn found_kind(unexpected: &str) -> Text {
+    let (kind, value) = match unexpected.split_once(' ') {
+        Some((kind, value)) => (kind, value.trim_matches(['"', '`'])),
+        None => (unexpected, ""),
+    };
+    let key = match kind {
+        "string" => "yaml.found.text",
+        "integer" | "floating" => "yaml.found.number",
+        "boolean" => "yaml.found.boolean",
+        "sequence" => "yaml.found.list",
+        "map" => "yaml.found.fields",
+        "unit" | "null" => "yaml.found.empty",
+        _ => return text!("yaml.kind.other", name = unexpected),
+    };
+    Text::new(key).arg("value", value)
 }
 
 /// The error's own text without the location prefix saphyr adds.

@@ -38,6 +38,7 @@ fn break_line(root: &Path, file: &str, prefix: &str, new_line: &str) -> usize {
 
 fn check(root: &Path, format: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_greenproc"))
+        .env("GREENPROC_LANG", "en")
         .args([
             "check",
             "--root",

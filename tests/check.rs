@@ -98,11 +98,19 @@ struct Run {
     elapsed: Duration,
 }
 
-/// Runs the binary, killing it after [`KILL_AFTER`], and checks that it did not panic.
+/// Runs the binary in English, which most assertions here quote (the snapshots of
+/// every case hold both languages).
 fn run(args: &[&str]) -> Run {
+    run_in("en", args)
+}
+
+/// Runs the binary with messages in `lang`, killing it after [`KILL_AFTER`], and
+/// checks that it did not panic.
+fn run_in(lang: &str, args: &[&str]) -> Run {
     let start = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_greenproc"))
         .args(args)
+        .env("GREENPROC_LANG", lang)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -424,6 +432,89 @@ fn base_site_is_clean() {
         human.stderr.contains("check: no problems found"),
         "{}",
         human.stderr
+    );
+}
+
+/// What editors read for every case, in Chinese and in English: the messages, hints,
+/// source excerpts and the summary, as `check` prints them.
+#[test]
+fn every_case_reads_in_chinese_and_in_english() {
+    for lang in ["zh", "en"] {
+        let mut out = String::new();
+        for case in CASES {
+            let site = Site::case(case);
+            let root = site.root().to_str().unwrap();
+            let run = run_in(lang, &["check", "--root", root]);
+            out.push_str(&format!("=== {case}\n{}\n", run.stderr));
+        }
+        insta::assert_snapshot!(format!("check_cases_{lang}"), out);
+    }
+}
+
+/// The help of every command, in both languages; the language from `--lang`, else
+/// `GREENPROC_LANG`, else an English locale, else Chinese.
+#[test]
+fn help_and_messages_follow_the_language() {
+    let greenproc = |args: &[&str], env: &[(&str, &str)]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_greenproc"));
+        command
+            .args(args)
+            .env_remove("GREENPROC_LANG")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANG");
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let out = command.output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.code(), text)
+    };
+    for command in ["check", "build", "serve", "init", "new", "diff", "gen"] {
+        let (code, zh) = greenproc(&[command, "--help"], &[]);
+        assert_eq!(code, Some(0), "{zh}");
+        assert!(zh.contains("用法：") && zh.contains("显示帮助"), "{zh}");
+        let (code, en) = greenproc(&[command, "--help", "--lang", "en"], &[]);
+        assert_eq!(code, Some(0), "{en}");
+        assert!(en.contains("Usage:") && en.contains("Print help"), "{en}");
+        assert!(!en.contains("显示"), "{en}");
+    }
+    let site = Site::case("e0003_empty");
+    let root = site.root().to_str().unwrap();
+    let check = ["check", "--root", root];
+    let chinese = "文件是空的";
+    let english = "the file is empty";
+    assert!(greenproc(&check, &[]).1.contains(chinese));
+    assert!(
+        greenproc(&check, &[("LANG", "C.UTF-8")])
+            .1
+            .contains(chinese)
+    );
+    assert!(
+        greenproc(&check, &[("LANG", "en_US.UTF-8")])
+            .1
+            .contains(english)
+    );
+    assert!(
+        greenproc(
+            &check,
+            &[("LC_ALL", "zh_CN.UTF-8"), ("LANG", "en_US.UTF-8")]
+        )
+        .1
+        .contains(chinese)
+    );
+    assert!(
+        greenproc(&check, &[("GREENPROC_LANG", "en"), ("LANG", "zh_CN.UTF-8")])
+            .1
+            .contains(english)
+    );
+    let mut zh_flag = vec!["--lang=zh"];
+    zh_flag.extend(check);
+    assert!(
+        greenproc(&zh_flag, &[("GREENPROC_LANG", "en")])
+            .1
+            .contains(chinese)
     );
 }
 

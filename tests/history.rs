@@ -200,7 +200,7 @@ fn strip_tags(html: &str) -> String {
 fn record_pages_show_first_and_last_dates_and_changed_fields() {
     let repo = repository();
     let (_out, output, stderr) = build(repo.path());
-    assert!(!stderr.contains("history unavailable"), "{stderr}");
+    assert!(!stderr.contains("无法读取变更历史"), "{stderr}");
 
     let project = page(&output, "projects/lz-hospital-2025/index.html");
     let section = history(&project);
@@ -329,10 +329,10 @@ fn a_shallow_clone_builds_and_says_history_is_unavailable() {
     let (_out, output, stderr) = build(&root);
     let warnings: Vec<&str> = stderr
         .lines()
-        .filter(|l| l.contains("history unavailable"))
+        .filter(|l| l.contains("无法读取变更历史"))
         .collect();
     assert_eq!(warnings.len(), 1, "{stderr}");
-    assert!(warnings[0].starts_with("warning: ") && warnings[0].contains("shallow"));
+    assert!(warnings[0].starts_with("警告：") && warnings[0].contains("浅克隆"));
     let project = page(&output, "projects/lz-hospital-2025/index.html");
     assert!(
         history(&project).contains("浅克隆"),
@@ -347,7 +347,7 @@ fn a_shallow_clone_builds_and_says_history_is_unavailable() {
     let check = greenproc(&["check"], &root);
     assert_eq!(check.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&check.stderr);
-    assert_eq!(stderr.matches("history unavailable").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("无法读取变更历史").count(), 1, "{stderr}");
 }
 
 #[test]
@@ -355,8 +355,8 @@ fn a_site_without_git_builds_and_says_history_is_unavailable() {
     let dir = tempfile::tempdir().unwrap();
     common::copy_dir(&Path::new(MANIFEST).join("tests/fixtures/mini"), dir.path());
     let (_out, output, stderr) = build(dir.path());
-    assert_eq!(stderr.matches("history unavailable").count(), 1, "{stderr}");
-    assert!(stderr.contains("not in a git repository"), "{stderr}");
+    assert_eq!(stderr.matches("无法读取变更历史").count(), 1, "{stderr}");
+    assert!(stderr.contains("站点不在 git 仓库中"), "{stderr}");
     let org = page(&output, "orgs/zd-materials/index.html");
     assert!(history(&org).contains("不是 git 仓库"));
     assert!(page(&output, "updates/index.html").contains("不是 git 仓库"));
@@ -401,6 +401,7 @@ fn tags_for_hashes(dir: &Path, text: &str) -> String {
 #[test]
 fn diff_between_two_revisions_as_markdown() {
     let repo = repository();
+    // Chinese by default: fields by their labels, money in 万元, codes by their labels.
     let run = greenproc(&["diff", "c1", "c7"], repo.path());
     assert_eq!(
         run.status.code(),
@@ -410,6 +411,10 @@ fn diff_between_two_revisions_as_markdown() {
     );
     let markdown = tags_for_hashes(repo.path(), &String::from_utf8(run.stdout).unwrap());
     insta::assert_snapshot!("diff_c1_c7", markdown);
+    // English: paths and values as written.
+    let run = greenproc(&["diff", "c1", "c7", "--lang", "en"], repo.path());
+    let markdown = tags_for_hashes(repo.path(), &String::from_utf8(run.stdout).unwrap());
+    insta::assert_snapshot!("diff_c1_c7_en", markdown);
 }
 
 #[test]
@@ -451,7 +456,7 @@ fn diff_against_the_working_tree_as_json_escapes_nothing_and_markdown_escapes_al
     let markdown = String::from_utf8(run.stdout).unwrap();
     assert!(
         markdown.contains(
-            "| `name` | 示例银行淄博分行 | 示例银行 \\| \\*分行\\* \\<b\\>\\@team\\</b\\> \\#1 |"
+            "| 单位名称 | 示例银行淄博分行 | 示例银行 \\| \\*分行\\* \\<b\\>\\@team\\</b\\> \\#1 |"
         ),
         "{markdown}"
     );
@@ -490,12 +495,12 @@ fn diff_lists_changed_theme_files_apart_from_the_records() {
     let markdown = String::from_utf8(run.stdout).unwrap();
     assert!(
         markdown.contains(
-            "### Theme files (code: review them as code)\n\n- added: `themes/default/templates/page.html`\n"
+            "### 主题文件（属于代码：请按代码审查）\n\n- 新增：`themes/default/templates/page.html`\n"
         ),
         "{markdown}"
     );
     assert!(
-        markdown.contains("No records added, removed or changed."),
+        markdown.contains("没有新增、删除或修改的记录。"),
         "{markdown}"
     );
     let run = greenproc(&["diff", "c7", "--format", "json"], repo.path());

@@ -349,7 +349,12 @@ fn a_broken_edit_keeps_the_last_good_site_and_reports_the_error() {
     wait_for("the failed rebuild", || served.status()["ok"] == false);
     let status = served.status();
     let diagnostics = status["diagnostics"].as_str().unwrap();
-    assert!(diagnostics.contains("error[E"), "{diagnostics}");
+    assert!(diagnostics.contains("错误[E0004]"), "{diagnostics}");
+    // The overlay's heading counts the problems, in the editors' language.
+    assert_eq!(
+        status["heading"],
+        "1 个错误，0 个警告；仍在显示上一次成功构建的网站"
+    );
     assert!(
         diagnostics.contains("--> data/projects/zd-school-2023.yaml:"),
         "{diagnostics}"
@@ -362,7 +367,7 @@ fn a_broken_edit_keeps_the_last_good_site_and_reports_the_error() {
             .stderr()
             .contains("--> data/projects/zd-school-2023.yaml:")
     });
-    assert!(served.stderr().contains("still serving the last good site"));
+    assert!(served.stderr().contains("仍在显示上一次成功构建的网站"));
     let (code, _, page) = served.get(PROJECT_PAGE);
     assert_eq!(code, 200);
     assert!(page.contains(NAME), "the last good page is served");
@@ -376,6 +381,7 @@ fn a_broken_edit_keeps_the_last_good_site_and_reports_the_error() {
     });
     wait_for("the fixed status", || served.status()["ok"] == true);
     assert!(served.status()["diagnostics"].is_null());
+    assert!(served.status()["heading"].is_null());
 }
 
 #[test]

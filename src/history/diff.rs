@@ -8,7 +8,7 @@
 //!
 //! The JSON schema (`schema: 1`) is documented in `docs/editing.md`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::Path;
 
@@ -16,9 +16,15 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::git::Repo;
-use super::record::{self, FieldChange};
+use super::record::{self, FieldChange, label_key};
 use crate::load::MAX_FILE_BYTES;
+use crate::messages::{Lang, Text};
+use crate::model::Money;
 use crate::model::kind::RecordKind;
+use crate::render::format::money as money_text;
+use crate::render::strings::Strings;
+use crate::render::theme::default_strings;
+use crate::text;
 
 /// Why `diff` failed.
 #[derive(Debug)]
@@ -238,39 +244,43 @@ impl Report {
 
     /// The report as Markdown for a merge-request comment: a summary, then per kind
     /// the records added and removed, and a table of changed fields with old and new
-    /// values. Values are escaped, so data can never turn into markup, links or
-    /// mentions, and long values are shortened.
-    pub fn to_markdown(&self) -> String {
+    /// values. In Chinese, fields and values are named as the pages name them; in
+    /// English, by their paths and as written. Values are escaped, so data can never
+    /// turn into markup, links or mentions, and long values are shortened.
+    pub fn to_markdown(&self, lang: Lang) -> String {
+        let wording = Wording::new(lang);
         let side = |s: &Side| match (&s.revision, &s.commit) {
             (Some(r), Some(c)) => format!("`{}` ({})", code(r), &c[..c.len().min(10)]),
-            _ => "the working tree".to_owned(),
+            _ => lang.get("diff.work_tree").to_owned(),
         };
-        let mut md = format!(
-            "## Data changes: {} → {}\n\n",
-            side(&self.from),
-            side(&self.to)
-        );
+        let title = text!("diff.title", from = side(&self.from), to = side(&self.to));
+        let mut md = format!("## {}\n\n", title.render(lang));
         let s = &self.summary;
         if !self.theme.is_empty() {
-            md.push_str("### Theme files (code: review them as code)\n\n");
+            md.push_str(&format!("### {}\n\n", lang.get("diff.theme")));
             for f in &self.theme {
-                let status = match f.status {
-                    Status::Added => "added",
-                    Status::Removed => "removed",
-                    Status::Changed => "changed",
-                };
-                md.push_str(&format!("- {status}: `{}`\n", code(&f.file)));
+                let line = text!(
+                    "diff.theme_file",
+                    status = Text::new(f.status.key()),
+                    file = code(&f.file)
+                );
+                md.push_str(&format!("- {}\n", line.render(lang)));
             }
             md.push('\n');
         }
         if self.records.is_empty() {
-            md.push_str("No records added, removed or changed.\n");
+            md.push_str(lang.get("diff.nothing"));
+            md.push('\n');
             return md;
         }
-        md.push_str(&format!(
-            "{} added, {} removed, {} changed.\n",
-            s.added, s.removed, s.changed
-        ));
+        let counts = text!(
+            "diff.counts",
+            added = s.added,
+            removed = s.removed,
+            changed = s.changed
+        );
+        md.push_str(&counts.render(lang));
+        md.push('\n');
         for kind in RecordKind::all() {
             let records: Vec<&RecordDiff> = self
                 .records
@@ -280,14 +290,14 @@ impl Report {
             if records.is_empty() {
                 continue;
             }
-            md.push_str(&format!("\n### {}\n", kind.info().heading));
-            for (status, label) in [(Status::Added, "Added"), (Status::Removed, "Removed")] {
+            md.push_str(&format!("\n### {}\n", lang.get(kind.info().heading)));
+            for status in [Status::Added, Status::Removed] {
                 let listed: Vec<&&RecordDiff> =
                     records.iter().filter(|r| r.status == status).collect();
                 if listed.is_empty() {
                     continue;
                 }
-                md.push_str(&format!("\n**{label}**\n\n"));
+                md.push_str(&format!("\n**{}**\n\n", lang.get(status.heading())));
                 for r in listed {
                     md.push_str(&format!("- {}\n", name(r)));
                 }
@@ -299,30 +309,203 @@ impl Report {
             if changed.is_empty() {
                 continue;
             }
-            md.push_str(
-                "\n**Changed**\n\n| record | field | old | new |\n| --- | --- | --- | --- |\n",
-            );
+            md.push_str(&format!(
+                "\n**{}**\n\n| {} |\n| --- | --- | --- | --- |\n",
+                lang.get(Status::Changed.heading()),
+                lang.get("diff.columns")
+            ));
             for r in changed {
                 match (&r.fields, &r.error) {
                     (Some(fields), _) => {
                         for (i, f) in fields.iter().enumerate() {
                             let record = if i == 0 { name(r) } else { String::new() };
-                            let (old, new) = values(&f.old, &f.new);
-                            md.push_str(&format!(
-                                "| {record} | `{}` | {old} | {new} |\n",
-                                code(&f.path)
-                            ));
+                            let field = wording.field(kind, &f.path);
+                            let (old, new) = values(
+                                &wording.value(kind, &f.path, &f.old),
+                                &wording.value(kind, &f.path, &f.new),
+                            );
+                            md.push_str(&format!("| {record} | {field} | {old} | {new} |\n"));
                         }
                     }
-                    (None, error) => md.push_str(&format!(
-                        "| {} | (fields unknown: a version does not parse: {}) | | |\n",
-                        name(r),
-                        escape(error.as_deref().unwrap_or_default())
-                    )),
+                    (None, error) => {
+                        let note = text!(
+                            "diff.unparsed",
+                            error = escape(error.as_deref().unwrap_or_default())
+                        );
+                        md.push_str(&format!("| {} | {} | | |\n", name(r), note.render(lang)));
+                    }
                 }
             }
         }
         md
+    }
+}
+
+impl Status {
+    /// The key of the word for a file of this status in `diff`'s Markdown.
+    fn key(self) -> &'static str {
+        match self {
+            Status::Added => "diff.status.added",
+            Status::Removed => "diff.status.removed",
+            Status::Changed => "diff.status.changed",
+        }
+    }
+
+    /// The key of the heading over the records of this status.
+    fn heading(self) -> &'static str {
+        match self {
+            Status::Added => "diff.heading.added",
+            Status::Removed => "diff.heading.removed",
+            Status::Changed => "diff.heading.changed",
+        }
+    }
+}
+
+/// How the Markdown names fields and shows values. In Chinese as the pages do, from
+/// the default theme's strings: a field by its label (`预算金额`), money in 元, 万元
+/// or 亿元, a coded value by its label (`公开招标`); the record kind's JSON Schema
+/// says which fields are money or coded. In English, by path and as written.
+struct Wording {
+    lang: Lang,
+    strings: Option<Strings>,
+    schemas: HashMap<RecordKind, Value>,
+}
+
+impl Wording {
+    fn new(lang: Lang) -> Wording {
+        let strings = (lang == Lang::Zh).then(default_strings);
+        let schemas = match strings {
+            Some(_) => RecordKind::all()
+                .map(|kind| (kind, crate::schema::schema_of(kind)))
+                .collect(),
+            None => HashMap::new(),
+        };
+        Wording {
+            lang,
+            strings,
+            schemas,
+        }
+    }
+
+    /// A field path as a table cell: its label, and the list item it is in.
+    fn field(&self, kind: RecordKind, path: &str) -> String {
+        let label = self
+            .strings
+            .as_ref()
+            .and_then(|s| s.optional(&["fields", kind.key(), &label_key(path)]));
+        let Some(label) = label else {
+            return format!("`{}`", code(path));
+        };
+        let items: Vec<String> = path
+            .split('.')
+            .filter_map(|part| part.parse::<usize>().ok())
+            .map(|index| (index + 1).to_string())
+            .collect();
+        if items.is_empty() {
+            escape(label)
+        } else {
+            let item = text!("diff.item", label = label, item = items.join("."));
+            escape(&item.render(self.lang))
+        }
+    }
+
+    /// A value as the pages show it: money with its unit, a code by its label; other
+    /// values as they are.
+    fn value(&self, kind: RecordKind, path: &str, value: &Value) -> Value {
+        let (Some(strings), Some(schema)) = (&self.strings, self.schemas.get(&kind)) else {
+            return value.clone();
+        };
+        match (leaf_type(schema, path), value) {
+            (Some("Money"), Value::Number(n)) => n
+                .as_f64()
+                .and_then(|yuan| Money::parse(&format!("{yuan:.2}")))
+                .map_or_else(
+                    || value.clone(),
+                    |money| Value::String(money_cell(money, strings)),
+                ),
+            (Some(type_name), Value::String(code)) => {
+                let group = strings_group(type_name);
+                strings
+                    .optional(&[group.as_str(), code])
+                    .map_or_else(|| value.clone(), |label| Value::String(label.to_owned()))
+            }
+            _ => value.clone(),
+        }
+    }
+}
+
+/// An amount as the pages show it, with the exact yuan beside a rounded figure so
+/// that a reviewer sees every change: `1.05亿元（104,900,000.00元）`.
+fn money_cell(money: Money, strings: &Strings) -> String {
+    let amount = money_text(money);
+    let short = amount.text(strings);
+    if amount.unit == "yuan" {
+        short
+    } else {
+        let yuan = strings.text(&["units", "yuan"]);
+        format!("{short}（{}{yuan}）", amount.exact)
+    }
+}
+
+/// The name of the type (`$defs` entry) of the field at `path` in `schema`, following
+/// properties, list items, `$ref`s and optional values.
+fn leaf_type<'a>(schema: &'a Value, path: &str) -> Option<&'a str> {
+    let resolve = |mut node: &'a Value| -> (&'a Value, Option<&'a str>) {
+        let mut name = None;
+        for _ in 0..8 {
+            if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
+                let def = reference.rsplit('/').next().unwrap_or_default();
+                name = Some(def);
+                match schema.get("$defs").and_then(|d| d.get(def)) {
+                    Some(next) => node = next,
+                    None => break,
+                }
+            } else if let Some(first) = node
+                .get("anyOf")
+                .or_else(|| node.get("oneOf"))
+                .and_then(Value::as_array)
+                .and_then(|options| {
+                    options
+                        .iter()
+                        .find(|o| o.get("type") != Some(&Value::from("null")))
+                })
+            {
+                node = first;
+            } else {
+                break;
+            }
+        }
+        (node, name)
+    };
+    let (mut node, mut name) = resolve(schema);
+    for part in path.split('.') {
+        let next = if part.bytes().all(|b| b.is_ascii_digit()) {
+            node.get("items")
+        } else {
+            node.get("properties").and_then(|p| p.get(part))
+        }?;
+        (node, name) = resolve(next);
+    }
+    name
+}
+
+/// The theme's group of labels for a coded type: its name in snake case, but for the
+/// few whose group is named shorter.
+fn strings_group(type_name: &str) -> String {
+    match type_name {
+        "StageKind" => "stage".to_owned(),
+        "AcceptanceResult" => "acceptance".to_owned(),
+        "ListingStatus" => "listing".to_owned(),
+        other => {
+            let mut snake = String::new();
+            for (i, c) in other.chars().enumerate() {
+                if c.is_ascii_uppercase() && i > 0 {
+                    snake.push('_');
+                }
+                snake.push(c.to_ascii_lowercase());
+            }
+            snake
+        }
     }
 }
 
@@ -455,6 +638,44 @@ fn work_tree_files(root: &Path) -> Result<BTreeMap<String, Vec<u8>>, DiffError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn chinese_names_fields_and_shows_values_as_the_pages_do() {
+        let zh = Wording::new(Lang::Zh);
+        let project = RecordKind::Project;
+        assert_eq!(zh.field(project, "procurement.budget"), "预算金额");
+        assert_eq!(
+            zh.value(project, "procurement.budget", &json!(104_900_000.0)),
+            json!("1.05亿元（104,900,000.00元）")
+        );
+        assert_eq!(
+            zh.value(project, "procurement.method", &json!("open-tender")),
+            json!("公开招标")
+        );
+        assert_eq!(
+            zh.value(project, "lifecycle.5.stage", &json!("acceptance")),
+            json!("验收")
+        );
+        assert!(
+            zh.field(project, "lifecycle.5.stage")
+                .contains("（第 6 项）")
+        );
+        // A value the theme has no label for stays as written.
+        assert_eq!(
+            zh.value(project, "procurement.method", &json!("lottery")),
+            json!("lottery")
+        );
+        let en = Wording::new(Lang::En);
+        assert_eq!(
+            en.field(project, "procurement.budget"),
+            "`procurement.budget`"
+        );
+        assert_eq!(
+            en.value(project, "procurement.budget", &json!(104_900_000.0)),
+            json!(104_900_000.0)
+        );
+    }
 
     #[test]
     fn cells_escape_markup_and_shorten() {

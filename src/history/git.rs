@@ -17,6 +17,7 @@ use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::Mutex;
 
+use crate::messages::{Lang, Text};
 use crate::model::Date;
 
 /// The folders whose files are records, relative to the site root.
@@ -63,19 +64,23 @@ impl Unavailable {
     }
 }
 
+impl Unavailable {
+    /// Why, for editors (`check`, `build`).
+    pub fn text(&self) -> Text {
+        match self {
+            Unavailable::NoGit => Text::new("history.no_git"),
+            Unavailable::NoRepository => Text::new("history.no_repository"),
+            Unavailable::Shallow => Text::new("history.shallow"),
+            Unavailable::NoCommit => Text::new("history.no_commit"),
+            Unavailable::Broken(why) => crate::text!("history.broken", why = why),
+        }
+    }
+}
+
+// In English where it ends up inside another error's message (`diff`'s).
 impl fmt::Display for Unavailable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Unavailable::NoGit => f.write_str(
-                "the `git` program was not found (install git, or put it on PATH, to show record histories)",
-            ),
-            Unavailable::NoRepository => f.write_str("the site is not in a git repository"),
-            Unavailable::Shallow => f.write_str(
-                "the repository is a shallow clone (fetch the full history: `git fetch --unshallow`, or fetch-depth: 0 in CI)",
-            ),
-            Unavailable::NoCommit => f.write_str("the repository has no commit yet"),
-            Unavailable::Broken(why) => write!(f, "reading the repository failed: {why}"),
-        }
+        f.write_str(&self.text().render(Lang::En))
     }
 }
 

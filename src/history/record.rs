@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::messages::Lang;
 use crate::model::Markdown;
 use crate::model::kind::{Fields, KindVisitor, Record, RecordKind, Single};
 use crate::yaml::{parse_document, parse_yaml};
@@ -71,8 +72,8 @@ fn yaml<T: DeserializeOwned + Serialize>(text: &str) -> Result<Value, VersionErr
 }
 
 fn markdown<T: DeserializeOwned + Serialize>(text: &str) -> Result<Value, VersionError> {
-    let document =
-        parse_document::<T>(Path::new(""), text).map_err(|d| VersionError::NotRecord(d.message))?;
+    let document = parse_document::<T>(Path::new(""), text)
+        .map_err(|d| VersionError::NotRecord(d.message.render(Lang::En)))?;
     document
         .to_json()
         .map_err(|e| VersionError::NotRecord(e.to_string()))

@@ -74,9 +74,9 @@ pub struct KindInfo {
     pub key: &'static str,
     /// Its name for editors: `greenproc new <name>` and `schema/<name>.json`.
     pub name: &'static str,
-    /// What it is called in diagnostics, after "a" or "the".
+    /// The editors' message naming it in diagnostics ([`crate::messages`]).
     pub noun: &'static str,
-    /// Its heading in `greenproc diff`'s Markdown.
+    /// The editors' message heading its section in `greenproc diff`'s Markdown.
     pub heading: &'static str,
     /// First segment of each record's page, `<section>/<id>/`, for kinds with a page
     /// per record under a section of their own.
@@ -109,8 +109,8 @@ pub const KINDS: [KindInfo; 11] = [
         format: Format::Yaml,
         key: "site",
         name: "site",
-        noun: "site configuration",
-        heading: "Site configuration",
+        noun: "noun.site",
+        heading: "diff.kind.site",
         section: None,
         form: None,
         list: None,
@@ -122,8 +122,8 @@ pub const KINDS: [KindInfo; 11] = [
         format: Format::Yaml,
         key: "taxonomy",
         name: "categories",
-        noun: "material taxonomy",
-        heading: "Material categories",
+        noun: "noun.taxonomy",
+        heading: "diff.kind.taxonomy",
         section: None,
         form: None,
         list: None,
@@ -137,8 +137,8 @@ pub const KINDS: [KindInfo; 11] = [
         format: Format::Yaml,
         key: "standard",
         name: "edition",
-        noun: "standard edition",
-        heading: "Demand-standard editions",
+        noun: "noun.standard",
+        heading: "diff.kind.standard",
         section: Some("standards"),
         form: Some(include_str!("../scaffold/templates/new/edition.yaml")),
         list: Some("standards"),
@@ -150,8 +150,8 @@ pub const KINDS: [KindInfo; 11] = [
         format: Format::Yaml,
         key: "project",
         name: "project",
-        noun: "project",
-        heading: "Projects",
+        noun: "noun.project",
+        heading: "diff.kind.project",
         section: Some("projects"),
         form: Some(include_str!("../scaffold/templates/new/project.yaml")),
         list: Some("projects"),
@@ -163,8 +163,8 @@ pub const KINDS: [KindInfo; 11] = [
         format: Format::Yaml,
         key: "product",
         name: "product",
-        noun: "product",
-        heading: "Products",
+        noun: "noun.product",
+        heading: "diff.kind.product",
         section: Some("products"),
         form: Some(include_str!("../scaffold/templates/new/product.yaml")),
         list: Some("catalog"),
@@ -176,8 +176,8 @@ pub const KINDS: [KindInfo; 11] = [
         format: Format::Yaml,
         key: "org",
         name: "org",
-        noun: "organization",
-        heading: "Organizations",
+        noun: "noun.org",
+        heading: "diff.kind.org",
         section: Some("orgs"),
         form: Some(include_str!("../scaffold/templates/new/org.yaml")),
         list: Some("orgs"),
@@ -189,8 +189,8 @@ pub const KINDS: [KindInfo; 11] = [
         format: Format::Yaml,
         key: "inspection",
         name: "inspection",
-        noun: "inspection",
-        heading: "Inspections",
+        noun: "noun.inspection",
+        heading: "diff.kind.inspection",
         section: Some("inspections"),
         form: Some(include_str!("../scaffold/templates/new/inspection.yaml")),
         list: Some("inspections"),
@@ -202,8 +202,8 @@ pub const KINDS: [KindInfo; 11] = [
         format: Format::Yaml,
         key: "event",
         name: "event",
-        noun: "event",
-        heading: "Events",
+        noun: "noun.event",
+        heading: "diff.kind.event",
         section: Some("events"),
         form: Some(include_str!("../scaffold/templates/new/event.yaml")),
         list: Some("events"),
@@ -215,8 +215,8 @@ pub const KINDS: [KindInfo; 11] = [
         format: Format::Markdown,
         key: "policy",
         name: "policy",
-        noun: "policy",
-        heading: "Policies",
+        noun: "noun.policy",
+        heading: "diff.kind.policy",
         section: Some("policies"),
         form: Some(include_str!("../scaffold/templates/new/policy.md")),
         list: Some("policies"),
@@ -228,8 +228,8 @@ pub const KINDS: [KindInfo; 11] = [
         format: Format::Markdown,
         key: "interpretation",
         name: "interpretation",
-        noun: "interpretation",
-        heading: "Interpretations",
+        noun: "noun.interpretation",
+        heading: "diff.kind.interpretation",
         section: Some("interpretations"),
         form: Some(include_str!("../scaffold/templates/new/interpretation.md")),
         list: Some("interpretations"),
@@ -242,8 +242,8 @@ pub const KINDS: [KindInfo; 11] = [
         format: Format::Markdown,
         key: "page",
         name: "page",
-        noun: "page",
-        heading: "Pages",
+        noun: "noun.page",
+        heading: "diff.kind.page",
         section: None,
         form: Some(include_str!("../scaffold/templates/new/page.md")),
         list: None,
@@ -377,15 +377,15 @@ impl From<RecordKind> for Target {
 }
 
 impl Target {
-    /// What the target is called in diagnostics, after "a" or "the".
-    pub fn noun(self) -> &'static str {
-        match self {
-            Target::District => "district",
-            Target::Zone => "zone",
-            Target::Group => "material group",
-            Target::Category => "material category",
+    /// What the target is called in diagnostics.
+    pub fn noun(self) -> crate::messages::Text {
+        crate::messages::Text::new(match self {
+            Target::District => "noun.district",
+            Target::Zone => "noun.zone",
+            Target::Group => "noun.group",
+            Target::Category => "noun.category",
             Target::Record(kind) => kind.info().noun,
-        }
+        })
     }
 
     /// Where the target's ids are defined.

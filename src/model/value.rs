@@ -179,13 +179,16 @@ impl Serialize for Date {
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = deserializer.deserialize_str(ScalarText("a date written as YYYY-MM-DD"))?;
-        Date::parse(&text).ok_or_else(|| {
-            de::Error::custom(format!(
-                "`{text}` is not a valid date: write it as YYYY-MM-DD, for example 2023-04-03"
-            ))
-        })
+        Date::parse(&text).ok_or_else(|| de::Error::custom(format!("{NOT_A_DATE}{text}")))
     }
 }
+
+/// Starts the parser error of a value that is not a date, followed by the value: the
+/// YAML stage words it for the editor ([`crate::yaml`]).
+pub const NOT_A_DATE: &str = "\u{0}not-a-date\u{0}";
+
+/// Starts the parser error of a value that is not an amount of money.
+pub const NOT_MONEY: &str = "\u{0}not-money\u{0}";
 
 /// An amount of money in yuan, kept exactly as integer fen (0.01 yuan).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -272,11 +275,7 @@ impl Serialize for Money {
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = deserializer.deserialize_str(ScalarText("an amount in yuan"))?;
-        Money::parse(text.trim()).ok_or_else(|| {
-            de::Error::custom(format!(
-                "`{text}` is not an amount of money: write yuan with at most two decimals and no separators, for example 1234567.89"
-            ))
-        })
+        Money::parse(text.trim()).ok_or_else(|| de::Error::custom(format!("{NOT_MONEY}{text}")))
     }
 }
 

@@ -10,13 +10,13 @@ use crate::render::strings::Strings;
 /// An amount of money for a page: a short figure in the unit a Chinese reader expects
 /// (`288.69` 万元), and the exact amount in 元 for the title, the table or a sort.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub(super) struct Amount {
+pub(crate) struct Amount {
     /// The figure in [`Amount::unit`], two decimals, thousands separated.
     pub(super) short: String,
     /// The key of the unit under `units` in the theme strings.
-    pub(super) unit: &'static str,
+    pub(crate) unit: &'static str,
     /// The exact amount in 元, thousands separated: `2,886,914.37`.
-    pub(super) exact: String,
+    pub(crate) exact: String,
     /// The exact amount in 元 for machines (`<data value>`, sorting): `2886914.37`.
     pub(super) yuan: String,
 }
@@ -31,7 +31,7 @@ pub(super) const MONEY_UNITS: [&str; 3] = ["yuan", "wan_yuan", "yi_yuan"];
 /// An amount in 元 below 1 万元, in 万元 below 1 亿元, else in 亿元; rounded half up to
 /// two decimals of its unit, so a figure that rounds up to the next unit's one
 /// (9,999.995 万元) is shown in that unit (1.00 亿元).
-pub(super) fn money(amount: Money) -> Amount {
+pub(crate) fn money(amount: Money) -> Amount {
     let fen = amount.fen().max(0);
     let (hundredths, unit) = if fen < WAN_FEN {
         (fen, "yuan")
@@ -53,7 +53,7 @@ pub(super) fn money(amount: Money) -> Amount {
 
 impl Amount {
     /// The short figure with its unit, for sentences: `288.69万元`.
-    pub(super) fn text(&self, strings: &Strings) -> String {
+    pub(crate) fn text(&self, strings: &Strings) -> String {
         format!("{}{}", self.short, strings.text(&["units", self.unit]))
     }
 }

@@ -9,7 +9,7 @@
 
 pub mod chart;
 mod feed;
-mod format;
+pub(crate) mod format;
 pub mod headers;
 mod list;
 pub mod markdown;

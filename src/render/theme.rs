@@ -67,6 +67,13 @@ pub struct Theme {
     addresses: Arc<RwLock<Addresses>>,
 }
 
+/// The default theme's strings: the labels `greenproc diff` names fields and values
+/// with, as the pages do.
+pub fn default_strings() -> Strings {
+    let tree = parse_strings(STRINGS, "the default theme's strings").expect("built in");
+    Strings::new(tree).expect("the default theme has every string")
+}
+
 impl Theme {
     /// Loads the default theme and the overrides in `<root>/themes/<name>/`.
     pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {

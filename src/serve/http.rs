@@ -72,7 +72,9 @@ pub(super) struct Status {
     pub(super) generation: u64,
     /// Whether the latest rebuild succeeded.
     pub(super) ok: bool,
-    /// When it did not: the problems as `greenproc check` prints them.
+    /// When it did not: one line saying so, with the counts of errors and warnings.
+    pub(super) heading: Option<String>,
+    /// And the problems as `greenproc check` prints them.
     pub(super) diagnostics: Option<String>,
     /// Addresses of the pages the latest step changed; `None` when too many to list
     /// (every open page reloads).

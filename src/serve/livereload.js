@@ -8,7 +8,7 @@
   var seen = null;
   var overlay = null;
 
-  function show(text) {
+  function show(heading, text) {
     if (!overlay) {
       var link = document.createElement("link");
       link.rel = "stylesheet";
@@ -17,11 +17,13 @@
       overlay = document.createElement("div");
       overlay.id = "greenproc-overlay";
       overlay.setAttribute("role", "alert");
+      overlay.appendChild(document.createElement("h2"));
       overlay.appendChild(document.createElement("pre"));
       document.body.appendChild(overlay);
     }
     // textContent: the diagnostics quote the editor's files, never markup.
-    overlay.firstChild.textContent = text;
+    overlay.firstChild.textContent = heading;
+    overlay.lastChild.textContent = text;
   }
 
   function changedHere(state) {
@@ -37,7 +39,7 @@
     }
     seen = state.generation;
     if (!state.ok) {
-      show(state.diagnostics || "");
+      show(state.heading || "", state.diagnostics || "");
     } else if (overlay) {
       location.reload();
     } else if (first) {

@@ -25,6 +25,7 @@ use std::time::Duration;
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::diagnostic::render_human;
+use crate::messages::{Lang, Text};
 use crate::site_paths::BaseUrl;
 use http::{Shared, Status};
 use preview::{Outcome, Preview, Report, Step};
@@ -47,6 +48,8 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     /// Port to listen on; when `None`, [`DEFAULT_PORT`] or one of the next nine.
     pub port: Option<u16>,
+    /// The language of the terminal's and the overlay's messages.
+    pub lang: Lang,
 }
 
 /// Why the preview could not start.
@@ -141,7 +144,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), StartError> {
     let tree = tree::Tree::new(home, Arc::clone(&shared.served));
     let mut preview = Preview::new(root.clone(), base, tree);
     let color = std::io::stderr().is_terminal();
-    let mut report = |outcome: Outcome| announce(outcome, &root, color, &shared);
+    let lang = options.lang;
+    let mut report = |outcome: Outcome| announce(outcome, &root, color, lang, &shared);
     let interrupted = || queue.waiting();
     preview.update(&[], &mut report, &interrupted);
     loop {
@@ -182,7 +186,7 @@ fn private_folder(parent: &Path) -> std::io::Result<PathBuf> {
 }
 
 /// Prints a rebuild's outcome and tells the browsers.
-fn announce(outcome: Outcome, root: &Path, color: bool, shared: &Shared) {
+fn announce(outcome: Outcome, root: &Path, color: bool, lang: Lang, shared: &Shared) {
     match outcome {
         Outcome::Built(report) => {
             println!("serve: {}", summary(&report));
@@ -190,6 +194,7 @@ fn announce(outcome: Outcome, root: &Path, color: bool, shared: &Shared) {
             let listed = report.step != Step::Full && c.changed.len() <= MAX_CHANGED;
             shared.publish(|s| {
                 s.ok = true;
+                s.heading = None;
                 s.diagnostics = None;
                 s.changed = listed.then(|| c.changed.iter().map(|p| format!("/{p}")).collect());
                 s.pages = c.pages;
@@ -199,25 +204,26 @@ fn announce(outcome: Outcome, root: &Path, color: bool, shared: &Shared) {
         }
         Outcome::Invalid(list) => {
             let errors = preview::errors(&list);
-            let line = format!(
-                "serve: {errors} error(s), {} warning(s); still serving the last good site",
-                list.len() - errors
-            );
-            eprint!("{}", render_human(&list, root, color));
-            eprintln!("{line}");
-            let text = format!("{}{line}\n", render_human(&list, root, false));
-            shared.publish(|s| failed(s, text));
+            let warnings = list.len() - errors;
+            let heading =
+                crate::text!("serve.invalid", errors = errors, warnings = warnings).render(lang);
+            eprint!("{}", render_human(&list, root, color, lang));
+            eprintln!("serve: {heading}");
+            let text = render_human(&list, root, false, lang);
+            shared.publish(|s| failed(s, heading, text));
         }
         Outcome::Failed(message) => {
-            eprintln!("error: {message}");
-            eprintln!("serve: still serving the last good site");
-            shared.publish(|s| failed(s, format!("error: {message}\n")));
+            let heading = Text::new("serve.failed").render(lang);
+            eprintln!("{}: {message}", lang.get("diagnostic.error"));
+            eprintln!("serve: {heading}");
+            shared.publish(|s| failed(s, heading, format!("{message}\n")));
         }
     }
 }
 
-fn failed(status: &mut Status, text: String) {
+fn failed(status: &mut Status, heading: String, text: String) {
     status.ok = false;
+    status.heading = Some(heading);
     status.diagnostics = Some(text);
     status.changed = None;
     status.pages = 0;

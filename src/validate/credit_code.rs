@@ -1,5 +1,7 @@
 //! The unified social credit code (统一社会信用代码) check of GB 32100-2015.
 
+use crate::messages::Text;
+
 /// The 31 characters a code may use: digits and capitals without I, O, S, V, Z.
 const CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
@@ -22,26 +24,24 @@ pub enum CreditCodeError {
     },
 }
 
-impl std::fmt::Display for CreditCodeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl CreditCodeError {
+    /// What is wrong, as the end of a sentence that begins with the code.
+    pub fn text(&self) -> Text {
         match self {
-            CreditCodeError::Length(n) => write!(f, "has {n} characters instead of 18"),
-            CreditCodeError::Character(c, at) => {
-                write!(
-                    f,
-                    "has `{c}` at position {at}, which a credit code never uses"
-                )
-            }
-            CreditCodeError::OrganizationCheck { expected } => write!(
-                f,
-                "fails the organization-code check (position 17 should be `{expected}`)"
+            CreditCodeError::Length(n) => crate::text!("validate.credit_code.length", count = *n),
+            CreditCodeError::Character(c, at) => crate::text!(
+                "validate.credit_code.character",
+                character = c.to_string(),
+                position = *at
             ),
-            CreditCodeError::CheckCharacter { expected } => {
-                write!(
-                    f,
-                    "fails the check character (position 18 should be `{expected}`)"
-                )
-            }
+            CreditCodeError::OrganizationCheck { expected } => crate::text!(
+                "validate.credit_code.organization_check",
+                expected = expected.to_string()
+            ),
+            CreditCodeError::CheckCharacter { expected } => crate::text!(
+                "validate.credit_code.check_character",
+                expected = expected.to_string()
+            ),
         }
     }
 }
@@ -144,5 +144,20 @@ mod tests {
             check("91350200776049654A"),
             Err(CreditCodeError::OrganizationCheck { .. })
         ));
+    }
+
+    #[test]
+    fn says_what_is_wrong_in_words() {
+        use crate::messages::Lang;
+        let said = |code: &str| check(code).unwrap_err().text().render(Lang::En);
+        assert_eq!(said("91350200776049653"), "has 17 characters instead of 18");
+        assert_eq!(
+            said("9135020077604965OA"),
+            "has `O` at position 17, which a credit code never uses"
+        );
+        assert_eq!(
+            said("91350200776049653B"),
+            "fails the check character (position 18 should be `A`)"
+        );
     }
 }

@@ -6,6 +6,7 @@
 use crate::diagnostic::{Code, Position};
 use crate::model::Dataset;
 use crate::model::config::FilesPolicy;
+use crate::text;
 
 use super::Checker;
 
@@ -25,20 +26,17 @@ pub(super) fn check_files(dataset: &Dataset, checker: &mut Checker) {
             .iter()
             .any(|t| t.eq_ignore_ascii_case(&extension))
         {
-            let shown = if extension.is_empty() {
-                "(none)".to_owned()
+            let message = if extension.is_empty() {
+                text!("validate.files.type_none")
             } else {
-                format!(".{extension}")
+                text!("validate.files.type", extension = format!(".{extension}"))
             };
             checker.diagnostics.report(
                 Code::FileNotPublished,
                 path,
                 Position::FILE,
-                format!("the site does not publish files of the type `{shown}`"),
-                format!(
-                    "the types allowed are {}; convert the document to one of them, or add the type to `files.types` in data/site.yaml",
-                    policy.types.join(", ")
-                ),
+                message,
+                text!("validate.files.type_hint", types = policy.types.join(", ")),
             );
         }
         if file.size > limit {
@@ -46,12 +44,12 @@ pub(super) fn check_files(dataset: &Dataset, checker: &mut Checker) {
                 Code::FileNotPublished,
                 path,
                 Position::FILE,
-                format!(
-                    "the file is {:.1} MB, more than the limit of {} MB",
-                    file.size as f64 / 1024.0 / 1024.0,
-                    policy.max_megabytes
+                text!(
+                    "validate.files.size",
+                    size = format!("{:.1}", file.size as f64 / 1024.0 / 1024.0),
+                    max = policy.max_megabytes,
                 ),
-                "compress or split the document, or raise `files.max_megabytes` in data/site.yaml",
+                text!("validate.files.size_hint"),
             );
         }
     }

@@ -64,19 +64,27 @@ impl<'a, 'd> Collector<'a, 'd> {
     /// Adds one id, reporting it when unsafe or already taken.
     pub(super) fn add(&mut self, kind: Target, file: &'a Path, id: &'a Sp<String>) {
         if !is_safe_id(&id.value) {
-            let problem = if is_device_name(&id.value) {
-                "is a device name on Windows, which no folder there can have"
+            let message = if is_device_name(&id.value) {
+                crate::text!(
+                    "validate.ids.device_name",
+                    kind = kind.noun(),
+                    id = &id.value
+                )
             } else {
-                "is not URL-safe"
+                crate::text!(
+                    "validate.ids.not_url_safe",
+                    kind = kind.noun(),
+                    id = &id.value
+                )
             };
             self.diagnostics.report(
                 Code::UnsafeId,
                 file,
                 Position::of(id),
-                format!("the {} id `{}` {problem}", kind.noun(), id.value),
-                format!(
-                    "use only lowercase letters a-z, digits and hyphens, for example `{}`",
-                    suggest_id(&id.value, kind)
+                message,
+                crate::text!(
+                    "validate.ids.unsafe_hint",
+                    example = suggest_id(&id.value, kind)
                 ),
             );
         }
@@ -85,15 +93,15 @@ impl<'a, 'd> Collector<'a, 'd> {
                 Code::UnsafeId,
                 file,
                 Position::of(id),
-                format!(
-                    "the {} id `{}` is the name of a folder of the list pages",
-                    kind.noun(),
-                    id.value
+                crate::text!(
+                    "validate.ids.list_folder",
+                    kind = kind.noun(),
+                    id = &id.value
                 ),
-                format!(
-                    "ids may not be any of {}: add a word, for example `{}-1`",
-                    list_folders(kind).join(", "),
-                    id.value
+                crate::text!(
+                    "validate.ids.list_folder_hint",
+                    names = list_folders(kind).join(", "),
+                    id = &id.value
                 ),
             );
         }
@@ -103,10 +111,11 @@ impl<'a, 'd> Collector<'a, 'd> {
                 Code::DuplicateId,
                 file,
                 Position::of(id),
-                format!("another {} already has the id `{}`", kind.noun(), id.value),
-                format!(
-                    "the first is at {}:{first_line}; give one of them a different id",
-                    display_path(first_file)
+                crate::text!("validate.ids.duplicate", kind = kind.noun(), id = &id.value),
+                crate::text!(
+                    "validate.ids.duplicate_hint",
+                    file = display_path(first_file),
+                    line = *first_line
                 ),
             ),
             None => {

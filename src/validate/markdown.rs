@@ -27,13 +27,16 @@ pub(super) fn check_text(checker: &mut Checker, file: &std::path::Path, text: &T
     let field = text.field;
     let (message, hint) = match limit {
         Limit::Depth => (
-            format!("`{field}` nests more than {MAX_DEPTH} levels deep here"),
-            "quotations (`>`), lists and HTML tags nest inside each other; close the \
-             tags you opened, or write the text with fewer levels",
+            crate::text!("validate.markdown.too_deep", field = field, max = MAX_DEPTH),
+            crate::text!("validate.markdown.too_deep_hint"),
         ),
         Limit::Elements => (
-            format!("`{field}` makes more than {MAX_ELEMENTS} elements by here"),
-            "split the document into several, or publish the long table as a file",
+            crate::text!(
+                "validate.markdown.too_many",
+                field = field,
+                max = MAX_ELEMENTS
+            ),
+            crate::text!("validate.markdown.too_many_hint"),
         ),
     };
     checker.diagnostics.report(

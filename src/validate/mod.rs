@@ -19,6 +19,7 @@ use std::path::Path;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostic::{Code, Diagnostics, Position};
+use crate::messages::{Text, list};
 use crate::model::kind::{Home, RecordKind, References, Target};
 use crate::model::standard::edition_in_force;
 use crate::model::{Dataset, Date, Edition, Product, Sourced, Sp};
@@ -43,26 +44,6 @@ pub fn validate(dataset: &Dataset, diagnostics: &mut Diagnostics) {
     policy::check_policies(dataset, &mut checker);
     check_references(dataset, &mut checker);
     files::check_files(dataset, &mut checker);
-}
-
-/// The first of `files`, and how many more there are.
-fn named_files(files: &[String]) -> String {
-    let named = files[..files.len().min(NAMED_FAILED_FILES)].join(", ");
-    match files.len().saturating_sub(NAMED_FAILED_FILES) {
-        0 => named,
-        more => format!("{named} and {more} more"),
-    }
-}
-
-/// The target's name after "a" or "an", for hints.
-fn with_article(target: Target) -> String {
-    let name = target.noun();
-    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    };
-    format!("{article} {name}")
 }
 
 /// Where the target's ids are defined, for hints.
@@ -234,32 +215,47 @@ impl Checker<'_, '_> {
         };
         let same_name = failed.and_then(|f| f.by_stem.get(&id.value));
         let failed = failed.map_or(&[][..], |f| f.files.as_slice());
+        let none = || {
+            crate::text!(
+                "validate.reference.none",
+                kind = kind.noun(),
+                id = &id.value
+            )
+        };
         let (message, hint) = match (same_name, failed) {
             (Some(source), _) => (
-                format!(
-                    "the {} `{}` is in {source}, which could not be read: see the error there",
-                    kind.noun(),
-                    id.value
+                crate::text!(
+                    "validate.reference.in_unread_file",
+                    kind = kind.noun(),
+                    id = &id.value,
+                    file = source
                 ),
-                format!("fix {source} first; this reference then finds its record"),
+                crate::text!("validate.reference.in_unread_file_hint", file = source),
             ),
-            (None, [_, ..]) => (
-                format!("no {} has the id `{}`", kind.noun(), id.value),
-                format!(
-                    "{} of {} could not be read ({}); the record may be there: fix them first",
-                    if failed.len() == 1 { "a file" } else { "files" },
-                    home(kind),
-                    named_files(failed)
+            (None, [_]) => (
+                none(),
+                crate::text!(
+                    "validate.reference.unread_file_hint",
+                    home = home(kind),
+                    files = list(failed, NAMED_FAILED_FILES)
+                ),
+            ),
+            (None, [_, _, ..]) => (
+                none(),
+                crate::text!(
+                    "validate.reference.unread_files_hint",
+                    home = home(kind),
+                    files = list(failed, NAMED_FAILED_FILES)
                 ),
             ),
             (None, []) => (
-                format!("no {} has the id `{}`", kind.noun(), id.value),
+                none(),
                 match self.index.suggestion(kind, &id.value) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => format!(
-                        "use the id of {} defined in {}, or add that record first",
-                        with_article(kind),
-                        home(kind)
+                    Some(best) => crate::text!("common.did_you_mean", name = best),
+                    None => crate::text!(
+                        "validate.reference.none_hint",
+                        kind = kind.noun(),
+                        home = home(kind)
                     ),
                 },
             ),
@@ -269,7 +265,7 @@ impl Checker<'_, '_> {
     }
 
     /// Reports a percentage outside 0 to 100.
-    fn percent(&mut self, file: &Path, what: &str, value: Option<&Sp<crate::model::Percent>>) {
+    fn percent(&mut self, file: &Path, what: Text, value: Option<&Sp<crate::model::Percent>>) {
         if let Some(value) = value
             && !value.value.in_range()
         {
@@ -277,8 +273,12 @@ impl Checker<'_, '_> {
                 Code::RatioRange,
                 file,
                 Position::of(value),
-                format!("{what} is {}, outside 0 to 100", value.value.0),
-                "write a percentage between 0 and 100, without the % sign (62.5 means 62.5%)",
+                crate::text!(
+                    "validate.percent.out_of_range",
+                    what = what,
+                    value = value.value.0
+                ),
+                Text::new("validate.percent.out_of_range_hint"),
             );
         }
     }
@@ -293,8 +293,12 @@ impl Checker<'_, '_> {
                 Code::CreditCode,
                 file,
                 Position::of(code),
-                format!("the unified social credit code `{}` {problem}", code.value),
-                "copy the code again from the business licence; if the registry really issued this code, add `credit_code_verified: true`",
+                crate::text!(
+                    "validate.credit_code.invalid",
+                    code = &code.value,
+                    problem = problem.text()
+                ),
+                Text::new("validate.credit_code.invalid_hint"),
             );
         }
     }
@@ -323,8 +327,8 @@ impl Checker<'_, '_> {
                 Code::InvalidCode,
                 file,
                 Position::of(url),
-                format!("`{text}` is not a web address"),
-                "write a full address starting with https:// (or http://), or a path on this site starting with / (without `..` or `\\`)",
+                crate::text!("validate.link.not_web_address", url = text),
+                Text::new("validate.link.not_web_address_hint"),
             );
         } else if site_path {
             self.site_link(file, Position::of(url), text);
@@ -348,17 +352,17 @@ impl Checker<'_, '_> {
             }
             let candidates: Vec<&str> = self.index.files.iter().copied().collect();
             let hint = match closest(&path, &candidates) {
-                Some(near) => format!("did you mean `/{near}`?"),
-                None => format!(
-                    "put the document in the site's {}/ folder, or link to where it is published",
-                    crate::model::FILES_FOLDER
+                Some(near) => crate::text!("common.did_you_mean", name = format!("/{near}")),
+                None => crate::text!(
+                    "validate.link.no_file_hint",
+                    folder = crate::model::FILES_FOLDER
                 ),
             };
             self.diagnostics.report(
                 Code::BrokenReference,
                 file,
                 position,
-                format!("there is no file `{path}` in the site"),
+                crate::text!("validate.link.no_file", path = &path),
                 hint,
             );
             return;
@@ -377,17 +381,16 @@ impl Checker<'_, '_> {
             let target = Target::Record(kind);
             if !self.index.contains(target, id) && !self.index.failed.contains_key(&kind) {
                 let hint = match self.index.suggestion(target, id) {
-                    Some(near) => format!("did you mean `/{section}/{near}/`?"),
-                    None => format!("check the id; the records are in {}", home(target)),
+                    Some(near) => {
+                        crate::text!("common.did_you_mean", name = format!("/{section}/{near}/"))
+                    }
+                    None => crate::text!("validate.link.no_page_hint", home = home(target)),
                 };
                 self.diagnostics.report(
                     Code::BrokenReference,
                     file,
                     position,
-                    format!(
-                        "the link leads to no page: no {} has the id `{id}`",
-                        target.noun()
-                    ),
+                    crate::text!("validate.link.no_page", kind = target.noun(), id = id),
                     hint,
                 );
             }
@@ -431,10 +434,12 @@ mod tests {
 
     #[test]
     fn a_hint_names_a_few_broken_files_and_counts_the_rest() {
+        use crate::messages::Lang;
         let files: Vec<String> = (1..=5).map(|i| format!("data/orgs/o{i}.yaml")).collect();
-        assert_eq!(named_files(&files[..1]), "data/orgs/o1.yaml");
+        let named = |files: &[String]| list(files, NAMED_FAILED_FILES).render(Lang::En);
+        assert_eq!(named(&files[..1]), "data/orgs/o1.yaml");
         assert_eq!(
-            named_files(&files),
+            named(&files),
             "data/orgs/o1.yaml, data/orgs/o2.yaml, data/orgs/o3.yaml and 2 more"
         );
     }

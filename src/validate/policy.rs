@@ -3,6 +3,7 @@
 use super::{Checker, each};
 use crate::diagnostic::{Code, Position};
 use crate::model::Dataset;
+use crate::text;
 
 /// A policy takes effect on or after the day it was issued.
 pub(super) fn check_policies(dataset: &Dataset, checker: &mut Checker) {
@@ -15,11 +16,12 @@ pub(super) fn check_policies(dataset: &Dataset, checker: &mut Checker) {
                 Code::DateOrder,
                 file,
                 Position::of(effective),
-                format!(
-                    "the policy takes effect on {} before it was issued on {}",
-                    effective.value, meta.issued.value
+                text!(
+                    "validate.policy.dates",
+                    effective = effective.value.to_string(),
+                    issued = meta.issued.value.to_string(),
                 ),
-                "check both dates against the document",
+                text!("validate.policy.dates_hint"),
             );
         }
     }

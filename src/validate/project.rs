@@ -3,8 +3,11 @@
 
 use super::{Checker, each};
 use crate::diagnostic::{Code, Position};
+use crate::messages::Text;
+use crate::model::product::ListingStatus;
 use crate::model::project::{Project, StageKind};
 use crate::model::{Dataset, Sp};
+use crate::text;
 
 /// Checks every project.
 pub(super) fn check_projects(dataset: &Dataset, checker: &mut Checker) {
@@ -14,26 +17,30 @@ pub(super) fn check_projects(dataset: &Dataset, checker: &mut Checker) {
         check_stage_requirements(file, project, checker);
         checker.percent(
             file,
-            "the target green-material ratio",
+            text!("validate.project.what.target_green_ratio"),
             project.targets.green_material_ratio.as_ref(),
         );
         checker.percent(
             file,
-            "the target prefabrication ratio",
+            text!("validate.project.what.target_prefab_ratio"),
             project.targets.prefab_ratio.as_ref(),
         );
         checker.percent(
             file,
-            "the actual green-material ratio",
+            text!("validate.project.what.actual_green_ratio"),
             project.actual.green_material_ratio.as_ref(),
         );
         checker.percent(
             file,
-            "the actual prefabrication ratio",
+            text!("validate.project.what.actual_prefab_ratio"),
             project.actual.prefab_ratio.as_ref(),
         );
         if let Some(evaluation) = &project.evaluation {
-            checker.percent(file, "the evaluation score", Some(&evaluation.score));
+            checker.percent(
+                file,
+                text!("validate.project.what.evaluation_score"),
+                Some(&evaluation.score),
+            );
         }
         check_materials(file, project, today, checker);
     }
@@ -46,8 +53,11 @@ fn check_lifecycle(file: &std::path::Path, project: &Project, checker: &mut Chec
             Code::MissingField,
             file,
             Position::of(&project.id),
-            format!("the project `{}` has no lifecycle stage", project.id.value),
-            "add at least the approval stage: `lifecycle: [{stage: approval, date: YYYY-MM-DD}]`",
+            text!("validate.project.no_lifecycle", id = &project.id.value),
+            text!(
+                "validate.project.no_lifecycle_hint",
+                example = "lifecycle: [{stage: approval, date: YYYY-MM-DD}]",
+            ),
         );
     }
     for pair in project.lifecycle.windows(2) {
@@ -57,26 +67,26 @@ fn check_lifecycle(file: &std::path::Path, project: &Project, checker: &mut Chec
                 Code::DateOrder,
                 file,
                 Position::of(&after.stage),
-                format!(
-                    "the stage `{}` comes after `{}`, but the lifecycle runs approval → design → tender → contract → construction → acceptance → evaluation",
-                    after.stage.value.key(),
-                    before.stage.value.key()
+                text!(
+                    "validate.project.stage_order",
+                    stage = after.stage.value.key(),
+                    previous = before.stage.value.key(),
                 ),
-                "list each stage once, in lifecycle order",
+                text!("validate.project.stage_order_hint"),
             );
         } else if after.date.value < before.date.value {
             checker.diagnostics.report(
                 Code::DateOrder,
                 file,
                 Position::of(&after.date),
-                format!(
-                    "the `{}` stage is dated {}, before the `{}` stage on {}",
-                    after.stage.value.key(),
-                    after.date.value,
-                    before.stage.value.key(),
-                    before.date.value
+                text!(
+                    "validate.project.stage_date",
+                    stage = after.stage.value.key(),
+                    date = after.date.value.to_string(),
+                    previous = before.stage.value.key(),
+                    previous_date = before.date.value.to_string(),
                 ),
-                "check both dates: a later stage cannot be reached before an earlier one",
+                text!("validate.project.stage_date_hint"),
             );
         }
     }
@@ -87,11 +97,12 @@ fn check_lifecycle(file: &std::path::Path, project: &Project, checker: &mut Chec
             Code::DateOrder,
             file,
             Position::of(&contract.end),
-            format!(
-                "the contract period ends on {} before it starts on {}",
-                contract.end.value, contract.start.value
+            text!(
+                "validate.project.contract_dates",
+                end = contract.end.value.to_string(),
+                start = contract.start.value.to_string(),
             ),
-            "check `start` and `end` against the contract",
+            text!("validate.project.contract_dates_hint"),
         );
     }
 }
@@ -100,7 +111,7 @@ fn check_lifecycle(file: &std::path::Path, project: &Project, checker: &mut Chec
 /// rating at design), execute mid-way (ratio in the tender), evaluate after".
 fn check_stage_requirements(file: &std::path::Path, project: &Project, checker: &mut Checker) {
     let reached = |kind: StageKind| project.lifecycle.iter().find(|s| s.stage.value >= kind);
-    let mut require = |stage: Option<&Sp<StageKind>>, present: bool, field: &str, example: &str| {
+    let mut require = |stage: Option<&Sp<StageKind>>, present: bool, field: &str, example: Text| {
         if let Some(stage) = stage
             && !present
         {
@@ -108,11 +119,16 @@ fn check_stage_requirements(file: &std::path::Path, project: &Project, checker: 
                 Code::StageRequires,
                 file,
                 Position::of(stage),
-                format!(
-                    "the project has reached the `{}` stage but has no `{field}`",
-                    stage.value.key()
+                text!(
+                    "validate.project.stage_requires",
+                    stage = stage.value.key(),
+                    field = field,
                 ),
-                format!("add `{field}` ({example})"),
+                text!(
+                    "validate.project.stage_requires_hint",
+                    field = field,
+                    example = example
+                ),
             );
         }
     };
@@ -125,37 +141,37 @@ fn check_stage_requirements(file: &std::path::Path, project: &Project, checker: 
         design,
         project.targets.star_rating.is_some(),
         "targets.star_rating",
-        "the rating fixed at design, e.g. two-star",
+        text!("validate.project.example.star_rating"),
     );
     require(
         tender,
         project.targets.green_material_ratio.is_some(),
         "targets.green_material_ratio",
-        "the green-material ratio fixed in the tender, e.g. 60",
+        text!("validate.project.example.green_material_ratio"),
     );
     require(
         tender,
         project.award.is_some(),
         "award",
-        "winner, amount and date of the award notice",
+        text!("validate.project.example.award"),
     );
     require(
         contract,
         project.contract.is_some(),
         "contract",
-        "code, amount, signed, start and end",
+        text!("validate.project.example.contract"),
     );
     require(
         acceptance,
         project.acceptance.is_some(),
         "acceptance",
-        "at least `result: passed`",
+        text!("validate.project.example.acceptance"),
     );
     require(
         evaluation,
         project.evaluation.is_some(),
         "evaluation",
-        "evaluator, score, grade",
+        text!("validate.project.example.evaluation"),
     );
 }
 
@@ -181,36 +197,50 @@ fn check_product_in_use(
             Code::ExpiredCertificateInUse,
             file,
             Position::of(product),
-            format!(
-                "the certificate of `{}` is valid from {issued} to {expires}, but the product is used from {day}",
-                product.value
+            text!(
+                "validate.project.certificate_invalid_on_use",
+                product = &product.value,
+                issued = issued.to_string(),
+                expires = expires.to_string(),
+                day = day.to_string(),
             ),
-            "check `used_from` and the certificate dates; a product counts as green only while its certificate is valid",
+            text!("validate.project.certificate_invalid_on_use_hint"),
         );
     } else if let Some(today) = active_today.filter(|today| dates_ok && *today > expires) {
         checker.diagnostics.report(
             Code::ExpiredCertificateInUse,
             file,
             Position::of(product),
-            format!(
-                "the certificate of `{}` expired on {expires} (data as of {today}), and this project is still under way",
-                product.value
+            text!(
+                "validate.project.certificate_expired",
+                product = &product.value,
+                expires = expires.to_string(),
+                today = today.to_string(),
             ),
-            "ask the supplier for the renewed certificate and update the product, or replace the product",
+            text!("validate.project.certificate_expired_hint"),
         );
     }
-    if active_today.is_some() && record.status != crate::model::product::ListingStatus::Listed {
+    if active_today.is_some() && record.status != ListingStatus::Listed {
         checker.diagnostics.report(
             Code::DelistedProductInUse,
             file,
             Position::of(product),
-            format!(
-                "the product `{}` is {} in the catalog, and this project is still under way",
-                product.value,
-                record.status.key()
+            text!(
+                "validate.project.delisted",
+                product = &product.value,
+                status = status_text(record.status),
             ),
-            "check with the owner whether the product is still supplied; record the replacement",
+            text!("validate.project.delisted_hint"),
         );
+    }
+}
+
+/// A catalog status as a message says it.
+fn status_text(status: ListingStatus) -> Text {
+    match status {
+        ListingStatus::Listed => text!("validate.project.status.listed"),
+        ListingStatus::Suspended => text!("validate.project.status.suspended"),
+        ListingStatus::Removed => text!("validate.project.status.removed"),
     }
 }
 
@@ -242,8 +272,8 @@ fn check_materials(
             Code::EditionGap,
             file,
             Position::of(&stage.date),
-            format!("no edition of the demand standard is in force on the tender date {date}"),
-            "check the tender date, or the effective dates of the editions in data/standards/",
+            text!("validate.project.no_edition", date = date.to_string()),
+            text!("validate.project.no_edition_hint"),
         );
     }
     for line in &project.materials {
@@ -256,13 +286,16 @@ fn check_materials(
                     Code::BrokenReference,
                     file,
                     Position::of(product),
-                    format!(
-                        "the product `{}` belongs to the category `{category}`, not `{}`",
-                        product.value, line.category.value
+                    text!(
+                        "validate.project.wrong_category",
+                        product = &product.value,
+                        category = category,
+                        line_category = &line.category.value,
                     ),
-                    format!(
-                        "set this line's `category` to `{category}`, or name a product of `{}`",
-                        line.category.value
+                    text!(
+                        "validate.project.wrong_category_hint",
+                        category = category,
+                        line_category = &line.category.value,
                     ),
                 );
             }
@@ -289,11 +322,12 @@ fn check_materials(
                 Code::ProhibitedProduct,
                 file,
                 Position::of(&line.category),
-                format!(
-                    "this line's description names `{}`, prohibited by the edition `{}`",
-                    banned.name, edition.id.value
+                text!(
+                    "validate.project.prohibited",
+                    name = &banned.name,
+                    edition = &edition.id.value,
                 ),
-                "check with the owner and the contractor; record the replacement material",
+                text!("validate.project.prohibited_hint"),
             );
         }
     }

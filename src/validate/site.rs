@@ -2,6 +2,7 @@
 
 use super::{Checker, each};
 use crate::diagnostic::{Code, Position};
+use crate::messages::Text;
 use crate::model::{Dataset, Sp};
 use crate::site_paths::BaseUrl;
 
@@ -18,11 +19,8 @@ pub(super) fn check_config(dataset: &Dataset, checker: &mut Checker) {
             Code::InvalidCode,
             file,
             Position::of(&site.admin_code),
-            format!(
-                "`{}` is not a six-digit administrative division code",
-                site.admin_code.value
-            ),
-            "write the city's GB/T 2260 code in quotes, for example \"370300\"",
+            crate::text!("validate.site.admin_code", code = &site.admin_code.value),
+            Text::new("validate.site.admin_code_hint"),
         );
     }
     if !site.intro.value.is_empty() {
@@ -36,13 +34,12 @@ pub(super) fn check_config(dataset: &Dataset, checker: &mut Checker) {
                 Code::InvalidCode,
                 file,
                 Position::of(&district.code),
-                format!(
-                    "`{}` is not a six-digit division code within the city {}",
-                    district.code.value, site.admin_code.value
+                crate::text!(
+                    "validate.site.district_code",
+                    code = &district.code.value,
+                    city = &site.admin_code.value
                 ),
-                format!(
-                    "a district's code starts with the city's first four digits, `{city_prefix}`"
-                ),
+                crate::text!("validate.site.district_code_hint", prefix = city_prefix),
             );
         }
     }
@@ -58,8 +55,8 @@ pub(super) fn check_config(dataset: &Dataset, checker: &mut Checker) {
             Code::InvalidCode,
             file,
             Position::of(&site.ocid_prefix),
-            format!("`{ocid}` is not an OCDS ocid prefix"),
-            "an ocid prefix is `ocds-` and six lowercase letters or digits, as registered with the Open Contracting Partnership",
+            crate::text!("validate.site.ocid_prefix", prefix = ocid),
+            Text::new("validate.site.ocid_prefix_hint"),
         );
     }
     let base = &site.base_url.value;
@@ -69,25 +66,25 @@ pub(super) fn check_config(dataset: &Dataset, checker: &mut Checker) {
             Code::InvalidCode,
             file,
             Position::of(&site.base_url),
-            format!("`{base}` is not a site address ending with /"),
-            "write the published address in full, ending with a slash, for example https://example.org/zibo/ (letters, digits and - _ . ~ in the path)",
+            crate::text!("validate.site.base_url", url = base),
+            Text::new("validate.site.base_url_hint"),
         );
     }
     checker.link(file, Some(&site.license.url));
     let programme = &site.programme;
     checker.percent(
         file,
-        "the mandatory green ratio",
+        Text::new("validate.site.mandatory_green_ratio"),
         Some(&programme.mandatory_green_ratio),
     );
     checker.percent(
         file,
-        "the optional green type ratio",
+        Text::new("validate.site.optional_green_type_ratio"),
         Some(&programme.optional_green_type_ratio),
     );
     checker.percent(
         file,
-        "the minimum prefabrication ratio",
+        Text::new("validate.site.min_prefab_ratio"),
         programme.min_prefab_ratio.as_ref(),
     );
     checker.credit_code(
@@ -106,8 +103,8 @@ pub(super) fn check_orgs(dataset: &Dataset, checker: &mut Checker) {
                 Code::MissingField,
                 file,
                 Position::of(&org.id),
-                format!("the organization `{}` has no role", org.id.value),
-                "list at least one role under `roles:`, for example `- manufacturer`",
+                crate::text!("validate.site.org_no_role", id = &org.id.value),
+                Text::new("validate.site.org_no_role_hint"),
             );
         }
     }
@@ -124,11 +121,8 @@ pub(super) fn check_activities(dataset: &Dataset, checker: &mut Checker) {
                 Code::MissingField,
                 file,
                 Position::of(&inspection.id),
-                format!(
-                    "the inspection `{}` names nothing inspected",
-                    inspection.id.value
-                ),
-                "list what was inspected under `products:`, `orgs:` or `projects:`",
+                crate::text!("validate.site.inspection_empty", id = &inspection.id.value),
+                Text::new("validate.site.inspection_empty_hint"),
             );
         }
     }

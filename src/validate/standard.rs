@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use super::{Checker, Target, each};
 use crate::diagnostic::{Code, Position};
 use crate::model::{Dataset, Stars};
+use crate::text;
 
 /// Every category belongs to a known group.
 pub(super) fn check_taxonomy(dataset: &Dataset, checker: &mut Checker) {
@@ -26,11 +27,12 @@ pub(super) fn check_editions(dataset: &Dataset, checker: &mut Checker) {
                 Code::DateOrder,
                 file,
                 Position::of(until),
-                format!(
-                    "the edition ends on {} before it starts on {}",
-                    until.value, edition.effective_from.value
+                text!(
+                    "validate.standard.edition_dates",
+                    until = until.value.to_string(),
+                    from = edition.effective_from.value.to_string(),
                 ),
-                "`effective_until` is the last day in force and comes after `effective_from`",
+                text!("validate.standard.edition_dates_hint"),
             );
         }
         let mut seen = HashSet::new();
@@ -40,11 +42,11 @@ pub(super) fn check_editions(dataset: &Dataset, checker: &mut Checker) {
                     Code::DuplicateId,
                     file,
                     Position::of(&rule.category),
-                    format!(
-                        "the category `{}` is listed twice in this edition",
-                        rule.category.value
+                    text!(
+                        "validate.standard.duplicate_category",
+                        category = &rule.category.value,
                     ),
-                    "merge the two entries into one",
+                    text!("validate.standard.duplicate_category_hint"),
                 );
             }
             let mut indicators = HashSet::new();
@@ -54,11 +56,12 @@ pub(super) fn check_editions(dataset: &Dataset, checker: &mut Checker) {
                         Code::DuplicateId,
                         file,
                         Position::of(&threshold.indicator),
-                        format!(
-                            "the indicator `{}` has two thresholds in category `{}`",
-                            threshold.indicator.value, rule.category.value
+                        text!(
+                            "validate.standard.duplicate_threshold",
+                            indicator = &threshold.indicator.value,
+                            category = &rule.category.value,
                         ),
-                        "keep one threshold per indicator and category",
+                        text!("validate.standard.duplicate_threshold_hint"),
                     );
                 }
             }
@@ -78,13 +81,15 @@ pub(super) fn check_editions(dataset: &Dataset, checker: &mut Checker) {
                 Code::EditionGap,
                 &pair[1].file,
                 Position::of(&later.effective_from),
-                format!(
-                    "the edition `{}` starts while the edition `{}` is still in force",
-                    later.id.value, earlier.id.value
+                text!(
+                    "validate.standard.overlap",
+                    later = &later.id.value,
+                    earlier = &earlier.id.value,
                 ),
-                format!(
-                    "set `effective_until` of `{}` to the day before {}",
-                    earlier.id.value, later.effective_from.value
+                text!(
+                    "validate.standard.overlap_hint",
+                    earlier = &earlier.id.value,
+                    from = later.effective_from.value.to_string(),
                 ),
             );
         }
@@ -102,11 +107,12 @@ pub(super) fn check_products(dataset: &Dataset, checker: &mut Checker) {
                 Code::CertificateDates,
                 file,
                 Position::of(&certificate.expires),
-                format!(
-                    "the certificate expires on {} before it was issued on {}",
-                    certificate.expires.value, certificate.issued.value
+                text!(
+                    "validate.standard.certificate_dates",
+                    expires = certificate.expires.value.to_string(),
+                    issued = certificate.issued.value.to_string(),
                 ),
-                "copy both dates from the certificate; green building material certificates last five years",
+                text!("validate.standard.certificate_dates_hint"),
             );
         }
         if certificate.grade.value == Stars::Basic {
@@ -114,8 +120,8 @@ pub(super) fn check_products(dataset: &Dataset, checker: &mut Checker) {
                 Code::WrongType,
                 file,
                 Position::of(&certificate.grade),
-                "a green building material certificate has no basic grade",
-                "write one-star, two-star or three-star",
+                text!("validate.standard.basic_grade"),
+                text!("validate.standard.basic_grade_hint"),
             );
         }
         let category = product.category.value.as_str();
@@ -143,14 +149,19 @@ pub(super) fn check_products(dataset: &Dataset, checker: &mut Checker) {
                     Code::UnknownIndicator,
                     file,
                     Position::of(&value.indicator),
-                    format!(
-                        "the category `{category}` has no indicator `{}` in any edition of the standard",
-                        value.indicator.value
+                    text!(
+                        "validate.standard.unknown_indicator",
+                        category = category,
+                        indicator = &value.indicator.value,
                     ),
                     if known.is_empty() {
-                        format!("add thresholds for `{category}` to data/standards/ first")
+                        text!("validate.standard.no_indicators_hint", category = category)
                     } else {
-                        format!("indicators of `{category}`: {}", known.join(", "))
+                        text!(
+                            "validate.standard.known_indicators_hint",
+                            category = category,
+                            indicators = known.join(", "),
+                        )
                     },
                 );
             }
@@ -168,16 +179,15 @@ pub(super) fn check_products(dataset: &Dataset, checker: &mut Checker) {
                     Code::BelowThreshold,
                     file,
                     Position::of(&value.value),
-                    format!(
-                        "{} is {} {}, which does not meet the threshold {} {} {} of the edition in force",
-                        threshold.name,
-                        value.value.value,
-                        threshold.unit,
-                        threshold.op.symbol(),
-                        threshold.value,
-                        threshold.unit
+                    text!(
+                        "validate.standard.below_threshold",
+                        name = &threshold.name,
+                        value = value.value.value,
+                        unit = &threshold.unit,
+                        op = threshold.op.symbol(),
+                        threshold = threshold.value,
                     ),
-                    "check the test report; if the value is right, the product no longer meets the demand standard",
+                    text!("validate.standard.below_threshold_hint"),
                 );
             }
         }

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostics, Position};
+use crate::messages::Text;
 use crate::model::Dataset;
 use crate::render::headers::{for_every_path, site_policy};
 use crate::render::theme::{DEFAULT_HEADERS, Theme};
@@ -39,21 +40,31 @@ pub fn check_theme(root: &Path, dataset: &Dataset, diagnostics: &mut Diagnostics
                         column,
                         length: 1,
                     };
+                    let message = crate::text!("validate.theme.broken", error = message);
                     (folder.join("templates").join(template), position, message)
                 }
                 Some((template, line, _)) => (
                     folder.clone(),
                     Position::FILE,
-                    format!("{message} (the template {template}, line {line})"),
+                    crate::text!(
+                        "validate.theme.broken_in_template",
+                        error = message,
+                        template = template,
+                        line = line
+                    ),
                 ),
-                None => (folder.clone(), Position::FILE, message),
+                None => (
+                    folder.clone(),
+                    Position::FILE,
+                    crate::text!("validate.theme.broken", error = message),
+                ),
             };
             diagnostics.report(
                 Code::ThemeBroken,
                 &file,
                 position,
                 message,
-                "fix the theme file; `greenproc build` stops on it too",
+                Text::new("validate.theme.broken_hint"),
             );
         }
         return;
@@ -125,19 +136,18 @@ fn theme_files(root: &Path, folder: &Path) -> Vec<PathBuf> {
 /// its Content-Security-Policy that reaches another host or allows inline code.
 fn check_headers(file: &Path, bytes: &[u8], diagnostics: &mut Diagnostics) {
     let ours = for_every_path(bytes);
-    let mut warn = |message: String| {
+    let mut warn = |message: Text| {
         diagnostics.report(
             Code::ThemeWeakens,
             file,
             Position::FILE,
             message,
-            "keep the default theme's headers (themes/default/headers in greenproc's \
-             source) and add to them; a site loads nothing from another host",
+            Text::new("validate.theme.headers_hint"),
         );
     };
     for (name, _) in for_every_path(DEFAULT_HEADERS) {
         if !ours.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
-            warn(format!("the theme's headers drop `{name}`"));
+            warn(crate::text!("validate.theme.header_dropped", header = name));
         }
     }
     let Some(policy) = site_policy(bytes) else {
@@ -153,7 +163,7 @@ fn check_headers(file: &Path, bytes: &[u8], diagnostics: &mut Diagnostics) {
         .filter_map(|d| d.split_whitespace().next())
     {
         if !directives.iter().any(|d| d.first() == Some(&wanted)) {
-            warn(format!("the Content-Security-Policy lacks `{wanted}`"));
+            warn(crate::text!("validate.theme.csp_lacks", directive = wanted));
         }
     }
     for directive in &directives {
@@ -165,8 +175,10 @@ fn check_headers(file: &Path, bytes: &[u8], diagnostics: &mut Diagnostics) {
             let keyword = lower.starts_with('\'') && !WEAK_SOURCES.contains(&lower.as_str());
             let local_data = lower == "data:" && matches!(*name, "img-src" | "font-src");
             if !(keyword || local_data) {
-                warn(format!(
-                    "the Content-Security-Policy allows `{source}` in `{name}`"
+                warn(crate::text!(
+                    "validate.theme.csp_allows",
+                    source = *source,
+                    directive = *name
                 ));
             }
         }
@@ -206,9 +218,8 @@ fn check_loads(file: &Path, text: &str, diagnostics: &mut Diagnostics) {
                     column,
                     length: 1,
                 },
-                "this loads a file from another host",
-                "put the file in the theme's assets/ folder and link it from there: \
-                 visitors in intranets cannot reach other hosts, and the policy blocks them",
+                Text::new("validate.theme.external_load"),
+                Text::new("validate.theme.external_load_hint"),
             );
         }
     }
@@ -224,7 +235,10 @@ mod tests {
         diagnostics
             .into_sorted()
             .into_iter()
-            .map(|d| format!("{}:{} {}", d.line, d.column, d.message))
+            .map(|d| {
+                let message = d.message.render(crate::messages::Lang::En);
+                format!("{}:{} {message}", d.line, d.column)
+            })
             .collect()
     }
 
