@@ -203,7 +203,7 @@ impl Loader<'_> {
     fn folder<T: Send>(
         &mut self,
         kind: RecordKind,
-        read: fn(&Path, &Path) -> Result<Sourced<T>, Diagnostic>,
+        read: fn(&Path, &Path) -> Result<Sourced<T>, Vec<Diagnostic>>,
     ) -> Vec<Sourced<T>> {
         let info = kind.info();
         let files = self
@@ -352,7 +352,7 @@ impl Loader<'_> {
         list: &mut Vec<Sourced<T>>,
         file: &Path,
         present: bool,
-        read: fn(&Path, &Path) -> Result<Sourced<T>, Diagnostic>,
+        read: fn(&Path, &Path) -> Result<Sourced<T>, Vec<Diagnostic>>,
     ) {
         let record = if present {
             self.keep(read(self.root, file))
@@ -385,9 +385,15 @@ impl Loader<'_> {
         );
     }
 
-    /// The value, or `None` with its diagnostic recorded.
-    fn keep<T>(&mut self, result: Result<T, Diagnostic>) -> Option<T> {
-        result.map_err(|d| self.diagnostics.push(d)).ok()
+    /// The value, or `None` with its diagnostics recorded.
+    fn keep<T>(&mut self, result: Result<T, Vec<Diagnostic>>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(found) => {
+                found.into_iter().for_each(|d| self.diagnostics.push(d));
+                None
+            }
+        }
     }
 
     /// Parses `files` on all cores, keeping their order and reporting their problems
@@ -395,18 +401,18 @@ impl Loader<'_> {
     fn parse_all<T: Send>(
         &mut self,
         files: Vec<PathBuf>,
-        parse: impl Fn(&Path, &Path) -> Result<Sourced<T>, Diagnostic> + Sync,
+        parse: impl Fn(&Path, &Path) -> Result<Sourced<T>, Vec<Diagnostic>> + Sync,
     ) -> Vec<Sourced<T>> {
         let root = self.root;
-        let parsed: Vec<Result<Sourced<T>, Diagnostic>> =
+        let parsed: Vec<Result<Sourced<T>, Vec<Diagnostic>>> =
             files.par_iter().map(|file| parse(root, file)).collect();
         parsed.into_iter().filter_map(|r| self.keep(r)).collect()
     }
 }
 
 /// Reads and parses the YAML record at `file` (relative to `root`).
-fn read_yaml<T: DeserializeOwned>(root: &Path, file: &Path) -> Result<Sourced<T>, Diagnostic> {
-    let text = read(root, file)?;
+fn read_yaml<T: DeserializeOwned>(root: &Path, file: &Path) -> Result<Sourced<T>, Vec<Diagnostic>> {
+    let text = read(root, file).map_err(|d| vec![d])?;
     let record = parse_record(file, &text)?;
     Ok(Sourced {
         file: file.to_path_buf(),
@@ -418,8 +424,8 @@ fn read_yaml<T: DeserializeOwned>(root: &Path, file: &Path) -> Result<Sourced<T>
 fn read_markdown<T: DeserializeOwned>(
     root: &Path,
     file: &Path,
-) -> Result<Sourced<Markdown<T>>, Diagnostic> {
-    let text = read(root, file)?;
+) -> Result<Sourced<Markdown<T>>, Vec<Diagnostic>> {
+    let text = read(root, file).map_err(|d| vec![d])?;
     let record = parse_document(file, &text)?;
     Ok(Sourced {
         file: file.to_path_buf(),

@@ -14,12 +14,207 @@ use crate::model::value::{NOT_A_DATE, NOT_MONEY};
 use crate::suggest::closest;
 use crate::text;
 
-/// Parses the text of a YAML record file into its record.
-pub fn parse_record<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, Diagnostic> {
+/// Most problems reported for one file; beyond them an editor fixes what is shown and
+/// runs `check` again. It also bounds the parses of a file to this many.
+const MAX_PROBLEMS_PER_FILE: usize = 20;
+
+/// Largest text searched for more than one problem: records are a few kilobytes, and
+/// twenty parses of this much stay within a blink.
+const MAX_SEARCHED_BYTES: usize = 64 * 1024;
+
+/// Parses the text of a YAML record file into its record, or gives every problem of
+/// its fields the parser lets us find (at least one).
+///
+/// The parser stops at the first value of the wrong type. To find the next, the
+/// faulty entry is set aside (an unknown field blanked out, a wrong value replaced by
+/// one of the expected kind) and the text parsed again; a problem is kept only if it
+/// is about a field and lies after the one before it, so that nothing the setting
+/// aside caused is reported, and a missing field that an unknown one was taken for
+/// (`organiser` for `organizer`) is the same mistake, not another. Syntax errors end
+/// the search: what follows one is not reliable.
+pub fn parse_record<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, Vec<Diagnostic>> {
+    let mut error = match parse_yaml(text) {
+        Ok(record) => return Ok(record),
+        Err(error) => error,
+    };
     // A slip of a Chinese keyboard misleads the parser into a distant message, or a
     // column off by the tab: when a file fails, such a slip is named as the cause.
-    parse_yaml(text)
-        .map_err(|error| keyboard_slip(file, text).unwrap_or_else(|| yaml_diagnostic(file, &error)))
+    if let Some(slip) = keyboard_slip(file, text) {
+        return Err(vec![slip]);
+    }
+    let mut found = vec![yaml_diagnostic(file, &error)];
+    if text.len() > MAX_SEARCHED_BYTES {
+        return Err(found);
+    }
+    let mut text = text.to_owned();
+    let mut meant: Vec<&str> = Vec::new();
+    while found.len() < MAX_PROBLEMS_PER_FILE {
+        if let serde_saphyr::Error::SerdeUnknownField {
+            field, expected, ..
+        } = &error
+            && let Some(near) = closest(field, expected)
+        {
+            meant.push(near);
+        }
+        let Some(aside) = set_aside(&text, &error) else {
+            break;
+        };
+        text = aside;
+        error = match parse_yaml::<T>(&text) {
+            Ok(_) => break,
+            Err(next) => next,
+        };
+        if let serde_saphyr::Error::SerdeMissingField { field, .. } = &error
+            && meant.contains(field)
+        {
+            break;
+        }
+        let next = yaml_diagnostic(file, &error);
+        let last = &found[found.len() - 1];
+        let about_a_field = next.code.as_str().starts_with("E01");
+        if !about_a_field || (next.line, next.column) <= (last.line, last.column) {
+            break;
+        }
+        found.push(next);
+    }
+    Err(found)
+}
+
+/// `text` with the entry `error` is about set aside, so that a parse can go on past
+/// it; `None` when it cannot be done safely.
+fn set_aside(text: &str, error: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::Error as E;
+    // Line ends other than `\n` and `\r\n` would number lines differently here.
+    if text.replace("\r\n", "\n").contains('\r') {
+        return None;
+    }
+    let location = error.location()?;
+    let (line, column) = (location.line() as usize, location.column() as usize);
+    let value = |placeholder: &str| replace_value(text, line, column, placeholder);
+    match error {
+        E::SerdeUnknownField { .. } | E::DuplicateMappingKey { .. } => {
+            blank_entry(text, line, column)
+        }
+        E::SerdeUnknownVariant { expected, .. } => value(expected.first()?),
+        E::InvalidScalar { ty, .. } => value(placeholder(&expected_kind(ty))?),
+        E::SerdeInvalidType { expected, .. } | E::SerdeInvalidValue { expected, .. } => {
+            value(placeholder(&expected_kind(expected))?)
+        }
+        E::Unexpected { expected, .. } => value(placeholder(&expected_kind(expected))?),
+        E::Message { msg, .. } if msg.starts_with(NOT_A_DATE) => value("2000-01-01"),
+        E::Message { msg, .. } if msg.starts_with(NOT_MONEY) => value("0"),
+        _ => None,
+    }
+}
+
+/// A value of the kind `expected` names, to stand in for a wrong one.
+fn placeholder(expected: &Text) -> Option<&'static str> {
+    Some(match expected.key() {
+        "yaml.kind.text" => "x",
+        "yaml.kind.number" | "yaml.kind.whole_number" | "yaml.kind.money" => "0",
+        "yaml.kind.boolean" => "false",
+        "yaml.kind.list" => "[]",
+        "yaml.kind.fields" => "{}",
+        "yaml.kind.date" => "2000-01-01",
+        _ => return None,
+    })
+}
+
+/// `text` with the lines split after each `\n`, the line ends kept.
+fn lines_of(text: &str) -> Vec<&str> {
+    text.split_inclusive('\n').collect()
+}
+
+/// The byte offset of 1-based character `column` in `line`.
+fn offset_of(line: &str, column: usize) -> Option<usize> {
+    match line.char_indices().nth(column.checked_sub(1)?) {
+        Some((offset, _)) => Some(offset),
+        None => None,
+    }
+}
+
+/// `text` with the mapping entry whose key is at `line`:`column` blanked: the key,
+/// its value, and the lines below indented deeper than the key. Line numbers stay.
+fn blank_entry(text: &str, line: usize, column: usize) -> Option<String> {
+    let lines = lines_of(text);
+    let index = line.checked_sub(1)?;
+    let at = offset_of(lines.get(index)?, column)?;
+    let indent = column - 1;
+    let mut out = String::with_capacity(text.len());
+    for (i, current) in lines.iter().enumerate() {
+        let end = &current[current.trim_end_matches(['\r', '\n']).len()..];
+        if i == index {
+            out.push_str(&current[..at]);
+            out.push_str(end);
+        } else if i > index && deeper(indent, &lines[index + 1..=i]) {
+            out.push_str(end);
+        } else {
+            out.push_str(current);
+        }
+    }
+    Some(out)
+}
+
+/// Whether the last of `below`, the lines under a blanked key indented by `indent`
+/// spaces, still belongs to that key's value: every line from the key down to it is
+/// blank or indented deeper.
+fn deeper(indent: usize, below: &[&str]) -> bool {
+    below.iter().all(|l| {
+        let content = l.trim_end_matches(['\r', '\n']);
+        content.trim().is_empty() || content.len() - content.trim_start_matches(' ').len() > indent
+    })
+}
+
+/// `text` with the single-line value at `line`:`column` replaced by `placeholder`:
+/// a plain scalar up to a comment, a quoted one, or a flow list or map closed on the
+/// same line. `None` for anything else (a block, a value inside a flow collection).
+fn replace_value(text: &str, line: usize, column: usize, placeholder: &str) -> Option<String> {
+    let lines = lines_of(text);
+    let index = line.checked_sub(1)?;
+    let current = lines.get(index)?;
+    let content = current.trim_end_matches(['\r', '\n']);
+    let at = offset_of(content, column)?;
+    if content[..at].contains(['[', '{']) {
+        return None;
+    }
+    let rest = &content[at..];
+    let len = match rest.chars().next()? {
+        '[' | '{' => closing(rest)?,
+        quote @ ('"' | '\'') => rest[1..].find(quote)? + 2,
+        '|' | '>' | '&' | '*' | '!' => return None,
+        _ => rest.find(" #").unwrap_or(rest.len()),
+    };
+    let mut out = String::with_capacity(text.len() + placeholder.len());
+    for (i, l) in lines.iter().enumerate() {
+        if i == index {
+            out.push_str(&l[..at]);
+            out.push_str(placeholder);
+            out.push_str(&l[at + len..]);
+        } else {
+            out.push_str(l);
+        }
+    }
+    Some(out)
+}
+
+/// The length of the flow collection `rest` begins with, through its closing bracket
+/// on the same line, quotes aside.
+fn closing(rest: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '[' | '{' => depth += 1,
+            ']' | '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            '"' | '\'' => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Characters that can slip into a line's indentation, with the messages for each.
@@ -80,19 +275,21 @@ fn keyboard_slip(file: &Path, text: &str) -> Option<Diagnostic> {
 pub fn parse_document<T: DeserializeOwned>(
     file: &Path,
     text: &str,
-) -> Result<Markdown<T>, Diagnostic> {
+) -> Result<Markdown<T>, Vec<Diagnostic>> {
     let Some((front, body)) = split_front_matter(text) else {
-        return Err(Diagnostic::new(
-            Code::FrontMatter,
-            file,
-            Position {
-                line: 1,
-                column: 1,
-                length: 3,
-            },
-            Text::new("yaml.front_matter"),
-        )
-        .hint(Text::new("yaml.front_matter_hint")));
+        return Err(vec![
+            Diagnostic::new(
+                Code::FrontMatter,
+                file,
+                Position {
+                    line: 1,
+                    column: 1,
+                    length: 3,
+                },
+                Text::new("yaml.front_matter"),
+            )
+            .hint(Text::new("yaml.front_matter_hint")),
+        ]);
     };
     // A leading newline stands for the opening `---`, so that positions in the front
     // matter are the file's own line numbers.

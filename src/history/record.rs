@@ -73,7 +73,7 @@ fn yaml<T: DeserializeOwned + Serialize>(text: &str) -> Result<Value, VersionErr
 
 fn markdown<T: DeserializeOwned + Serialize>(text: &str) -> Result<Value, VersionError> {
     let document = parse_document::<T>(Path::new(""), text)
-        .map_err(|d| VersionError::NotRecord(d.message.render(Lang::En)))?;
+        .map_err(|found| VersionError::NotRecord(found[0].message.render(Lang::En)))?;
     document
         .to_json()
         .map_err(|e| VersionError::NotRecord(e.to_string()))
