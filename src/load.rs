@@ -200,11 +200,7 @@ impl Loader<'_> {
     }
 
     /// Every file of `kind`'s folder, parsed with `read`.
-    fn folder<T: Send>(
-        &mut self,
-        kind: RecordKind,
-        read: fn(&Path, &Path) -> Result<Sourced<T>, Vec<Diagnostic>>,
-    ) -> Vec<Sourced<T>> {
+    fn folder<T: Send>(&mut self, kind: RecordKind, read: ReadFile<T>) -> Vec<Sourced<T>> {
         let info = kind.info();
         let files = self
             .files(info.home.path(), Some(info.format.extensions()))
@@ -352,7 +348,7 @@ impl Loader<'_> {
         list: &mut Vec<Sourced<T>>,
         file: &Path,
         present: bool,
-        read: fn(&Path, &Path) -> Result<Sourced<T>, Vec<Diagnostic>>,
+        read: ReadFile<T>,
     ) {
         let record = if present {
             self.keep(read(self.root, file))
@@ -409,6 +405,10 @@ impl Loader<'_> {
         parsed.into_iter().filter_map(|r| self.keep(r)).collect()
     }
 }
+
+/// Reads and parses one file (relative to the root) into its record, or gives its
+/// problems: [`read_yaml`] or [`read_markdown`].
+type ReadFile<T> = fn(&Path, &Path) -> Result<Sourced<T>, Vec<Diagnostic>>;
 
 /// Reads and parses the YAML record at `file` (relative to `root`).
 fn read_yaml<T: DeserializeOwned>(root: &Path, file: &Path) -> Result<Sourced<T>, Vec<Diagnostic>> {

@@ -127,10 +127,9 @@ fn lines_of(text: &str) -> Vec<&str> {
 
 /// The byte offset of 1-based character `column` in `line`.
 fn offset_of(line: &str, column: usize) -> Option<usize> {
-    match line.char_indices().nth(column.checked_sub(1)?) {
-        Some((offset, _)) => Some(offset),
-        None => None,
-    }
+    line.char_indices()
+        .nth(column.checked_sub(1)?)
+        .map(|(offset, _)| offset)
 }
 
 /// `text` with the mapping entry whose key is at `line`:`column` blanked: the key,
