@@ -64,6 +64,7 @@ codes! {
     MissingField = "E0103", Error, "a required field is missing";
     DuplicateKey = "E0104", Error, "the same key appears twice in one mapping";
     MissingFile = "E0105", Error, "a required file is missing";
+    FieldReadAsText = "E0106", Error, "a field name typed with a full-width colon, which YAML read as part of a text";
     DuplicateId = "E0201", Error, "two records of one kind share an id";
     UnsafeId = "E0202", Error, "an id with characters other than a-z, 0-9 and hyphens";
     BrokenReference = "E0203", Error, "a reference to a record that does not exist";

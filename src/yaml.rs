@@ -34,7 +34,12 @@ const MAX_SEARCHED_BYTES: usize = 64 * 1024;
 /// the search: what follows one is not reliable.
 pub fn parse_record<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, Vec<Diagnostic>> {
     let mut error = match parse_yaml(text) {
-        Ok(record) => return Ok(record),
+        Ok(record) => {
+            return match field_read_as_text(file, text) {
+                Some(slip) => Err(vec![slip]),
+                None => Ok(record),
+            };
+        }
         Err(error) => error,
     };
     // A slip of a Chinese keyboard misleads the parser into a distant message, or a
@@ -247,15 +252,7 @@ fn keyboard_slip(file: &Path, text: &str) -> Option<Diagnostic> {
                 );
             }
         }
-        // A field name (ASCII, as every field is) and then `：` where `:` belongs.
-        let rest =
-            line[indent.iter().map(|c| c.len_utf8()).sum::<usize>()..].trim_start_matches("- ");
-        let key_len = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(rest.len());
-        if key_len > 0 && rest[key_len..].starts_with('：') {
-            let key = &rest[..key_len];
-            let column = line[..line.len() - rest.len() + key_len].chars().count();
+        if let Some((column, key)) = fullwidth_colon(line) {
             return Some(
                 Diagnostic::new(
                     Code::YamlSyntax,
@@ -268,6 +265,47 @@ fn keyboard_slip(file: &Path, text: &str) -> Option<Diagnostic> {
         }
     }
     None
+}
+
+/// A field name (lower-case ASCII, as every field is) at the start of `line`, after
+/// its indentation and any `- `, followed by a full-width colon `：` where `:` belongs:
+/// the colon's 0-based column and the name.
+fn fullwidth_colon(line: &str) -> Option<(usize, &str)> {
+    let rest = line
+        .trim_start_matches([' ', '\t', '\u{3000}'])
+        .trim_start_matches("- ");
+    let key_len = rest
+        .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+        .unwrap_or(rest.len());
+    let key = &rest[..key_len];
+    let starts_with_letter = key.starts_with(|c: char| c.is_ascii_lowercase());
+    (starts_with_letter && rest[key_len..].starts_with('：')).then(|| {
+        let column = line[..line.len() - rest.len() + key_len].chars().count();
+        (column, key)
+    })
+}
+
+/// In a file that parsed, the first line that starts with a field name and a
+/// full-width colon: YAML read it as part of a text (the continuation of the value
+/// above, or a list item), so the field the editor meant is not set.
+fn field_read_as_text(file: &Path, text: &str) -> Option<Diagnostic> {
+    source_lines(text).enumerate().find_map(|(index, line)| {
+        let (column, key) = fullwidth_colon(line)?;
+        let at = Position {
+            line: index as u64 + 1,
+            column: column as u64 + 1,
+            length: 1,
+        };
+        Some(
+            Diagnostic::new(
+                Code::FieldReadAsText,
+                file,
+                at,
+                text!("yaml.field_read_as_text", key = key),
+            )
+            .hint(text!("yaml.fullwidth_colon_hint", key = key)),
+        )
+    })
 }
 
 /// Parses the text of a Markdown document: its front matter into `T`, and its body.

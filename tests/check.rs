@@ -334,6 +334,14 @@ cases! {
         "E0203" "data/projects/zd-school-2023.yaml":21,
         "E0203" "data/projects/zd-school-2023.yaml":93,
     ];
+    /// `address：` with a full-width colon on a line that YAML reads as the rest of
+    /// the name above it: the file parses, but the address would be lost.
+    e0106_field_read_as_text => [
+        "E0106" "data/orgs/lz-build-group.yaml":3,
+        "E0203" "data/events/match-2024-spring.yaml":6,
+        "E0203" "data/projects/zd-school-2023.yaml":21,
+        "E0203" "data/projects/zd-school-2023.yaml":93,
+    ];
     /// A project's owner that is no organization.
     e0203_project_org => ["E0203" "data/projects/zd-school-2023.yaml":13];
     /// A product's category that does not exist; the project using the product then
@@ -599,14 +607,15 @@ fn a_reference_into_a_broken_file_names_the_file_not_another_record() {
 /// A Chinese keyboard's slips are named at their exact character.
 #[test]
 fn keyboard_slips_are_named_at_their_character() {
-    for (case, column, named) in [
-        ("e0004_tab_indent", 3, "a tab"),
-        ("e0004_fullwidth_space", 1, "U+3000"),
-        ("e0004_fullwidth_colon", 8, "`：`"),
+    for (case, code, column, named) in [
+        ("e0004_tab_indent", "E0004", 3, "a tab"),
+        ("e0004_fullwidth_space", "E0004", 1, "U+3000"),
+        ("e0004_fullwidth_colon", "E0004", 8, "`：`"),
+        ("e0106_field_read_as_text", "E0106", 10, "`：`"),
     ] {
         let run = Site::case(case).check_json(&[]);
         let d = &run.diagnostics()[0];
-        assert_eq!(d["code"], "E0004", "{case}");
+        assert_eq!(d["code"], code, "{case}");
         assert_eq!(d["column"], column, "{case}: {d}");
         assert!(
             d["message"].as_str().unwrap().contains(named),
