@@ -355,6 +355,9 @@ fn a_broken_edit_keeps_the_last_good_site_and_reports_the_error() {
         status["heading"],
         "1 个错误，0 个警告；仍在显示上一次成功构建的网站"
     );
+    // What the overlay shows: the heading over the problems as `check` prints them.
+    let overlay = format!("{}\n\n{diagnostics}", status["heading"].as_str().unwrap());
+    insta::assert_snapshot!("overlay", overlay);
     assert!(
         diagnostics.contains("--> data/projects/zd-school-2023.yaml:"),
         "{diagnostics}"
