@@ -11,6 +11,7 @@ use greenproc::diagnostic::{self, Severity};
 use greenproc::messages::Lang;
 use greenproc::scaffold::{self, ScaffoldError};
 use greenproc::site_paths::BaseUrl;
+use greenproc::text;
 
 // A build allocates and frees millions of small values (template contexts, Tera's
 // value trees, page buffers) across threads; mimalloc's per-thread free lists took
@@ -280,13 +281,14 @@ fn main() -> ExitCode {
                 admin_code,
                 province,
             },
+            lang,
         ),
         Command::New {
             kind,
             id,
             category,
             root,
-        } => new(&root, &kind, &id, category.as_deref()),
+        } => new(&root, &kind, &id, category.as_deref(), lang),
         Command::Diff {
             from,
             to,
@@ -324,38 +326,39 @@ fn main() -> ExitCode {
     }
 }
 
-fn init(dir: &std::path::Path, city: &scaffold::City) -> ExitCode {
+fn init(dir: &std::path::Path, city: &scaffold::City, lang: Lang) -> ExitCode {
     match scaffold::init(dir, city) {
         Ok(done) => {
-            println!("init: wrote {} files → {}", done.files.len(), dir.display());
+            let shown = dir.display().to_string();
+            let wrote = text!("cli.init_wrote", count = done.files.len(), dir = &shown);
+            println!("{}", wrote.render(lang));
             if done.placeholders {
-                println!(
-                    "init: the city, its division code or the province are placeholders: fill them in (--city, --admin-code, --province)"
-                );
+                println!("{}", lang.get("cli.init_placeholders"));
             }
-            println!(
-                "next: edit data/site.yaml (districts, publisher, base_url, ocid_prefix), replace the examples, then run `greenproc check --root {}`",
-                dir.display()
-            );
+            println!("{}", text!("cli.init_next", dir = &shown).render(lang));
             ExitCode::SUCCESS
         }
         Err(error) => scaffold_failure("init", &error),
     }
 }
 
-fn new(root: &std::path::Path, kind: &str, id: &str, category: Option<&str>) -> ExitCode {
+fn new(
+    root: &std::path::Path,
+    kind: &str,
+    id: &str,
+    category: Option<&str>,
+    lang: Lang,
+) -> ExitCode {
     match scaffold::new_record(root, kind, id, category) {
         Ok(record) => {
             let file = record.file.display().to_string();
-            println!("new: wrote {file}");
+            println!("{}", text!("cli.new_wrote", file = &file).render(lang));
             if record.schemas_written > 0 {
-                println!(
-                    "new: wrote {} schema files under schema/ for editors' completion",
-                    record.schemas_written
-                );
+                let schemas = text!("cli.new_schemas", count = record.schemas_written);
+                println!("{}", schemas.render(lang));
             }
             if !record.blanks.is_empty() {
-                println!("fill in the required fields, then run `greenproc check`:");
+                println!("{}", lang.get("cli.new_blanks"));
                 for blank in &record.blanks {
                     println!("  {file}:{}  {}", blank.line, blank.field);
                 }
@@ -419,14 +422,16 @@ fn build(options: BuildOptions, timings: bool, quiet: bool, lang: Lang) -> ExitC
                 eprint!("{}", timing_table(&built.timings, built.stats.pages));
             }
             if !quiet {
-                println!(
-                    "build: {} records, {} pages, {} files, {} bytes in {seconds:.2} s → {}",
-                    built.records,
-                    built.stats.pages,
-                    built.files,
-                    built.bytes,
-                    built.output.display()
+                let done = text!(
+                    "cli.build_done",
+                    records = built.records,
+                    pages = built.stats.pages,
+                    files = built.files,
+                    bytes = built.bytes,
+                    seconds = format!("{seconds:.2}"),
+                    output = built.output.display().to_string()
                 );
+                println!("{}", done.render(lang));
             }
             ExitCode::SUCCESS
         }
@@ -445,8 +450,8 @@ fn build(options: BuildOptions, timings: bool, quiet: bool, lang: Lang) -> ExitC
             ExitCode::from(1)
         }
         Err(error) => {
-            eprintln!("error: {error}");
-            eprintln!("build: failed; the previous output is unchanged");
+            eprintln!("{}: {error}", lang.get("diagnostic.error"));
+            eprintln!("{}", lang.get("cli.build_failed"));
             ExitCode::from(1)
         }
     }

@@ -28,8 +28,9 @@ const MAX_SEARCHED_BYTES: usize = 64 * 1024;
 /// The parser stops at the first value of the wrong type. To find the next, the
 /// faulty entry is set aside (an unknown field blanked out, a wrong value replaced by
 /// one of the expected kind) and the text parsed again; a problem is kept only if it
-/// is about a field and lies after the one before it, so that nothing the setting
-/// aside caused is reported, and a missing field that an unknown one was taken for
+/// is about a field and lies on a later line than the one before it, so that nothing
+/// the setting aside caused is reported, and a missing field that an unknown one was
+/// taken for
 /// (`organiser` for `organizer`) is the same mistake, not another. Syntax errors end
 /// the search: what follows one is not reliable.
 pub fn parse_record<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, Vec<Diagnostic>> {
@@ -53,7 +54,11 @@ pub fn parse_record<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, V
     }
     let mut text = text.to_owned();
     let mut meant: Vec<&str> = Vec::new();
-    while found.len() < MAX_PROBLEMS_PER_FILE {
+    // Twice the problems: a value set aside on a line may need a second try there.
+    for _ in 0..2 * MAX_PROBLEMS_PER_FILE {
+        if found.len() == MAX_PROBLEMS_PER_FILE {
+            break;
+        }
         if let serde_saphyr::Error::SerdeUnknownField {
             field, expected, ..
         } = &error
@@ -76,11 +81,14 @@ pub fn parse_record<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, V
         }
         let next = yaml_diagnostic(file, &error);
         let last = &found[found.len() - 1];
-        let about_a_field = next.code.as_str().starts_with("E01");
-        if !about_a_field || (next.line, next.column) <= (last.line, last.column) {
+        if !next.code.as_str().starts_with("E01") || next.line < last.line {
             break;
         }
-        found.push(next);
+        // On the same line, the problem is the stand-in's (an empty amount given `x`):
+        // set it aside again, unreported.
+        if next.line > last.line {
+            found.push(next);
+        }
     }
     Err(found)
 }
@@ -106,6 +114,7 @@ fn set_aside(text: &str, error: &serde_saphyr::Error) -> Option<String> {
             value(placeholder(&expected_kind(expected))?)
         }
         E::Unexpected { expected, .. } => value(placeholder(&expected_kind(expected))?),
+        E::NullIntoString { .. } => value("x"),
         E::Message { msg, .. } if msg.starts_with(NOT_A_DATE) => value("2000-01-01"),
         E::Message { msg, .. } if msg.starts_with(NOT_MONEY) => value("0"),
         _ => None,
@@ -171,7 +180,9 @@ fn deeper(indent: usize, below: &[&str]) -> bool {
 
 /// `text` with the single-line value at `line`:`column` replaced by `placeholder`:
 /// a plain scalar up to a comment, a quoted one, or a flow list or map closed on the
-/// same line. `None` for anything else (a block, a value inside a flow collection).
+/// same line; or, where the parser points at the colon of a key with no value (as
+/// in the forms `greenproc new` writes), the placeholder put after it. `None` for
+/// anything else (a block, a value inside a flow collection).
 fn replace_value(text: &str, line: usize, column: usize, placeholder: &str) -> Option<String> {
     let lines = lines_of(text);
     let index = line.checked_sub(1)?;
@@ -182,6 +193,24 @@ fn replace_value(text: &str, line: usize, column: usize, placeholder: &str) -> O
         return None;
     }
     let rest = &content[at..];
+    if let Some(after) = rest.strip_prefix(':') {
+        let value = after.split(" #").next().unwrap_or_default();
+        if !value.trim().is_empty() {
+            return None;
+        }
+        let mut out = String::with_capacity(text.len() + placeholder.len() + 1);
+        for (i, l) in lines.iter().enumerate() {
+            if i == index {
+                out.push_str(&l[..at + 1]);
+                out.push(' ');
+                out.push_str(placeholder);
+                out.push_str(&l[at + 1 + value.len()..]);
+            } else {
+                out.push_str(l);
+            }
+        }
+        return Some(out);
+    }
     let len = match rest.chars().next()? {
         '[' | '{' => closing(rest)?,
         quote @ ('"' | '\'') => rest[1..].find(quote)? + 2,
@@ -407,6 +436,14 @@ pub fn yaml_diagnostic(file: &Path, error: &serde_saphyr::Error) -> Diagnostic {
             text!("yaml.missing_field", field = *field),
             text!("yaml.missing_field_hint", field = *field),
         ),
+        // An empty value where one of a list is expected (as `new` leaves it).
+        E::SerdeUnknownVariant {
+            variant, expected, ..
+        } if ["~", ""].contains(&variant.as_str()) => (
+            Code::WrongType,
+            Text::new("yaml.empty_value"),
+            text!("yaml.values_allowed", allowed = expected.join(", ")),
+        ),
         E::SerdeUnknownVariant {
             variant, expected, ..
         } => (
@@ -550,9 +587,10 @@ fn custom_message(msg: &str) -> (Code, Text, Text) {
 /// types use, with anything else shown as it is.
 fn expected_kind(expected: &str) -> Text {
     let key = match expected {
-        "a string" | "string" | "string scalar" => "yaml.kind.text",
-        "a sequence" | "sequence" => "yaml.kind.list",
-        "a map" | "map" | "mapping" => "yaml.kind.fields",
+        "a string" | "string" | "string scalar" | "str expected" => "yaml.kind.text",
+        "a sequence" | "sequence" | "sequence start" => "yaml.kind.list",
+        "a map" | "map" | "mapping" | "mapping start" => "yaml.kind.fields",
+        "scalar" | "single YAML node" => "yaml.kind.value",
         "a boolean" | "boolean" | "bool" => "yaml.kind.boolean",
         "floating point" | "f64" | "f32" | "a number" => "yaml.kind.number",
         "a date written as YYYY-MM-DD" => "yaml.kind.date",

@@ -333,7 +333,7 @@ fn mini_site_has_a_page_per_record_and_no_broken_links() {
     let run = build(root.path(), &output, &["--base-url", "/"]);
     assert_success(&run);
     let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(stdout.starts_with("build: "), "{stdout}");
+    assert!(stdout.starts_with("build："), "{stdout}");
     let site = files(&output);
     assert_page_per_record(root.path(), &site);
     assert_clean(&site, "/");

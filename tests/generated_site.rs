@@ -43,7 +43,7 @@ fn a_generated_site_passes_check_and_builds() {
     let (stdout, stderr) = (text(&build.stdout), text(&build.stderr));
     assert!(build.status.success(), "{stdout}{stderr}");
     // 200 records, plus the site configuration and the taxonomy and standard files.
-    assert!(stdout.starts_with("build: 20"), "{stdout}");
+    assert!(stdout.starts_with("build：20"), "{stdout}");
     for stage in [
         "load", "validate", "derive", "exports", "render", "search", "sitemap", "write",
     ] {
