@@ -4,13 +4,17 @@
 #     primary and foreign keys of every CSV);
 #   - the OCDS release and record packages and the OC4IDS project package pass the
 #     official JSON Schemas kept in ../shared/standards (validate_ocds.py), formats
-#     (date-time, uri) included.
-# usage: .ci/conformance.sh [SITE_DIR]   (default: public/)
+#     (date-time, uri) included;
+#   - every record file of the site validates against the editors' JSON Schema the
+#     build publishes for its kind (validate_editor_schemas.py), with the reference
+#     validator (the Rust tests use a small one of their own).
+# usage: .ci/conformance.sh [SITE_DIR [SITE_ROOT]]   (default: public/ and .)
 # The tools go into a virtual environment under target/, never into the system Python.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 site="${1:-public}"
+root="${2:-.}"
 standards="../shared/standards"
 venv="target/conformance-venv"
 
@@ -26,12 +30,15 @@ fi
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install --quiet --disable-pip-version-check "frictionless>=5.18,<6" "jsonschema[format-nongpl]>=4.18,<5"
+"$venv/bin/pip" install --quiet --disable-pip-version-check "frictionless>=5.18,<6" "jsonschema[format-nongpl]>=4.18,<5" "pyyaml>=6,<7"
 
 echo "==> frictionless validate $site/data/datapackage.json"
 "$venv/bin/frictionless" validate "$site/data/datapackage.json"
 
 echo "==> OCDS 1.1 and OC4IDS 0.9 schemas"
 "$venv/bin/python" .ci/validate_ocds.py "$site" "$standards"
+
+echo "==> editors' JSON Schemas"
+"$venv/bin/python" .ci/validate_editor_schemas.py "$root" "$site"
 
 echo "conformance passed"
