@@ -4,11 +4,14 @@
 # peak RSS, files, output size, and the `cp -r` time of the output, the yardstick the
 # targets are set against), then the peak RSS at the end of each stage.
 #
-#   CARGO_TARGET_DIR=/work/target-bench cargo build --release
-#   GREENPROC=/work/target-bench/release/greenproc benches/scale.sh [N...]
+#   CARGO_TARGET_DIR=/work/target-bench cargo build --profile dist
+#   GREENPROC=/work/target-bench/dist/greenproc benches/scale.sh [N...]
+#
+# The binary is the distribution build, what people download (the release profile
+# skips link-time optimization to compile faster, and runs about 15 % slower).
 #
 # Environment:
-#   GREENPROC  the binary to measure [target/release/greenproc]
+#   GREENPROC  the binary to measure [target/dist/greenproc]
 #   BENCH_DIR  where sites and outputs go [/dev/shm/greenproc-bench]; set it to a
 #              folder on disk for the disk run
 #   RUNS       builds per size, each into a new folder; the tables show the median
@@ -24,12 +27,12 @@ results="$(cd "$(dirname "$0")" && pwd)/results/scale.md"
 printf '# benches/scale.sh %s, %s\n\n```text\n' "$*" "$(date -u +%F)" >"$results"
 exec > >(tee -a "$results")
 
-bin=${GREENPROC:-target/release/greenproc}
+bin=${GREENPROC:-target/dist/greenproc}
 dir=${BENCH_DIR:-/dev/shm/greenproc-bench}
 runs=${RUNS:-3}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 100000)
-[ -x "$bin" ] || { echo "no binary at $bin: build with cargo build --release" >&2; exit 2; }
+[ -x "$bin" ] || { echo "no binary at $bin: build with cargo build --profile dist" >&2; exit 2; }
 mkdir -p "$dir"
 
 # Seconds as a decimal, from a command's wall time.

@@ -2,7 +2,7 @@
 # Preview latency (issues 7 and 8): the time from saving a project's file to the
 # rebuilt project page being served by `greenproc serve`.
 #
-#   cargo build --release
+#   cargo build --profile dist
 #   benches/serve.sh SITE [EDITS]
 #
 # SITE is a site folder: it is copied to a temporary folder first (a 100k site from
@@ -13,7 +13,7 @@
 # log lines.
 #
 # Environment:
-#   GREENPROC  the binary [target/release/greenproc]
+#   GREENPROC  the binary [target/dist/greenproc]
 #   WORK       where the copy and the preview go [/dev/shm/greenproc-serve-bench]
 set -euo pipefail
 
@@ -22,7 +22,7 @@ results="$(cd "$(dirname "$0")" && pwd)/results/serve.md"
 printf '# benches/serve.sh %s, %s\n\n```text\n' "$*" "$(date -u +%F)" >"$results"
 exec > >(tee -a "$results")
 
-bin=${GREENPROC:-target/release/greenproc}
+bin=${GREENPROC:-target/dist/greenproc}
 site=${1:?usage: benches/serve.sh SITE [EDITS]}
 edits=${2:-5}
 work=${WORK:-/dev/shm/greenproc-serve-bench}
