@@ -5,6 +5,8 @@
 #   - the OCDS release and record packages and the OC4IDS project package pass the
 #     official JSON Schemas kept in ../shared/standards (validate_ocds.py), formats
 #     (date-time, uri) included;
+#   - data/dcat.jsonld parses as RDF and gives every dataset and distribution what
+#     DCAT-AP asks (validate_dcat.py);
 #   - every record file of the site validates against the editors' JSON Schema the
 #     build publishes for its kind (validate_editor_schemas.py), with the reference
 #     validator (the Rust tests use a small one of their own).
@@ -30,13 +32,16 @@ fi
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install --quiet --disable-pip-version-check "frictionless>=5.18,<6" "jsonschema[format-nongpl]>=4.18,<5" "pyyaml>=6,<7"
+"$venv/bin/pip" install --quiet --disable-pip-version-check "frictionless>=5.18,<6" "jsonschema[format-nongpl]>=4.18,<5" "pyyaml>=6,<7" "rdflib>=7,<8"
 
 echo "==> frictionless validate $site/data/datapackage.json"
 "$venv/bin/frictionless" validate "$site/data/datapackage.json"
 
 echo "==> OCDS 1.1 and OC4IDS 0.9 schemas"
 "$venv/bin/python" .ci/validate_ocds.py "$site" "$standards"
+
+echo "==> DCAT catalog as RDF"
+"$venv/bin/python" .ci/validate_dcat.py "$site"
 
 echo "==> editors' JSON Schemas"
 "$venv/bin/python" .ci/validate_editor_schemas.py "$root" "$site"

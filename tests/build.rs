@@ -548,6 +548,56 @@ fn snapshots_of_one_page_per_kind() {
     }
 }
 
+/// Record pages of the kinds schema.org has a type for carry it as JSON-LD, with
+/// absolute addresses; the others carry none.
+#[test]
+fn record_pages_describe_themselves_in_schema_org() {
+    let root = mini_site();
+    let output = root.path().join("public");
+    assert_success(&build(root.path(), &output, &[]));
+    let json_ld = |path: &str| -> Option<serde_json::Value> {
+        let html = fs::read_to_string(output.join(path)).unwrap();
+        let open = "<script type=\"application/ld+json\">";
+        let start = html.find(open)? + open.len();
+        let end = start + html[start..].find("</script>").unwrap();
+        Some(serde_json::from_str(&html[start..end]).expect("JSON-LD parses"))
+    };
+    for (path, kind, name_key) in [
+        ("products/zd-c30-concrete/index.html", "Product", "name"),
+        ("orgs/lz-build-group/index.html", "Organization", "name"),
+        ("policies/zb-pilot-2025/index.html", "Legislation", "name"),
+        (
+            "interpretations/zb-pilot-2025-qa/index.html",
+            "Article",
+            "headline",
+        ),
+        ("events/match-2024-spring/index.html", "Event", "name"),
+    ] {
+        let ld = json_ld(path).unwrap_or_else(|| panic!("{path}: no JSON-LD"));
+        assert_eq!(ld["@context"], "https://schema.org", "{path}");
+        assert_eq!(ld["@type"], kind, "{path}");
+        assert!(
+            ld[name_key].as_str().is_some_and(|n| !n.is_empty()),
+            "{path}"
+        );
+        let url = ld["url"].as_str().unwrap();
+        assert!(
+            url.starts_with("https://") && url.ends_with(&path.replace("index.html", "")),
+            "{path}: {url}"
+        );
+    }
+    let org = json_ld("orgs/lz-build-group/index.html").unwrap();
+    assert_eq!(org["identifier"]["propertyID"], "CN-USCI");
+    let product = json_ld("products/zd-c30-concrete/index.html").unwrap();
+    assert_eq!(product["manufacturer"]["@type"], "Organization");
+    for path in [
+        "projects/zd-school-2023/index.html",
+        "inspections/insp-2025-001/index.html",
+    ] {
+        assert!(json_ld(path).is_none(), "{path}");
+    }
+}
+
 /// A policy's body may be longer than an Excel cell holds (32,767 characters): the
 /// build still succeeds, the CSV keeps the whole text, and the XLSX is written (its
 /// cell cut with a mark, tested in `export::xlsx`).

@@ -1,5 +1,8 @@
-//! `data.json`: a Project Open Data 1.1 catalog (DCAT vocabulary) listing every
-//! dataset with its downloads, so that portals and harvesters find the data.
+//! `data.json`: every dataset with its downloads in the field names of Project Open
+//! Data, for the harvesters that read them (CKAN's DCAT-US harvester among them). It
+//! does not claim POD 1.1 conformance: that schema requires `bureauCode` and
+//! `programCode`, codes only a US federal agency has. The catalog that conforms to
+//! its standard, with sizes and checksums, is `data/dcat.jsonld` ([`super::dcat`]).
 
 use serde_json::{Value, json};
 
@@ -34,8 +37,6 @@ pub(super) fn write(site: &Site, inventory: &Inventory) -> Result<ExportFile, Ex
         "@context": "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld",
         "@id": site.url("data.json"),
         "@type": "dcat:Catalog",
-        "conformsTo": "https://project-open-data.cio.gov/v1.1/schema",
-        "describedBy": "https://project-open-data.cio.gov/v1.1/schema/catalog.json",
         "dataset": datasets.chain(bundles).collect::<Vec<_>>(),
     });
     Ok(ExportFile {

@@ -1,20 +1,34 @@
 //! `data/datapackage.json`: a Frictionless Data Package (v2) describing every CSV with
-//! a Table Schema, so that `frictionless validate` checks types, required values,
-//! codes, primary keys and foreign keys of the published files.
+//! a Table Schema, its size and SHA-256, so that `frictionless validate` checks the
+//! files are the ones described and their types, required values, codes, primary keys
+//! and foreign keys.
 
 use serde_json::{Map, Value, json};
 
+use super::inventory::Inventory;
 use super::tables::{FieldDef, FieldType, Table, definitions};
 use super::{ExportError, ExportFile, Site, json::pretty, timestamp};
 
-/// Builds the package descriptor; resource paths are relative to `data/`.
-pub(super) fn write(site: &Site, tables: &[Table]) -> Result<ExportFile, ExportError> {
+/// Builds the package descriptor; resource paths are relative to `data/`. Each CSV's
+/// size and hash are those `inventory` took of the written file.
+pub(super) fn write(
+    site: &Site,
+    tables: &[Table],
+    inventory: &Inventory,
+) -> Result<ExportFile, ExportError> {
     let bundle = &definitions()?.bundles.datapackage;
     let config = site.config;
     let resources: Vec<Value> = tables
         .iter()
         .map(|t| {
-            json!({
+            let path = format!("data/{}.csv", t.def.name);
+            let csv = inventory
+                .datasets
+                .iter()
+                .flat_map(|d| &d.downloads)
+                .find(|d| d.path == path)
+                .ok_or_else(|| ExportError::Definition(format!("{path} was not written")))?;
+            Ok(json!({
                 "name": t.def.name,
                 "type": "table",
                 "path": format!("{}.csv", t.def.name),
@@ -25,10 +39,12 @@ pub(super) fn write(site: &Site, tables: &[Table]) -> Result<ExportFile, ExportE
                 "encoding": "utf-8",
                 "title": t.def.title,
                 "description": t.def.description,
+                "bytes": csv.bytes,
+                "hash": format!("sha256:{}", csv.sha256),
                 "schema": schema(t),
-            })
+            }))
         })
-        .collect();
+        .collect::<Result<_, ExportError>>()?;
     let package = json!({
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": format!("greenproc-{}", config.admin_code.value),

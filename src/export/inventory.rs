@@ -31,6 +31,9 @@ pub struct DatasetEntry {
     /// Latest date among the rows that is not after the as-of date; the as-of date
     /// when the rows hold none.
     pub modified: Date,
+    /// Earliest date among the rows, when they hold one: with `modified`, the time
+    /// the dataset covers.
+    pub first: Option<Date>,
     /// CSV, JSON and XLSX.
     pub downloads: Vec<Download>,
 }
@@ -61,6 +64,8 @@ pub struct Download {
     pub media_type: &'static str,
     /// Size in bytes.
     pub bytes: u64,
+    /// SHA-256 of the file, in lower-case hex.
+    pub sha256: String,
 }
 
 impl Download {
@@ -97,12 +102,13 @@ impl Inventory {
 
     /// Records `table`, published as `files`.
     pub(super) fn add_dataset(&mut self, table: &Table, files: &[Written]) {
-        let modified = last_change(table, self.as_of);
+        let (first, modified) = dates(table, self.as_of);
         let downloads = files.iter().map(|f| self.download(f, None)).collect();
         self.datasets.push(DatasetEntry {
             def: table.def,
             records: table.rows.len(),
             modified,
+            first,
             downloads,
         });
     }
@@ -136,6 +142,7 @@ impl Inventory {
             format: format.unwrap_or(default_format),
             media_type,
             bytes: file.bytes,
+            sha256: file.sha256.clone(),
         }
     }
 }
@@ -154,18 +161,19 @@ fn kind(path: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// The latest date in `table` not after `as_of`. Later dates (a certificate's expiry,
-/// the end of a contract term) are plans, not changes; a table without dates (the
-/// categories) changed, as far as the data tells, on the as-of date.
-fn last_change(table: &Table, as_of: Date) -> Date {
-    table
-        .rows
-        .iter()
-        .flatten()
-        .filter_map(|cell| match cell {
-            Cell::Date(d) if *d <= as_of => Some(*d),
-            _ => None,
-        })
-        .max()
-        .unwrap_or(as_of)
+/// The earliest date in `table`, and the latest not after `as_of`. Later dates (a
+/// certificate's expiry, the end of a contract term) are plans, not changes; a table
+/// without dates (the categories) changed, as far as the data tells, on the as-of date.
+fn dates(table: &Table, as_of: Date) -> (Option<Date>, Date) {
+    let mut first: Option<Date> = None;
+    let mut last: Option<Date> = None;
+    for cell in table.rows.iter().flatten() {
+        if let Cell::Date(d) = cell {
+            first = Some(first.map_or(*d, |f| f.min(*d)));
+            if *d <= as_of {
+                last = Some(last.map_or(*d, |l| l.max(*d)));
+            }
+        }
+    }
+    (first, last.unwrap_or(as_of))
 }

@@ -9,6 +9,7 @@
 mod catalog;
 mod csv;
 mod datapackage;
+pub mod dcat;
 pub mod inventory;
 mod json;
 mod oc4ids;
@@ -20,12 +21,14 @@ mod xlsx;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::fmt::Write as _;
 use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use crate::derive::{Aggregates, Derived};
 use crate::model::kind::RecordKind;
+use crate::model::standard::Category;
 use crate::model::{Dataset, Date, Org, SiteConfig};
 use crate::site_paths::BaseUrl;
 use crate::site_paths::record_page;
@@ -48,6 +51,7 @@ impl ExportFile {
             .map_err(ExportError::Write)?;
         Ok(Written {
             bytes: self.bytes.len() as u64,
+            sha256: sha256_hex(&self.bytes),
             path: self.path,
         })
     }
@@ -124,6 +128,10 @@ struct Site<'a> {
     as_of: Date,
     /// Organizations by id, for the parties of OCDS and OC4IDS.
     orgs: HashMap<&'a str, &'a Org>,
+    /// Material categories by id, for the classification of OCDS items.
+    categories: HashMap<&'a str, &'a Category>,
+    /// Product names by id, for the description of OCDS items.
+    product_names: HashMap<&'a str, &'a str>,
 }
 
 impl<'a> Site<'a> {
@@ -143,12 +151,25 @@ impl<'a> Site<'a> {
             .iter()
             .map(|o| (o.record.id.value.as_str(), &o.record))
             .collect();
+        let categories = dataset
+            .taxonomy
+            .iter()
+            .flat_map(|t| &t.record.categories)
+            .map(|c| (c.id.value.as_str(), c))
+            .collect();
+        let product_names = dataset
+            .products
+            .iter()
+            .map(|p| (p.record.id.value.as_str(), p.record.name.as_str()))
+            .collect();
         Ok(Site {
             dataset,
             config,
             base: base.clone(),
             as_of,
             orgs,
+            categories,
+            product_names,
         })
     }
 
@@ -170,6 +191,16 @@ impl<'a> Site<'a> {
     /// The organization with `id`; `None` for a reference validation reported.
     fn org(&self, id: &str) -> Option<&'a Org> {
         self.orgs.get(id).copied()
+    }
+
+    /// The material category with `id`.
+    fn category(&self, id: &str) -> Option<&'a Category> {
+        self.categories.get(id).copied()
+    }
+
+    /// The name of the product with `id`.
+    fn product_name(&self, id: &str) -> Option<&'a str> {
+        self.product_names.get(id).copied()
     }
 
     /// Absolute address of a record page.
@@ -199,6 +230,19 @@ pub struct Exports {
 struct Written {
     path: String,
     bytes: u64,
+    /// SHA-256 of the bytes, in lower-case hex.
+    sha256: String,
+}
+
+/// The SHA-256 of `bytes` in lower-case hex, as catalogs and `sha256sum` write it.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for byte in digest.iter() {
+        let _ = write!(hex, "{byte:02x}");
+    }
+    hex
 }
 
 /// What an export job's files are in the inventory.
@@ -270,16 +314,8 @@ pub fn write_exports(
         bundle("sqlite", &bundles.sqlite, "SQLite"),
         move || Ok(vec![sqlite::write(tables)?]),
     ));
-    jobs.push(Job::new(
-        bundle(
-            "datapackage",
-            &bundles.datapackage,
-            "Frictionless Data Package",
-        ),
-        move || Ok(vec![datapackage::write(site, tables)?]),
-    ));
     jobs.push(Job::new(bundle("ocds", &bundles.ocds, "OCDS"), move || {
-        ocds::write(site)
+        ocds::write(site, &derived.assessment)
     }));
     jobs.push(Job::new(
         bundle("oc4ids", &bundles.oc4ids, "OC4IDS"),
@@ -318,10 +354,16 @@ pub fn write_exports(
     for (table, files) in tables.iter().zip(&downloads) {
         inventory.add_dataset(table, files);
     }
+    // The Data Package lists each CSV with its size and hash, so it follows them; it
+    // keeps its place among the bundles, after the SQLite file.
+    let package = hand_over(vec![datapackage::write(site, tables, &inventory)?])?;
+    let format = "Frictionless Data Package";
+    bundled.insert(1, ("datapackage", &bundles.datapackage, format, package));
     for (name, bundle, format, files) in bundled {
         inventory.add_bundle(name, bundle, format, &files);
     }
     hand_over(vec![catalog::write(site, &inventory)?])?;
+    hand_over(vec![dcat::write(site, &inventory)?])?;
     Ok(inventory)
 }
 

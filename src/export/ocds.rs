@@ -5,17 +5,35 @@
 //! Every release is a cumulative snapshot of what was public on its date, so the
 //! compiled release is simply the last snapshot: merging the releases by the OCDS
 //! rules gives the same result.
+//!
+//! The project's material lines are the contract's `items` (the award's before a
+//! contract, the tender's before an award, a planned tender's before the tender):
+//! classified by the pilot's material category, the catalog product as the
+//! item's id where the line names one, and whether the line counts as green as the
+//! statistics count it. Every document has a `documentType` from the codelist, chosen
+//! by the lifecycle stage it belongs to.
 
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use super::json::{Package, fragment};
-use super::tables::{field_def, sorted_by_id};
+use super::tables::{assessed, field_def};
 use super::{ExportError, ExportFile, Site, timestamp};
+use crate::derive::compliance::{Assessment, LineStatus};
 use crate::model::org::Org;
 use crate::model::project::{Document, ProcurementMethod, Project, StageKind};
 use crate::model::{Date, Money};
+use crate::site_paths::category_page;
+
+/// The classification scheme of items: the material categories of the pilot's demand
+/// standard (《绿色建筑和绿色建材政府采购需求标准》), as the site's taxonomy lists them.
+/// OCDS's scheme codelist is open; custom schemes start with `x_`.
+pub(super) const CATEGORY_SCHEME: &str = "x_CN_GreenMaterialsDemandStandard";
+
+/// The scheme of an item's second classification: whether the line counts as a green
+/// building material (a catalog product certified on the day of use).
+pub(super) const GREEN_SCHEME: &str = "x_greenproc_green";
 
 /// OCDS version of the packages.
 const VERSION: &str = "1.1";
@@ -76,17 +94,19 @@ pub(super) fn ocid(site: &Site, project: &Project) -> String {
 ///
 /// Releases are kept as text from the moment they are made (see [`fragment`]): as
 /// values, the releases of a province's projects took over half a gigabyte.
-pub(super) fn write(site: &Site) -> Result<Vec<ExportFile>, ExportError> {
-    let projects = sorted_by_id(&site.dataset.projects, |p| &p.record.id.value);
+pub(super) fn write(
+    site: &Site,
+    assessment: &Assessment<'_>,
+) -> Result<Vec<ExportFile>, ExportError> {
     let mut releases = Vec::new();
     let mut records = Vec::new();
-    for p in projects {
-        let project = &p.record;
+    for (project, compliance) in assessed(site, assessment) {
         let ocid = ocid(site, project);
+        let items = items(site, project, &compliance.lines);
         let mut linked = Vec::new();
         let mut last = None;
         for step in steps(project) {
-            let release = release(site, project, &ocid, step)?;
+            let release = release(site, project, &ocid, step, &items)?;
             let id = release["id"].as_str().unwrap_or_default().to_owned();
             // An item of a package's list: two levels deep.
             releases.push((id.clone(), fragment(&release, 2)?));
@@ -255,7 +275,13 @@ fn steps(project: &Project) -> Vec<Step> {
 // tender, awards, contracts), each section a few fields from the project: read top
 // to bottom it is the release.
 /// The snapshot of a project's contracting process as of `step`.
-fn release(site: &Site, project: &Project, ocid: &str, step: Step) -> Result<Value, ExportError> {
+fn release(
+    site: &Site,
+    project: &Project,
+    ocid: &str,
+    step: Step,
+    items: &[Value],
+) -> Result<Value, ExportError> {
     let phase = step.phase;
     // Documents of the stages reached by this step's date and phase.
     let reached = |stage: StageKind| {
@@ -312,6 +338,11 @@ fn release(site: &Site, project: &Project, ocid: &str, step: Step) -> Result<Val
     }
     release.insert("planning".into(), planning);
 
+    let award = project.award.as_ref().filter(|_| phase >= Phase::Award);
+    let contract = project
+        .contract
+        .as_ref()
+        .filter(|_| phase >= Phase::Contract);
     if phase >= Phase::Tender {
         let method = project.procurement.method;
         let mut tender = json!({
@@ -330,10 +361,25 @@ fn release(site: &Site, project: &Project, ocid: &str, step: Step) -> Result<Val
         if !tender_documents.is_empty() {
             tender["documents"] = tender_documents.into();
         }
+        // The lines are listed once: by the contract, else the award, else the tender.
+        if !items.is_empty() && award.is_none() && contract.is_none() {
+            tender["items"] = items.into();
+        }
         release.insert("tender".into(), tender);
+    } else if !items.is_empty() {
+        // Lines known before the tender (a design's bill of materials): a planned
+        // tender, as OCDS publishes a procurement to come.
+        release.insert(
+            "tender".into(),
+            json!({
+                "id": project.procurement_code.as_ref().map_or(&project.code.value, |c| &c.value),
+                "title": project.name,
+                "status": "planned",
+                "items": items,
+            }),
+        );
     }
 
-    let award = project.award.as_ref().filter(|_| phase >= Phase::Award);
     if let Some(award) = award {
         let winner = site.org(&award.winner.value);
         let mut value = json!({
@@ -357,13 +403,12 @@ fn release(site: &Site, project: &Project, ocid: &str, step: Step) -> Result<Val
             parties.add(winner, "tenderer");
             parties.add(winner, "supplier");
         }
+        if !items.is_empty() && contract.is_none() {
+            value["items"] = items.into();
+        }
         release.insert("awards".into(), json!([value]));
     }
 
-    let contract = project
-        .contract
-        .as_ref()
-        .filter(|_| phase >= Phase::Contract);
     if let Some(contract) = contract {
         let completed = project
             .lifecycle
@@ -380,6 +425,9 @@ fn release(site: &Site, project: &Project, ocid: &str, step: Step) -> Result<Val
         });
         if award.is_none() {
             value.as_object_mut().map(|c| c.remove("awardID"));
+        }
+        if !items.is_empty() {
+            value["items"] = items.into();
         }
         let contract_documents = documents(&[StageKind::Contract]);
         if !contract_documents.is_empty() {
@@ -404,6 +452,7 @@ fn release(site: &Site, project: &Project, ocid: &str, step: Step) -> Result<Val
 fn document(site: &Site, stage: StageKind, index: usize, date: Date, d: &Document) -> Value {
     let mut value = json!({
         "id": format!("{}-{}", stage.key(), index + 1),
+        "documentType": document_type(stage),
         "title": d.title,
         "datePublished": timestamp(date),
     });
@@ -411,6 +460,79 @@ fn document(site: &Site, stage: StageKind, index: usize, date: Date, d: &Documen
         value["url"] = site.absolute(&url.value).into();
     }
     value
+}
+
+/// The `documentType` of a stage's documents: what the pilot publishes at that stage,
+/// by the codelist's descriptions. A performance evaluation (绩效评价) is the closest
+/// the codelist has to a final audit.
+fn document_type(stage: StageKind) -> &'static str {
+    match stage {
+        StageKind::Approval => "projectPlan",
+        StageKind::Design => "technicalSpecifications",
+        StageKind::Tender => "tenderNotice",
+        StageKind::Contract => "contractSigned",
+        StageKind::Construction => "physicalProgressReport",
+        StageKind::Acceptance => "completionCertificate",
+        StageKind::Evaluation => "finalAudit",
+    }
+}
+
+/// The project's material lines as OCDS items, in the project's order. An item's id
+/// is its catalog product's id, or `line-<n>`, made unique within the project; its unit
+/// price is the line's amount over its quantity, so that quantity × price gives the
+/// amount every other download states.
+fn items(site: &Site, project: &Project, lines: &[LineStatus]) -> Vec<Value> {
+    let mut seen = std::collections::HashSet::new();
+    project
+        .materials
+        .iter()
+        .zip(lines)
+        .enumerate()
+        .map(|(i, (line, status))| {
+            let base = line
+                .product
+                .as_ref()
+                .map_or_else(|| format!("line-{}", i + 1), |p| p.value.clone());
+            let id = if seen.insert(base.clone()) {
+                base
+            } else {
+                format!("{base}-{}", i + 1)
+            };
+            let category = site.category(&line.category.value);
+            let description = line
+                .product
+                .as_ref()
+                .and_then(|p| site.product_name(&p.value))
+                .or(line.description.as_deref())
+                .or(category.map(|c| c.name.as_str()))
+                .unwrap_or(&line.category.value);
+            let mut classification = json!({
+                "scheme": CATEGORY_SCHEME,
+                "id": line.category.value,
+                "uri": site.url(&category_page(&line.category.value)),
+            });
+            if let Some(category) = category {
+                classification["description"] = category.name.clone().into();
+            }
+            let green = if status.green { "green" } else { "not-green" };
+            let price = if line.quantity > 0.0 {
+                line.amount.yuan_f64() / line.quantity
+            } else {
+                0.0
+            };
+            json!({
+                "id": id,
+                "description": description,
+                "classification": classification,
+                "additionalClassifications": [{ "scheme": GREEN_SCHEME, "id": green }],
+                "quantity": line.quantity,
+                "unit": {
+                    "name": line.unit,
+                    "value": { "amount": price, "currency": "CNY" },
+                },
+            })
+        })
+        .collect()
 }
 
 /// An amount of yuan.

@@ -191,6 +191,8 @@ struct PageMeta<'a> {
     alternate: Option<String>,
     /// The record's change history, on record pages.
     history: Option<pages::history::HistoryView>,
+    /// schema.org JSON-LD of the record, on the pages of the kinds that have a type.
+    json_ld: Option<String>,
     /// The page's own Atom feed (a project's), beside the site's.
     feed: Option<String>,
 }
@@ -440,6 +442,7 @@ impl<'a> Site<'a> {
             crumbs: Vec::new(),
             alternate: is_record_page(path).then(|| self.base.href(&format!("{path}index.json"))),
             history: None,
+            json_ld: None,
             feed: None,
         }
     }

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::structured::{self, script_safe};
 use super::{Dated, date};
 use crate::model::kind::RecordKind;
 use crate::model::{Event, Inspection};
@@ -124,6 +125,7 @@ fn events(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
         let mut meta = site.meta(&r.title, &page, "events");
         meta.crumbs.push(site.link(path, title));
         meta.history = Some(site.history(&record.file));
+        meta.json_ld = Some(script_safe(&structured::event(site, r)));
         site.page(out, &page, "event.html", meta, &view)?;
     }
     Ok(())

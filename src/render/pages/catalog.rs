@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::structured::{self, script_safe};
 use super::{Dated, WithQr, date};
 use crate::derive::CertStatus;
 use crate::derive::compliance::IndicatorCheck;
@@ -90,6 +91,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         meta.crumbs.push(site.link(&list_path, title));
         meta.crumbs.extend(site.category_by_id(&p.category.value));
         meta.history = Some(site.history(&product.file));
+        meta.json_ld = Some(script_safe(&structured::product(site, p)));
         let view = product_view(site, i, current);
         site.page(
             out,

@@ -11,6 +11,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::structured::script_safe;
 use crate::export::Inventory;
 use crate::export::inventory::{
     BundleEntry, DatasetEntry, Download, PORTAL_PATH, dataset_page_path,
@@ -26,8 +27,11 @@ const SECTION: &str = "data";
 struct Index<'a> {
     datasets: Vec<Summary<'a>>,
     bundles: Vec<BundleView<'a>>,
-    /// `data.json`, the machine-readable catalog of the same datasets.
+    /// `data/dcat.jsonld`, the machine-readable catalog of the same datasets (W3C
+    /// DCAT 3, with sizes and checksums).
     catalog: String,
+    /// `data.json`, the same in Project Open Data's field names for harvesters.
+    harvest: String,
     as_of: String,
 }
 
@@ -102,7 +106,8 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
     let index = Index {
         datasets: exports.datasets.iter().map(|d| summary(site, d)).collect(),
         bundles: bundles(),
-        catalog: site.base.href("data.json"),
+        catalog: site.base.href(crate::export::dcat::DCAT_PATH),
+        harvest: site.base.href("data.json"),
         as_of: exports.as_of.to_string(),
     };
     site.page(
@@ -136,7 +141,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
             any_reference: fields.iter().any(|f| f.reference.is_some()),
             fields,
             bundles: bundles(),
-            json_ld: script_safe(&json_ld(site, exports, entry).to_string()),
+            json_ld: script_safe(&json_ld(site, exports, entry)),
         };
         let path = dataset_page_path(&def.name);
         let mut meta = site.meta(&def.title, &path, SECTION);
@@ -247,13 +252,6 @@ fn json_ld(site: &Site<'_>, exports: &Inventory, entry: &DatasetEntry) -> Value 
     })
 }
 
-/// JSON text safe inside `<script>`: `</` would end the element and `<!--` would
-/// change how the HTML parser reads the rest, so both lose their `<` to a JSON
-/// escape. Only strings can hold a `<`, and there the escapes mean the same.
-fn script_safe(json: &str) -> String {
-    json.replace("</", "<\\/").replace("<!--", "\\u003c!--")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,7 +271,7 @@ mod tests {
     #[test]
     fn json_in_a_script_cannot_close_it() {
         let value = json!({ "a": "</script><!-- x", "b": "<b>" });
-        let safe = script_safe(&value.to_string());
+        let safe = script_safe(&value);
         assert!(!safe.contains("</") && !safe.contains("<!--"), "{safe}");
         let back: Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, value);

@@ -21,6 +21,7 @@ mod orgs;
 mod policies;
 mod projects;
 mod stats;
+mod structured;
 
 use serde::Serialize;
 

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::structured::{self, script_safe};
 use super::{Dated, WithQr, date};
 use crate::model::kind::RecordKind;
 use crate::model::org::{CreditRating, Role};
@@ -41,6 +42,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         let mut meta = site.meta(&o.name, &path, "orgs");
         meta.crumbs.push(site.link(&list_path, title));
         meta.history = Some(site.history(&org.file));
+        meta.json_ld = Some(script_safe(&structured::organization(site, o)));
         let view = detail(site, o);
         site.page(
             out,

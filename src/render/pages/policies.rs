@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::structured::{self, script_safe};
 use super::{Dated, date};
 use crate::model::document::{Interpretation, Policy, PolicyLevel, PolicyStatus};
 use crate::model::kind::RecordKind;
@@ -84,6 +85,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         let mut meta = site.meta(&p.title, &path, "policies");
         meta.crumbs.push(site.link(&list_path, title));
         meta.history = Some(site.history(&policy.file));
+        meta.json_ld = Some(script_safe(&structured::legislation(site, p)));
         site.page(
             out,
             &path,
@@ -301,6 +303,7 @@ fn interpretations(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Render
             let mut meta = site.meta(&m.title, &page, "policies");
             meta.crumbs.push(site.link(path, title));
             meta.history = Some(site.history(&doc.file));
+            meta.json_ld = Some(script_safe(&structured::article(site, m)));
             site.page(out, &page, "interpretation.html", meta, &view)
         },
     )

@@ -1,0 +1,168 @@
+//! `data/dcat.jsonld`: the catalog of every dataset and download in W3C DCAT 3 (the
+//! vocabulary DCAT-AP profiles), as JSON-LD whose context is written out in the file,
+//! so that it parses as RDF without fetching anything. Each distribution carries its
+//! media type, byte size and SHA-256 (SPDX checksum), each dataset its publisher,
+//! licence, update frequency and the time and place it covers.
+
+use serde_json::{Value, json};
+
+use super::inventory::{Download, Inventory, PORTAL_PATH, dataset_page_path};
+use super::ocds;
+use super::tables::definitions;
+use super::{ExportError, ExportFile, Site, json::pretty};
+use crate::model::Date;
+
+/// Where the catalog is published.
+pub const DCAT_PATH: &str = "data/dcat.jsonld";
+
+/// EU frequency vocabulary: records change whenever the bureau merges an edit.
+const IRREGULAR: &str = "http://publications.europa.eu/resource/authority/frequency/IRREG";
+
+/// EU language vocabulary: Chinese.
+const CHINESE: &str = "http://publications.europa.eu/resource/authority/language/ZHO";
+
+/// `data/dcat.jsonld`, listing what `inventory` holds.
+pub(super) fn write(site: &Site, inventory: &Inventory) -> Result<ExportFile, ExportError> {
+    let definitions = definitions()?;
+    let keywords = &definitions.strings.keywords;
+    let c = site.config;
+    let publisher = json!({
+        "@type": "foaf:Agent",
+        "foaf:name": text(&c.publisher.name),
+        "dct:identifier": ocds::publisher(site)["uid"],
+    });
+    let spatial = json!({
+        "@type": "dct:Location",
+        "skos:prefLabel": text(&format!("{}{}", c.province, c.city)),
+        // GB/T 2260, the administrative division code.
+        "dct:identifier": c.admin_code.value,
+    });
+    let common = Common {
+        publisher: &publisher,
+        spatial: &spatial,
+        license: &c.license.url.value,
+        keywords,
+    };
+    let datasets = inventory.datasets.iter().map(|d| {
+        let page = site.url(&dataset_page_path(&d.def.name));
+        let about = About {
+            title: &d.def.title,
+            description: &d.def.description,
+            first: d.first,
+            last: d.modified,
+        };
+        dataset(&common, &page, &about, &d.downloads)
+    });
+    // The bundles have no page of their own: their anchor on the portal's index.
+    let bundles = inventory.bundles.iter().map(|b| {
+        let page = site.url(&format!("{PORTAL_PATH}#{}", b.name));
+        let about = About {
+            title: &b.bundle.title,
+            description: &b.bundle.description,
+            first: inventory.datasets.iter().filter_map(|d| d.first).min(),
+            last: site.as_of,
+        };
+        dataset(&common, &page, &about, &b.downloads)
+    });
+    let catalog = json!({
+        "@context": context(),
+        "@id": site.url(DCAT_PATH),
+        "@type": "dcat:Catalog",
+        "dct:title": text(&c.title),
+        "dct:description": text(&definitions.bundles.datapackage.description),
+        "dct:publisher": publisher,
+        "dct:license": { "@id": c.license.url.value },
+        "dct:language": { "@id": CHINESE },
+        "dct:modified": date(site.as_of),
+        "foaf:homepage": { "@id": site.base.absolute() },
+        "dcat:dataset": datasets.chain(bundles).collect::<Vec<_>>(),
+    });
+    Ok(ExportFile {
+        path: DCAT_PATH.to_owned(),
+        bytes: pretty(&catalog)?,
+    })
+}
+
+/// The prefixes the catalog uses.
+fn context() -> Value {
+    json!({
+        "dcat": "http://www.w3.org/ns/dcat#",
+        "dct": "http://purl.org/dc/terms/",
+        "foaf": "http://xmlns.com/foaf/0.1/",
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "spdx": "http://spdx.org/rdf/terms#",
+        "vcard": "http://www.w3.org/2006/vcard/ns#",
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+    })
+}
+
+/// What every dataset of the catalog shares.
+struct Common<'a> {
+    publisher: &'a Value,
+    spatial: &'a Value,
+    license: &'a str,
+    keywords: &'a [String],
+}
+
+/// What one dataset says of itself.
+struct About<'a> {
+    title: &'a str,
+    description: &'a str,
+    first: Option<Date>,
+    last: Date,
+}
+
+/// One dataset; `page` is its landing page and identifier.
+fn dataset(common: &Common, page: &str, about: &About, downloads: &[Download]) -> Value {
+    let mut temporal = json!({ "@type": "dct:PeriodOfTime", "dcat:endDate": date(about.last) });
+    if let Some(first) = about.first {
+        temporal["dcat:startDate"] = date(first);
+    }
+    let keywords: Vec<Value> = common.keywords.iter().map(|k| text(k)).collect();
+    json!({
+        "@id": page,
+        "@type": "dcat:Dataset",
+        "dct:identifier": page,
+        "dct:title": text(about.title),
+        "dct:description": text(about.description),
+        "dcat:keyword": keywords,
+        "dct:modified": date(about.last),
+        "dct:publisher": common.publisher,
+        "dct:license": { "@id": common.license },
+        "dct:accrualPeriodicity": { "@id": IRREGULAR },
+        "dct:temporal": temporal,
+        "dct:spatial": common.spatial,
+        "dcat:landingPage": { "@id": page },
+        "dcat:distribution": downloads.iter().map(|d| distribution(common, d)).collect::<Vec<_>>(),
+    })
+}
+
+/// One download, with what a harvester needs to fetch and verify it.
+fn distribution(common: &Common, d: &Download) -> Value {
+    json!({
+        "@id": d.url,
+        "@type": "dcat:Distribution",
+        "dct:title": text(d.file_name()),
+        "dcat:accessURL": { "@id": d.url },
+        "dcat:downloadURL": { "@id": d.url },
+        "dcat:mediaType": { "@id": format!("https://www.iana.org/assignments/media-types/{}", d.media_type) },
+        "dct:format": d.format,
+        "dct:license": { "@id": common.license },
+        "dcat:byteSize": { "@value": d.bytes.to_string(), "@type": "xsd:nonNegativeInteger" },
+        "spdx:checksum": {
+            "@type": "spdx:Checksum",
+            "spdx:algorithm": { "@id": "spdx:checksumAlgorithm_sha256" },
+            "spdx:checksumValue": { "@value": d.sha256, "@type": "xsd:hexBinary" },
+        },
+    })
+}
+
+/// Text in Chinese, tagged so.
+fn text(value: &str) -> Value {
+    json!({ "@value": value, "@language": "zh-CN" })
+}
+
+/// A date as `xsd:date`.
+fn date(value: Date) -> Value {
+    json!({ "@value": value.to_string(), "@type": "xsd:date" })
+}
