@@ -314,6 +314,34 @@ fn the_dcat_catalog_lists_every_download_with_its_size_and_checksum() {
     }
 }
 
+/// The OCDS and OC4IDS packages link the publication policy, which the portal links
+/// too, and which states the site's own publisher, prefixes and licence.
+#[test]
+fn the_packages_link_a_publication_policy_that_states_the_sites_own_terms() {
+    let mut linked = Vec::new();
+    for file in [
+        "data/ocds/release-package.json",
+        "data/ocds/record-package.json",
+        "data/oc4ids/project-package.json",
+    ] {
+        let package: Value = serde_json::from_slice(&site()[file]).unwrap();
+        let url = package["publicationPolicy"].as_str().unwrap().to_owned();
+        assert_resolves(&url);
+        linked.push(url);
+    }
+    linked.dedup();
+    assert_eq!(linked.len(), 1);
+    let policy = page("data/publication-policy/index.html");
+    for expected in ["ocds-abc123", "oc4ids-abc123", "CN-USCI", "CC BY 4.0"] {
+        assert!(
+            policy.contains(expected),
+            "{expected} not on the policy page"
+        );
+    }
+    assert!(!policy.contains('{'), "a placeholder was left unfilled");
+    assert!(page("data/index.html").contains("data/publication-policy/\""));
+}
+
 /// The Data Package gives each CSV's size and SHA-256, as the Data Package standard
 /// writes them, equal to the file's.
 #[test]

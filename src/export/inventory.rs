@@ -84,6 +84,10 @@ pub fn dataset_page_path(name: &str) -> String {
 /// The portal's index page.
 pub const PORTAL_PATH: &str = "data/";
 
+/// The publication policy: who publishes what, how often, under which standards and
+/// licence. The OCDS and OC4IDS packages link it.
+pub const POLICY_PATH: &str = "data/publication-policy/";
+
 impl Inventory {
     /// An empty inventory for `site`.
     pub(super) fn new(site: &Site) -> Inventory {

@@ -12,7 +12,7 @@ mod datapackage;
 pub mod dcat;
 pub mod inventory;
 mod json;
-mod oc4ids;
+pub mod oc4ids;
 mod ocds;
 mod sitemap;
 mod sqlite;

@@ -4,6 +4,7 @@
 
 use serde_json::{Value, json};
 
+use super::inventory::POLICY_PATH;
 use super::json::{Package, fragment};
 use super::ocds::{self, PartyList, amount, method_code, method_label, reference};
 use super::tables::{assessed, definitions};
@@ -28,6 +29,7 @@ pub(super) fn write(site: &Site, assessment: &Assessment<'_>) -> Result<ExportFi
         "version": "0.9",
         "publisher": ocds::publisher(site),
         "license": site.config.license.url,
+        "publicationPolicy": site.url(POLICY_PATH),
     });
     let Value::Object(header) = header else {
         unreachable!("json! of braces is an object");
@@ -38,15 +40,22 @@ pub(super) fn write(site: &Site, assessment: &Assessment<'_>) -> Result<ExportFi
     })
 }
 
-/// The OC4IDS project id. OC4IDS prefixes (`oc4ids-xxxxxx`) are registered like OCDS
-/// prefixes (`ocds-xxxxxx`) with the same suffix, so the site's one configured prefix
-/// serves both.
+/// The OC4IDS project id: [`project_prefix`] and the project's id.
 fn project_id(site: &Site, project: &Project) -> String {
-    let prefix = &site.config.ocid_prefix.value;
-    let prefix = prefix
+    format!(
+        "{}-{}",
+        project_prefix(&site.config.ocid_prefix.value),
+        project.id.value
+    )
+}
+
+/// The OC4IDS prefix of an OCDS prefix. OC4IDS prefixes (`oc4ids-xxxxxx`) are
+/// registered like OCDS prefixes (`ocds-xxxxxx`) with the same suffix, so the site's
+/// one configured prefix serves both.
+pub fn project_prefix(ocid_prefix: &str) -> String {
+    ocid_prefix
         .strip_prefix("ocds-")
-        .map_or_else(|| prefix.clone(), |rest| format!("oc4ids-{rest}"));
-    format!("{prefix}-{}", project.id.value)
+        .map_or_else(|| ocid_prefix.to_owned(), |rest| format!("oc4ids-{rest}"))
 }
 
 // Long because it writes one OC4IDS project in the schema's order, each field a line

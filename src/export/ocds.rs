@@ -17,6 +17,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
+use super::inventory::POLICY_PATH;
 use super::json::{Package, fragment};
 use super::tables::{assessed, field_def};
 use super::{ExportError, ExportFile, Site, timestamp};
@@ -239,6 +240,7 @@ fn header(site: &Site, uri: &str) -> Map<String, Value> {
         "license".into(),
         site.config.license.url.value.clone().into(),
     );
+    package.insert("publicationPolicy".into(), site.url(POLICY_PATH).into());
     package
 }
 

@@ -38,6 +38,7 @@ const FIXED: &[&[&str]] = &[
     &["history", "follow_title"],
     &["meta", "table"],
     &["meta", "file_note"],
+    &["publication_policy", "title"],
     &["search", "title"],
     &["stats", "actual_legend"],
     &["stats", "categories_chart"],

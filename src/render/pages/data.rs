@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use super::structured::script_safe;
 use crate::export::Inventory;
 use crate::export::inventory::{
-    BundleEntry, DatasetEntry, Download, PORTAL_PATH, dataset_page_path,
+    BundleEntry, DatasetEntry, Download, POLICY_PATH, PORTAL_PATH, dataset_page_path,
 };
 use crate::export::tables::{FieldDef, definitions};
 use crate::render::format::file_size;
@@ -32,6 +32,8 @@ struct Index<'a> {
     catalog: String,
     /// `data.json`, the same in Project Open Data's field names for harvesters.
     harvest: String,
+    /// The publication policy page.
+    policy: String,
     as_of: String,
 }
 
@@ -108,6 +110,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         bundles: bundles(),
         catalog: site.base.href(crate::export::dcat::DCAT_PATH),
         harvest: site.base.href("data.json"),
+        policy: site.base.href(POLICY_PATH),
         as_of: exports.as_of.to_string(),
     };
     site.page(
@@ -117,6 +120,7 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         site.meta(title, PORTAL_PATH, SECTION),
         &index,
     )?;
+    publication_policy(site, out, exports, title)?;
     for entry in &exports.datasets {
         let def = entry.def;
         let fields: Vec<FieldView<'_>> = def
@@ -149,6 +153,42 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         site.page(out, &path, "dataset.html", meta, &view)?;
     }
     Ok(())
+}
+
+/// What the publication policy page says that the site's data decides.
+#[derive(Serialize)]
+struct PolicyView<'a> {
+    contact: &'a str,
+    as_of: String,
+    ocid_prefix: &'a str,
+    oc4ids_prefix: String,
+    portal: String,
+    catalog: String,
+}
+
+/// The publication policy page: who publishes, what, how often, with which
+/// identifiers, standards and licence, and where to report a problem.
+fn publication_policy(
+    site: &Site<'_>,
+    out: &mut Counting<'_>,
+    exports: &Inventory,
+    portal_title: &str,
+) -> Result<(), RenderError> {
+    let Some(config) = site.dataset.config.as_ref().map(|c| &c.record) else {
+        return Ok(());
+    };
+    let view = PolicyView {
+        contact: &config.publisher.contact,
+        as_of: exports.as_of.to_string(),
+        ocid_prefix: &config.ocid_prefix.value,
+        oc4ids_prefix: crate::export::oc4ids::project_prefix(&config.ocid_prefix.value),
+        portal: site.base.href(PORTAL_PATH),
+        catalog: site.base.href(crate::export::dcat::DCAT_PATH),
+    };
+    let title = site.theme.strings.text(&["publication_policy", "title"]);
+    let mut meta = site.meta(title, POLICY_PATH, SECTION);
+    meta.crumbs.push(site.link(PORTAL_PATH, portal_title));
+    site.page(out, POLICY_PATH, "publication_policy.html", meta, &view)
 }
 
 fn summary<'a>(site: &Site<'_>, entry: &'a DatasetEntry) -> Summary<'a> {
