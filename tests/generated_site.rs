@@ -65,4 +65,25 @@ fn a_generated_site_passes_check_and_builds() {
     assert_eq!(listed, projects);
     let csv = csv::Reader::from_path(public.join("data/projects.csv")).unwrap();
     assert_eq!(csv.into_records().count(), projects, "a row per project");
+
+    // Large downloads also come gzipped: the copy holds the same bytes, and the DCAT
+    // catalog lists it with its compression.
+    let gzipped: Vec<std::path::PathBuf> = walkdir::WalkDir::new(public.join("data"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "gz"))
+        .collect();
+    assert!(!gzipped.is_empty(), "no large download was gzipped");
+    let catalog = std::fs::read_to_string(public.join("data/dcat.jsonld")).unwrap();
+    for gz in gzipped {
+        let original = std::fs::read(gz.with_extension("")).unwrap();
+        assert!(original.len() >= 256 * 1024, "{}", gz.display());
+        let mut unpacked = Vec::new();
+        let file = std::fs::File::open(&gz).unwrap();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(file), &mut unpacked).unwrap();
+        assert!(unpacked == original, "{} differs", gz.display());
+        let name = gz.file_name().unwrap().to_str().unwrap();
+        assert!(catalog.contains(name), "{name} not in the catalog");
+    }
+    assert!(catalog.contains("dcat:compressFormat"));
 }

@@ -79,7 +79,7 @@ fn entry(
             json!({
                 "@type": "dcat:Distribution",
                 "downloadURL": d.url,
-                "mediaType": d.media_type,
+                "mediaType": if d.gzipped { "application/gzip" } else { d.media_type },
                 "format": d.format,
                 "title": title,
             })

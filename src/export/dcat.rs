@@ -139,7 +139,7 @@ fn dataset(common: &Common, page: &str, about: &About, downloads: &[Download]) -
 
 /// One download, with what a harvester needs to fetch and verify it.
 fn distribution(common: &Common, d: &Download) -> Value {
-    json!({
+    let mut value = json!({
         "@id": d.url,
         "@type": "dcat:Distribution",
         "dct:title": text(d.file_name()),
@@ -154,7 +154,12 @@ fn distribution(common: &Common, d: &Download) -> Value {
             "spdx:algorithm": { "@id": "spdx:checksumAlgorithm_sha256" },
             "spdx:checksumValue": { "@value": d.sha256, "@type": "xsd:hexBinary" },
         },
-    })
+    });
+    if d.gzipped {
+        value["dcat:compressFormat"] =
+            json!({ "@id": "https://www.iana.org/assignments/media-types/application/gzip" });
+    }
+    value
 }
 
 /// Text in Chinese, tagged so.

@@ -60,8 +60,10 @@ pub struct Download {
     pub url: String,
     /// Format name, e.g. `CSV`.
     pub format: &'static str,
-    /// IANA media type.
+    /// IANA media type (of the content, for a gzipped copy).
     pub media_type: &'static str,
+    /// Whether the file is a gzipped copy of another download (`.gz`).
+    pub gzipped: bool,
     /// Size in bytes.
     pub bytes: u64,
     /// SHA-256 of the file, in lower-case hex.
@@ -139,12 +141,14 @@ impl Inventory {
 
     /// A download of `file`; its format is `format`, else named after its extension.
     fn download(&self, file: &Written, format: Option<&'static str>) -> Download {
-        let (default_format, media_type) = kind(&file.path);
+        let content = file.path.strip_suffix(".gz");
+        let (default_format, media_type) = kind(content.unwrap_or(&file.path));
         Download {
             path: file.path.clone(),
             url: self.url(&file.path),
             format: format.unwrap_or(default_format),
             media_type,
+            gzipped: content.is_some(),
             bytes: file.bytes,
             sha256: file.sha256.clone(),
         }

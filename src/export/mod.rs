@@ -44,9 +44,29 @@ pub struct ExportFile {
     pub bytes: Vec<u8>,
 }
 
+/// Downloads of at least this many bytes are also published gzipped (`.gz` beside
+/// them): on a phone or an intranet link a compressed OCDS package is a twentieth of
+/// the transfer.
+const GZIP_FROM_BYTES: usize = 256 * 1024;
+
 impl ExportFile {
-    /// Writes the file to `out`, keeping what the inventory needs of it.
-    fn hand_over(self, out: &dyn Output) -> Result<Written, ExportError> {
+    /// Writes the file to `out`, and a gzipped copy beside a large one, keeping what
+    /// the inventory needs of them.
+    fn hand_over(self, out: &dyn Output) -> Result<Vec<Written>, ExportError> {
+        let mut written = Vec::with_capacity(2);
+        if self.bytes.len() >= GZIP_FROM_BYTES {
+            let gz = ExportFile {
+                path: format!("{}.gz", self.path),
+                bytes: gzip(&self.bytes)?,
+            };
+            written.push(gz.write(out)?);
+        }
+        written.insert(0, self.write(out)?);
+        Ok(written)
+    }
+
+    /// Writes the file to `out` as it is.
+    fn write(self, out: &dyn Output) -> Result<Written, ExportError> {
         out.file(&self.path, &self.bytes)
             .map_err(ExportError::Write)?;
         Ok(Written {
@@ -55,6 +75,17 @@ impl ExportFile {
             path: self.path,
         })
     }
+}
+
+/// `bytes` gzipped, the same bytes on every build: no file name, no time stamp.
+fn gzip(bytes: &[u8]) -> Result<Vec<u8>, ExportError> {
+    use std::io::Write as _;
+    let mut encoder = flate2::GzBuilder::new().mtime(0).write(
+        Vec::with_capacity(bytes.len() / 8),
+        flate2::Compression::default(),
+    );
+    encoder.write_all(bytes).map_err(ExportError::Compress)?;
+    encoder.finish().map_err(ExportError::Compress)
 }
 
 /// Why the exports could not be produced.
@@ -72,6 +103,8 @@ pub enum ExportError {
     Sqlite(rusqlite::Error),
     /// Serializing JSON failed.
     Json(serde_json::Error),
+    /// Compressing a download failed.
+    Compress(std::io::Error),
     /// The output refused a file.
     Write(WriteError),
 }
@@ -87,6 +120,7 @@ impl fmt::Display for ExportError {
             ExportError::Xlsx(e) => write!(f, "writing XLSX: {e}"),
             ExportError::Sqlite(e) => write!(f, "building the SQLite database: {e}"),
             ExportError::Json(e) => write!(f, "writing JSON: {e}"),
+            ExportError::Compress(e) => write!(f, "compressing a download: {e}"),
             ExportError::Write(e) => write!(f, "{e}"),
         }
     }
@@ -322,7 +356,11 @@ pub fn write_exports(
         move || Ok(vec![oc4ids::write(site, &derived.assessment)?]),
     ));
     let hand_over = |files: Vec<ExportFile>| -> Result<Vec<Written>, ExportError> {
-        files.into_iter().map(|file| file.hand_over(out)).collect()
+        let mut written = Vec::with_capacity(files.len());
+        for file in files {
+            written.extend(file.hand_over(out)?);
+        }
+        Ok(written)
     };
     let (written, twins) = rayon::join(
         || {
@@ -362,8 +400,9 @@ pub fn write_exports(
     for (name, bundle, format, files) in bundled {
         inventory.add_bundle(name, bundle, format, &files);
     }
-    hand_over(vec![catalog::write(site, &inventory)?])?;
-    hand_over(vec![dcat::write(site, &inventory)?])?;
+    // The catalogs describe the downloads; they are not downloads themselves.
+    catalog::write(site, &inventory)?.write(out)?;
+    dcat::write(site, &inventory)?.write(out)?;
     Ok(inventory)
 }
 

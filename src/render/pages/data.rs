@@ -244,7 +244,7 @@ fn json_ld(site: &Site<'_>, exports: &Inventory, entry: &DatasetEntry) -> Value 
             json!({
                 "@type": "DataDownload",
                 "name": d.file_name(),
-                "encodingFormat": d.media_type,
+                "encodingFormat": if d.gzipped { "application/gzip" } else { d.media_type },
                 "contentUrl": d.url,
                 "contentSize": file_size(d.bytes),
             })
