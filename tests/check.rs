@@ -342,6 +342,11 @@ cases! {
         "E0203" "data/projects/zd-school-2023.yaml":21,
         "E0203" "data/projects/zd-school-2023.yaml":93,
     ];
+    /// A tender period that ends before it starts, and fewer bids than bidders named.
+    e0205_tender_period => [
+        "E0102" "data/projects/zd-school-2023.yaml":24,
+        "E0205" "data/projects/zd-school-2023.yaml":22,
+    ];
     /// A project's owner that is no organization.
     e0203_project_org => ["E0203" "data/projects/zd-school-2023.yaml":13];
     /// A product's category that does not exist; the project using the product then

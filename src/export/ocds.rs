@@ -359,6 +359,30 @@ fn release(
         if let Some(entity) = agency.or(owner) {
             tender["procuringEntity"] = reference(entity);
         }
+        let procurement = &project.procurement;
+        if let Some(period) = &procurement.tender_period {
+            tender["tenderPeriod"] = json!({
+                "startDate": timestamp(period.start.value),
+                "endDate": timestamp(period.end.value),
+            });
+        }
+        // Who bid is public once the result is: with the award.
+        if phase >= Phase::Award {
+            let tenderers: Vec<&Org> = procurement
+                .tenderers
+                .iter()
+                .filter_map(|t| site.org(&t.value))
+                .collect();
+            if !tenderers.is_empty() {
+                tender["tenderers"] = tenderers.iter().map(|o| reference(o)).collect();
+            }
+            for org in tenderers {
+                parties.add(org, "tenderer");
+            }
+            if let Some(count) = procurement.tenderer_count() {
+                tender["numberOfTenderers"] = count.into();
+            }
+        }
         let tender_documents = documents(&[StageKind::Tender]);
         if !tender_documents.is_empty() {
             tender["documents"] = tender_documents.into();

@@ -546,6 +546,24 @@ fn projects(site: &Site, assessment: &Assessment<'_>) -> Vec<NamedRow> {
                 ("supervisor", p.supervisor.as_ref().into()),
                 ("procurement_method", p.procurement.method.key().into()),
                 ("budget", p.procurement.budget.into()),
+                (
+                    "tender_start",
+                    p.procurement
+                        .tender_period
+                        .as_ref()
+                        .map(|t| t.start.value)
+                        .into(),
+                ),
+                (
+                    "tender_end",
+                    p.procurement
+                        .tender_period
+                        .as_ref()
+                        .map(|t| t.end.value)
+                        .into(),
+                ),
+                ("tenderers", list(&p.procurement.tenderers)),
+                ("number_of_tenderers", p.procurement.tenderer_count().into()),
                 ("award_winner", p.award.as_ref().map(|a| &a.winner).into()),
                 ("award_amount", p.award.as_ref().map(|a| a.amount).into()),
                 ("award_date", p.award.as_ref().map(|a| a.date.value).into()),

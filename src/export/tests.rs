@@ -621,3 +621,60 @@ fn collect_documents<'v>(value: &'v Value, out: &mut Vec<&'v Value>) {
         _ => {}
     }
 }
+
+/// The bidding period, the bidders named and the number of bids reach the OCDS
+/// tender once the award is public, the bidders as parties; the CSV has them too.
+#[test]
+fn ocds_tenders_have_their_period_and_bidders() {
+    let records = json_file("data/ocds/record-package.json");
+    let record = records["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ocid"].as_str().unwrap().ends_with("zd-school-2023"))
+        .unwrap();
+    let tender = &record["compiledRelease"]["tender"];
+    assert_eq!(
+        tender["tenderPeriod"]["startDate"],
+        "2023-04-10T00:00:00+08:00"
+    );
+    assert_eq!(
+        tender["tenderPeriod"]["endDate"],
+        "2023-05-08T00:00:00+08:00"
+    );
+    assert_eq!(tender["numberOfTenderers"], 3);
+    let tenderers: Vec<&str> = tender["tenderers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(tenderers.len(), 2);
+    let parties = record["compiledRelease"]["parties"].as_array().unwrap();
+    let bidders = parties
+        .iter()
+        .filter(|p| {
+            p["roles"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r == "tenderer")
+        })
+        .count();
+    assert_eq!(bidders, 2);
+    // Before the award, the bidders are not yet public.
+    let releases = json_file("data/ocds/release-package.json");
+    let tender_release = releases["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"].as_str().unwrap().ends_with("zd-school-2023-tender"))
+        .unwrap();
+    assert!(tender_release["tender"]["tenderers"].is_null());
+    assert!(!tender_release["tender"]["tenderPeriod"].is_null());
+    let csv = String::from_utf8(file("data/projects.csv").to_vec()).unwrap();
+    assert!(
+        csv.contains("2023-04-10,2023-05-08,lz-build-group;zd-materials,3,"),
+        "{csv}"
+    );
+}

@@ -131,6 +131,38 @@ pub struct Procurement {
     pub method: ProcurementMethod,
     /// Budget in yuan.
     pub budget: Money,
+    /// When bids could be submitted: from the tender notice to the bid opening.
+    #[serde(default)]
+    pub tender_period: Option<TenderPeriod>,
+    /// Organizations that submitted bids (投标人), by id, as the result notice names
+    /// them.
+    #[serde(default)]
+    pub tenderers: Vec<Sp<String>>,
+    /// Number of bids received, when the notice gives the number but not every name;
+    /// at least the number of `tenderers`.
+    #[serde(default)]
+    pub number_of_tenderers: Option<Sp<u32>>,
+}
+
+/// The bidding period of a tender (招标公告发布至开标).
+#[derive(Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TenderPeriod {
+    /// Publication of the tender notice.
+    pub start: Sp<Date>,
+    /// Bid opening, the deadline for bids.
+    pub end: Sp<Date>,
+}
+
+impl Procurement {
+    /// The number of bids received: the number given, else the tenderers named.
+    pub fn tenderer_count(&self) -> Option<u32> {
+        let named = self.tenderers.len() as u32;
+        match &self.number_of_tenderers {
+            Some(n) => Some(n.value.max(named)),
+            None => (named > 0).then_some(named),
+        }
+    }
 }
 
 keyed! {
@@ -375,6 +407,11 @@ impl Refers for Project {
         refs.ids("agency", RecordKind::Org, &self.agency);
         refs.ids("designer", RecordKind::Org, &self.designer);
         refs.ids("supervisor", RecordKind::Org, &self.supervisor);
+        refs.ids(
+            "procurement.tenderers",
+            RecordKind::Org,
+            &self.procurement.tenderers,
+        );
         if let Some(award) = &self.award {
             refs.ids("award.winner", RecordKind::Org, [&award.winner]);
             refs.links(&award.notice_url);

@@ -105,6 +105,58 @@ fn check_lifecycle(file: &std::path::Path, project: &Project, checker: &mut Chec
             text!("validate.project.contract_dates_hint"),
         );
     }
+    check_tender(file, project, checker);
+}
+
+/// The bidding period runs forward and ends by the award; the number of bids is at
+/// least the number of bidders named.
+fn check_tender(file: &std::path::Path, project: &Project, checker: &mut Checker) {
+    let procurement = &project.procurement;
+    if let Some(period) = &procurement.tender_period {
+        if period.end.value < period.start.value {
+            checker.diagnostics.report(
+                Code::DateOrder,
+                file,
+                Position::of(&period.end),
+                text!(
+                    "validate.project.tender_period_order",
+                    end = period.end.value.to_string(),
+                    start = period.start.value.to_string(),
+                ),
+                text!("validate.project.tender_period_order_hint"),
+            );
+        }
+        if let Some(award) = &project.award
+            && award.date.value < period.end.value
+        {
+            checker.diagnostics.report(
+                Code::DateOrder,
+                file,
+                Position::of(&period.end),
+                text!(
+                    "validate.project.tender_period_after_award",
+                    end = period.end.value.to_string(),
+                    award = award.date.value.to_string(),
+                ),
+                text!("validate.project.tender_period_after_award_hint"),
+            );
+        }
+    }
+    if let Some(count) = &procurement.number_of_tenderers
+        && (count.value as usize) < procurement.tenderers.len()
+    {
+        checker.diagnostics.report(
+            Code::WrongType,
+            file,
+            Position::of(count),
+            text!(
+                "validate.project.tenderer_count",
+                count = u64::from(count.value),
+                named = procurement.tenderers.len(),
+            ),
+            text!("validate.project.tenderer_count_hint"),
+        );
+    }
 }
 
 /// Fields that become required once the project reaches a stage: "embed early (star

@@ -160,6 +160,10 @@ struct Detail<'a> {
     budget: Amount,
     floor_area: Option<String>,
     award: Option<AwardView<'a>>,
+    /// The organizations that bid, linked.
+    tenderers: Vec<Link<'a>>,
+    /// Bids received, given or counted.
+    tenderer_count: Option<u32>,
     contract_amount: Option<Amount>,
     description: String,
     current_stage: Option<&'static str>,
@@ -377,6 +381,11 @@ fn detail<'a>(site: &Site<'a>, i: usize) -> Detail<'a> {
             amount: money(a.amount),
             date: date(a.date.value),
         }),
+        tenderers: site.links(
+            p.procurement.tenderers.iter().map(|t| &t.value),
+            Site::org_by_id,
+        ),
+        tenderer_count: p.procurement.tenderer_count(),
         contract_amount: p.contract.as_ref().map(|c| money(c.amount)),
         description: site.markdown(&p.description.value, &mut ids),
         current_stage: current.map(StageKind::key),
