@@ -165,6 +165,7 @@ fn kind(path: &str) -> (&'static str, &'static str) {
         ),
         Some("sqlite") => ("SQLite", "application/vnd.sqlite3"),
         Some("json") => ("JSON", "application/json"),
+        Some("jsonl") => ("JSON Lines", "application/jsonl"),
         _ => ("", "application/octet-stream"),
     }
 }

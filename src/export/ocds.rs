@@ -36,12 +36,28 @@ pub(super) const CATEGORY_SCHEME: &str = "x_CN_GreenMaterialsDemandStandard";
 /// building material (a catalog product certified on the day of use).
 pub(super) const GREEN_SCHEME: &str = "x_greenproc_green";
 
+/// Every release as JSON Lines, beside the packages.
+const RELEASES_JSONL: &str = "data/ocds/releases.jsonl";
+
 /// OCDS version of the packages.
 const VERSION: &str = "1.1";
-/// Most releases in one package file, after the OCDS guidance for bulk files.
-const MAX_RELEASES_PER_FILE: usize = 1_000_000;
-/// Most bytes in one package file (1 GB), after the same guidance.
-const MAX_BYTES_PER_FILE: usize = 1_000_000_000;
+/// How big one package file may grow before the packages are split.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Limits {
+    /// Most releases (or records) in one file.
+    pub(super) items: usize,
+    /// About the most bytes in one file.
+    pub(super) bytes: usize,
+}
+
+/// At most 100,000 releases and about 100 MB per file: the OCDS guidance for bulk files
+/// allows a million and 1 GB, but a file a data journalist opens in a browser, pandas or
+/// a JSON viewer on an office machine should stay near a hundred megabytes. Larger
+/// sites get `release-package-1.json`, `-2`...; the record packages list them all.
+const LIMITS: Limits = Limits {
+    items: 100_000,
+    bytes: 100_000_000,
+};
 
 /// The phases of a contracting process, each a release tag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -99,8 +115,20 @@ pub(super) fn write(
     site: &Site,
     assessment: &Assessment<'_>,
 ) -> Result<Vec<ExportFile>, ExportError> {
+    write_within(site, assessment, LIMITS)
+}
+
+/// [`write`], splitting the packages past `limits`.
+pub(super) fn write_within(
+    site: &Site,
+    assessment: &Assessment<'_>,
+    limits: Limits,
+) -> Result<Vec<ExportFile>, ExportError> {
     let mut releases = Vec::new();
     let mut records = Vec::new();
+    // Every release, one compact JSON object per line: what `jq`, pandas and the OCDS
+    // tools stream without reading a package whole.
+    let mut lines = Vec::new();
     for (project, compliance) in assessed(site, assessment) {
         let ocid = ocid(site, project);
         let items = items(site, project, &compliance.lines);
@@ -108,6 +136,8 @@ pub(super) fn write(
         let mut last = None;
         for step in steps(project) {
             let release = release(site, project, &ocid, step, &items)?;
+            serde_json::to_writer(&mut lines, &release)?;
+            lines.push(b'\n');
             let id = release["id"].as_str().unwrap_or_default().to_owned();
             // An item of a package's list: two levels deep.
             releases.push((id.clone(), fragment(&release, 2)?));
@@ -122,12 +152,7 @@ pub(super) fn write(
         }
     }
 
-    let release_files = split(
-        releases,
-        |(_, r)| r.get().len(),
-        MAX_RELEASES_PER_FILE,
-        MAX_BYTES_PER_FILE,
-    );
+    let release_files = split(releases, |(_, r)| r.get().len(), limits.items, limits.bytes);
     let release_names = names("release-package", release_files.len());
     let release_urls: Vec<String> = release_names
         .iter()
@@ -168,8 +193,8 @@ pub(super) fn write(
     let record_files = split(
         records,
         |r| r.compiled_release.get().len(),
-        MAX_RELEASES_PER_FILE,
-        MAX_BYTES_PER_FILE,
+        limits.items,
+        limits.bytes,
     );
     let record_names = names("record-package", record_files.len());
     for (chunk, name) in record_files.into_iter().zip(&record_names) {
@@ -183,6 +208,10 @@ pub(super) fn write(
                 .pretty(|r| r.compiled_release.get().len() + 200 * r.releases.len())?,
         });
     }
+    files.push(ExportFile {
+        path: RELEASES_JSONL.to_owned(),
+        bytes: lines,
+    });
     Ok(files)
 }
 

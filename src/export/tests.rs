@@ -678,3 +678,85 @@ fn ocds_tenders_have_their_period_and_bidders() {
         "{csv}"
     );
 }
+
+/// The JSON Lines file holds the release package's releases, one per line, the same
+/// values in the same order.
+#[test]
+fn releases_as_json_lines_are_the_package_releases() {
+    let package = json_file("data/ocds/release-package.json");
+    let releases = package["releases"].as_array().unwrap();
+    let text = std::str::from_utf8(file("data/ocds/releases.jsonl")).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect();
+    assert!(!lines.is_empty());
+    assert_eq!(&lines, releases);
+    assert!(text.ends_with('\n') && !text.contains("\n\n"));
+}
+
+/// Split past its limits, the release packages together hold the releases of the
+/// unsplit package, in order; each record names the package file of each of its
+/// releases, and every record package lists every release package.
+#[test]
+fn split_packages_together_equal_the_unsplit_one() {
+    let site = Site::new(fixture(), &base()).unwrap();
+    let whole = ocds::write_within(
+        &site,
+        &derived().assessment,
+        ocds::Limits {
+            items: usize::MAX,
+            bytes: usize::MAX,
+        },
+    )
+    .unwrap();
+    let parts = ocds::write_within(
+        &site,
+        &derived().assessment,
+        ocds::Limits {
+            items: 2,
+            bytes: usize::MAX,
+        },
+    )
+    .unwrap();
+    let json = |f: &ExportFile| -> Value { serde_json::from_slice(&f.bytes).unwrap() };
+    let releases_of = |files: &[ExportFile]| -> Vec<Value> {
+        files
+            .iter()
+            .filter(|f| f.path.contains("release-package"))
+            .flat_map(|f| json(f)["releases"].as_array().unwrap().clone())
+            .collect()
+    };
+    let release_files: Vec<&ExportFile> = parts
+        .iter()
+        .filter(|f| f.path.contains("release-package"))
+        .collect();
+    assert!(release_files.len() > 1, "nothing was split");
+    assert_eq!(releases_of(&parts), releases_of(&whole));
+    let urls: Vec<String> = release_files
+        .iter()
+        .map(|f| format!("{BASE}{}", f.path))
+        .collect();
+    for file in parts.iter().filter(|f| f.path.contains("record-package")) {
+        let package = json(file);
+        assert_eq!(package["packages"], serde_json::json!(urls));
+        for record in package["records"].as_array().unwrap() {
+            for release in record["releases"].as_array().unwrap() {
+                let url = release["url"].as_str().unwrap();
+                let (file_url, id) = url.split_once('#').unwrap();
+                let holder = release_files
+                    .iter()
+                    .find(|f| format!("{BASE}{}", f.path) == file_url)
+                    .unwrap_or_else(|| panic!("{url} names no package"));
+                assert!(
+                    json(holder)["releases"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|r| r["id"] == id),
+                    "{url}"
+                );
+            }
+        }
+    }
+}
