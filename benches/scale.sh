@@ -20,7 +20,17 @@
 # Sites are generated once per size and kept in BENCH_DIR between runs (delete it to
 # regenerate); outputs are deleted after each size. `check` and `cp -r` are timed
 # RUNS times too, and their medians shown.
+#
+# A third table gives the sizes of the largest downloads of each size, raw and
+# gzipped (as the build publishes them), and, when `.ci/conformance.sh` has made its
+# virtual environment (target/conformance-venv), the seconds CI's OCDS validator
+# (`.ci/validate_ocds.py`) takes on the packages.
 set -euo pipefail
+# The summary lines are parsed below: English, whatever the locale.
+export GREENPROC_LANG=en
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+venv="$repo/target/conformance-venv/bin/python"
+standards="$repo/../shared/standards"
 
 # Everything printed also goes to benches/results/scale.md, the latest run's record.
 results="$(cd "$(dirname "$0")" && pwd)/results/scale.md"
@@ -53,6 +63,8 @@ times_header="| records | check s | build s | $(printf '%s s | ' "${stages[@]}")
 memory_header="| records | $(printf '%s | ' "${memory_stages[@]}")"
 times_rows=()
 memory_rows=()
+download_rows=()
+downloads=(data/ocds/release-package.json data/ocds/releases.jsonl data/ocds/record-package.json data/oc4ids/project-package.json data/greenproc.sqlite data/products.json)
 for n in "${sizes[@]}"; do
 	site="$dir/site-$n"
 	[ -d "$site" ] || "$bin" gen --records "$n" --out "$site" >/dev/null
@@ -94,6 +106,21 @@ for n in "${sizes[@]}"; do
 	size=$((bytes / 1000000))
 	cp_time=$(median "${copies[@]}")
 	ratio=$(awk -v b="$build" -v c="$cp_time" 'BEGIN {printf "%.1f", b / c}')
+	# Downloads of the median run's output: raw and gzipped MB (split packages summed).
+	out="$dir/out-$n-$runs"
+	sizes_cells=""
+	for file in "${downloads[@]}"; do
+		stem="${file%.*}"
+		ext="${file##*.}"
+		raw=$(cat "$out/$file" "$out/$stem"-[0-9]*."$ext" 2>/dev/null | wc -c)
+		gz=$(cat "$out/$file.gz" "$out/$stem"-[0-9]*."$ext".gz 2>/dev/null | wc -c)
+		sizes_cells+="$(awk -v r="$raw" -v g="$gz" 'BEGIN {printf "%.1f / %s", r / 1e6, (g > 0 ? sprintf("%.1f", g / 1e6) : "-")}') | "
+	done
+	validate="-"
+	if [ -x "$venv" ] && [ -d "$standards" ]; then
+		validate=$(seconds "$venv" "$repo/.ci/validate_ocds.py" "$out" "$standards")
+	fi
+	download_rows+=("| $n | $sizes_cells$validate |")
 	rm -rf "$dir"/out-"$n"-*
 	times_rows+=("| $n | $check | $build | $times$pages | $rate | $rss | $files | $size | $cp_time | $ratio |")
 	memory_rows+=("| $n | $memory")
@@ -108,4 +135,10 @@ echo
 echo "$memory_header"
 echo "|$(printf -- ' ---: |%.0s' $(seq $((${#memory_stages[@]} + 1))))"
 printf '%s\n' "${memory_rows[@]}"
+echo
+echo "Downloads in MB, raw / gzipped (split packages summed), and CI's OCDS validator:"
+echo
+echo "| records | $(printf '%s | ' "${downloads[@]##*/}")validate_ocds.py s |"
+echo "|$(printf -- ' ---: |%.0s' $(seq $((${#downloads[@]} + 2))))"
+printf '%s\n' "${download_rows[@]}"
 echo '```'
