@@ -54,6 +54,15 @@ seconds() {
 	awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}'
 }
 
+# The total size of the files given that exist (an unmatched glob names none).
+bytes_of() {
+	local total=0 file
+	for file in "$@"; do
+		if [ -f "$file" ]; then total=$((total + $(stat -c %s "$file"))); fi
+	done
+	echo "$total"
+}
+
 # The median of the numbers given.
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
@@ -112,8 +121,8 @@ for n in "${sizes[@]}"; do
 	for file in "${downloads[@]}"; do
 		stem="${file%.*}"
 		ext="${file##*.}"
-		raw=$(cat "$out/$file" "$out/$stem"-[0-9]*."$ext" 2>/dev/null | wc -c)
-		gz=$(cat "$out/$file.gz" "$out/$stem"-[0-9]*."$ext".gz 2>/dev/null | wc -c)
+		raw=$(bytes_of "$out/$file" "$out/$stem"-[0-9]*."$ext")
+		gz=$(bytes_of "$out/$file.gz" "$out/$stem"-[0-9]*."$ext".gz)
 		sizes_cells+="$(awk -v r="$raw" -v g="$gz" 'BEGIN {printf "%.1f / %s", r / 1e6, (g > 0 ? sprintf("%.1f", g / 1e6) : "-")}') | "
 	done
 	validate="-"

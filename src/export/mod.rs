@@ -292,16 +292,23 @@ enum Owner {
     },
 }
 
+/// Where a job hands each file it makes, as soon as it is made: a job of several
+/// large files (the OCDS packages) never holds them all.
+type Emit<'e> = dyn FnMut(ExportFile) -> Result<(), ExportError> + 'e;
+
+/// What a job runs: it makes its files and hands each to the [`Emit`] given.
+type Make<'j> = dyn Fn(&mut Emit<'_>) -> Result<(), ExportError> + Send + Sync + 'j;
+
 /// One export job: the files it makes, and what they belong to.
 struct Job<'j> {
     owner: Owner,
-    make: Box<dyn Fn() -> Result<Vec<ExportFile>, ExportError> + Send + Sync + 'j>,
+    make: Box<Make<'j>>,
 }
 
 impl<'j> Job<'j> {
     fn new(
         owner: Owner,
-        make: impl Fn() -> Result<Vec<ExportFile>, ExportError> + Send + Sync + 'j,
+        make: impl Fn(&mut Emit<'_>) -> Result<(), ExportError> + Send + Sync + 'j,
     ) -> Job<'j> {
         Job {
             owner,
@@ -335,9 +342,9 @@ pub fn write_exports(
     let mut jobs: Vec<Job<'_>> = Vec::new();
     for (i, table) in tables.iter().enumerate() {
         let owner = Owner::Dataset(i);
-        jobs.push(Job::new(owner, move || Ok(vec![csv::write(table)?])));
-        jobs.push(Job::new(owner, move || Ok(vec![json::dataset(table)?])));
-        jobs.push(Job::new(owner, move || Ok(vec![xlsx::write(site, table)?])));
+        jobs.push(Job::new(owner, move |emit| emit(csv::write(table)?)));
+        jobs.push(Job::new(owner, move |emit| emit(json::dataset(table)?)));
+        jobs.push(Job::new(owner, move |emit| emit(xlsx::write(site, table)?)));
     }
     let bundle = |name, bundle, format| Owner::Bundle {
         name,
@@ -346,14 +353,15 @@ pub fn write_exports(
     };
     jobs.push(Job::new(
         bundle("sqlite", &bundles.sqlite, "SQLite"),
-        move || Ok(vec![sqlite::write(tables)?]),
+        move |emit| emit(sqlite::write(tables)?),
     ));
-    jobs.push(Job::new(bundle("ocds", &bundles.ocds, "OCDS"), move || {
-        ocds::write(site, &derived.assessment)
-    }));
+    jobs.push(Job::new(
+        bundle("ocds", &bundles.ocds, "OCDS"),
+        move |emit| ocds::write(site, &derived.assessment, emit),
+    ));
     jobs.push(Job::new(
         bundle("oc4ids", &bundles.oc4ids, "OC4IDS"),
-        move || Ok(vec![oc4ids::write(site, &derived.assessment)?]),
+        move |emit| emit(oc4ids::write(site, &derived.assessment)?),
     ));
     let hand_over = |files: Vec<ExportFile>| -> Result<Vec<Written>, ExportError> {
         let mut written = Vec::with_capacity(files.len());
@@ -362,10 +370,18 @@ pub fn write_exports(
         }
         Ok(written)
     };
+    let run = |job: &Job<'_>| -> Result<Vec<Written>, ExportError> {
+        let mut written = Vec::new();
+        (job.make)(&mut |file: ExportFile| {
+            written.extend(file.hand_over(out)?);
+            Ok(())
+        })?;
+        Ok(written)
+    };
     let (written, twins) = rayon::join(
         || {
             jobs.par_iter()
-                .map(|job| hand_over((job.make)()?))
+                .map(run)
                 .collect::<Vec<Result<Vec<Written>, ExportError>>>()
         },
         || match twins {

@@ -2,9 +2,11 @@
 //! one per lifecycle step (planning, tender, award, contract, implementation), in a
 //! release package, and the compiled records in a record package.
 //!
-//! Every release is a cumulative snapshot of what was public on its date, so the
-//! compiled release is simply the last snapshot: merging the releases by the OCDS
-//! rules gives the same result.
+//! Every release is a cumulative snapshot of what was public on its date, except that
+//! the material lines a section has listed are not repeated by its later releases (a
+//! large project's lines would otherwise fill every release after its award). The
+//! compiled release is the last snapshot with each section's lines, which is what
+//! merging the releases by the OCDS rules gives: absent fields keep their values.
 //!
 //! The project's material lines are the contract's `items` (the award's before a
 //! contract, the tender's before an award, a planned tender's before the tender):
@@ -18,9 +20,9 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use super::inventory::POLICY_PATH;
-use super::json::{Package, fragment};
+use super::json::Package;
 use super::tables::{assessed, field_def};
-use super::{ExportError, ExportFile, Site, timestamp};
+use super::{Emit, ExportError, ExportFile, Site, timestamp};
 use crate::derive::compliance::{Assessment, LineStatus};
 use crate::model::org::Org;
 use crate::model::project::{Document, ProcurementMethod, Project, StageKind};
@@ -114,51 +116,80 @@ pub(super) fn ocid(site: &Site, project: &Project) -> String {
 pub(super) fn write(
     site: &Site,
     assessment: &Assessment<'_>,
-) -> Result<Vec<ExportFile>, ExportError> {
-    write_within(site, assessment, LIMITS)
+    emit: &mut Emit<'_>,
+) -> Result<(), ExportError> {
+    write_within(site, assessment, LIMITS, emit)
 }
 
-/// [`write`], splitting the packages past `limits`.
+/// [`write`], splitting the packages past `limits`; each file goes to `emit` as soon
+/// as it is made, so that the packages are never all in memory at once.
 pub(super) fn write_within(
     site: &Site,
     assessment: &Assessment<'_>,
     limits: Limits,
-) -> Result<Vec<ExportFile>, ExportError> {
+    emit: &mut Emit<'_>,
+) -> Result<(), ExportError> {
+    // Releases and compiled releases are kept as compact JSON text, one line each in
+    // the packages: pretty-printed, the indentation of a large site's releases was a
+    // third of the packages' bytes and of the memory they took while being made.
     let mut releases = Vec::new();
     let mut records = Vec::new();
-    // Every release, one compact JSON object per line: what `jq`, pandas and the OCDS
-    // tools stream without reading a package whole.
-    let mut lines = Vec::new();
     for (project, compliance) in assessed(site, assessment) {
         let ocid = ocid(site, project);
         let items = items(site, project, &compliance.lines);
         let mut linked = Vec::new();
         let mut last = None;
+        // The sections that have published the items, in order.
+        let mut holders: Vec<Holder> = Vec::new();
         for step in steps(project) {
-            let release = release(site, project, &ocid, step, &items)?;
-            serde_json::to_writer(&mut lines, &release)?;
-            lines.push(b'\n');
+            let mut release = release(site, project, &ocid, step, &items)?;
+            let holder = Holder::of(&release);
+            if let Some(holder) = holder {
+                if holders.last() == Some(&holder) {
+                    // Published already: a later release leaves them out, and the OCDS
+                    // merge keeps them (absent fields keep their earlier values).
+                    holder.remove_items(&mut release);
+                } else {
+                    holders.push(holder);
+                }
+            }
             let id = release["id"].as_str().unwrap_or_default().to_owned();
             // An item of a package's list: two levels deep.
-            releases.push((id.clone(), fragment(&release, 2)?));
+            releases.push((id.clone(), compact(&release)?));
             linked.push((id, step));
             last = Some(release);
         }
         if let Some(mut compiled) = last {
             compiled["id"] = format!("{ocid}-compiled").into();
             compiled["tag"] = json!(["compiled"]);
+            // As the merge of the releases: the items in each section that published
+            // them (the tender's as tendered, the contract's as contracted).
+            for holder in &holders {
+                holder.put_items(&mut compiled, &items);
+            }
             // A field of an item of a package's list: three levels deep.
-            records.push((ocid, linked, fragment(&compiled, 3)?));
+            records.push((ocid, linked, compact(&compiled)?));
         }
     }
 
+    // Every release, one per line: what `jq`, pandas and the OCDS tools stream
+    // without reading a package whole. Out first, so that its memory is free before
+    // the packages are made.
+    let mut lines = Vec::with_capacity(releases.iter().map(|(_, r)| r.get().len() + 1).sum());
+    for (_, release) in &releases {
+        lines.extend_from_slice(release.get().as_bytes());
+        lines.push(b'\n');
+    }
+    emit(ExportFile {
+        path: RELEASES_JSONL.to_owned(),
+        bytes: lines,
+    })?;
     let release_files = split(releases, |(_, r)| r.get().len(), limits.items, limits.bytes);
     let release_names = names("release-package", release_files.len());
     let release_urls: Vec<String> = release_names
         .iter()
         .map(|n| site.url(&format!("data/ocds/{n}")))
         .collect();
-    let mut files = Vec::new();
     let mut home = std::collections::HashMap::new();
     for ((chunk, name), url) in release_files
         .into_iter()
@@ -171,10 +202,10 @@ pub(super) fn write_within(
             texts.push(release);
         }
         let header = header(site, url);
-        files.push(ExportFile {
+        emit(ExportFile {
             path: format!("data/ocds/{name}"),
             bytes: Package::new(&header, "releases", &texts).pretty(|r| r.get().len())?,
-        });
+        })?;
     }
 
     let records: Vec<Record> = records
@@ -201,18 +232,14 @@ pub(super) fn write_within(
         let url = site.url(&format!("data/ocds/{name}"));
         let mut header = header(site, &url);
         header.insert("packages".into(), json!(release_urls));
-        files.push(ExportFile {
+        emit(ExportFile {
             path: format!("data/ocds/{name}"),
             // The list of a record's releases is a few lines per release.
             bytes: Package::new(&header, "records", &chunk)
                 .pretty(|r| r.compiled_release.get().len() + 200 * r.releases.len())?,
-        });
+        })?;
     }
-    files.push(ExportFile {
-        path: RELEASES_JSONL.to_owned(),
-        bytes: lines,
-    });
-    Ok(files)
+    Ok(())
 }
 
 /// A record of a record package, its fields in the order of their names as a JSON
@@ -517,6 +544,55 @@ fn document(site: &Site, stage: StageKind, index: usize, date: Date, d: &Documen
     value
 }
 
+/// The section of a release that lists the material lines as items.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Holder {
+    Tender,
+    Award,
+    Contract,
+}
+
+impl Holder {
+    /// The section of `release` with items, the latest in the process.
+    fn of(release: &Value) -> Option<Holder> {
+        [Holder::Contract, Holder::Award, Holder::Tender]
+            .into_iter()
+            .find(|h| h.section(release).is_some_and(|s| s.get("items").is_some()))
+    }
+
+    /// The section's object in `release`.
+    fn section(self, release: &Value) -> Option<&Value> {
+        match self {
+            Holder::Tender => release.get("tender"),
+            Holder::Award => release.get("awards")?.get(0),
+            Holder::Contract => release.get("contracts")?.get(0),
+        }
+    }
+
+    /// The section's object in `release`, to change.
+    fn section_mut(self, release: &mut Value) -> Option<&mut Value> {
+        match self {
+            Holder::Tender => release.get_mut("tender"),
+            Holder::Award => release.get_mut("awards")?.get_mut(0),
+            Holder::Contract => release.get_mut("contracts")?.get_mut(0),
+        }
+    }
+
+    /// Takes the section's items out of `release`.
+    fn remove_items(self, release: &mut Value) {
+        if let Some(Value::Object(section)) = self.section_mut(release) {
+            section.remove("items");
+        }
+    }
+
+    /// Gives the section in `release` the items `items`, when the release has it.
+    fn put_items(self, release: &mut Value, items: &[Value]) {
+        if let Some(section) = self.section_mut(release) {
+            section["items"] = items.into();
+        }
+    }
+}
+
 /// The `documentType` of a stage's documents: what the pilot publishes at that stage,
 /// by the codelist's descriptions. A performance evaluation (绩效评价) is the closest
 /// the codelist has to a final audit.
@@ -588,6 +664,11 @@ fn items(site: &Site, project: &Project, lines: &[LineStatus]) -> Vec<Value> {
             })
         })
         .collect()
+}
+
+/// `value` as compact JSON text, to be written into a package as it is.
+fn compact(value: &Value) -> Result<Box<RawValue>, ExportError> {
+    Ok(RawValue::from_string(serde_json::to_string(value)?)?)
 }
 
 /// An amount of yuan.
@@ -707,6 +788,7 @@ mod tests {
             package.insert("releases".into(), json!([release.clone(), release.clone()]));
             pretty(&package).unwrap()
         };
+        let fragment = super::super::json::fragment;
         let texts = vec![
             fragment(&release, 2).unwrap(),
             fragment(&release, 2).unwrap(),
