@@ -16,6 +16,8 @@
 #   GREENPROC  the binary [target/dist/greenproc]
 #   WORK       where the copy and the preview go [/dev/shm/greenproc-serve-bench]
 set -euo pipefail
+# The log lines are parsed below: English, whatever the locale.
+export GREENPROC_LANG=en
 
 # Everything printed also goes to benches/results/serve.md, the latest run's record.
 results="$(cd "$(dirname "$0")" && pwd)/results/serve.md"

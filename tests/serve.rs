@@ -299,11 +299,11 @@ fn an_edit_renders_only_the_pages_it_affects() {
     });
     // The pages are served as soon as they are in the tree; the summary follows.
     wait_for("the rebuild summary", || {
-        served.stdout().contains("rebuilt ")
+        served.stdout().contains("serve：重建 ")
     });
     let out = served.stdout();
     let rebuilt: usize = out
-        .split("rebuilt ")
+        .split("serve：重建 ")
         .nth(1)
         .and_then(|rest| rest.split(' ').next())
         .and_then(|n| n.parse().ok())
@@ -326,7 +326,7 @@ fn a_records_json_twin_follows_its_edits_and_its_deletion() {
     });
     // The second step redoes the open-data files but the twins: the others stay.
     wait_for("the second step", || {
-        served.stdout().contains("serve: updated")
+        served.stdout().contains("serve：已更新")
     });
     let (code, _, body) = served.get("/projects/zd-school-2023/index.json");
     assert_eq!(code, 200);

@@ -137,9 +137,11 @@ pub fn serve(options: &ServeOptions) -> Result<(), StartError> {
     });
     http::run(server, Arc::clone(&shared));
     if !options.bind.is_loopback() {
-        eprintln!("serve: listening on {host}: other machines on the network can see the preview");
+        let line = crate::text!("serve.listening_everywhere", host = &host);
+        eprintln!("{}", line.render(options.lang));
     }
-    println!("serve: http://{host}:{port}/ (building; Ctrl-C to stop)");
+    let line = crate::text!("serve.started", url = format!("http://{host}:{port}/"));
+    println!("{}", line.render(options.lang));
 
     let tree = tree::Tree::new(home, Arc::clone(&shared.served));
     let mut preview = Preview::new(root.clone(), base, tree);
@@ -189,7 +191,7 @@ fn private_folder(parent: &Path) -> std::io::Result<PathBuf> {
 fn announce(outcome: Outcome, root: &Path, color: bool, lang: Lang, shared: &Shared) {
     match outcome {
         Outcome::Built(report) => {
-            println!("serve: {}", summary(&report));
+            println!("{}", summary(&report).render(lang));
             let c = &report.committed;
             let listed = report.step != Step::Full && c.changed.len() <= MAX_CHANGED;
             shared.publish(|s| {
@@ -208,14 +210,20 @@ fn announce(outcome: Outcome, root: &Path, color: bool, lang: Lang, shared: &Sha
             let heading =
                 crate::text!("serve.invalid", errors = errors, warnings = warnings).render(lang);
             eprint!("{}", render_human(&list, root, color, lang));
-            eprintln!("serve: {heading}");
+            eprintln!(
+                "{}",
+                crate::text!("serve.line", text = &heading).render(lang)
+            );
             let text = render_human(&list, root, false, lang);
             shared.publish(|s| failed(s, heading, text));
         }
         Outcome::Failed(message) => {
             let heading = Text::new("serve.failed").render(lang);
             eprintln!("{}: {message}", lang.get("diagnostic.error"));
-            eprintln!("serve: {heading}");
+            eprintln!(
+                "{}",
+                crate::text!("serve.line", text = &heading).render(lang)
+            );
             shared.publish(|s| failed(s, heading, format!("{message}\n")));
         }
     }
@@ -231,30 +239,30 @@ fn failed(status: &mut Status, heading: String, text: String) {
 }
 
 /// One line about a published step.
-fn summary(r: &Report) -> String {
-    let ms = |d: Duration| d.as_millis();
+fn summary(r: &Report) -> Text {
+    let ms = |d: Duration| d.as_millis() as u64;
     let c = &r.committed;
     match r.step {
-        Step::Full => format!(
-            "built {} pages, {} files changed in {} ms",
-            c.pages,
-            c.files,
-            ms(r.total)
+        Step::Full => crate::text!(
+            "serve.built",
+            pages = c.pages,
+            files = c.files,
+            ms = ms(r.total)
         ),
-        Step::Records => format!(
-            "rebuilt {} pages in {} ms ({} files changed; read {} ms, check {} ms, render {} ms)",
-            c.pages,
-            ms(r.total),
-            c.files,
-            ms(r.load),
-            ms(r.check),
-            ms(r.render)
+        Step::Records => crate::text!(
+            "serve.rebuilt",
+            pages = c.pages,
+            files = c.files,
+            ms = ms(r.total),
+            load = ms(r.load),
+            check = ms(r.check),
+            render = ms(r.render)
         ),
-        Step::Rest => format!(
-            "updated lists, search index and open data: {} pages, {} files changed in {} ms",
-            c.pages,
-            c.files,
-            ms(r.render)
+        Step::Rest => crate::text!(
+            "serve.updated",
+            pages = c.pages,
+            files = c.files,
+            ms = ms(r.render)
         ),
     }
 }
