@@ -193,40 +193,28 @@ fn replace_value(text: &str, line: usize, column: usize, placeholder: &str) -> O
         return None;
     }
     let rest = &content[at..];
-    if let Some(after) = rest.strip_prefix(':') {
+    // The span of the line to replace, and what replaces it.
+    let (start, end, with) = if let Some(after) = rest.strip_prefix(':') {
         let value = after.split(" #").next().unwrap_or_default();
         if !value.trim().is_empty() {
             return None;
         }
-        let mut out = String::with_capacity(text.len() + placeholder.len() + 1);
-        for (i, l) in lines.iter().enumerate() {
-            if i == index {
-                out.push_str(&l[..at + 1]);
-                out.push(' ');
-                out.push_str(placeholder);
-                out.push_str(&l[at + 1 + value.len()..]);
-            } else {
-                out.push_str(l);
-            }
-        }
-        return Some(out);
-    }
-    let len = match rest.chars().next()? {
-        '[' | '{' => closing(rest)?,
-        quote @ ('"' | '\'') => rest[1..].find(quote)? + 2,
-        '|' | '>' | '&' | '*' | '!' => return None,
-        _ => rest.find(" #").unwrap_or(rest.len()),
+        (at + 1, at + 1 + value.len(), format!(" {placeholder}"))
+    } else {
+        let len = match rest.chars().next()? {
+            '[' | '{' => closing(rest)?,
+            quote @ ('"' | '\'') => rest[1..].find(quote)? + 2,
+            '|' | '>' | '&' | '*' | '!' => return None,
+            _ => rest.find(" #").unwrap_or(rest.len()),
+        };
+        (at, at + len, placeholder.to_owned())
     };
-    let mut out = String::with_capacity(text.len() + placeholder.len());
-    for (i, l) in lines.iter().enumerate() {
-        if i == index {
-            out.push_str(&l[..at]);
-            out.push_str(placeholder);
-            out.push_str(&l[at + len..]);
-        } else {
-            out.push_str(l);
-        }
-    }
+    // The lines keep their line ends, so the line starts at the bytes before it.
+    let line_start: usize = lines[..index].iter().map(|l| l.len()).sum();
+    let mut out = String::with_capacity(text.len() + with.len());
+    out.push_str(&text[..line_start + start]);
+    out.push_str(&with);
+    out.push_str(&text[line_start + end..]);
     Some(out)
 }
 

@@ -26,6 +26,28 @@ pub(super) fn script_safe(value: &Value) -> String {
         .replace("<!--", "\\u003c!--")
 }
 
+/// A record's description of schema.org `kind`: its context, type, id and address,
+/// then `fields`.
+fn described(
+    site: &Site<'_>,
+    schema_type: &str,
+    kind: RecordKind,
+    id: &str,
+    fields: Value,
+) -> Value {
+    let url = site.record_url(kind, id);
+    let mut value = json!({
+        "@context": "https://schema.org",
+        "@type": schema_type,
+        "@id": url,
+        "url": url,
+    });
+    if let (Value::Object(value), Value::Object(fields)) = (&mut value, fields) {
+        value.extend(fields);
+    }
+    value
+}
+
 impl Site<'_> {
     /// The absolute address of record `id` of `kind`.
     fn record_url(&self, kind: RecordKind, id: &str) -> String {
@@ -39,34 +61,36 @@ impl Site<'_> {
             .index_of(RecordKind::Org, id)
             .map(|i| self.dataset.orgs[i].record.name.as_str());
         json!({
-            "@type": "Organization",
-            "name": name.unwrap_or(id),
-            "url": self.record_url(RecordKind::Org, id),
-        })
+                "@type": "Organization",
+                "name": name.unwrap_or(id),
+                "url": self.record_url(RecordKind::Org, id),
+            })
+        }
     }
-}
 
-/// A catalog product.
-pub(super) fn product(site: &Site<'_>, p: &Product) -> Value {
-    let category = site
-        .derived
-        .categories
-        .get(p.category.value.as_str())
-        .and_then(|&i| {
-            site.dataset
-                .taxonomy
-                .as_ref()
-                .map(|t| &t.record.categories[i])
-        });
-    let mut value = json!({
-        "@context": "https://schema.org",
-        "@type": "Product",
-        "@id": site.record_url(RecordKind::Product, &p.id.value),
-        "url": site.record_url(RecordKind::Product, &p.id.value),
-        "name": p.name,
-        "productID": p.id.value,
-        "manufacturer": site.org_ref(&p.manufacturer.value),
-    });
+    /// A catalog product.
+    pub(super) fn product(site: &Site<'_>, p: &Product) -> Value {
+        let category = site
+            .derived
+            .categories
+            .get(p.category.value.as_str())
+            .and_then(|&i| {
+                site.dataset
+                    .taxonomy
+                    .as_ref()
+                    .map(|t| &t.record.categories[i])
+            });
+        let mut value = described(
+            site,
+            "Product",
+            RecordKind::Product,
+            &p.id.value,
+        json!({
+            "name": p.name,
+            "productID": p.id.value,
+            "manufacturer": site.org_ref(&p.manufacturer.value),
+        }),
+    );
     if !p.model.is_empty() {
         value["model"] = p.model.clone().into();
     }
@@ -82,18 +106,20 @@ pub(super) fn product(site: &Site<'_>, p: &Product) -> Value {
 
 /// An organization, its unified social credit code as its identifier.
 pub(super) fn organization(site: &Site<'_>, o: &Org) -> Value {
-    let mut value = json!({
-        "@context": "https://schema.org",
-        "@type": "Organization",
-        "@id": site.record_url(RecordKind::Org, &o.id.value),
-        "url": site.record_url(RecordKind::Org, &o.id.value),
-        "name": o.name,
-        "identifier": {
-            "@type": "PropertyValue",
-            "propertyID": "CN-USCI",
-            "value": o.credit_code.value,
-        },
-    });
+    let mut value = described(
+        site,
+        "Organization",
+        RecordKind::Org,
+        &o.id.value,
+        json!({
+            "name": o.name,
+            "identifier": {
+                "@type": "PropertyValue",
+                "propertyID": "CN-USCI",
+                "value": o.credit_code.value,
+            },
+        }),
+    );
     if !o.address.is_empty() {
         value["address"] = o.address.clone().into();
     }
@@ -109,17 +135,19 @@ pub(super) fn legislation(site: &Site<'_>, p: &Policy) -> Value {
         PolicyStatus::InForce => "https://schema.org/InForce",
         _ => "https://schema.org/NotInForce",
     };
-    let mut value = json!({
-        "@context": "https://schema.org",
-        "@type": "Legislation",
-        "@id": site.record_url(RecordKind::Policy, &p.id.value),
-        "url": site.record_url(RecordKind::Policy, &p.id.value),
-        "name": p.title,
-        "inLanguage": "zh-CN",
-        "legislationDate": p.issued.value.to_string(),
-        "legislationLegalForce": force,
-        "legislationPassedBy": { "@type": "GovernmentOrganization", "name": p.issuer },
-    });
+    let mut value = described(
+        site,
+        "Legislation",
+        RecordKind::Policy,
+        &p.id.value,
+        json!({
+            "name": p.title,
+            "inLanguage": "zh-CN",
+            "legislationDate": p.issued.value.to_string(),
+            "legislationLegalForce": force,
+            "legislationPassedBy": { "@type": "GovernmentOrganization", "name": p.issuer },
+        }),
+    );
     if let Some(number) = &p.number {
         value["legislationIdentifier"] = number.value.clone().into();
     }
@@ -135,34 +163,38 @@ pub(super) fn article(site: &Site<'_>, i: &Interpretation) -> Value {
         .derived
         .index_of(RecordKind::Policy, &i.policy.value)
         .map(|index| site.dataset.policies[index].record.meta.title.as_str());
-    json!({
-        "@context": "https://schema.org",
-        "@type": "Article",
-        "@id": site.record_url(RecordKind::Interpretation, &i.id.value),
-        "url": site.record_url(RecordKind::Interpretation, &i.id.value),
-        "headline": i.title,
-        "inLanguage": "zh-CN",
-        "datePublished": i.date.value.to_string(),
-        "author": { "@type": "Organization", "name": i.author },
-        "about": {
-            "@type": "Legislation",
-            "name": policy.unwrap_or(&i.policy.value),
-            "url": site.record_url(RecordKind::Policy, &i.policy.value),
-        },
-    })
+    described(
+        site,
+        "Article",
+        RecordKind::Interpretation,
+        &i.id.value,
+        json!({
+            "headline": i.title,
+            "inLanguage": "zh-CN",
+            "datePublished": i.date.value.to_string(),
+            "author": { "@type": "Organization", "name": i.author },
+            "about": {
+                "@type": "Legislation",
+                "name": policy.unwrap_or(&i.policy.value),
+                "url": site.record_url(RecordKind::Policy, &i.policy.value),
+            },
+        }),
+    )
 }
 
 /// A supply and demand matching event.
 pub(super) fn event(site: &Site<'_>, e: &Event) -> Value {
-    json!({
-        "@context": "https://schema.org",
-        "@type": "Event",
-        "@id": site.record_url(RecordKind::Event, &e.id.value),
-        "url": site.record_url(RecordKind::Event, &e.id.value),
-        "name": e.title,
-        "startDate": e.date.value.to_string(),
-        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-        "location": { "@type": "Place", "name": e.place, "address": e.place },
-        "organizer": site.org_ref(&e.organizer.value),
-    })
+    described(
+        site,
+        "Event",
+        RecordKind::Event,
+        &e.id.value,
+        json!({
+            "name": e.title,
+            "startDate": e.date.value.to_string(),
+            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+            "location": { "@type": "Place", "name": e.place, "address": e.place },
+            "organizer": site.org_ref(&e.organizer.value),
+        }),
+    )
 }
