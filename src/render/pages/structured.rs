@@ -61,30 +61,30 @@ impl Site<'_> {
             .index_of(RecordKind::Org, id)
             .map(|i| self.dataset.orgs[i].record.name.as_str());
         json!({
-                "@type": "Organization",
-                "name": name.unwrap_or(id),
-                "url": self.record_url(RecordKind::Org, id),
-            })
-        }
+            "@type": "Organization",
+            "name": name.unwrap_or(id),
+            "url": self.record_url(RecordKind::Org, id),
+        })
     }
+}
 
-    /// A catalog product.
-    pub(super) fn product(site: &Site<'_>, p: &Product) -> Value {
-        let category = site
-            .derived
-            .categories
-            .get(p.category.value.as_str())
-            .and_then(|&i| {
-                site.dataset
-                    .taxonomy
-                    .as_ref()
-                    .map(|t| &t.record.categories[i])
-            });
-        let mut value = described(
-            site,
-            "Product",
-            RecordKind::Product,
-            &p.id.value,
+/// A catalog product.
+pub(super) fn product(site: &Site<'_>, p: &Product) -> Value {
+    let category = site
+        .derived
+        .categories
+        .get(p.category.value.as_str())
+        .and_then(|&i| {
+            site.dataset
+                .taxonomy
+                .as_ref()
+                .map(|t| &t.record.categories[i])
+        });
+    let mut value = described(
+        site,
+        "Product",
+        RecordKind::Product,
+        &p.id.value,
         json!({
             "name": p.name,
             "productID": p.id.value,
