@@ -84,6 +84,7 @@ codes! {
     ProhibitedProduct = "W0303", Warning, "a project uses a product of a prohibited kind";
     DelistedProductInUse = "W0304", Warning, "an active project uses a product that is suspended or removed from the catalog";
     ThemeWeakens = "W0305", Warning, "the site's theme weakens the security headers or loads a file from another host";
+    NoCopy = "W0306", Warning, "a province's member city has no checked copy of its data yet: run `greenproc fetch`";
 }
 
 /// One problem, located in a source file.

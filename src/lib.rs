@@ -32,6 +32,7 @@ pub mod load;
 pub mod messages;
 pub mod model;
 pub mod path_safety;
+pub mod province;
 pub mod render;
 pub mod scaffold;
 pub mod schema;

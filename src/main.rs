@@ -86,11 +86,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
         format: DiffFormat,
     },
+    Fetch {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     Gen {
         #[arg(long)]
         records: usize,
         #[arg(long)]
         out: PathBuf,
+        #[arg(long, requires = "admin_code")]
+        city: Option<String>,
+        #[arg(long, requires = "city")]
+        admin_code: Option<String>,
     },
 }
 
@@ -271,18 +279,28 @@ fn main() -> ExitCode {
         }
         Command::Init {
             dir,
+            city: None,
+            admin_code: Some(admin_code),
+            province,
+        } if admin_code.ends_with("0000") => init(
+            &dir,
+            scaffold::init_province(&dir, province.as_deref(), &admin_code),
+            "cli.init_province_next",
+            lang,
+        ),
+        Command::Init {
+            dir,
             city,
             admin_code,
             province,
-        } => init(
-            &dir,
-            &scaffold::City {
+        } => {
+            let city = scaffold::City {
                 name: city,
                 admin_code,
                 province,
-            },
-            lang,
-        ),
+            };
+            init(&dir, scaffold::init(&dir, &city), "cli.init_next", lang)
+        }
         Command::New {
             kind,
             id,
@@ -313,7 +331,13 @@ fn main() -> ExitCode {
                 })
             }
         },
-        Command::Gen { records, out } => match greenproc::synthetic::generate(records, &out) {
+        Command::Fetch { root } => fetch(&root, lang),
+        Command::Gen {
+            records,
+            out,
+            city,
+            admin_code,
+        } => match generate(records, &out, city, admin_code) {
             Ok(counts) => {
                 println!("gen: {counts} → {}", out.display());
                 ExitCode::SUCCESS
@@ -326,8 +350,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn init(dir: &std::path::Path, city: &scaffold::City, lang: Lang) -> ExitCode {
-    match scaffold::init(dir, city) {
+/// Reports what `init` wrote and the next step (`next`, a catalog key).
+fn init(
+    dir: &std::path::Path,
+    result: Result<scaffold::Initialized, ScaffoldError>,
+    next: &'static str,
+    lang: Lang,
+) -> ExitCode {
+    match result {
         Ok(done) => {
             let shown = dir.display().to_string();
             let wrote = text!("cli.init_wrote", count = done.files.len(), dir = &shown);
@@ -335,11 +365,78 @@ fn init(dir: &std::path::Path, city: &scaffold::City, lang: Lang) -> ExitCode {
             if done.placeholders {
                 println!("{}", lang.get("cli.init_placeholders"));
             }
-            println!("{}", text!("cli.init_next", dir = &shown).render(lang));
+            println!(
+                "{}",
+                greenproc::messages::Text::new(next)
+                    .arg("dir", shown.as_str())
+                    .render(lang)
+            );
             ExitCode::SUCCESS
         }
         Err(error) => scaffold_failure("init", &error),
     }
+}
+
+/// `greenproc gen`: the default city, or a member city of a province.
+fn generate(
+    records: usize,
+    out: &std::path::Path,
+    city: Option<String>,
+    admin_code: Option<String>,
+) -> std::io::Result<greenproc::synthetic::Counts> {
+    let member = match (city, admin_code) {
+        (Some(city), Some(admin_code)) => Some(greenproc::synthetic::Member {
+            province: scaffold::province_of(&admin_code).unwrap_or_default(),
+            city,
+            admin_code,
+        }),
+        _ => None,
+    };
+    greenproc::synthetic::generate_for(records, out, member.as_ref())
+}
+
+/// `greenproc fetch`: one line per member city; a refused city is reported and the
+/// command still succeeds, since the site builds with the last good copy.
+fn fetch(root: &std::path::Path, lang: Lang) -> ExitCode {
+    use greenproc::province::fetch::Outcome;
+    let outcomes = match greenproc::province::fetch_all(root, &greenproc::province::today()) {
+        Ok(outcomes) => outcomes,
+        Err(list) => {
+            let color = std::io::stderr().is_terminal();
+            eprint!("{}", diagnostic::render_human(&list, root, color, lang));
+            let errors = list
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            eprintln!("{}", summary_line(errors, list.len() - errors, lang));
+            return ExitCode::from(1);
+        }
+    };
+    for (city, outcome) in outcomes {
+        let line = match outcome {
+            Outcome::Unchanged => text!("province.fetch.unchanged", city = &city),
+            Outcome::Updated { read, reused } => text!(
+                "province.fetch.updated",
+                city = &city,
+                read = read.len(),
+                reused = reused
+            ),
+            Outcome::Refused { refusal, kept } => {
+                let reason = greenproc::province::published::refusal_text(&refusal);
+                if kept {
+                    text!("province.fetch.refused", city = &city, reason = reason)
+                } else {
+                    text!(
+                        "province.fetch.refused_no_copy",
+                        city = &city,
+                        reason = reason
+                    )
+                }
+            }
+        };
+        println!("{}", line.render(lang));
+    }
+    ExitCode::SUCCESS
 }
 
 fn new(
@@ -385,6 +482,9 @@ fn build(options: BuildOptions, timings: bool, quiet: bool, lang: Lang) -> ExitC
     {
         eprintln!("error: --base-url: {error}");
         return ExitCode::from(2);
+    }
+    if greenproc::province::is_province(&options.root) {
+        return build_province(&options, quiet, lang);
     }
     let started = Instant::now();
     let color = std::io::stderr().is_terminal();
@@ -457,8 +557,68 @@ fn build(options: BuildOptions, timings: bool, quiet: bool, lang: Lang) -> ExitC
     }
 }
 
+/// `greenproc build` of a province site: its pages and downloads from the copies
+/// `greenproc fetch` keeps.
+fn build_province(options: &BuildOptions, quiet: bool, lang: Lang) -> ExitCode {
+    use greenproc::province::BuildError as ProvinceError;
+    let color = std::io::stderr().is_terminal();
+    let result = greenproc::province::build(
+        &options.root,
+        options.output.as_deref(),
+        options.base_url.as_deref(),
+    );
+    match result {
+        Ok(built) => {
+            if !built.warnings.is_empty() && !quiet {
+                eprint!(
+                    "{}",
+                    diagnostic::render_human(&built.warnings, &options.root, color, lang)
+                );
+                eprintln!("{}", summary_line(0, built.warnings.len(), lang));
+            }
+            if !quiet {
+                let done = text!(
+                    "cli.build_province_done",
+                    cities = built.cities.0,
+                    copies = built.cities.1,
+                    records = built.records,
+                    pages = built.pages,
+                    files = built.files,
+                    bytes = built.bytes,
+                    seconds = format!("{:.2}", built.seconds),
+                    output = built.output.display().to_string()
+                );
+                println!("{}", done.render(lang));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(ProvinceError::Invalid(list)) => {
+            let errors = list
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            eprint!(
+                "{}",
+                diagnostic::render_human(&list, &options.root, color, lang)
+            );
+            eprintln!("{}", summary_line(errors, list.len() - errors, lang));
+            eprintln!("{}", lang.get("cli.build_refused"));
+            ExitCode::from(1)
+        }
+        Err(error) => {
+            eprintln!("{}: {error}", lang.get("diagnostic.error"));
+            eprintln!("{}", lang.get("cli.build_failed"));
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn check(root: &std::path::Path, format: Format, deny_warnings: bool, lang: Lang) -> ExitCode {
-    let (_, diagnostics) = greenproc::check_site(root);
+    let diagnostics = if greenproc::province::is_province(root) {
+        greenproc::province::check(root)
+    } else {
+        greenproc::check_site(root).1
+    };
     let errors = diagnostics.error_count();
     let warnings = diagnostics.warning_count();
     let list = diagnostics.into_sorted();

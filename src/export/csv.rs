@@ -15,7 +15,7 @@ use super::tables::{Cell, Table};
 use super::{ExportError, ExportFile};
 
 /// The UTF-8 byte-order mark.
-pub(super) const BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// `data/<dataset>.csv`.
 pub(super) fn write(table: &Table) -> Result<ExportFile, ExportError> {
@@ -41,10 +41,19 @@ const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
 /// The cell's text, with an apostrophe before text that a spreadsheet would run.
 fn spreadsheet_safe(cell: &Cell) -> Cow<'_, [u8]> {
     match cell {
-        Cell::Text(text) if text.starts_with(FORMULA_STARTS) => {
-            Cow::Owned(format!("'{text}").into_bytes())
-        }
-        Cell::Text(text) => Cow::Borrowed(text.as_bytes()),
+        Cell::Text(text) => match safe_text(text) {
+            Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
+            Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+        },
         other => Cow::Owned(other.text().into_bytes()),
+    }
+}
+
+/// A text cell with an apostrophe before it when a spreadsheet would run it.
+pub(crate) fn safe_text(text: &str) -> Cow<'_, str> {
+    if text.starts_with(FORMULA_STARTS) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
     }
 }

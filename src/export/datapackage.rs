@@ -9,6 +9,11 @@ use super::inventory::Inventory;
 use super::tables::{FieldDef, FieldType, Table, definitions};
 use super::{ExportError, ExportFile, Site, json::pretty, timestamp};
 
+/// The version of the package's layout (its resources, their fields and codes), as
+/// `x_greenproc_format` declares it: a province site reads the packages of its cities
+/// only in the version it knows. Raised whenever a field the province reads changes.
+pub const PACKAGE_FORMAT: u32 = 1;
+
 /// Builds the package descriptor; resource paths are relative to `data/`. Each CSV's
 /// size and hash are those `inventory` took of the written file.
 pub(super) fn write(
@@ -56,6 +61,7 @@ pub(super) fn write(
         "licenses": [{ "path": config.license.url, "title": config.license.name }],
         "contributors": [{ "title": config.publisher.name, "roles": ["publisher"] }],
         "resources": resources,
+        "x_greenproc_format": PACKAGE_FORMAT,
     });
     Ok(ExportFile {
         path: "data/datapackage.json".to_owned(),

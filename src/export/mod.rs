@@ -7,7 +7,7 @@
 //! (never the clock), and no file-system or hash-map order anywhere.
 
 mod catalog;
-mod csv;
+pub(crate) mod csv;
 mod datapackage;
 pub mod dcat;
 pub mod inventory;
@@ -24,6 +24,7 @@ use std::fmt;
 use std::fmt::Write as _;
 use std::sync::Mutex;
 
+pub use datapackage::PACKAGE_FORMAT;
 use rayon::prelude::*;
 
 use crate::derive::{Aggregates, Derived};

@@ -12,7 +12,7 @@ use crate::render::strings::Strings;
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub(crate) struct Amount {
     /// The figure in [`Amount::unit`], two decimals, thousands separated.
-    pub(super) short: String,
+    pub(crate) short: String,
     /// The key of the unit under `units` in the theme strings.
     pub(crate) unit: &'static str,
     /// The exact amount in 元, thousands separated: `2,886,914.37`.
@@ -76,6 +76,15 @@ fn grouped(hundredths: i64) -> String {
     format!("{text}.{:02}", hundredths % 100)
 }
 
+/// Fills `{name}` placeholders of a string of the theme.
+pub(crate) fn fill<V: AsRef<str>>(template: &str, values: &[(&str, V)]) -> String {
+    values
+        .iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value.as_ref())
+        })
+}
+
 /// A quantity without trailing zeros: `1200`, `35.5`.
 pub(super) fn number(value: f64) -> String {
     let text = format!("{value:.3}");
@@ -85,7 +94,7 @@ pub(super) fn number(value: f64) -> String {
 /// Bytes in KB, MB or GB as people read them, one decimal, rounded up so that a small
 /// file never shows as 0.0; binary units (1 KB = 1024 bytes), as file managers show
 /// them. Integer arithmetic, so every platform prints the same.
-pub(super) fn file_size(bytes: u64) -> String {
+pub(crate) fn file_size(bytes: u64) -> String {
     let mut unit_bytes: u64 = 1024;
     for unit in ["KB", "MB"] {
         let tenths = (u128::from(bytes) * 10).div_ceil(u128::from(unit_bytes));

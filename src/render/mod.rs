@@ -199,29 +199,48 @@ struct PageMeta<'a> {
 
 /// Site-wide values, in Tera's global context as `site`.
 #[derive(Serialize)]
-struct SiteInfo<'a> {
-    title: &'a str,
-    city: &'a str,
-    lang: &'static str,
-    base: &'a str,
-    publisher: &'a str,
-    contact: &'a str,
-    license: &'a str,
-    license_url: &'a str,
-    fictional: bool,
+pub(crate) struct SiteInfo<'a> {
+    pub(crate) title: &'a str,
+    /// The city, or the province on a province site.
+    pub(crate) city: &'a str,
+    /// `city` or `province`: which navigation and filters the pages offer.
+    pub(crate) kind: &'static str,
+    /// The main navigation: section key (its label in `t.nav`) and clean path.
+    pub(crate) nav: &'static [[&'static str; 2]],
+    pub(crate) lang: &'static str,
+    pub(crate) base: &'a str,
+    pub(crate) publisher: &'a str,
+    pub(crate) contact: &'a str,
+    pub(crate) license: &'a str,
+    pub(crate) license_url: &'a str,
+    pub(crate) fictional: bool,
     /// The theme's Content-Security-Policy as a `<meta>` can state it; empty when the
     /// theme's headers set none.
-    csp: String,
-    revision: Option<Revision<'a>>,
-    as_of: Option<String>,
-    footer_pages: Vec<Link<'a>>,
+    pub(crate) csp: String,
+    pub(crate) revision: Option<Revision<'a>>,
+    pub(crate) as_of: Option<String>,
+    pub(crate) footer_pages: Vec<Link<'a>>,
 }
 
+/// A city site's main navigation.
+const CITY_NAV: &[[&str; 2]] = &[
+    ["home", ""],
+    ["projects", "projects/"],
+    ["catalog", "catalog/"],
+    ["orgs", "orgs/"],
+    ["policies", "policies/"],
+    ["events", "events/"],
+    ["inspections", "inspections/"],
+    ["stats", "stats/"],
+    ["data", "data/"],
+];
+
+/// The site repository's commit the pages were built from.
 #[derive(Serialize)]
-struct Revision<'a> {
-    commit: &'a str,
-    short: &'a str,
-    date: String,
+pub(crate) struct Revision<'a> {
+    pub(crate) commit: &'a str,
+    pub(crate) short: &'a str,
+    pub(crate) date: String,
 }
 
 impl<'a> Site<'a> {
@@ -266,6 +285,8 @@ impl<'a> Site<'a> {
         let info = SiteInfo {
             title: &config.title,
             city: &config.city,
+            kind: "city",
+            nav: CITY_NAV,
             lang: theme::LANGUAGE,
             base: base.path(),
             publisher: &config.publisher.name,

@@ -182,6 +182,62 @@ pub fn init(dir: &Path, city: &City) -> Result<Initialized, ScaffoldError> {
     })
 }
 
+/// The province a division code belongs to, by its first two digits.
+pub fn province_of(admin_code: &str) -> Option<String> {
+    let defaults: Defaults = parse_yaml(DEFAULTS).expect("templates/defaults.yaml parses");
+    defaults.provinces.get(admin_code.get(..2)?).cloned()
+}
+
+/// The files of a new province site, by path under its root.
+const PROVINCE_FILES: &[(&str, &str)] = &[
+    (
+        "data/site.yaml",
+        include_str!("templates/province/site.yaml"),
+    ),
+    (
+        ".gitignore",
+        include_str!("templates/province/dot_gitignore"),
+    ),
+];
+
+/// Writes a new province site into `dir`, which must not exist or be empty: its
+/// `site.yaml` with one member to replace. `admin_code` is the province's, ending in
+/// `0000`; the province's name is looked up from it when not given.
+pub fn init_province(
+    dir: &Path,
+    province: Option<&str>,
+    admin_code: &str,
+) -> Result<Initialized, ScaffoldError> {
+    let defaults: Defaults = parse_yaml(DEFAULTS).expect("templates/defaults.yaml parses");
+    let valid = admin_code.len() == 6
+        && admin_code.bytes().all(|b| b.is_ascii_digit())
+        && admin_code.ends_with("0000");
+    if !valid {
+        return Err(ScaffoldError::Usage(format!(
+            "--admin-code `{admin_code}` is not a province's six-digit division code ending in 0000, e.g. 370000"
+        )));
+    }
+    let given = checked_name("--province", province)?;
+    let looked_up = defaults.provinces.get(&admin_code[..2]).cloned();
+    let placeholders = given.is_none() && looked_up.is_none();
+    let province = given.or(looked_up).unwrap_or(defaults.province);
+    ensure_empty(dir)?;
+    let vars = [
+        ("province", province.as_str()),
+        ("admin_code", admin_code),
+        ("code_prefix", &admin_code[..2]),
+    ];
+    let mut files = Vec::new();
+    for (relative, template) in PROVINCE_FILES {
+        write_file(dir, relative, render(template, &vars).as_bytes(), false)?;
+        files.push(PathBuf::from(relative));
+    }
+    Ok(Initialized {
+        files,
+        placeholders,
+    })
+}
+
 /// Writes a new record of `kind` with id `id` into the site at `root`: every field
 /// present, required ones empty. A product needs its `category`, which decides its
 /// folder under `data/catalog/`.

@@ -169,9 +169,28 @@ impl Counts {
     }
 }
 
+/// A province's member city to generate instead of the default one: its name and
+/// codes replace the default city's everywhere, and some manufacturers are the
+/// province's (the same credit code and models in every member city), as firms that
+/// supply several cities are.
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// City name, e.g. 示例市.
+    pub city: String,
+    /// Province name.
+    pub province: String,
+    /// The city's six-digit division code.
+    pub admin_code: String,
+}
+
 /// Writes a synthetic site of about `records` records into `out`, which must be empty
 /// or absent. Returns the counts written.
 pub fn generate(records: usize, out: &Path) -> io::Result<Counts> {
+    generate_for(records, out, None)
+}
+
+/// [`generate`] for `member` when given, else for the default city.
+pub fn generate_for(records: usize, out: &Path, member: Option<&Member>) -> io::Result<Counts> {
     if out.exists() && fs::read_dir(out)?.next().is_some() {
         return Err(io::Error::new(
             io::ErrorKind::AlreadyExists,
@@ -181,15 +200,26 @@ pub fn generate(records: usize, out: &Path) -> io::Result<Counts> {
             ),
         ));
     }
-    let words: Words = crate::yaml::parse_yaml(include_str!("words.yaml"))
+    let mut words: Words = crate::yaml::parse_yaml(include_str!("words.yaml"))
         .map_err(|e| io::Error::other(format!("words.yaml: {e}")))?;
+    let mut seed = records as u64;
+    if let Some(member) = member {
+        words.become_member(member)?;
+        seed ^= member
+            .admin_code
+            .parse::<u64>()
+            .unwrap_or_default()
+            .wrapping_mul(0x9E37_79B9);
+    }
     let counts = Counts::for_records(records);
     let mut site = Generator {
         words: &words,
-        rng: Rng(records as u64),
+        rng: Rng(seed),
         out,
         orgs_by_role: Default::default(),
         products_by_category: vec![Vec::new(); words.categories.len()],
+        province_firms: member.map(|m| m.admin_code[..2].to_owned()),
+        shared: Default::default(),
     };
     site.config()?;
     site.standards()?;
@@ -200,12 +230,59 @@ pub fn generate(records: usize, out: &Path) -> io::Result<Counts> {
     Ok(counts)
 }
 
+impl Words {
+    /// The words of `member` in place of the default city's: its name and codes, and
+    /// districts named after it.
+    fn become_member(&mut self, member: &Member) -> io::Result<()> {
+        let code = &member.admin_code;
+        let valid =
+            code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) && !code.ends_with("0000");
+        if !valid {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("`{code}` is not a city's six-digit division code, e.g. 370100"),
+            ));
+        }
+        let stem = member.city.strip_suffix('市').unwrap_or(&member.city);
+        self.site_title = format!("{}绿色建材试点数据公开平台（合成测试数据）", member.city);
+        self.city = member.city.clone();
+        self.province = member.province.clone();
+        self.admin_code = code.clone();
+        self.publisher = format!("{}合成数据发布单位", member.city);
+        self.policy_number = format!("{stem}财采〔{{year}}〕{{serial}}号");
+        self.policy_issuers = vec![
+            "财政部".to_owned(),
+            "住房和城乡建设部".to_owned(),
+            format!("{}财政局", member.city),
+        ];
+        const QUARTERS: [&str; 8] = ["东", "西", "南", "北", "中", "新", "滨河", "高原"];
+        self.districts = QUARTERS
+            .iter()
+            .enumerate()
+            .map(|(k, quarter)| {
+                (
+                    format!("district-{}", k + 1),
+                    format!("{stem}{quarter}区"),
+                    format!("{}{:02}", &code[..4], k + 2),
+                )
+            })
+            .collect();
+        self.zones = vec![("hi-tech-zone".to_owned(), format!("{stem}高新区"))];
+        Ok(())
+    }
+}
+
 struct Generator<'w> {
     words: &'w Words,
     rng: Rng,
     out: &'w Path,
     orgs_by_role: std::collections::BTreeMap<&'static str, Vec<String>>,
     products_by_category: Vec<Vec<String>>,
+    /// The province's two digits when generating a member city: a fifth of its
+    /// manufacturers are then the province's firms.
+    province_firms: Option<String>,
+    /// Ids of those firms, whose products every member city lists alike.
+    shared: std::collections::HashSet<String>,
 }
 
 impl Generator<'_> {
@@ -230,7 +307,8 @@ impl Generator<'_> {
         for (id, name) in &w.zones {
             let _ = writeln!(y, "  - {{id: {id}, name: {}}}", q(name));
         }
-        let publisher_code = credit_code::complete("1137030000000001").unwrap_or_default();
+        let publisher_code =
+            credit_code::complete(&format!("11{}00000001", w.admin_code)).unwrap_or_default();
         let _ = writeln!(
             y,
             "publisher: {{name: {}, credit_code: {}, contact: sample@example.org}}",
@@ -331,16 +409,27 @@ impl Generator<'_> {
                 _ => &w.org_trades.lender,
             };
             let district = self.rng.pick(&w.districts);
-            let name = format!(
+            let mut name = format!(
                 "{}{}{}{}",
                 w.city,
                 self.rng.pick(&w.org_names),
                 i,
                 self.rng.pick(trades)
             );
-            let code =
+            let mut code =
                 credit_code::complete(&format!("91{}{:08}", district.2, i)).unwrap_or_default();
             let id = format!("org-{i:06}");
+            if let Some(province) = &self.province_firms
+                && role == "manufacturer"
+                && i % 5 == 0
+            {
+                // The same firm, by name and code, in every member city.
+                let org_name = &w.org_names[i % w.org_names.len()];
+                name = format!("{org_name}{i}{}", trades[i % trades.len()]);
+                code =
+                    credit_code::complete(&format!("91{province}0000{i:08}")).unwrap_or_default();
+                self.shared.insert(id.clone());
+            }
             let y = format!(
                 "id: {id}\nname: {}\ncredit_code: {}\nroles: [{role}]\ndistrict: {}\naddress: {}\ncredit:\n  - {{date: 2025-03-01, rating: {}, evaluator: org-000007}}\n",
                 q(&name),
@@ -376,12 +465,26 @@ impl Generator<'_> {
             } else {
                 c.8 * self.rng.between(0.4, 0.9)
             };
+            let name = format!("{}{}", self.rng.pick(&w.org_names), c.1);
+            let (model, manufacturer) = if self.province_firms.is_none() {
+                let model = format!("GP-{}", self.rng.below(9000) + 1000);
+                (model, self.org("manufacturer"))
+            } else {
+                let manufacturer = self.org("manufacturer");
+                // A province firm's model in a category is the same in every city.
+                let model = if self.shared.contains(&manufacturer) {
+                    format!("GP-{}-{c_index:02}", &manufacturer[4..])
+                } else {
+                    format!("GP-{}", self.rng.below(9000) + 1000)
+                };
+                (model, manufacturer)
+            };
             let y = format!(
                 "id: {id}\nname: {}\nmodel: {}\ncategory: {}\nmanufacturer: {}\nlisted: {listed}\ndescription: {}\nindicators:\n  - {{indicator: {}, value: {}}}\nattributes: [{}]\ncertificate:\n  number: LSJC-{i:08}\n  grade: {}\n  body: {}\n  issued: {issued}\n  expires: {expires}\n",
-                q(&format!("{}{}", self.rng.pick(&w.org_names), c.1)),
-                q(&format!("GP-{}", self.rng.below(9000) + 1000)),
+                q(&name),
+                q(&model),
                 c.0,
-                self.org("manufacturer"),
+                manufacturer,
                 q(self.rng.pick(&w.sentences).as_str()),
                 c.5,
                 round4(value),

@@ -19,6 +19,7 @@ use crate::derive::stats::{
 use crate::model::project::StageKind;
 use crate::model::{Money, Percent};
 use crate::render::chart::{self, ChartText, Column};
+use crate::render::format::fill;
 use crate::render::{Amount, Counting, Link, RenderError, Site, money, number};
 
 /// The content page that defines every figure; linked from the statistics pages when
@@ -68,15 +69,6 @@ pub(super) fn render(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), Rend
         }
     }
     Ok(())
-}
-
-/// Fills `{name}` placeholders of a string of the theme.
-fn fill(template: &str, values: &[(&str, String)]) -> String {
-    values
-        .iter()
-        .fold(template.to_owned(), |text, (name, value)| {
-            text.replace(&format!("{{{name}}}"), value)
-        })
 }
 
 fn percent(p: Option<Percent>) -> Option<String> {

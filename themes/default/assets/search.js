@@ -285,7 +285,7 @@
       var hit = codes[key];
       if (hit && !filters().length) {
         say(text("redirect").replace("{title}", hit[1]));
-        location.replace(base + hit[0]);
+        location.replace(address(hit[0]));
         return;
       }
       var work = parts.map(scorePart).concat(filters().map(postings));
@@ -370,6 +370,11 @@
     var cut = summary.slice(from, from + 120);
     return (from > 0 ? "…" : "") + cut + (from + 120 < summary.length ? "…" : "");
   }
+  // A province's search also finds its cities' project pages, which live on the
+  // cities' own sites: those paths are whole addresses.
+  function address(path) {
+    return /^https?:\/\//.test(path) ? path : base + path;
+  }
   function item(row, terms) {
     var li = document.createElement("li");
     li.className = "search-hit";
@@ -378,7 +383,7 @@
     kind.textContent = kindNames[row[0]] || row[0];
     var h = document.createElement("h2");
     var a = document.createElement("a");
-    a.href = base + row[2];
+    a.href = address(row[2]);
     mark(a, row[1], terms);
     h.appendChild(kind);
     h.appendChild(document.createTextNode(" "));

@@ -1,0 +1,435 @@
+//! `greenproc fetch`: the province's local copies of its cities' data packages.
+//!
+//! Each city's copy lives in `.greenproc/cities/<admin code>/` under the site root: a
+//! folder `rev-<revision>` holding the descriptor and the CSV files it was checked
+//! with, and `status.json` naming that folder and, when the last attempt failed,
+//! since when and why. The revision is the descriptor's SHA-256, which changes
+//! whenever any file does. A fetch reads the descriptor (with the ETag of the last
+//! one over HTTP), and only the files whose hash differs from the copy's; the new
+//! copy is checked in a folder of its own and becomes the city's copy only when all of
+//! it passes. A city that cannot be reached or publishes something invalid keeps its
+//! last good copy untouched.
+
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::config::{Location, Member};
+use super::published::{
+    self, CityData, Descriptor, MAX_DESCRIPTOR_BYTES, MAX_RESOURCE_BYTES, Refusal,
+};
+
+/// The folder of the copies, relative to the site root.
+pub const CACHE: &str = ".greenproc/cities";
+
+/// What `status.json` records of a city.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Status {
+    /// The copy in use, if any fetch ever succeeded.
+    pub good: Option<Good>,
+    /// Why the last attempt failed, when it did.
+    pub failure: Option<Failure>,
+}
+
+/// The last good copy of a city's package.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Good {
+    /// The descriptor's SHA-256, hex; the copy's folder is `rev-<first 16>`.
+    pub revision: String,
+    /// The city's data date, as its descriptor states it.
+    pub created: String,
+    /// The HTTP ETag the descriptor came with, to ask only for a changed one.
+    #[serde(default)]
+    pub etag: Option<String>,
+}
+
+impl Good {
+    /// The copy's folder name.
+    pub fn folder(&self) -> String {
+        format!("rev-{}", &self.revision[..16.min(self.revision.len())])
+    }
+}
+
+/// A failed attempt, and since when attempts fail.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Failure {
+    /// The date of the first failed attempt in a row, `YYYY-MM-DD`.
+    pub since: String,
+    /// Why the latest attempt failed.
+    pub refusal: Refusal,
+}
+
+/// What one city's fetch did.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The descriptor is the one of the copy: nothing was read beyond it.
+    Unchanged,
+    /// A new copy was checked and taken; the files read, the others reused.
+    Updated {
+        /// Files downloaded or read anew.
+        read: Vec<String>,
+        /// Files kept from the previous copy, their hash unchanged.
+        reused: usize,
+    },
+    /// The package was refused; the previous copy, if any, stays.
+    Refused {
+        /// Why.
+        refusal: Refusal,
+        /// Whether there is a previous copy.
+        kept: bool,
+    },
+}
+
+/// The folder of a city's copies.
+pub fn city_folder(root: &Path, member: &Member) -> PathBuf {
+    root.join(CACHE).join(&member.admin_code.value)
+}
+
+/// Reads a city's `status.json`; an absent or unreadable one is a city never fetched.
+pub fn status(root: &Path, member: &Member) -> Status {
+    fs::read(city_folder(root, member).join("status.json"))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
+/// The city's last good copy, read and checked again, with its descriptor; `None`
+/// when there is none or it no longer reads (a copy tampered with on disk).
+pub fn good_copy(root: &Path, member: &Member) -> Option<(Descriptor, CityData)> {
+    let good = status(root, member).good?;
+    let folder = city_folder(root, member).join(good.folder());
+    let descriptor =
+        published::descriptor(&fs::read(folder.join("datapackage.json")).ok()?).ok()?;
+    let mut files = Vec::new();
+    for file in &descriptor.files {
+        files.push((file.name.clone(), fs::read(folder.join(&file.path)).ok()?));
+    }
+    let borrowed: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let data = published::read_tables(&borrowed).ok()?;
+    Some((descriptor, data))
+}
+
+/// Fetches one city's package into its copy; `today` (`YYYY-MM-DD`) dates a failure.
+pub fn fetch_city(root: &Path, member: &Member, today: &str) -> io::Result<Outcome> {
+    let folder = city_folder(root, member);
+    fs::create_dir_all(&folder)?;
+    let mut status = status(root, member);
+    let source = Source::new(member.location(root));
+    let outcome = match attempt(&source, &folder, status.good.as_ref()) {
+        Ok(Attempt::Unchanged { etag }) => {
+            if let (Some(good), Some(etag)) = (status.good.as_mut(), etag) {
+                good.etag = Some(etag);
+            }
+            status.failure = None;
+            Outcome::Unchanged
+        }
+        Ok(Attempt::Taken { good, read, reused }) => {
+            let old = status.good.replace(good);
+            status.failure = None;
+            write_status(&folder, &status)?;
+            // The old copy goes only once the status names the new one.
+            if let Some(old) = old
+                && status
+                    .good
+                    .as_ref()
+                    .is_some_and(|g| g.folder() != old.folder())
+            {
+                let _ = fs::remove_dir_all(folder.join(old.folder()));
+            }
+            return Ok(Outcome::Updated { read, reused });
+        }
+        Err(refusal) => {
+            let since = match &status.failure {
+                Some(failure) => failure.since.clone(),
+                None => today.to_owned(),
+            };
+            status.failure = Some(Failure {
+                since,
+                refusal: refusal.clone(),
+            });
+            Outcome::Refused {
+                refusal,
+                kept: status.good.is_some(),
+            }
+        }
+    };
+    write_status(&folder, &status)?;
+    Ok(outcome)
+}
+
+enum Attempt {
+    Unchanged {
+        etag: Option<String>,
+    },
+    Taken {
+        good: Good,
+        read: Vec<String>,
+        reused: usize,
+    },
+}
+
+/// Reads the descriptor and the changed files into `incoming/`, checks them, and
+/// renames the folder to the new revision's.
+fn attempt(source: &Source, folder: &Path, good: Option<&Good>) -> Result<Attempt, Refusal> {
+    let etag = good.and_then(|g| g.etag.as_deref());
+    let Some((bytes, new_etag)) = source.descriptor(etag)? else {
+        return Ok(Attempt::Unchanged { etag: None });
+    };
+    let revision = hex(&Sha256::digest(&bytes));
+    let current = good.map(|g| folder.join(g.folder()));
+    if let (Some(good), Some(current)) = (good, &current)
+        && good.revision == revision
+        && current.is_dir()
+    {
+        return Ok(Attempt::Unchanged { etag: new_etag });
+    }
+    let descriptor = published::descriptor(&bytes)?;
+    let old = current
+        .as_ref()
+        .and_then(|c| fs::read(c.join("datapackage.json")).ok())
+        .and_then(|b| published::descriptor(&b).ok());
+    let incoming = folder.join("incoming");
+    let _ = fs::remove_dir_all(&incoming);
+    let unreachable = |file: &str, e: &dyn std::fmt::Display| Refusal::Unreachable {
+        file: file.to_owned(),
+        detail: e.to_string(),
+    };
+    fs::create_dir_all(&incoming).map_err(|e| unreachable("incoming", &e))?;
+    let result = (|| {
+        let mut read = Vec::new();
+        let mut reused = 0;
+        let mut files = Vec::new();
+        for file in &descriptor.files {
+            let target = incoming.join(&file.path);
+            let same = old.as_ref().and_then(|o| {
+                o.files
+                    .iter()
+                    .find(|f| f.name == file.name && f.sha256 == file.sha256)
+            });
+            let kept = match (same, &current) {
+                (Some(same), Some(current)) => fs::hard_link(current.join(&same.path), &target)
+                    .or_else(|_| fs::copy(current.join(&same.path), &target).map(|_| ()))
+                    .is_ok(),
+                _ => false,
+            };
+            if kept {
+                reused += 1;
+            } else {
+                source.resource(&file.path, &target, file)?;
+                read.push(file.path.clone());
+            }
+            let bytes = fs::read(&target).map_err(|e| unreachable(&file.path, &e))?;
+            if bytes.len() as u64 != file.bytes || hex(&Sha256::digest(&bytes)) != file.sha256 {
+                return Err(Refusal::HashMismatch {
+                    file: file.path.clone(),
+                });
+            }
+            files.push((file.name.clone(), bytes));
+        }
+        let borrowed: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        published::read_tables(&borrowed)?;
+        fs::write(incoming.join("datapackage.json"), &bytes)
+            .map_err(|e| unreachable("datapackage.json", &e))?;
+        let good = Good {
+            revision,
+            created: descriptor.created.clone(),
+            etag: new_etag,
+        };
+        let target = folder.join(good.folder());
+        let _ = fs::remove_dir_all(&target);
+        fs::rename(&incoming, &target).map_err(|e| unreachable("incoming", &e))?;
+        Ok(Attempt::Taken { good, read, reused })
+    })();
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&incoming);
+    }
+    result
+}
+
+/// Writes `status.json` whole or not at all.
+fn write_status(folder: &Path, status: &Status) -> io::Result<()> {
+    let json = serde_json::to_vec_pretty(status).map_err(io::Error::other)?;
+    let temp = folder.join("status.json.tmp");
+    fs::write(&temp, json)?;
+    fs::rename(temp, folder.join("status.json"))
+}
+
+/// A descriptor's bytes and the ETag they came with.
+type Fetched = (Vec<u8>, Option<String>);
+
+/// Where a package is read from.
+struct Source {
+    location: Location,
+    agent: ureq::Agent,
+}
+
+impl Source {
+    fn new(location: Location) -> Source {
+        let agent = ureq::Agent::config_builder()
+            .timeout_connect(Some(Duration::from_secs(15)))
+            .timeout_recv_body(Some(Duration::from_secs(600)))
+            .http_status_as_error(false)
+            .user_agent(concat!("greenproc/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into();
+        Source { location, agent }
+    }
+
+    /// The descriptor's bytes and ETag, or `None` when the server says the one with
+    /// `etag` is current.
+    fn descriptor(&self, etag: Option<&str>) -> Result<Option<Fetched>, Refusal> {
+        let file = "datapackage.json";
+        match &self.location {
+            Location::Local(path) => {
+                let bytes = read_limited(path, MAX_DESCRIPTOR_BYTES, file)?;
+                Ok(Some((bytes, None)))
+            }
+            Location::Web(url) => {
+                let mut request = self.agent.get(url);
+                if let Some(etag) = etag {
+                    request = request.header("If-None-Match", etag);
+                }
+                let mut response = request.call().map_err(|e| web_refusal(file, &e))?;
+                if response.status() == 304 {
+                    return Ok(None);
+                }
+                http_ok(file, response.status().as_u16())?;
+                let etag = response
+                    .headers()
+                    .get("etag")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                let bytes = response
+                    .body_mut()
+                    .with_config()
+                    .limit(MAX_DESCRIPTOR_BYTES)
+                    .read_to_vec()
+                    .map_err(|e| too_large_or(file, &e))?;
+                Ok(Some((bytes, etag)))
+            }
+        }
+    }
+
+    /// Copies the resource at `path` (relative to the descriptor) to `target`.
+    fn resource(
+        &self,
+        path: &str,
+        target: &Path,
+        file: &published::ResourceFile,
+    ) -> Result<(), Refusal> {
+        if file.bytes > MAX_RESOURCE_BYTES {
+            return Err(Refusal::TooLarge {
+                file: path.to_owned(),
+            });
+        }
+        let limit = file.bytes;
+        let unreachable = |e: &dyn std::fmt::Display| Refusal::Unreachable {
+            file: path.to_owned(),
+            detail: e.to_string(),
+        };
+        let mut out = fs::File::create(target).map_err(|e| unreachable(&e))?;
+        match &self.location {
+            Location::Local(descriptor) => {
+                let source = descriptor.parent().unwrap_or(Path::new(".")).join(path);
+                let input = fs::File::open(&source).map_err(|e| unreachable(&e))?;
+                copy_limited(input, &mut out, limit, path)
+            }
+            Location::Web(url) => {
+                let base = &url[..url.rfind('/').map_or(url.len(), |i| i + 1)];
+                let mut response = self
+                    .agent
+                    .get(format!("{base}{path}"))
+                    .call()
+                    .map_err(|e| web_refusal(path, &e))?;
+                http_ok(path, response.status().as_u16())?;
+                let reader = response.body_mut().with_config().limit(limit + 1).reader();
+                copy_limited(reader, &mut out, limit, path)
+            }
+        }
+    }
+}
+
+/// Copies at most `limit` bytes; more is a refusal, not a silent cut.
+fn copy_limited(
+    input: impl Read,
+    out: &mut fs::File,
+    limit: u64,
+    file: &str,
+) -> Result<(), Refusal> {
+    let copied = io::copy(&mut input.take(limit + 1), out).map_err(|e| too_large_or(file, &e))?;
+    if copied > limit {
+        return Err(Refusal::HashMismatch {
+            file: file.to_owned(),
+        });
+    }
+    out.flush().map_err(|e| Refusal::Unreachable {
+        file: file.to_owned(),
+        detail: e.to_string(),
+    })
+}
+
+fn read_limited(path: &Path, limit: u64, file: &str) -> Result<Vec<u8>, Refusal> {
+    let input = fs::File::open(path).map_err(|e| Refusal::Unreachable {
+        file: file.to_owned(),
+        detail: e.to_string(),
+    })?;
+    let mut bytes = Vec::new();
+    input
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Refusal::Unreachable {
+            file: file.to_owned(),
+            detail: e.to_string(),
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(Refusal::TooLarge {
+            file: file.to_owned(),
+        });
+    }
+    Ok(bytes)
+}
+
+fn http_ok(file: &str, status: u16) -> Result<(), Refusal> {
+    if (200..300).contains(&status) {
+        return Ok(());
+    }
+    Err(Refusal::Unreachable {
+        file: file.to_owned(),
+        detail: format!("HTTP {status}"),
+    })
+}
+
+fn web_refusal(file: &str, error: &ureq::Error) -> Refusal {
+    Refusal::Unreachable {
+        file: file.to_owned(),
+        detail: error.to_string(),
+    }
+}
+
+fn too_large_or(file: &str, error: &dyn std::fmt::Display) -> Refusal {
+    let detail = error.to_string();
+    if detail.contains("limit") {
+        return Refusal::TooLarge {
+            file: file.to_owned(),
+        };
+    }
+    Refusal::Unreachable {
+        file: file.to_owned(),
+        detail,
+    }
+}
+
+/// Lower-case hex of a digest.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

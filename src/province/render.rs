@@ -1,0 +1,822 @@
+//! The province's render stage: the overview comparing its cities, 一码通查 (one page
+//! per credit code), the merged catalog, statistics with their methodology, the data
+//! page, search and the 404 page, through the theme's `province_*` templates.
+//!
+//! City records are never copied: every project, product and organization links to
+//! its page on the city's own site.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::config::ProvinceConfig;
+use super::merge::{CatalogEntry, City, OrgEntry, Province};
+use super::published::{Figures, Refusal};
+use crate::model::{Money, Percent};
+use crate::render::chart::{self, BarRow, ChartText};
+use crate::render::format::{Amount, fill, money};
+use crate::render::markdown::{MarkdownRenderer, PageIds};
+use crate::render::theme::Theme;
+use crate::render::{Link, RenderError, SiteInfo};
+use crate::search::SearchDoc;
+use crate::site_paths::{BaseUrl, file_for};
+use crate::write::Output;
+
+/// Entries on one page of the organization and catalog lists.
+const PER_PAGE: usize = 100;
+
+/// A province site's main navigation.
+const PROVINCE_NAV: &[[&str; 2]] = &[
+    ["home", ""],
+    ["lookup", "orgs/"],
+    ["catalog", "catalog/"],
+    ["stats", "stats/"],
+    ["data", "data/"],
+];
+
+/// The province's pages, ready to render.
+pub struct Pages<'p> {
+    province: &'p Province<'p>,
+    config: &'p ProvinceConfig,
+    theme: Theme,
+    base: BaseUrl,
+}
+
+/// What the page metadata says; the fields `base.html` reads.
+#[derive(Serialize)]
+struct Meta<'a> {
+    title: &'a str,
+    href: String,
+    section: &'static str,
+    crumbs: Vec<Link<'a>>,
+    alternate: Option<String>,
+    history: Option<()>,
+    json_ld: Option<String>,
+    feed: Option<String>,
+}
+
+impl<'p> Pages<'p> {
+    /// Loads the theme and sets the site-wide values.
+    pub fn new(
+        root: &std::path::Path,
+        config: &'p ProvinceConfig,
+        province: &'p Province<'p>,
+        base: &BaseUrl,
+    ) -> Result<Pages<'p>, RenderError> {
+        let theme_name = config.theme.as_ref().map(|t| t.value.as_str());
+        let mut theme = Theme::load(root, theme_name).map_err(RenderError::Theme)?;
+        let revision = crate::history::Revision::read(root);
+        let info = SiteInfo {
+            title: &config.title,
+            city: &config.province,
+            kind: "province",
+            nav: PROVINCE_NAV,
+            lang: crate::render::theme::LANGUAGE,
+            base: base.path(),
+            publisher: &config.publisher.name,
+            contact: &config.publisher.contact,
+            license: &config.license.name,
+            license_url: &config.license.url.value,
+            fictional: config.fictional,
+            csp: crate::render::headers::site_policy(&theme.headers)
+                .map(|policy| crate::render::headers::meta_policy(&policy))
+                .unwrap_or_default(),
+            revision: revision.as_ref().map(|r| crate::render::Revision {
+                commit: &r.commit,
+                short: r.short(),
+                date: r.date.to_string(),
+            }),
+            as_of: province.as_of.clone(),
+            footer_pages: Vec::new(),
+        };
+        theme.set_addresses(base, &[]);
+        let globals = theme.tera.global_context();
+        globals.insert("site", &info);
+        globals.insert("t", theme.strings.tree());
+        Ok(Pages {
+            province,
+            config,
+            theme,
+            base: base.clone(),
+        })
+    }
+
+    /// Renders every page, the search index and the theme's assets into `out`; the
+    /// number of HTML pages.
+    pub fn render(&self, out: &dyn Output) -> Result<usize, RenderError> {
+        let write = |path: &str, bytes: &[u8]| out.file(path, bytes).map_err(RenderError::Write);
+        for (name, bytes) in &self.theme.assets {
+            write(&format!("assets/{name}"), bytes)?;
+        }
+        write("_headers", &self.theme.headers)?;
+        let mut pages = 0;
+        pages += self.home(out)?;
+        pages += self.orgs(out)?;
+        pages += self.catalog(out)?;
+        pages += self.stats(out)?;
+        pages += self.search(out)?;
+        pages += self.page(
+            out,
+            "404.html",
+            "404.html",
+            self.meta("", "404.html", "none"),
+            &(),
+        )?;
+        Ok(pages)
+    }
+
+    /// Renders one page to the clean `path` (or to `path` itself when it names a file).
+    fn page<T: Serialize>(
+        &self,
+        out: &dyn Output,
+        path: &str,
+        template: &str,
+        meta: Meta<'_>,
+        data: &T,
+    ) -> Result<usize, RenderError> {
+        let mut context = tera::Context::new();
+        context.insert("page", &meta);
+        context.insert("data", data);
+        let html =
+            self.theme
+                .tera
+                .render(template, &context)
+                .map_err(|e| RenderError::Template {
+                    page: path.to_owned(),
+                    message: e.to_string(),
+                })?;
+        let file = if path.ends_with(".html") {
+            path.to_owned()
+        } else {
+            file_for(path)
+        };
+        out.file(&file, html.as_bytes())
+            .map_err(RenderError::Write)?;
+        Ok(1)
+    }
+
+    fn meta<'m>(&self, title: &'m str, path: &str, section: &'static str) -> Meta<'m> {
+        Meta {
+            title,
+            href: self.base.href(path),
+            section,
+            crumbs: Vec::new(),
+            alternate: None,
+            history: None,
+            json_ld: None,
+            feed: None,
+        }
+    }
+
+    fn text(&self, path: &[&str]) -> &str {
+        self.theme.strings.text(path)
+    }
+
+    fn home(&self, out: &dyn Output) -> Result<usize, RenderError> {
+        #[derive(Serialize)]
+        struct Home<'a> {
+            intro: String,
+            figures: Vec<FigureView>,
+            cities: Vec<CityRow<'a>>,
+            total: FiguresView,
+            coverage_chart: String,
+            green_chart: String,
+        }
+        let p = self.province;
+        let total = FiguresView::of(&p.totals);
+        let summary = fill(
+            self.text(&["province", "chart_summary"]),
+            &[
+                ("coverage", &total.coverage.clone().unwrap_or_default()),
+                ("green", &total.green_ratio.clone().unwrap_or_default()),
+            ],
+        );
+        let rows: Vec<CityRow<'_>> = p.cities.iter().map(|c| self.city_row(c)).collect();
+        let chart = |id: &str, title: &[&str], value: &dyn Fn(&FiguresView) -> Option<f64>| {
+            let bars: Vec<BarRow<'_>> = rows
+                .iter()
+                .filter_map(|r| {
+                    let v = value(r.figures.as_ref()?)?;
+                    Some(BarRow {
+                        label: r.name,
+                        segments: vec![(v, String::new())],
+                        value: format!("{}%", Percent(v)),
+                    })
+                })
+                .collect();
+            let title = self.text(title);
+            chart::bars(
+                ChartText {
+                    id,
+                    title,
+                    desc: &summary,
+                },
+                "share",
+                &bars,
+                100.0,
+            )
+        };
+        let coverage_chart = chart(
+            "chart-coverage",
+            &["province", "coverage_chart"],
+            &|f: &FiguresView| f.coverage_value,
+        );
+        let green_chart = chart(
+            "chart-green",
+            &["province", "green_chart"],
+            &|f: &FiguresView| f.green_value,
+        );
+        let markdown = MarkdownRenderer::new(&self.base, self.text(&["meta", "table"]));
+        let intro = markdown.render(&self.config.intro.value, &mut PageIds::new());
+        let with_data = p.cities.iter().filter(|c| c.copy.is_some()).count();
+        let figures = vec![
+            FigureView::count("cities", with_data as u64),
+            FigureView::count("projects", p.totals.projects),
+            FigureView::percent("coverage", total.coverage.clone()),
+            FigureView::percent("green_ratio", total.green_ratio.clone()),
+            FigureView::money("awarded", p.totals.awarded),
+            FigureView::count("orgs", p.orgs.len() as u64),
+            FigureView::count("catalog", p.catalog.len() as u64),
+        ];
+        let data = Home {
+            intro,
+            figures,
+            cities: rows,
+            total,
+            coverage_chart,
+            green_chart,
+        };
+        let title = self.config.title.as_str();
+        self.page(
+            out,
+            "",
+            "province_home.html",
+            self.meta(title, "", "home"),
+            &data,
+        )
+    }
+
+    /// A city's row of the comparison: its figures and the state of its copy.
+    fn city_row<'c>(&self, city: &'c City<'_>) -> CityRow<'c> {
+        let copy = city.copy.as_ref();
+        let state = match (copy, city.failure()) {
+            (Some(_), None) => "current",
+            (Some(_), Some(_)) => "stale",
+            (None, _) => "missing",
+        };
+        let note = city.failure().map(|failure| {
+            let reason = self.reason(&failure.refusal);
+            let created = copy.map(|(d, _)| d.created.get(..10).unwrap_or_default());
+            match created {
+                Some(created) => fill(
+                    self.text(&["province", "stale_note"]),
+                    &[
+                        ("since", failure.since.as_str()),
+                        ("reason", &reason),
+                        ("created", created),
+                    ],
+                ),
+                None => fill(
+                    self.text(&["province", "missing_note"]),
+                    &[("since", &failure.since), ("reason", &reason)],
+                ),
+            }
+        });
+        CityRow {
+            name: &city.member.city.value,
+            code: &city.member.admin_code.value,
+            homepage: copy.map(|(d, _)| d.homepage.as_str()).filter(|h| is_web(h)),
+            created: copy.map(|(d, _)| d.created.get(..10).unwrap_or_default()),
+            state,
+            note,
+            figures: city.data().map(|d| FiguresView::of(&d.figures)),
+        }
+    }
+
+    /// Why a copy was refused, in the visitor's words.
+    fn reason(&self, refusal: &Refusal) -> String {
+        let kind = |k: &str| self.text(&["province", "refusal", k]);
+        match refusal {
+            Refusal::Unreachable { file, detail } => {
+                fill(kind("unreachable"), &[("file", file), ("detail", detail)])
+            }
+            Refusal::NotAPackage { detail } => fill(kind("not_a_package"), &[("detail", detail)]),
+            Refusal::UnknownFormat { declared } => {
+                let declared = if declared.is_empty() {
+                    self.text(&["province", "no_version"])
+                } else {
+                    declared
+                };
+                fill(kind("unknown_format"), &[("declared", declared)])
+            }
+            Refusal::MissingResource { resource } => {
+                fill(kind("missing_resource"), &[("resource", resource)])
+            }
+            Refusal::TooLarge { file } => fill(kind("too_large"), &[("file", file)]),
+            Refusal::HashMismatch { file } => fill(kind("hash_mismatch"), &[("file", file)]),
+            Refusal::Invalid {
+                file,
+                line,
+                field,
+                problem,
+            } => {
+                let field = if field.is_empty() {
+                    String::new()
+                } else {
+                    fill(self.text(&["province", "field"]), &[("field", field)])
+                };
+                let problem = self.text(&["province", "row_problem", problem.key()]);
+                fill(
+                    kind("invalid"),
+                    &[
+                        ("file", file.as_str()),
+                        ("line", &line.to_string()),
+                        ("field", &field),
+                        ("problem", problem),
+                    ],
+                )
+            }
+        }
+    }
+
+    /// `orgs/` (paged) and one page per credit code.
+    fn orgs(&self, out: &dyn Output) -> Result<usize, RenderError> {
+        #[derive(Serialize)]
+        struct Row<'a> {
+            href: String,
+            code: &'a str,
+            name: &'a str,
+            cities: Vec<&'a str>,
+        }
+        let p = self.province;
+        let title = self.text(&["province", "lookup", "title"]);
+        let mut pages = 0;
+        for (n, chunk) in chunks(&p.orgs).enumerate() {
+            let rows: Vec<Row<'_>> = chunk
+                .iter()
+                .map(|o| Row {
+                    href: self.base.href(&org_path(o)),
+                    code: &o.credit_code,
+                    name: &o.name,
+                    cities: o
+                        .listings
+                        .iter()
+                        .map(|&(c, _)| p.cities[c].member.city.value.as_str())
+                        .collect(),
+                })
+                .collect();
+            let path = paged("orgs/", n);
+            let pager = Pager::new(&self.base, "orgs/", n, p.orgs.len());
+            let data = serde_json::json!({ "rows": rows, "pager": pager, "total": p.orgs.len() });
+            pages += self.page(
+                out,
+                &path,
+                "province_orgs.html",
+                self.meta(title, &path, "lookup"),
+                &data,
+            )?;
+        }
+        let rendered: Result<Vec<usize>, RenderError> =
+            p.orgs.par_iter().map(|org| self.org(out, org)).collect();
+        Ok(pages + rendered?.into_iter().sum::<usize>())
+    }
+
+    fn org(&self, out: &dyn Output, org: &OrgEntry) -> Result<usize, RenderError> {
+        let p = self.province;
+        let listings: Vec<serde_json::Value> = org
+            .listings
+            .iter()
+            .filter_map(|&(c, o)| {
+                let city = &p.cities[c];
+                let data = city.data()?;
+                let record = &data.orgs[o];
+                let links = &city.by_org[o];
+                let projects: Vec<serde_json::Value> = links
+                    .projects
+                    .iter()
+                    .map(|&i| {
+                        let project = &data.projects[i];
+                        serde_json::json!({
+                            "name": project.name,
+                            "href": web_or_none(&project.url),
+                            "stage": project.stage,
+                            "contract": project.contract_amount.map(money),
+                        })
+                    })
+                    .collect();
+                let products: Vec<serde_json::Value> = links
+                    .products
+                    .iter()
+                    .map(|&i| {
+                        let product = &data.products[i];
+                        serde_json::json!({
+                            "name": product.name,
+                            "model": product.model,
+                            "href": web_or_none(&product.url),
+                        })
+                    })
+                    .collect();
+                let credit: Vec<serde_json::Value> = links
+                    .credit
+                    .iter()
+                    .map(|&i| {
+                        let c = &data.credit[i];
+                        serde_json::json!({ "date": c.date, "rating": c.rating })
+                    })
+                    .collect();
+                Some(serde_json::json!({
+                    "city": city.member.city.value,
+                    "name": record.name,
+                    "href": web_or_none(&record.url),
+                    "roles": record.roles.split(';').filter(|r| !r.is_empty()).collect::<Vec<_>>(),
+                    "rating": record.credit_rating,
+                    "projects": projects,
+                    "products": products,
+                    "credit": credit,
+                }))
+            })
+            .collect();
+        let path = org_path(org);
+        let mut meta = self.meta(&org.name, &path, "lookup");
+        meta.crumbs = vec![Link {
+            href: self.base.href("orgs/"),
+            title: self.text(&["province", "lookup", "title"]),
+        }];
+        let data = serde_json::json!({
+            "code": org.credit_code,
+            "listings": listings,
+        });
+        self.page(out, &path, "province_org.html", meta, &data)
+    }
+
+    /// `catalog/` (paged) and one page per merged product.
+    fn catalog(&self, out: &dyn Output) -> Result<usize, RenderError> {
+        let p = self.province;
+        let title = self.text(&["province", "catalog", "title"]);
+        let mut pages = 0;
+        for (n, chunk) in chunks(&p.catalog).enumerate() {
+            let rows: Vec<serde_json::Value> = chunk.iter().map(|e| self.entry_row(e)).collect();
+            let path = paged("catalog/", n);
+            let pager = Pager::new(&self.base, "catalog/", n, p.catalog.len());
+            let data =
+                serde_json::json!({ "rows": rows, "pager": pager, "total": p.catalog.len() });
+            pages += self.page(
+                out,
+                &path,
+                "province_catalog.html",
+                self.meta(title, &path, "catalog"),
+                &data,
+            )?;
+        }
+        let rendered: Result<Vec<usize>, RenderError> = p
+            .catalog
+            .par_iter()
+            .map(|entry| {
+                let path = entry_path(entry);
+                let mut meta = self.meta(&entry.name, &path, "catalog");
+                meta.crumbs = vec![Link {
+                    href: self.base.href("catalog/"),
+                    title,
+                }];
+                let listings: Vec<serde_json::Value> = entry
+                    .listings
+                    .iter()
+                    .filter_map(|&(c, i)| {
+                        let city = &p.cities[c];
+                        let product = &city.data()?.products[i];
+                        Some(serde_json::json!({
+                            "city": city.member.city.value,
+                            "name": product.name,
+                            "model": product.model,
+                            "status": product.status,
+                            "grade": product.certificate_grade,
+                            "href": web_or_none(&product.url),
+                        }))
+                    })
+                    .collect();
+                let data =
+                    serde_json::json!({ "entry": self.entry_row(entry), "listings": listings });
+                self.page(out, &path, "province_product.html", meta, &data)
+            })
+            .collect();
+        Ok(pages + rendered?.into_iter().sum::<usize>())
+    }
+
+    /// A merged product as the catalog lists it.
+    fn entry_row(&self, entry: &CatalogEntry) -> serde_json::Value {
+        let p = self.province;
+        let maker = p.org(&entry.manufacturer_code);
+        let cities: Vec<serde_json::Value> = entry
+            .listings
+            .iter()
+            .filter_map(|&(c, i)| {
+                let city = &p.cities[c];
+                let product = &city.data()?.products[i];
+                Some(serde_json::json!({
+                    "name": city.member.city.value,
+                    "href": web_or_none(&product.url),
+                }))
+            })
+            .collect();
+        serde_json::json!({
+            "href": self.base.href(&entry_path(entry)),
+            "name": entry.name,
+            "model": entry.model,
+            "category": p.categories.get(&entry.category).unwrap_or(&entry.category),
+            "manufacturer": maker.map(|m| m.name.as_str()),
+            "manufacturer_code": entry.manufacturer_code,
+            "manufacturer_href": maker.map(|m| self.base.href(&org_path(m))),
+            "cities": cities,
+        })
+    }
+
+    fn stats(&self, out: &dyn Output) -> Result<usize, RenderError> {
+        let p = self.province;
+        let rows: Vec<CityRow<'_>> = p.cities.iter().map(|c| self.city_row(c)).collect();
+        let data = serde_json::json!({
+            "cities": rows,
+            "total": FiguresView::of(&p.totals),
+        });
+        let title = self.text(&["province", "stats", "title"]);
+        self.page(
+            out,
+            "stats/",
+            "province_stats.html",
+            self.meta(title, "stats/", "stats"),
+            &data,
+        )
+    }
+
+    /// The search page and its index over organizations, catalog entries and the
+    /// cities' projects (which link to the cities' sites).
+    fn search(&self, out: &dyn Output) -> Result<usize, RenderError> {
+        let p = self.province;
+        let label = |group: &str, key: &str| self.text(&[group, key]).to_owned();
+        let mut docs = Vec::new();
+        for org in &p.orgs {
+            let cities: Vec<String> = org
+                .listings
+                .iter()
+                .map(|&(c, _)| p.cities[c].member.city.value.clone())
+                .collect();
+            docs.push(SearchDoc {
+                kind: "org",
+                title: org.name.clone(),
+                path: org_path(org),
+                codes: vec![org.credit_code.clone()],
+                facts: cities.clone(),
+                related: cities,
+                district: None,
+                ..SearchDoc::default()
+            });
+        }
+        for entry in &p.catalog {
+            let maker = p.org(&entry.manufacturer_code).map(|m| m.name.clone());
+            let category = p.categories.get(&entry.category).cloned();
+            docs.push(SearchDoc {
+                kind: "product",
+                title: format!("{} {}", entry.name, entry.model),
+                path: entry_path(entry),
+                related: maker.into_iter().collect(),
+                category: Some(entry.category.clone()),
+                facts: category.into_iter().collect(),
+                ..SearchDoc::default()
+            });
+        }
+        for city in &p.cities {
+            let Some(data) = city.data() else { continue };
+            for project in &data.projects {
+                if !is_web(&project.url) {
+                    continue;
+                }
+                let owner = project.owner.map(|o| data.orgs[o].name.clone());
+                docs.push(SearchDoc {
+                    kind: "project",
+                    title: project.name.clone(),
+                    path: project.url.clone(),
+                    related: owner.into_iter().collect(),
+                    district: Some(city.member.admin_code.value.clone()),
+                    facts: vec![
+                        city.member.city.value.clone(),
+                        label("stage", &project.stage),
+                    ],
+                    ..SearchDoc::default()
+                });
+            }
+        }
+        let mut dictionary = crate::search::text::Dictionary::builtin();
+        let mut facets = crate::search::index::Facets::default();
+        for kind in ["project", "product", "org"] {
+            if docs.iter().any(|d| d.kind == kind) {
+                facets
+                    .kinds
+                    .push((kind.to_owned(), label("search_kind", kind)));
+            }
+        }
+        for city in &p.cities {
+            dictionary.add(&city.member.city.value);
+            facets.districts.push((
+                city.member.admin_code.value.clone(),
+                city.member.city.value.clone(),
+            ));
+        }
+        for (id, name) in &p.categories {
+            dictionary.add(name);
+            facets.categories.push((id.clone(), name.clone()));
+        }
+        for (path, bytes) in crate::search::index::build(&docs, &dictionary, &facets) {
+            out.file(&path, &bytes).map_err(RenderError::Write)?;
+        }
+        let title = self.text(&["search", "title"]);
+        self.page(
+            out,
+            "search/",
+            "search.html",
+            self.meta(title, "search/", "search"),
+            &(),
+        )
+    }
+
+    /// The data page, listing the merged downloads with their sizes.
+    pub fn data_page(
+        &self,
+        out: &dyn Output,
+        downloads: &[super::export::Download],
+    ) -> Result<usize, RenderError> {
+        let p = self.province;
+        let sources: Vec<serde_json::Value> = p
+            .cities
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "city": c.member.city.value,
+                    "package": c.member.package.value.trim(),
+                    "web": is_web(c.member.package.value.trim()),
+                    "created": c.copy.as_ref().map(|(d, _)| d.created.get(..10).unwrap_or_default()),
+                    "revision": c.status.good.as_ref().map(|g| g.folder()),
+                })
+            })
+            .collect();
+        let data = serde_json::json!({ "downloads": downloads, "sources": sources });
+        let title = self.text(&["province", "data", "title"]);
+        self.page(
+            out,
+            "data/",
+            "province_data.html",
+            self.meta(title, "data/", "data"),
+            &data,
+        )
+    }
+}
+
+/// A city's row in the comparison table.
+#[derive(Serialize)]
+struct CityRow<'a> {
+    name: &'a str,
+    code: &'a str,
+    homepage: Option<&'a str>,
+    created: Option<&'a str>,
+    /// `current`, `stale` or `missing`.
+    state: &'static str,
+    /// Since when and why the last fetch failed, worded.
+    note: Option<String>,
+    figures: Option<FiguresView>,
+}
+
+/// Figures as the pages show them; the ratios computed from the counts and amounts.
+#[derive(Serialize)]
+struct FiguresView {
+    projects: u64,
+    covered: u64,
+    coverage: Option<String>,
+    coverage_value: Option<f64>,
+    green_ratio: Option<String>,
+    green_value: Option<f64>,
+    budget: Amount,
+    awarded: Amount,
+    material_amount: Amount,
+    green_amount: Amount,
+    met: u64,
+    not_met: u64,
+    not_measurable: u64,
+}
+
+impl FiguresView {
+    fn of(f: &Figures) -> FiguresView {
+        let coverage = ratio(f.covered as f64, f.projects as f64);
+        let green = ratio(f.green_amount.fen() as f64, f.material_amount.fen() as f64);
+        FiguresView {
+            projects: f.projects,
+            covered: f.covered,
+            coverage: coverage.map(|r| Percent(r).to_string()),
+            coverage_value: coverage,
+            green_ratio: green.map(|r| Percent(r).to_string()),
+            green_value: green,
+            budget: money(f.budget),
+            awarded: money(f.awarded),
+            material_amount: money(f.material_amount),
+            green_amount: money(f.green_amount),
+            met: f.met,
+            not_met: f.not_met,
+            not_measurable: f.not_measurable,
+        }
+    }
+}
+
+/// One of the overview's headline figures.
+#[derive(Serialize)]
+struct FigureView {
+    key: &'static str,
+    value: String,
+    unit: Option<&'static str>,
+    exact: Option<String>,
+}
+
+impl FigureView {
+    fn count(key: &'static str, n: u64) -> FigureView {
+        FigureView {
+            key,
+            value: n.to_string(),
+            unit: None,
+            exact: None,
+        }
+    }
+
+    fn percent(key: &'static str, value: Option<String>) -> FigureView {
+        FigureView {
+            key,
+            value: value.unwrap_or_else(|| "—".to_owned()),
+            unit: Some("percent"),
+            exact: None,
+        }
+    }
+
+    fn money(key: &'static str, amount: Money) -> FigureView {
+        let shown = money(amount);
+        FigureView {
+            key,
+            value: shown.short.clone(),
+            unit: Some(shown.unit),
+            exact: Some(shown.exact.clone()),
+        }
+    }
+}
+
+/// Links between the list pages of a paged list.
+#[derive(Serialize)]
+struct Pager {
+    current: usize,
+    pages: usize,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+impl Pager {
+    fn new(base: &BaseUrl, list: &str, n: usize, items: usize) -> Pager {
+        let pages = items.div_ceil(PER_PAGE).max(1);
+        Pager {
+            current: n + 1,
+            pages,
+            previous: (n > 0).then(|| base.href(&paged(list, n - 1))),
+            next: (n + 1 < pages).then(|| base.href(&paged(list, n + 1))),
+        }
+    }
+}
+
+/// Page `n` (from 0) of a list: the list itself, then `page/2/`, `page/3/`, ….
+fn paged(list: &str, n: usize) -> String {
+    if n == 0 {
+        list.to_owned()
+    } else {
+        format!("{list}page/{}/", n + 1)
+    }
+}
+
+/// The list's entries a page at a time; one empty page for an empty list.
+fn chunks<T>(items: &[T]) -> impl Iterator<Item = &[T]> {
+    let empty: &[T] = &[];
+    let first = items.is_empty().then_some(empty);
+    first.into_iter().chain(items.chunks(PER_PAGE))
+}
+
+/// An organization's page.
+pub fn org_path(org: &OrgEntry) -> String {
+    format!("orgs/{}/", org.credit_code.to_ascii_lowercase())
+}
+
+/// A catalog entry's page.
+pub fn entry_path(entry: &CatalogEntry) -> String {
+    format!("catalog/{}/", entry.slug)
+}
+
+fn ratio(part: f64, whole: f64) -> Option<f64> {
+    (whole > 0.0).then(|| part / whole * 100.0)
+}
+
+/// Only `http(s)` addresses from a city become links: the city chose the text.
+fn is_web(url: &str) -> bool {
+    url.starts_with("https://") || url.starts_with("http://")
+}
+
+fn web_or_none(url: &str) -> Option<&str> {
+    is_web(url).then_some(url)
+}
