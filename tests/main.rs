@@ -17,6 +17,7 @@ mod lists;
 mod pathological;
 mod paths;
 mod properties;
+mod province;
 mod release;
 mod scaffold;
 mod schema;

@@ -2,6 +2,7 @@
 
 pub(crate) mod git;
 pub(crate) mod html;
+pub(crate) mod http;
 pub(crate) mod schema;
 
 use std::path::Path;
