@@ -51,6 +51,8 @@ enum Command {
         timings: bool,
         #[arg(long, short)]
         quiet: bool,
+        #[arg(long)]
+        fetch: bool,
     },
     Serve {
         #[arg(long, default_value = ".")]
@@ -252,14 +254,14 @@ fn main() -> ExitCode {
             base_url,
             timings,
             quiet,
+            fetch,
         } => build(
             BuildOptions {
                 root,
                 output,
                 base_url,
             },
-            timings,
-            quiet,
+            (timings, quiet, fetch),
             lang,
         ),
         Command::Serve { root, port, bind } => {
@@ -475,7 +477,9 @@ fn scaffold_failure(command: &str, error: &ScaffoldError) -> ExitCode {
     }
 }
 
-fn build(options: BuildOptions, timings: bool, quiet: bool, lang: Lang) -> ExitCode {
+/// `greenproc build`; `flags` are `--timings`, `--quiet` and `--fetch`.
+fn build(options: BuildOptions, flags: (bool, bool, bool), lang: Lang) -> ExitCode {
+    let (timings, quiet, fetch_first) = flags;
     // A malformed --base-url is a usage error, reported before any work.
     if let Some(base_url) = &options.base_url
         && let Err(error) = BaseUrl::new(None, Some(base_url))
@@ -484,7 +488,17 @@ fn build(options: BuildOptions, timings: bool, quiet: bool, lang: Lang) -> ExitC
         return ExitCode::from(2);
     }
     if greenproc::province::is_province(&options.root) {
+        if fetch_first {
+            let fetched = fetch(&options.root, lang);
+            if fetched != ExitCode::SUCCESS {
+                return fetched;
+            }
+        }
         return build_province(&options, quiet, lang);
+    }
+    if fetch_first {
+        eprintln!("{}", lang.get("cli.fetch_city"));
+        return ExitCode::from(2);
     }
     let started = Instant::now();
     let color = std::io::stderr().is_terminal();

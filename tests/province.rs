@@ -47,7 +47,7 @@ fn city(work: &Path, served: &Path, name: &str, code: &str, records: usize) {
 fn province(root: &Path, members: &[(&str, &str, String)]) {
     let mut yaml = String::from(
         "title: 示例省绿色建材试点数据公开平台\nprovince: 山东省\nadmin_code: \"370000\"\n\
-         publisher: {name: 示例省财政厅, credit_code: \"11370000000000019F\", contact: sample@example.org}\n\
+         publisher: {name: 示例省财政厅, credit_code: \"11370000000000019R\", contact: sample@example.org}\n\
          license: {name: CC BY 4.0, url: \"https://creativecommons.org/licenses/by/4.0/\"}\n\
          base_url: \"https://example.org/province/\"\nfictional: true\nmembers:\n",
     );
@@ -470,4 +470,45 @@ fn check_reports_the_province_configuration_and_cities_without_a_copy() {
     let refused = build(root, &root.join("public"), &[]);
     assert_eq!(refused.status.code(), Some(1));
     assert!(!root.join("public").exists());
+}
+
+#[test]
+fn the_sample_province_builds_from_the_sample_city_and_two_generated_ones() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    // As in the README: the city into public/, then the province beside it.
+    assert_success(&build(repo, &dir.path().join("public"), &[]));
+    let root = dir.path().join("sample-province");
+    for part in ["data", "cities"] {
+        crate::common::copy_dir(&repo.join("sample-province").join(part), &root.join(part));
+    }
+    let out = root.join("public");
+    let built = build(&root, &out, &["--fetch"]);
+    assert_success(&built);
+    let said = text(&built);
+    assert!(said.contains("3 个试点城市（3 个有数据）"), "{said}");
+    assert!(!said.contains("警告"), "{said}");
+    let home = read(&out.join("index.html"));
+    assert_eq!(home.matches("data-state=\"current\"").count(), 3);
+    assert!(home.contains("示例数据"), "the fictional banner");
+}
+
+#[test]
+fn init_makes_a_province_site_that_checks_and_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("province");
+    let made = greenproc(&["init", root.to_str().unwrap(), "--admin-code", "440000"]);
+    assert_success(&made);
+    let yaml = read(&root.join("data/site.yaml"));
+    assert!(yaml.contains("province: 广东省"), "{yaml}");
+    assert!(yaml.contains("admin_code: \"440100\""), "{yaml}");
+    // Its one example city has no copy yet: a warning, not an error, and a site that
+    // says so.
+    let checked = greenproc(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(checked.status.code(), Some(0), "{}", text(&checked));
+    assert!(text(&checked).contains("W0306"));
+    let out = root.join("public");
+    assert_success(&build(&root, &out, &[]));
+    let home = read(&out.join("index.html"));
+    assert!(home.contains("data-state=\"missing\""));
 }

@@ -150,6 +150,13 @@ fn check(file: &Path, config: &ProvinceConfig, diagnostics: &mut Diagnostics) {
             Text::new("validate.site.base_url_hint"),
         );
     }
+    let publisher = &config.publisher;
+    crate::validate::report_credit_code(
+        diagnostics,
+        file,
+        &publisher.credit_code,
+        publisher.credit_code_verified,
+    );
     if config.members.is_empty() {
         diagnostics.report(
             Code::MissingField,

@@ -252,11 +252,7 @@ fn catalog_csv(def: &DatasetDef, province: &Province<'_>) -> Result<(Vec<u8>, us
         .write_record(def.fields.iter().map(|f| f.name.as_str()))
         .map_err(csv_error)?;
     for entry in &province.catalog {
-        let cities: Vec<&str> = entry
-            .listings
-            .iter()
-            .map(|&(c, _)| province.cities[c].member.city.value.as_str())
-            .collect();
+        let cities = province.city_names(&entry.listings);
         let maker = province
             .org(&entry.manufacturer_code)
             .map(|o| o.name.as_str())

@@ -177,6 +177,20 @@ impl<'c> Province<'c> {
         }
     }
 
+    /// The names of the cities of `listings`, each once, in city order.
+    pub fn city_names(&self, listings: &[(usize, usize)]) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        let mut last = None;
+        // Listings come in city order, so a city's listings are next to each other.
+        for &(c, _) in listings {
+            if last != Some(c) {
+                names.push(&self.cities[c].member.city.value);
+                last = Some(c);
+            }
+        }
+        names
+    }
+
     /// The organization with `credit_code`, if any city lists it.
     pub fn org(&self, credit_code: &str) -> Option<&OrgEntry> {
         self.orgs

@@ -357,11 +357,7 @@ impl<'p> Pages<'p> {
                     href: self.base.href(&org_path(o)),
                     code: &o.credit_code,
                     name: &o.name,
-                    cities: o
-                        .listings
-                        .iter()
-                        .map(|&(c, _)| p.cities[c].member.city.value.as_str())
-                        .collect(),
+                    cities: p.city_names(&o.listings),
                 })
                 .collect();
             let path = paged("orgs/", n);
@@ -443,6 +439,7 @@ impl<'p> Pages<'p> {
         }];
         let data = serde_json::json!({
             "code": org.credit_code,
+            "cities": p.city_names(&org.listings).len(),
             "listings": listings,
         });
         self.page(out, &path, "province_org.html", meta, &data)
@@ -505,9 +502,12 @@ impl<'p> Pages<'p> {
     fn entry_row(&self, entry: &CatalogEntry) -> serde_json::Value {
         let p = self.province;
         let maker = p.org(&entry.manufacturer_code);
+        let mut last = None;
         let cities: Vec<serde_json::Value> = entry
             .listings
             .iter()
+            // A city listing the product twice names it once.
+            .filter(|&&(c, _)| last.replace(c) != Some(c))
             .filter_map(|&(c, i)| {
                 let city = &p.cities[c];
                 let product = &city.data()?.products[i];
@@ -553,10 +553,10 @@ impl<'p> Pages<'p> {
         let label = |group: &str, key: &str| self.text(&[group, key]).to_owned();
         let mut docs = Vec::new();
         for org in &p.orgs {
-            let cities: Vec<String> = org
-                .listings
-                .iter()
-                .map(|&(c, _)| p.cities[c].member.city.value.clone())
+            let cities: Vec<String> = p
+                .city_names(&org.listings)
+                .into_iter()
+                .map(str::to_owned)
                 .collect();
             docs.push(SearchDoc {
                 kind: "org",

@@ -220,6 +220,7 @@ pub fn generate_for(records: usize, out: &Path, member: Option<&Member>) -> io::
         products_by_category: vec![Vec::new(); words.categories.len()],
         province_firms: member.map(|m| m.admin_code[..2].to_owned()),
         shared: Default::default(),
+        shared_models: Default::default(),
     };
     site.config()?;
     site.standards()?;
@@ -283,6 +284,8 @@ struct Generator<'w> {
     province_firms: Option<String>,
     /// Ids of those firms, whose products every member city lists alike.
     shared: std::collections::HashSet<String>,
+    /// Products so far of each of those firms in each category.
+    shared_models: std::collections::HashMap<(String, usize), u32>,
 }
 
 impl Generator<'_> {
@@ -473,7 +476,14 @@ impl Generator<'_> {
                 let manufacturer = self.org("manufacturer");
                 // A province firm's model in a category is the same in every city.
                 let model = if self.shared.contains(&manufacturer) {
-                    format!("GP-{}-{c_index:02}", &manufacturer[4..])
+                    // The n-th product of the firm in the category, so that two
+                    // products of one city do not share a model.
+                    let n = self
+                        .shared_models
+                        .entry((manufacturer.clone(), c_index))
+                        .or_insert(0);
+                    *n += 1;
+                    format!("GP-{}-{c_index:02}-{n}", &manufacturer[4..])
                 } else {
                     format!("GP-{}", self.rng.below(9000) + 1000)
                 };

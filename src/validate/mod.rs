@@ -285,22 +285,7 @@ impl Checker<'_, '_> {
 
     /// Reports a credit code that fails the check, unless marked as verified by hand.
     fn credit_code(&mut self, file: &Path, code: &Sp<String>, verified: bool) {
-        if verified {
-            return;
-        }
-        if let Err(problem) = credit_code::check(&code.value) {
-            self.diagnostics.report(
-                Code::CreditCode,
-                file,
-                Position::of(code),
-                crate::text!(
-                    "validate.credit_code.invalid",
-                    code = &code.value,
-                    problem = problem.text()
-                ),
-                Text::new("validate.credit_code.invalid_hint"),
-            );
-        }
+        report_credit_code(self.diagnostics, file, code, verified);
     }
 
     /// Reports a link that is neither `http(s)://` nor a path on this site. A path
@@ -426,6 +411,32 @@ fn percent_decoded(path: &str) -> String {
 /// Iterates over the records of a list with their files.
 fn each<T>(records: &[Sourced<T>]) -> impl Iterator<Item = (&Path, &T)> {
     records.iter().map(|s| (s.file.as_path(), &s.record))
+}
+
+/// Reports a unified social credit code that fails its check character, unless an
+/// editor vouched for it (`credit_code_verified`).
+pub fn report_credit_code(
+    diagnostics: &mut Diagnostics,
+    file: &Path,
+    code: &Sp<String>,
+    verified: bool,
+) {
+    if verified {
+        return;
+    }
+    if let Err(problem) = credit_code::check(&code.value) {
+        diagnostics.report(
+            Code::CreditCode,
+            file,
+            Position::of(code),
+            crate::text!(
+                "validate.credit_code.invalid",
+                code = &code.value,
+                problem = problem.text()
+            ),
+            Text::new("validate.credit_code.invalid_hint"),
+        );
+    }
 }
 
 #[cfg(test)]
