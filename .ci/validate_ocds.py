@@ -3,7 +3,10 @@
 Schemas kept in ../shared/standards (Draft 4), with no network: the absolute schema ids
 the package schemas refer to are mapped to the local files.
 
-usage: validate_ocds.py SITE_DIR STANDARDS_DIR
+usage: validate_ocds.py SITE_DIR STANDARDS_DIR [--province]
+
+A province site (--province) publishes its cities' releases merged, as release
+packages only: no record package and no OC4IDS package.
 """
 
 import json
@@ -87,9 +90,10 @@ def validate(package_path, schema_path, reg):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4) or (len(sys.argv) == 4 and sys.argv[3] != "--province"):
         sys.exit(__doc__)
     site, standards = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+    province = len(sys.argv) == 4
     ocds, oc4ids = standards / "ocds-1.1.5", standards / "oc4ids-0.9.4"
     for folder in (ocds, oc4ids):
         if not (folder / "LICENSE").exists() and not any(folder.glob("*.json")):
@@ -99,9 +103,10 @@ def main():
         checks.append((path, ocds / "release-package-schema.json", ocds))
     for path in sorted((site / "data" / "ocds").glob("record-package*.json")):
         checks.append((path, ocds / "record-package-schema.json", ocds))
-    checks.append((site / "data" / "oc4ids" / "project-package.json", oc4ids / "project-package-schema.json", oc4ids))
+    if not province:
+        checks.append((site / "data" / "oc4ids" / "project-package.json", oc4ids / "project-package-schema.json", oc4ids))
     missing = [str(p) for p, _, _ in checks if not p.exists()]
-    if len(checks) < 3 or missing:
+    if len(checks) < (1 if province else 3) or missing:
         sys.exit(f"error: packages missing from {site}: {missing or 'release or record package'}")
     errors = sum(validate(path, schema, registry(folder)) for path, schema, folder in checks)
     if errors:

@@ -36,8 +36,9 @@ for i in $(seq 1 "$cities"); do
   rm -rf "$site" "$dir/out-$code"
   "$bin" gen --records "$records" --out "$site" --city "合成${i}市" --admin-code "$code" >/dev/null
   "$bin" build --quiet --root "$site" --output "$dir/out-$code"
-  mkdir -p "$dir/packages/$code/data"
+  mkdir -p "$dir/packages/$code/data/ocds"
   cp "$dir/out-$code"/data/*.csv "$dir/out-$code/data/datapackage.json" "$dir/packages/$code/data/"
+  cp "$dir/out-$code/data/ocds/releases.jsonl" "$dir/packages/$code/data/ocds/"
   rm -rf "$dir/out-$code"
   # The first city's site is kept, to change it later.
   [ "$i" -eq 1 ] || rm -rf "$site"
@@ -79,6 +80,7 @@ site="$dir/site-$(code_of 1)"
 rm -f "$(find "$site/data/projects" -name '*.yaml' | sort | head -1)"
 "$bin" build --quiet --root "$site" --output "$dir/out-changed"
 cp "$dir/out-changed"/data/*.csv "$dir/out-changed/data/datapackage.json" "$dir/packages/$(code_of 1)/data/"
+cp "$dir/out-changed/data/ocds/releases.jsonl" "$dir/packages/$(code_of 1)/data/ocds/"
 rm -rf "$dir/out-changed"
 LINES_SHOWN=2 measure "fetch (one changed)" "$bin" fetch --root "$province"
 measure "build (again)" "$bin" build --root "$province"

@@ -17,6 +17,7 @@
 use std::collections::HashSet;
 use std::fmt;
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -102,6 +103,38 @@ impl Staging {
 
     /// Writes one file at `relative` (with `/` separators) inside the staging folder.
     pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        let path = self.claim(relative)?;
+        fs::write(&path, bytes)
+            .map_err(|e| WriteError(format!("cannot write {}: {e}", path.display())))?;
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Writes one file at `relative` as `fill` writes it, through a buffer: files too
+    /// large to hold in memory (a province's merged OCDS releases) stream to disk.
+    /// Returns the bytes written.
+    pub fn write_with(
+        &self,
+        relative: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<u64, WriteError> {
+        let path = self.claim(relative)?;
+        let failed =
+            |e: std::io::Error| WriteError(format!("cannot write {}: {e}", path.display()));
+        let file = fs::File::create(&path).map_err(failed)?;
+        let mut counted = Counted {
+            out: std::io::BufWriter::with_capacity(64 * 1024, file),
+            bytes: 0,
+        };
+        fill(&mut counted).map_err(failed)?;
+        counted.out.flush().map_err(failed)?;
+        self.bytes.fetch_add(counted.bytes, Ordering::Relaxed);
+        Ok(counted.bytes)
+    }
+
+    /// The staging path of `relative`, with its folder made, once the path is known
+    /// to be safe and not written before.
+    fn claim(&self, relative: &str) -> Result<PathBuf, WriteError> {
         let safe = !relative.is_empty()
             && !relative.contains('\\')
             && !relative.contains(':')
@@ -128,10 +161,7 @@ impl Staging {
             fs::create_dir_all(dir)
                 .map_err(|e| WriteError(format!("cannot create {}: {e}", dir.display())))?;
         }
-        fs::write(&path, bytes)
-            .map_err(|e| WriteError(format!("cannot write {}: {e}", path.display())))?;
-        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-        Ok(())
+        Ok(path)
     }
 
     /// Files and bytes written so far.
@@ -299,6 +329,24 @@ impl Drop for Staging {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.temp);
         }
+    }
+}
+
+/// A writer that counts the bytes through it.
+struct Counted<W> {
+    out: W,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
     }
 }
 

@@ -16,10 +16,13 @@ pub const PACKAGE_FORMAT: u32 = 1;
 
 /// Builds the package descriptor; resource paths are relative to `data/`. Each CSV's
 /// size and hash are those `inventory` took of the written file.
+/// `ocds` is the OCDS releases file (JSON Lines), which a province site gathers
+/// beside the tables: named outside `resources`, since it is no table.
 pub(super) fn write(
     site: &Site,
     tables: &[Table],
     inventory: &Inventory,
+    ocds: Option<(&str, u64, &str)>,
 ) -> Result<ExportFile, ExportError> {
     let bundle = &definitions()?.bundles.datapackage;
     let config = site.config;
@@ -50,7 +53,7 @@ pub(super) fn write(
             }))
         })
         .collect::<Result<_, ExportError>>()?;
-    let package = json!({
+    let mut package = json!({
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": format!("greenproc-{}", config.admin_code.value),
         "title": config.title,
@@ -63,6 +66,14 @@ pub(super) fn write(
         "resources": resources,
         "x_greenproc_format": PACKAGE_FORMAT,
     });
+    if let Some((path, bytes, sha256)) = ocds {
+        package["x_greenproc_ocds"] = json!({
+            "path": path.strip_prefix("data/").unwrap_or(path),
+            "format": "jsonl",
+            "bytes": bytes,
+            "hash": format!("sha256:{sha256}"),
+        });
+    }
     Ok(ExportFile {
         path: "data/datapackage.json".to_owned(),
         bytes: pretty(&package)?,
@@ -96,7 +107,8 @@ fn schema(table: &Table) -> Value {
     schema
 }
 
-fn field(f: &FieldDef) -> Value {
+/// A field as a Table Schema describes it, with its constraints.
+pub(crate) fn field(f: &FieldDef) -> Value {
     let kind = match f.kind {
         FieldType::String => "string",
         FieldType::Integer => "integer",

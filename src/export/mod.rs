@@ -8,7 +8,7 @@
 
 mod catalog;
 pub(crate) mod csv;
-mod datapackage;
+pub(crate) mod datapackage;
 pub mod dcat;
 pub mod inventory;
 mod json;
@@ -411,7 +411,12 @@ pub fn write_exports(
     }
     // The Data Package lists each CSV with its size and hash, so it follows them; it
     // keeps its place among the bundles, after the SQLite file.
-    let package = hand_over(vec![datapackage::write(site, tables, &inventory)?])?;
+    let ocds = bundled
+        .iter()
+        .flat_map(|(_, _, _, files)| files)
+        .find(|f| f.path == ocds::RELEASES_JSONL)
+        .map(|f| (f.path.as_str(), f.bytes, f.sha256.as_str()));
+    let package = hand_over(vec![datapackage::write(site, tables, &inventory, ocds)?])?;
     let format = "Frictionless Data Package";
     bundled.insert(1, ("datapackage", &bundles.datapackage, format, package));
     for (name, bundle, format, files) in bundled {

@@ -39,7 +39,7 @@ pub(super) const CATEGORY_SCHEME: &str = "x_CN_GreenMaterialsDemandStandard";
 pub(super) const GREEN_SCHEME: &str = "x_greenproc_green";
 
 /// Every release as JSON Lines, beside the packages.
-const RELEASES_JSONL: &str = "data/ocds/releases.jsonl";
+pub(super) const RELEASES_JSONL: &str = "data/ocds/releases.jsonl";
 
 /// OCDS version of the packages.
 const VERSION: &str = "1.1";

@@ -12,14 +12,22 @@ use crate::export::csv::{BOM, safe_text};
 use crate::export::tables::{DatasetDef, FieldDef, FieldType, definitions};
 use crate::render::format::file_size;
 use crate::site_paths::BaseUrl;
-use crate::write::{Output, WriteError};
+use crate::write::{Output, Staging, WriteError};
 
 /// The province's own datasets and the columns leading each merged row, from
 /// `datasets.yaml` beside this file.
 #[derive(serde::Deserialize)]
 struct Definitions {
     city_columns: Vec<FieldDef>,
+    ocds: About,
     datasets: Vec<DatasetDef>,
+}
+
+/// A download's title and description.
+#[derive(serde::Deserialize)]
+struct About {
+    title: String,
+    description: String,
 }
 
 fn province_definitions() -> Result<Definitions, WriteError> {
@@ -35,19 +43,40 @@ const MERGED: [&str; 4] = [
     "credit_evaluations",
 ];
 
-/// One download, as the data page lists it.
+/// One dataset, as the data page lists it.
 #[derive(Debug, Serialize)]
 pub struct Download {
     /// Dataset name, e.g. `projects`.
     pub name: String,
     /// Chinese title.
     pub title: String,
-    /// Address of the file.
+    /// What it holds.
+    pub description: String,
+    /// Rows, or releases.
+    pub rows: usize,
+    /// Its files.
+    pub files: Vec<DownloadFile>,
+}
+
+/// One file of a download.
+#[derive(Debug, Serialize)]
+pub struct DownloadFile {
+    /// File name, e.g. `projects.csv`.
+    pub name: String,
+    /// Its address.
     pub href: String,
     /// Its size, as people read it.
     pub size: String,
-    /// Rows.
-    pub rows: usize,
+}
+
+impl DownloadFile {
+    fn new(base: &BaseUrl, path: &str, bytes: u64) -> DownloadFile {
+        DownloadFile {
+            name: path.rsplit('/').next().unwrap_or(path).to_owned(),
+            href: base.href(path),
+            size: file_size(bytes),
+        }
+    }
 }
 
 /// Writes every download and the package descriptor into `out`; the downloads as
@@ -56,7 +85,7 @@ pub fn write(
     config: &ProvinceConfig,
     province: &Province<'_>,
     base: &BaseUrl,
-    out: &dyn Output,
+    out: &Staging,
 ) -> Result<Vec<Download>, WriteError> {
     let defs = definitions().map_err(|e| WriteError::new(e.to_string()))?;
     let own = province_definitions()?;
@@ -71,7 +100,7 @@ pub fn write(
     let mut emit = |name: &str,
                     title: &str,
                     description: &str,
-                    fields: Vec<serde_json::Value>,
+                    schema: serde_json::Value,
                     bytes: Vec<u8>,
                     rows: usize|
      -> Result<(), WriteError> {
@@ -92,20 +121,20 @@ pub fn write(
             "description": description,
             "bytes": bytes.len(),
             "hash": format!("sha256:{sha256}"),
-            "schema": { "fields": fields, "missingValues": [""] },
+            "schema": schema,
         }));
         downloads.push(Download {
             name: name.to_owned(),
             title: title.to_owned(),
-            href: base.href(&path),
-            size: file_size(bytes.len() as u64),
+            description: description.to_owned(),
             rows,
+            files: vec![DownloadFile::new(base, &path, bytes.len() as u64)],
         });
         out.file(&path, &bytes)
     };
     let cities = dataset("cities")?;
     let (bytes, rows) = cities_csv(cities, province)?;
-    let fields = cities.fields.iter().map(field_json).collect();
+    let fields = table_schema(cities.fields.iter(), &cities.primary_key);
     emit(
         "cities",
         &cities.title,
@@ -153,12 +182,11 @@ pub fn write(
                 rows += 1;
             }
         }
-        let fields = own
-            .city_columns
-            .iter()
-            .chain(&def.fields)
-            .map(field_json)
+        // A city's key is unique in that city: with the city's code, in the province.
+        let key: Vec<String> = std::iter::once("city_code".to_owned())
+            .chain(def.primary_key.iter().cloned())
             .collect();
+        let fields = table_schema(own.city_columns.iter().chain(&def.fields), &key);
         emit(
             name,
             &def.title,
@@ -170,7 +198,7 @@ pub fn write(
     }
     let catalog = dataset("catalog")?;
     let (bytes, rows) = catalog_csv(catalog, province)?;
-    let fields = catalog.fields.iter().map(field_json).collect();
+    let fields = table_schema(catalog.fields.iter(), &catalog.primary_key);
     emit(
         "catalog",
         &catalog.title,
@@ -179,6 +207,7 @@ pub fn write(
         bytes,
         rows,
     )?;
+    downloads.push(ocds(config, province, base, out, &own.ocds)?);
     let package = json!({
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": format!("greenproc-{}", config.admin_code.value),
@@ -193,6 +222,141 @@ pub fn write(
     bytes.push(b'\n');
     out.file("data/datapackage.json", &bytes)?;
     Ok(downloads)
+}
+
+/// OCDS packages hold at most this many releases, and about this many bytes: the
+/// limits the city's packages keep, so that the OCDS tools open each file.
+const PACKAGE_RELEASES: usize = 100_000;
+const PACKAGE_BYTES: u64 = 100_000_000;
+
+/// The cities' OCDS releases, as JSON Lines and as release packages: streamed from
+/// the copies to the output, never held whole.
+fn ocds(
+    config: &ProvinceConfig,
+    province: &Province<'_>,
+    base: &BaseUrl,
+    out: &Staging,
+    about: &About,
+) -> Result<Download, WriteError> {
+    let sources: Vec<std::path::PathBuf> = province
+        .cities
+        .iter()
+        .filter_map(|c| Some(c.folder.as_ref()?.join(&c.copy.as_ref()?.0.ocds.path)))
+        .collect();
+    let read_error =
+        |e: std::io::Error| WriteError::new(format!("reading a city's OCDS copy: {e}"));
+    // First pass: where each package file starts, by release count and bytes.
+    let mut packages: Vec<(usize, u64)> = vec![(0, 0)];
+    let mut releases = 0;
+    for_each_release(&sources, &mut |line| {
+        let (count, bytes) = packages.last_mut().expect("starts non-empty");
+        if *count > 0 && (*count >= PACKAGE_RELEASES || *bytes + line.len() as u64 > PACKAGE_BYTES)
+        {
+            packages.push((1, line.len() as u64));
+        } else {
+            *count += 1;
+            *bytes += line.len() as u64;
+        }
+        releases += 1;
+        Ok(())
+    })
+    .map_err(read_error)?;
+    let jsonl = "data/ocds/releases.jsonl";
+    let jsonl_bytes = out.write_with(jsonl, &mut |w| {
+        for_each_release(&sources, &mut |line| {
+            w.write_all(line.as_bytes())?;
+            w.write_all(b"\n")
+        })
+    })?;
+    let names: Vec<String> = if packages.len() == 1 {
+        vec!["data/ocds/release-package.json".to_owned()]
+    } else {
+        (1..=packages.len())
+            .map(|i| format!("data/ocds/release-package-{i}.json"))
+            .collect()
+    };
+    let published = province
+        .as_of
+        .as_ref()
+        .map(|d| format!("{d}T00:00:00+08:00"));
+    // The second pass writes the packages one after another from one stream of lines.
+    let mut lines: Vec<String> = Vec::new();
+    let mut file = 0;
+    let mut in_file = 0;
+    let mut sizes = Vec::new();
+    let mut flush = |lines: &mut Vec<String>, file: usize| -> Result<(), WriteError> {
+        let header = json!({
+            "uri": base.url(&names[file]),
+            "version": "1.1",
+            "publishedDate": published,
+            "publisher": { "name": config.publisher.name, "scheme": "CN-USCI", "uid": config.publisher.credit_code.value },
+            "license": config.license.url.value,
+        });
+        let mut head =
+            serde_json::to_string(&header).map_err(|e| WriteError::new(e.to_string()))?;
+        head.pop();
+        let written = out.write_with(&names[file], &mut |w| {
+            w.write_all(head.as_bytes())?;
+            w.write_all(b",\"releases\":[\n")?;
+            for (i, line) in lines.iter().enumerate() {
+                if i > 0 {
+                    w.write_all(b",\n")?;
+                }
+                w.write_all(line.as_bytes())?;
+            }
+            w.write_all(b"\n]}\n")
+        })?;
+        sizes.push(written);
+        lines.clear();
+        Ok(())
+    };
+    let mut failed = None;
+    for_each_release(&sources, &mut |line| {
+        if in_file == packages[file].0 && file + 1 < packages.len() {
+            if let Err(e) = flush(&mut lines, file) {
+                failed = Some(e);
+                return Err(std::io::Error::other("stopped"));
+            }
+            file += 1;
+            in_file = 0;
+        }
+        lines.push(line.to_owned());
+        in_file += 1;
+        Ok(())
+    })
+    .map_err(|e| failed.take().unwrap_or_else(|| read_error(e)))?;
+    flush(&mut lines, file)?;
+    let mut files = vec![DownloadFile::new(base, jsonl, jsonl_bytes)];
+    for (name, bytes) in names.iter().zip(sizes) {
+        files.push(DownloadFile::new(base, name, bytes));
+    }
+    Ok(Download {
+        name: "ocds".to_owned(),
+        title: about.title.clone(),
+        description: about.description.clone(),
+        rows: releases,
+        files,
+    })
+}
+
+/// Calls `each` with every release line of the files, in order, without its line
+/// break; empty lines are skipped.
+fn for_each_release(
+    sources: &[std::path::PathBuf],
+    each: &mut dyn FnMut(&str) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::BufRead as _;
+    for source in sources {
+        let input = std::io::BufReader::new(std::fs::File::open(source)?);
+        for line in input.lines() {
+            let line = line?;
+            let line = line.trim_end_matches('\r');
+            if !line.is_empty() {
+                each(line)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn cities_csv(def: &DatasetDef, province: &Province<'_>) -> Result<(Vec<u8>, usize), WriteError> {
@@ -297,17 +461,12 @@ fn csv_error(error: csv::Error) -> WriteError {
     WriteError::new(error.to_string())
 }
 
-fn field_json(f: &FieldDef) -> serde_json::Value {
-    json!({ "name": f.name, "title": f.label, "type": table_type(f.kind), "description": f.meaning })
-}
-
-/// The Table Schema type of a field type.
-fn table_type(kind: FieldType) -> &'static str {
-    match kind {
-        FieldType::String => "string",
-        FieldType::Integer => "integer",
-        FieldType::Number | FieldType::Money => "number",
-        FieldType::Date => "date",
-        FieldType::Boolean => "boolean",
-    }
+/// A Table Schema: the fields, with the constraints a city's package gives them, and
+/// the primary key.
+fn table_schema<'a>(
+    fields: impl Iterator<Item = &'a FieldDef>,
+    key: &[String],
+) -> serde_json::Value {
+    let fields: Vec<serde_json::Value> = fields.map(crate::export::datapackage::field).collect();
+    json!({ "fields": fields, "missingValues": [""], "primaryKey": key })
 }

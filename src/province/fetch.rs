@@ -156,7 +156,10 @@ pub fn fetch_city(root: &Path, member: &Member, today: &str) -> io::Result<Outco
             });
             Outcome::Refused {
                 refusal,
-                kept: status.good.is_some(),
+                kept: status
+                    .good
+                    .as_ref()
+                    .is_some_and(|g| readable(&folder.join(g.folder()))),
             }
         }
     };
@@ -178,23 +181,23 @@ enum Attempt {
 /// Reads the descriptor and the changed files into `incoming/`, checks them, and
 /// renames the folder to the new revision's.
 fn attempt(source: &Source, folder: &Path, good: Option<&Good>) -> Result<Attempt, Refusal> {
-    let etag = good.and_then(|g| g.etag.as_deref());
+    let current = good.map(|g| folder.join(g.folder()));
+    // A copy this version cannot read (taken by an older greenproc, or damaged on
+    // disk) is taken again whole, whatever the server says of the descriptor.
+    let old = current.as_deref().and_then(copy_descriptor);
+    let usable = old.is_some();
+    let etag = good.and_then(|g| g.etag.as_deref()).filter(|_| usable);
     let Some((bytes, new_etag)) = source.descriptor(etag)? else {
         return Ok(Attempt::Unchanged { etag: None });
     };
     let revision = hex(&Sha256::digest(&bytes));
-    let current = good.map(|g| folder.join(g.folder()));
-    if let (Some(good), Some(current)) = (good, &current)
+    if let Some(good) = good
+        && usable
         && good.revision == revision
-        && current.is_dir()
     {
         return Ok(Attempt::Unchanged { etag: new_etag });
     }
     let descriptor = published::descriptor(&bytes)?;
-    let old = current
-        .as_ref()
-        .and_then(|c| fs::read(c.join("datapackage.json")).ok())
-        .and_then(|b| published::descriptor(&b).ok());
     let incoming = folder.join("incoming");
     let _ = fs::remove_dir_all(&incoming);
     let unreachable = |file: &str, e: &dyn std::fmt::Display| Refusal::Unreachable {
@@ -205,12 +208,13 @@ fn attempt(source: &Source, folder: &Path, good: Option<&Good>) -> Result<Attemp
     let result = (|| {
         let mut read = Vec::new();
         let mut reused = 0;
-        let mut files = Vec::new();
-        for file in &descriptor.files {
+        for file in descriptor.all_files() {
             let target = incoming.join(&file.path);
+            if let Some(parent) = target.parent() {
+                fs::create_dir_all(parent).map_err(|e| unreachable(&file.path, &e))?;
+            }
             let same = old.as_ref().and_then(|o| {
-                o.files
-                    .iter()
+                o.all_files()
                     .find(|f| f.name == file.name && f.sha256 == file.sha256)
             });
             let kept = match (same, &current) {
@@ -225,12 +229,17 @@ fn attempt(source: &Source, folder: &Path, good: Option<&Good>) -> Result<Attemp
                 source.resource(&file.path, &target, file)?;
                 read.push(file.path.clone());
             }
-            let bytes = fs::read(&target).map_err(|e| unreachable(&file.path, &e))?;
-            if bytes.len() as u64 != file.bytes || hex(&Sha256::digest(&bytes)) != file.sha256 {
+            let (bytes, sha256) = digest(&target).map_err(|e| unreachable(&file.path, &e))?;
+            if bytes != file.bytes || sha256 != file.sha256 {
                 return Err(Refusal::HashMismatch {
                     file: file.path.clone(),
                 });
             }
+        }
+        let mut files = Vec::new();
+        for file in &descriptor.files {
+            let bytes =
+                fs::read(incoming.join(&file.path)).map_err(|e| unreachable(&file.path, &e))?;
             files.push((file.name.clone(), bytes));
         }
         let borrowed: Vec<(&str, &[u8])> = files
@@ -238,6 +247,10 @@ fn attempt(source: &Source, folder: &Path, good: Option<&Good>) -> Result<Attemp
             .map(|(n, b)| (n.as_str(), b.as_slice()))
             .collect();
         published::read_tables(&borrowed)?;
+        let releases = &descriptor.ocds.path;
+        let input =
+            fs::File::open(incoming.join(releases)).map_err(|e| unreachable(releases, &e))?;
+        published::check_releases(releases, io::BufReader::new(input))?;
         fs::write(incoming.join("datapackage.json"), &bytes)
             .map_err(|e| unreachable("datapackage.json", &e))?;
         let good = Good {
@@ -254,6 +267,17 @@ fn attempt(source: &Source, folder: &Path, good: Option<&Good>) -> Result<Attemp
         let _ = fs::remove_dir_all(&incoming);
     }
     result
+}
+
+/// The descriptor of the copy in `folder`, if this version reads it.
+fn copy_descriptor(folder: &Path) -> Option<Descriptor> {
+    let bytes = fs::read(folder.join("datapackage.json")).ok()?;
+    published::descriptor(&bytes).ok()
+}
+
+/// Whether the copy in `folder` is one this version reads.
+fn readable(folder: &Path) -> bool {
+    copy_descriptor(folder).is_some()
 }
 
 /// Writes `status.json` whole or not at all.
@@ -427,6 +451,23 @@ fn too_large_or(file: &str, error: &dyn std::fmt::Display) -> Refusal {
         file: file.to_owned(),
         detail,
     }
+}
+
+/// The size and SHA-256 (hex) of a file, read in pieces.
+fn digest(path: &Path) -> io::Result<(u64, String)> {
+    let mut input = fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 256 * 1024];
+    let mut total = 0;
+    loop {
+        let n = input.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+        total += n as u64;
+    }
+    Ok((total, hex(&hasher.finalize())))
 }
 
 /// Lower-case hex of a digest.

@@ -35,6 +35,8 @@ pub struct City<'c> {
     pub copy: Option<(Descriptor, CityData)>,
     /// What `status.json` says: the copy's revision, and why the last fetch failed.
     pub status: Status,
+    /// The copy's folder, when there is a copy.
+    pub folder: Option<std::path::PathBuf>,
     /// Per organization of the copy: the projects it owns or won, its products and its
     /// credit evaluations, by index.
     pub by_org: Vec<OrgLinks>,
@@ -99,10 +101,17 @@ impl<'c> Province<'c> {
                 let status = fetch::status(root, member);
                 let copy = fetch::good_copy(root, member);
                 let by_org = copy.as_ref().map(|(_, d)| links(d)).unwrap_or_default();
+                let folder = match (&copy, &status.good) {
+                    (Some(_), Some(good)) => {
+                        Some(fetch::city_folder(root, member).join(good.folder()))
+                    }
+                    _ => None,
+                };
                 City {
                     member,
                     copy,
                     status,
+                    folder,
                     by_org,
                 }
             })

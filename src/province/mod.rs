@@ -169,7 +169,7 @@ pub fn fetch_all(
                     file: fetch::CACHE.to_owned(),
                     detail: e.to_string(),
                 },
-                kept: fetch::status(root, member).good.is_some(),
+                kept: fetch::good_copy(root, member).is_some(),
             });
         outcomes.push((member.city.value.clone(), outcome));
     }

@@ -175,6 +175,15 @@ pub struct Descriptor {
     pub created: String,
     /// The CSV files, by resource name: path relative to the descriptor and hash.
     pub files: Vec<ResourceFile>,
+    /// The city's OCDS releases, one per line (`x_greenproc_ocds`).
+    pub ocds: ResourceFile,
+}
+
+impl Descriptor {
+    /// Every file of the package: the tables, then the OCDS releases.
+    pub fn all_files(&self) -> impl Iterator<Item = &ResourceFile> {
+        self.files.iter().chain(std::iter::once(&self.ocds))
+    }
 }
 
 /// One CSV file a descriptor lists.
@@ -233,37 +242,120 @@ pub fn descriptor(bytes: &[u8]) -> Result<Descriptor, Refusal> {
             .ok_or_else(|| Refusal::MissingResource {
                 resource: name.to_owned(),
             })?;
-        let path = resource
-            .get("path")
-            .and_then(|p| p.as_str())
-            .unwrap_or_default();
+        let file = declared_file(name, resource)?;
         // A path of the city's choosing names a file in the copy's folder, no more.
-        if !is_plain_file_name(path) {
-            return Err(not_a_package(&format!("resource {name}: path {path:?}")));
+        if !is_plain_file_name(&file.path) {
+            return Err(not_a_package(&format!(
+                "resource {name}: path {:?}",
+                file.path
+            )));
         }
-        let sha256 = resource
-            .get("hash")
-            .and_then(|h| h.as_str())
-            .and_then(|h| h.strip_prefix("sha256:"))
-            .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
-            .ok_or_else(|| not_a_package(&format!("resource {name}: no sha256 hash")))?;
-        let bytes = resource
-            .get("bytes")
-            .and_then(|b| b.as_u64())
-            .ok_or_else(|| not_a_package(&format!("resource {name}: no size")))?;
-        files.push(ResourceFile {
-            name: name.to_owned(),
-            path: path.to_owned(),
-            bytes,
-            sha256: sha256.to_ascii_lowercase(),
-        });
+        files.push(file);
+    }
+    let ocds = object
+        .get("x_greenproc_ocds")
+        .ok_or_else(|| Refusal::MissingResource {
+            resource: "x_greenproc_ocds".to_owned(),
+        })?;
+    let ocds = declared_file("ocds_releases", ocds)?;
+    let safe = ocds
+        .path
+        .strip_prefix("ocds/")
+        .and_then(|name| name.strip_suffix(".jsonl"))
+        .is_some_and(is_plain_stem);
+    if !safe {
+        return Err(not_a_package(&format!(
+            "x_greenproc_ocds: path {:?}",
+            ocds.path
+        )));
     }
     Ok(Descriptor {
         title: text("title"),
         homepage: text("homepage"),
         created: text("created"),
         files,
+        ocds,
     })
+}
+
+/// The path, size and SHA-256 a descriptor declares for a file.
+fn declared_file(name: &str, entry: &serde_json::Value) -> Result<ResourceFile, Refusal> {
+    let not_a_package = |what: &str| Refusal::NotAPackage {
+        detail: format!("{name}: {what}"),
+    };
+    let path = entry
+        .get("path")
+        .and_then(|p| p.as_str())
+        .unwrap_or_default();
+    let sha256 = entry
+        .get("hash")
+        .and_then(|h| h.as_str())
+        .and_then(|h| h.strip_prefix("sha256:"))
+        .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        .ok_or_else(|| not_a_package("no sha256 hash"))?;
+    let bytes = entry
+        .get("bytes")
+        .and_then(|b| b.as_u64())
+        .ok_or_else(|| not_a_package("no size"))?;
+    Ok(ResourceFile {
+        name: name.to_owned(),
+        path: path.to_owned(),
+        bytes,
+        sha256: sha256.to_ascii_lowercase(),
+    })
+}
+
+/// The longest OCDS release line read, in bytes.
+const MAX_RELEASE_BYTES: u64 = 16 << 20;
+
+/// Checks a city's OCDS releases file, one release per line: each a JSON object with
+/// an `id` and an `ocid` that starts with the same registered prefix (`ocds-` and six
+/// letters or digits). Returns that prefix, `None` for an empty file.
+pub fn check_releases(
+    file: &str,
+    mut input: impl std::io::BufRead,
+) -> Result<Option<String>, Refusal> {
+    use std::io::{BufRead as _, Read as _};
+    let mut prefix: Option<String> = None;
+    let mut line = String::new();
+    for index in 0.. {
+        line.clear();
+        let read = (&mut input)
+            .take(MAX_RELEASE_BYTES)
+            .read_line(&mut line)
+            .map_err(|_| invalid(file, index, "", RowProblem::Malformed))?;
+        if read == 0 {
+            break;
+        }
+        if !line.ends_with('\n') && read as u64 == MAX_RELEASE_BYTES {
+            return Err(invalid(file, index, "", RowProblem::Malformed));
+        }
+        let release: serde_json::Value = serde_json::from_str(&line)
+            .map_err(|_| invalid(file, index, "", RowProblem::Malformed))?;
+        let text = |key: &str| release.get(key).and_then(|v| v.as_str());
+        if text("id").is_none_or(str::is_empty) {
+            return Err(invalid(file, index, "id", RowProblem::Required));
+        }
+        let ocid = text("ocid").unwrap_or_default();
+        let own = ocid.get(..11).filter(|p| {
+            p.starts_with("ocds-")
+                && p[5..]
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                && ocid.len() > 12
+        });
+        let Some(own) = own else {
+            return Err(invalid(file, index, "ocid", RowProblem::Type));
+        };
+        match &prefix {
+            Some(p) if p != own => {
+                return Err(invalid(file, index, "ocid", RowProblem::UnknownCode));
+            }
+            Some(_) => {}
+            None => prefix = Some(own.to_owned()),
+        }
+    }
+    Ok(prefix)
 }
 
 /// A member city's published data, checked.
@@ -696,14 +788,17 @@ fn header_invalid(file: &str) -> Refusal {
     }
 }
 
-/// `projects.csv`: letters, digits, `_` and `-`, then `.csv`.
+/// `projects.csv`: a plain stem, then `.csv`.
 fn is_plain_file_name(path: &str) -> bool {
-    path.strip_suffix(".csv").is_some_and(|stem| {
-        !stem.is_empty()
-            && stem
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-    })
+    path.strip_suffix(".csv").is_some_and(is_plain_stem)
+}
+
+/// Letters, digits, `_` and `-`, at least one.
+fn is_plain_stem(stem: &str) -> bool {
+    !stem.is_empty()
+        && stem
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 fn col(column: &dyn Fn(&str) -> Option<usize>, field: &str) -> Result<usize, Refusal> {
