@@ -43,6 +43,27 @@ pub fn load_site(root: &Path, diagnostics: &mut Diagnostics) -> Dataset {
     dataset
 }
 
+/// Loads the documents under `root/content/` (policies, interpretations, pages) and the
+/// files of `files/`, for a province site, whose data is its cities'.
+pub fn load_documents(root: &Path, diagnostics: &mut Diagnostics) -> Dataset {
+    let mut loader = Loader {
+        root,
+        diagnostics,
+        links: HashSet::new(),
+    };
+    let mut dataset = Dataset::default();
+    for kind in RecordKind::all() {
+        if kind.info().format == crate::model::kind::Format::Markdown {
+            kind.visit(LoadKind {
+                loader: &mut loader,
+                dataset: &mut dataset,
+            });
+        }
+    }
+    dataset.files = loader.site_files();
+    dataset
+}
+
 /// Loads every file of one kind into its place in the dataset.
 struct LoadKind<'l, 'a> {
     loader: &'l mut Loader<'a>,

@@ -145,7 +145,7 @@ fn three_cities_served_over_http_make_one_province() {
     let fetched = fetch(&s.root);
     for (name, _, _) in CITIES {
         assert!(
-            fetched.contains(&format!("fetch：{name}：已更新（读取 6 个文件")),
+            fetched.contains(&format!("fetch：{name}：已更新（读取 7 个文件")),
             "{fetched}"
         );
     }
@@ -233,6 +233,30 @@ fn three_cities_served_over_http_make_one_province() {
     );
     // Every city links to its own site; nothing of it is copied.
     assert!(!out.join("projects").exists());
+
+    // The merged OCDS releases: every city's, each keeping its own ocid prefix.
+    let mut expected: Vec<String> = Vec::new();
+    for (_, code, _) in CITIES {
+        let lines = read(&s.served.join(code).join("data/ocds/releases.jsonl"));
+        assert!(
+            lines
+                .lines()
+                .all(|l| l.contains(&format!("\"ocid\":\"ocds-{code}-")))
+        );
+        expected.extend(lines.lines().map(str::to_owned));
+    }
+    let merged = read(&out.join("data/ocds/releases.jsonl"));
+    assert_eq!(
+        merged.lines().map(str::to_owned).collect::<Vec<_>>(),
+        expected
+    );
+    let package: serde_json::Value =
+        serde_json::from_str(&read(&out.join("data/ocds/release-package.json"))).unwrap();
+    assert_eq!(
+        package["releases"].as_array().unwrap().len(),
+        expected.len()
+    );
+    assert_eq!(package["publisher"]["name"], "示例省财政厅");
 }
 
 /// Every file of the city's copies under the province root, with its bytes.
@@ -376,7 +400,7 @@ fn a_city_that_fails_keeps_its_last_good_copy_and_the_overview_says_why() {
     let updated = fetch(&s.root);
     assert!(updated.contains("fetch：青岛市：已更新"), "{updated}");
     assert!(
-        !updated.contains("fetch：青岛市：已更新（读取 6 个文件"),
+        !updated.contains("fetch：青岛市：已更新（读取 7 个文件"),
         "{updated}"
     );
     assert!(updated.contains("fetch：济南市：数据没有变化"), "{updated}");
@@ -491,6 +515,51 @@ fn the_sample_province_builds_from_the_sample_city_and_two_generated_ones() {
     let home = read(&out.join("index.html"));
     assert_eq!(home.matches("data-state=\"current\"").count(), 3);
     assert!(home.contains("示例数据"), "the fictional banner");
+}
+
+#[test]
+fn the_provinces_own_policies_are_published_and_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("province");
+    province(
+        &root,
+        &[(
+            "济南市",
+            "370100",
+            "https://example.org/jinan/data/datapackage.json".to_owned(),
+        )],
+    );
+    let policies = root.join("content/policies");
+    std::fs::create_dir_all(&policies).unwrap();
+    std::fs::write(
+        policies.join("sd-2024-notice.md"),
+        "---\nid: sd-2024-notice\ntitle: 关于统一公开试点数据的通知\nnumber: 示例财采〔2024〕3号\nissuer: 示例省财政厅\nlevel: provincial\nissued: 2024-03-15\neffective: 2024-04-01\nstatus: in-force\n---\n正文。\n",
+    )
+    .unwrap();
+    let out = root.join("public");
+    assert_success(&build(&root, &out, &[]));
+    let page = read(&out.join("policies/sd-2024-notice/index.html"));
+    assert!(page.contains("关于统一公开试点数据的通知"));
+    // The province's navigation, with its policies in it.
+    assert!(page.contains("一码通查"));
+    let home = read(&out.join("index.html"));
+    assert!(
+        home.contains("href=\"/province/policies/\""),
+        "policies in the menu"
+    );
+    let chunks: String = std::fs::read_dir(out.join("search/index/d"))
+        .unwrap()
+        .map(|e| read(&e.unwrap().path()))
+        .collect();
+    assert!(
+        chunks.contains("关于统一公开试点数据的通知"),
+        "the policy is in the search index"
+    );
+    // A broken document stops check and build as on a city's site.
+    std::fs::write(policies.join("broken.md"), "---\nid: broken\n---\n").unwrap();
+    let checked = greenproc(&["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(checked.status.code(), Some(1));
+    assert!(text(&checked).contains("E0103"), "{}", text(&checked));
 }
 
 #[test]

@@ -18,9 +18,10 @@ pub mod render;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::derive::Derived;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position};
 use crate::messages::Text;
-use crate::model::Sourced;
+use crate::model::{Dataset, Sourced};
 use crate::site_paths::BaseUrl;
 use crate::text;
 use crate::write::{Staging, WriteError};
@@ -28,16 +29,19 @@ use config::ProvinceConfig;
 
 pub use config::is_province;
 
-/// Checks a province site: its configuration, and whether each member has a copy.
-/// A member without one is a warning: the site builds, and says so.
+/// Checks a province site: its configuration, its own documents, and whether each
+/// member has a copy. A member without one is a warning: the site builds, and says so.
 pub fn check(root: &Path) -> Diagnostics {
-    checked(root).1
+    checked(root).2
 }
 
-/// The configuration, when it loads, and every problem of the site.
-fn checked(root: &Path) -> (Option<Sourced<ProvinceConfig>>, Diagnostics) {
+/// The configuration, when it loads, the province's own documents, and every problem
+/// of the site.
+fn checked(root: &Path) -> (Option<Sourced<ProvinceConfig>>, Dataset, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let config = config::load(root, &mut diagnostics);
+    let documents = crate::load::load_documents(root, &mut diagnostics);
+    crate::validate::validate(&documents, &mut diagnostics);
     if let Some(config) = &config {
         let file = config.file.as_path();
         for member in &config.record.members {
@@ -53,7 +57,7 @@ fn checked(root: &Path) -> (Option<Sourced<ProvinceConfig>>, Diagnostics) {
             }
         }
     }
-    (config, diagnostics)
+    (config, documents, diagnostics)
 }
 
 /// What a province build produced.
@@ -110,7 +114,7 @@ pub fn build(
     base_url: Option<&str>,
 ) -> Result<Built, BuildError> {
     let started = Instant::now();
-    let (config, diagnostics) = checked(root);
+    let (config, documents, diagnostics) = checked(root);
     let (config, warnings) = match config {
         Some(config) if diagnostics.error_count() == 0 => (config, diagnostics.into_sorted()),
         _ => return Err(BuildError::Invalid(diagnostics.into_sorted())),
@@ -120,7 +124,9 @@ pub fn build(
     let province = merge::Province::gather(root, config);
     let output = output.map_or_else(|| root.join("public"), Path::to_path_buf);
     let staging = Staging::new(&output).map_err(BuildError::Write)?;
-    let pages = render::Pages::new(root, config, &province, &base).map_err(BuildError::Render)?;
+    let derived = Derived::new(&documents, root);
+    let pages = render::Pages::new(root, config, &province, &base, (&documents, &derived))
+        .map_err(BuildError::Render)?;
     let downloads = export::write(config, &province, &base, &staging).map_err(BuildError::Write)?;
     let mut count = pages.render(&staging).map_err(BuildError::Render)?;
     count += pages

@@ -11,12 +11,14 @@ use serde::Serialize;
 use super::config::ProvinceConfig;
 use super::merge::{CatalogEntry, City, OrgEntry, Province};
 use super::published::{Figures, Refusal};
+use crate::derive::Derived;
+use crate::model::Dataset;
 use crate::model::{Money, Percent};
 use crate::render::chart::{self, BarRow, ChartText};
 use crate::render::format::{Amount, fill, money};
 use crate::render::markdown::{MarkdownRenderer, PageIds};
 use crate::render::theme::Theme;
-use crate::render::{Link, RenderError, SiteInfo};
+use crate::render::{Link, RenderError, Site, SiteInfo};
 use crate::search::SearchDoc;
 use crate::site_paths::{BaseUrl, file_for};
 use crate::write::Output;
@@ -33,12 +35,24 @@ const PROVINCE_NAV: &[[&str; 2]] = &[
     ["data", "data/"],
 ];
 
+/// The same, for a province that publishes policies of its own.
+const PROVINCE_NAV_WITH_POLICIES: &[[&str; 2]] = &[
+    ["home", ""],
+    ["lookup", "orgs/"],
+    ["catalog", "catalog/"],
+    ["policies", "policies/"],
+    ["stats", "stats/"],
+    ["data", "data/"],
+];
+
 /// The province's pages, ready to render.
 pub struct Pages<'p> {
     province: &'p Province<'p>,
     config: &'p ProvinceConfig,
     theme: Theme,
     base: BaseUrl,
+    /// The province's own policies, interpretations and pages, rendered as a city's.
+    documents: Site<'p>,
 }
 
 /// What the page metadata says; the fields `base.html` reads.
@@ -55,21 +69,28 @@ struct Meta<'a> {
 }
 
 impl<'p> Pages<'p> {
-    /// Loads the theme and sets the site-wide values.
+    /// Loads the theme and sets the site-wide values; `documents` are the province's
+    /// own, with what derive made of them.
     pub fn new(
         root: &std::path::Path,
         config: &'p ProvinceConfig,
         province: &'p Province<'p>,
         base: &BaseUrl,
+        documents: (&'p Dataset, &'p Derived<'p>),
     ) -> Result<Pages<'p>, RenderError> {
         let theme_name = config.theme.as_ref().map(|t| t.value.as_str());
-        let mut theme = Theme::load(root, theme_name).map_err(RenderError::Theme)?;
-        let revision = crate::history::Revision::read(root);
+        let load = || Theme::load(root, theme_name).map_err(RenderError::Theme);
+        let mut theme = load()?;
+        let (dataset, derived) = documents;
         let info = SiteInfo {
             title: &config.title,
             city: &config.province,
             kind: "province",
-            nav: PROVINCE_NAV,
+            nav: if dataset.policies.is_empty() {
+                PROVINCE_NAV
+            } else {
+                PROVINCE_NAV_WITH_POLICIES
+            },
             lang: crate::render::theme::LANGUAGE,
             base: base.path(),
             publisher: &config.publisher.name,
@@ -77,18 +98,13 @@ impl<'p> Pages<'p> {
             license: &config.license.name,
             license_url: &config.license.url.value,
             fictional: config.fictional,
-            csp: crate::render::headers::site_policy(&theme.headers)
-                .map(|policy| crate::render::headers::meta_policy(&policy))
-                .unwrap_or_default(),
-            revision: revision.as_ref().map(|r| crate::render::Revision {
-                commit: &r.commit,
-                short: r.short(),
-                date: r.date.to_string(),
-            }),
+            csp: crate::render::meta_policy(&theme),
+            revision: derived.revision.as_ref().map(crate::render::Revision::of),
             as_of: province.as_of.clone(),
-            footer_pages: Vec::new(),
+            footer_pages: crate::render::footer_pages(dataset, base),
         };
-        theme.set_addresses(base, &[]);
+        let documents = Site::with_info(dataset, derived, load()?, base, &info);
+        theme.set_addresses(base, &dataset.files);
         let globals = theme.tera.global_context();
         globals.insert("site", &info);
         globals.insert("t", theme.strings.tree());
@@ -97,6 +113,7 @@ impl<'p> Pages<'p> {
             config,
             theme,
             base: base.clone(),
+            documents,
         })
     }
 
@@ -113,6 +130,7 @@ impl<'p> Pages<'p> {
         pages += self.orgs(out)?;
         pages += self.catalog(out)?;
         pages += self.stats(out)?;
+        pages += self.documents.render_documents(out)?.pages;
         pages += self.search(out)?;
         pages += self.page(
             out,
@@ -603,9 +621,17 @@ impl<'p> Pages<'p> {
                 });
             }
         }
+        docs.extend(self.documents.search_documents(&label));
         let mut dictionary = crate::search::text::Dictionary::builtin();
         let mut facets = crate::search::index::Facets::default();
-        for kind in ["project", "product", "org"] {
+        for kind in [
+            "project",
+            "product",
+            "org",
+            "policy",
+            "interpretation",
+            "page",
+        ] {
             if docs.iter().any(|d| d.kind == kind) {
                 facets
                     .kinds

@@ -238,9 +238,46 @@ const CITY_NAV: &[[&str; 2]] = &[
 /// The site repository's commit the pages were built from.
 #[derive(Serialize)]
 pub(crate) struct Revision<'a> {
-    pub(crate) commit: &'a str,
-    pub(crate) short: &'a str,
-    pub(crate) date: String,
+    commit: &'a str,
+    short: &'a str,
+    date: String,
+}
+
+impl Revision<'_> {
+    /// The footer's view of a commit.
+    pub(crate) fn of(revision: &crate::history::Revision) -> Revision<'_> {
+        Revision {
+            commit: &revision.commit,
+            short: revision.short(),
+            date: revision.date.to_string(),
+        }
+    }
+}
+
+/// The theme's Content-Security-Policy as a `<meta>` can state it; empty when its
+/// headers set none.
+pub(crate) fn meta_policy(theme: &Theme) -> String {
+    headers::site_policy(&theme.headers)
+        .map(|policy| headers::meta_policy(&policy))
+        .unwrap_or_default()
+}
+
+/// The content pages' links for the footer, by their `order`, then id.
+pub(crate) fn footer_pages<'d>(dataset: &'d Dataset, base: &BaseUrl) -> Vec<Link<'d>> {
+    let mut pages: Vec<(i32, &str, Link<'_>)> = dataset
+        .pages
+        .iter()
+        .map(|p| {
+            let meta = &p.record.meta;
+            let link = Link {
+                href: base.href(&format!("{}/", meta.id.value)),
+                title: &meta.title,
+            };
+            (meta.order, meta.id.value.as_str(), link)
+        })
+        .collect();
+    pages.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    pages.into_iter().map(|(_, _, l)| l).collect()
 }
 
 impl<'a> Site<'a> {
@@ -263,25 +300,10 @@ impl<'a> Site<'a> {
     pub fn with_theme(
         dataset: &'a Dataset,
         derived: &'a Derived<'a>,
-        mut theme: Theme,
+        theme: Theme,
         base: &BaseUrl,
     ) -> Result<Site<'a>, RenderError> {
         let config = &dataset.config.as_ref().ok_or(RenderError::NoConfig)?.record;
-        let table_label = theme.strings.text(&["meta", "table"]);
-        let markdown = MarkdownRenderer::new(base, table_label);
-        let mut footer_pages: Vec<(i32, &str, Link<'_>)> = dataset
-            .pages
-            .iter()
-            .map(|p| {
-                let meta = &p.record.meta;
-                let link = Link {
-                    href: base.href(&format!("{}/", meta.id.value)),
-                    title: &meta.title,
-                };
-                (meta.order, meta.id.value.as_str(), link)
-            })
-            .collect();
-        footer_pages.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         let info = SiteInfo {
             title: &config.title,
             city: &config.city,
@@ -294,28 +316,64 @@ impl<'a> Site<'a> {
             license: &config.license.name,
             license_url: &config.license.url.value,
             fictional: config.fictional,
-            csp: headers::site_policy(&theme.headers)
-                .map(|policy| headers::meta_policy(&policy))
-                .unwrap_or_default(),
-            revision: derived.revision.as_ref().map(|r| Revision {
-                commit: &r.commit,
-                short: r.short(),
-                date: r.date.to_string(),
-            }),
+            csp: meta_policy(&theme),
+            revision: derived.revision.as_ref().map(Revision::of),
             as_of: derived.as_of.map(|d| d.to_string()),
-            footer_pages: footer_pages.into_iter().map(|(_, _, l)| l).collect(),
+            footer_pages: footer_pages(dataset, base),
         };
+        Ok(Site::with_info(dataset, derived, theme, base, &info))
+    }
+
+    /// A site that says `info` of itself: a province's, whose own documents render
+    /// with a city's templates.
+    pub(crate) fn with_info(
+        dataset: &'a Dataset,
+        derived: &'a Derived<'a>,
+        mut theme: Theme,
+        base: &BaseUrl,
+        info: &SiteInfo<'_>,
+    ) -> Site<'a> {
+        let table_label = theme.strings.text(&["meta", "table"]);
+        let markdown = MarkdownRenderer::new(base, table_label);
         theme.set_addresses(base, &dataset.files);
         let globals = theme.tera.global_context();
-        globals.insert("site", &info);
+        globals.insert("site", info);
         globals.insert("t", theme.strings.tree());
-        Ok(Site {
+        Site {
             dataset,
             derived,
             base: base.clone(),
             theme,
             markdown,
-        })
+        }
+    }
+
+    /// The search documents of the site's records.
+    pub fn search_documents(
+        &self,
+        labels: &crate::search::Labels<'_>,
+    ) -> Vec<crate::search::SearchDoc> {
+        crate::search::records::documents(self.dataset, self.derived, labels)
+    }
+
+    /// Renders the documents only, policies with their interpretations and the
+    /// content pages, and the documents of `files/`: a province site's own.
+    pub fn render_documents(&self, out: &dyn Output) -> Result<Stats, RenderError> {
+        let scope = Scope::all();
+        let mut counting = Counting {
+            out,
+            stats: Stats::default(),
+            scope: &scope,
+            gathered: None,
+        };
+        for file in &self.dataset.files {
+            let bytes = std::fs::read(&file.source).map_err(|e| {
+                RenderError::Write(WriteError::new(format!("cannot read {}: {e}", file.path)))
+            })?;
+            counting.file(&file.path, &bytes)?;
+        }
+        pages::render_documents(self, &mut counting)?;
+        Ok(counting.stats)
     }
 
     /// The theme, for the next [`Site::with_theme`].

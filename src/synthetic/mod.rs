@@ -321,8 +321,14 @@ impl Generator<'_> {
         y.push_str(
             "license: {name: CC BY 4.0, url: \"https://creativecommons.org/licenses/by/4.0/\"}\n",
         );
-        y.push_str(
-            "base_url: \"https://example.org/\"\nocid_prefix: ocds-zz0000\nfictional: true\n",
+        // A member city's releases keep their own ocids in the province's package.
+        let prefix = match &self.province_firms {
+            Some(_) => format!("ocds-{}", w.admin_code),
+            None => "ocds-zz0000".to_owned(),
+        };
+        let _ = writeln!(
+            y,
+            "base_url: \"https://example.org/\"\nocid_prefix: {prefix}\nfictional: true"
         );
         y.push_str(
             "programme:\n  start_year: 2023\n  target_year: 2025\n  min_star_rating: two-star\n",

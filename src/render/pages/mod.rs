@@ -60,6 +60,13 @@ fn pages(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
     not_found(site, out)
 }
 
+/// A province's own documents: policies, interpretations and content pages, with
+/// the list pages of the first two.
+pub(super) fn render_documents(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
+    policies::render(site, out)?;
+    content_pages(site, out)
+}
+
 /// The search page and its index (issue 4).
 fn search(site: &Site<'_>, out: &mut Counting<'_>) -> Result<(), RenderError> {
     // The index is rebuilt whole, with its page.
