@@ -10,8 +10,8 @@
 #   - every record file of the site validates against the editors' JSON Schema the
 #     build publishes for its kind (validate_editor_schemas.py), with the reference
 #     validator (the Rust tests use a small one of their own).
-# A province site (its site.yaml lists members) publishes the Data Package and the
-# merged OCDS release packages only; those are what is checked for it.
+# A province site (its site.yaml lists members) publishes the Data Package, the
+# merged OCDS release packages and the DCAT catalog; those are what is checked for it.
 # usage: .ci/conformance.sh [SITE_DIR [SITE_ROOT]]   (default: public/ and .)
 # The tools go into a virtual environment under target/, never into the system Python.
 set -euo pipefail
@@ -42,6 +42,8 @@ echo "==> frictionless validate $site/data/datapackage.json"
 if grep -q '^members:' "$root/data/site.yaml"; then
     echo "==> OCDS 1.1 release packages of the province"
     "$venv/bin/python" .ci/validate_ocds.py "$site" "$standards" --province
+    echo "==> DCAT catalog as RDF"
+    "$venv/bin/python" .ci/validate_dcat.py "$site"
     echo "conformance passed"
     exit 0
 fi

@@ -112,12 +112,12 @@ impl Staging {
 
     /// Writes one file at `relative` as `fill` writes it, through a buffer: files too
     /// large to hold in memory (a province's merged OCDS releases) stream to disk.
-    /// Returns the bytes written.
+    /// Returns the bytes written and their SHA-256 in lower-case hex, for catalogs.
     pub fn write_with(
         &self,
         relative: &str,
         fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
-    ) -> Result<u64, WriteError> {
+    ) -> Result<(u64, String), WriteError> {
         let path = self.claim(relative)?;
         let failed =
             |e: std::io::Error| WriteError(format!("cannot write {}: {e}", path.display()));
@@ -125,11 +125,16 @@ impl Staging {
         let mut counted = Counted {
             out: std::io::BufWriter::with_capacity(64 * 1024, file),
             bytes: 0,
+            digest: sha2::Sha256::default(),
         };
         fill(&mut counted).map_err(failed)?;
         counted.out.flush().map_err(failed)?;
         self.bytes.fetch_add(counted.bytes, Ordering::Relaxed);
-        Ok(counted.bytes)
+        let sha256 = sha2::Digest::finalize(counted.digest)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Ok((counted.bytes, sha256))
     }
 
     /// The staging path of `relative`, with its folder made, once the path is known
@@ -332,16 +337,18 @@ impl Drop for Staging {
     }
 }
 
-/// A writer that counts the bytes through it.
+/// A writer that counts and hashes the bytes through it.
 struct Counted<W> {
     out: W,
     bytes: u64,
+    digest: sha2::Sha256,
 }
 
 impl<W: Write> Write for Counted<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = self.out.write(buf)?;
         self.bytes += n as u64;
+        sha2::Digest::update(&mut self.digest, &buf[..n]);
         Ok(n)
     }
 

@@ -257,6 +257,27 @@ fn three_cities_served_over_http_make_one_province() {
         expected.len()
     );
     assert_eq!(package["publisher"]["name"], "示例省财政厅");
+
+    // The catalog gives every download's size and SHA-256, and they are the files'.
+    let dcat: serde_json::Value =
+        serde_json::from_str(&read(&out.join("data/dcat.jsonld"))).unwrap();
+    let mut described = 0;
+    for dataset in dcat["dcat:dataset"].as_array().unwrap() {
+        for d in dataset["dcat:distribution"].as_array().unwrap() {
+            let url = d["@id"].as_str().unwrap();
+            let path = url.strip_prefix("https://example.org/province/").unwrap();
+            let bytes = std::fs::read(out.join(path)).unwrap();
+            assert_eq!(
+                d["dcat:byteSize"]["@value"],
+                bytes.len().to_string(),
+                "{path}"
+            );
+            let sum = &d["spdx:checksum"]["spdx:checksumValue"]["@value"];
+            assert_eq!(sum.as_str().unwrap(), sha256_hex(&bytes), "{path}");
+            described += 1;
+        }
+    }
+    assert_eq!(described, 8, "six tables, the releases and their package");
 }
 
 /// Every file of the city's copies under the province root, with its bytes.

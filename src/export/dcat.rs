@@ -24,62 +24,118 @@ const CHINESE: &str = "http://publications.europa.eu/resource/authority/language
 /// `data/dcat.jsonld`, listing what `inventory` holds.
 pub(super) fn write(site: &Site, inventory: &Inventory) -> Result<ExportFile, ExportError> {
     let definitions = definitions()?;
-    let keywords = &definitions.strings.keywords;
     let c = site.config;
+    let datasets = inventory.datasets.iter().map(|d| Described {
+        page: site.url(&dataset_page_path(&d.def.name)),
+        title: &d.def.title,
+        description: &d.def.description,
+        first: d.first,
+        last: d.modified,
+        downloads: &d.downloads,
+    });
+    // The bundles have no page of their own: their anchor on the portal's index.
+    let bundles = inventory.bundles.iter().map(|b| Described {
+        page: site.url(&format!("{PORTAL_PATH}#{}", b.name)),
+        title: &b.bundle.title,
+        description: &b.bundle.description,
+        first: inventory.datasets.iter().filter_map(|d| d.first).min(),
+        last: site.as_of,
+        downloads: &b.downloads,
+    });
+    let about = Catalog {
+        address: site.url(DCAT_PATH),
+        title: &c.title,
+        description: &definitions.bundles.datapackage.description,
+        publisher: &c.publisher.name,
+        publisher_id: &ocds::publisher(site)["uid"],
+        place: &format!("{}{}", c.province, c.city),
+        place_code: &c.admin_code.value,
+        license: &c.license.url.value,
+        modified: site.as_of,
+        homepage: site.base.absolute(),
+        keywords: &definitions.strings.keywords,
+    };
+    let described: Vec<Described<'_>> = datasets.chain(bundles).collect();
+    Ok(ExportFile {
+        path: DCAT_PATH.to_owned(),
+        bytes: pretty(&catalog(&about, &described))?,
+    })
+}
+
+/// What a catalog says of itself and its publisher.
+pub(crate) struct Catalog<'a> {
+    /// The catalog file's own address.
+    pub address: String,
+    /// Title of the site.
+    pub title: &'a str,
+    /// What the catalog covers.
+    pub description: &'a str,
+    /// Publisher's name.
+    pub publisher: &'a str,
+    /// Publisher's unified social credit code.
+    pub publisher_id: &'a Value,
+    /// The place the data covers, by name, and its GB/T 2260 code.
+    pub place: &'a str,
+    /// See `place`.
+    pub place_code: &'a str,
+    /// Address of the licence.
+    pub license: &'a str,
+    /// Date of the latest data.
+    pub modified: Date,
+    /// The site's address.
+    pub homepage: &'a str,
+    /// Keywords of every dataset.
+    pub keywords: &'a [String],
+}
+
+/// One dataset of a catalog.
+pub(crate) struct Described<'a> {
+    /// Its landing page, also its identifier.
+    pub page: String,
+    /// Title.
+    pub title: &'a str,
+    /// Description.
+    pub description: &'a str,
+    /// The earliest date its rows cover, when known.
+    pub first: Option<Date>,
+    /// The latest.
+    pub last: Date,
+    /// Its files.
+    pub downloads: &'a [Download],
+}
+
+/// The DCAT catalog of `datasets` as JSON-LD.
+pub(crate) fn catalog(about: &Catalog<'_>, datasets: &[Described<'_>]) -> Value {
     let publisher = json!({
         "@type": "foaf:Agent",
-        "foaf:name": text(&c.publisher.name),
-        "dct:identifier": ocds::publisher(site)["uid"],
+        "foaf:name": text(about.publisher),
+        "dct:identifier": about.publisher_id,
     });
     let spatial = json!({
         "@type": "dct:Location",
-        "skos:prefLabel": text(&format!("{}{}", c.province, c.city)),
+        "skos:prefLabel": text(about.place),
         // GB/T 2260, the administrative division code.
-        "dct:identifier": c.admin_code.value,
+        "dct:identifier": about.place_code,
     });
     let common = Common {
         publisher: &publisher,
         spatial: &spatial,
-        license: &c.license.url.value,
-        keywords,
+        license: about.license,
+        keywords: about.keywords,
     };
-    let datasets = inventory.datasets.iter().map(|d| {
-        let page = site.url(&dataset_page_path(&d.def.name));
-        let about = About {
-            title: &d.def.title,
-            description: &d.def.description,
-            first: d.first,
-            last: d.modified,
-        };
-        dataset(&common, &page, &about, &d.downloads)
-    });
-    // The bundles have no page of their own: their anchor on the portal's index.
-    let bundles = inventory.bundles.iter().map(|b| {
-        let page = site.url(&format!("{PORTAL_PATH}#{}", b.name));
-        let about = About {
-            title: &b.bundle.title,
-            description: &b.bundle.description,
-            first: inventory.datasets.iter().filter_map(|d| d.first).min(),
-            last: site.as_of,
-        };
-        dataset(&common, &page, &about, &b.downloads)
-    });
-    let catalog = json!({
+    let datasets: Vec<Value> = datasets.iter().map(|d| dataset(&common, d)).collect();
+    json!({
         "@context": context(),
-        "@id": site.url(DCAT_PATH),
+        "@id": about.address,
         "@type": "dcat:Catalog",
-        "dct:title": text(&c.title),
-        "dct:description": text(&definitions.bundles.datapackage.description),
+        "dct:title": text(about.title),
+        "dct:description": text(about.description),
         "dct:publisher": publisher,
-        "dct:license": { "@id": c.license.url.value },
+        "dct:license": { "@id": about.license },
         "dct:language": { "@id": CHINESE },
-        "dct:modified": date(site.as_of),
-        "foaf:homepage": { "@id": site.base.absolute() },
-        "dcat:dataset": datasets.chain(bundles).collect::<Vec<_>>(),
-    });
-    Ok(ExportFile {
-        path: DCAT_PATH.to_owned(),
-        bytes: pretty(&catalog)?,
+        "dct:modified": date(about.modified),
+        "foaf:homepage": { "@id": about.homepage },
+        "dcat:dataset": datasets,
     })
 }
 
@@ -104,16 +160,9 @@ struct Common<'a> {
     keywords: &'a [String],
 }
 
-/// What one dataset says of itself.
-struct About<'a> {
-    title: &'a str,
-    description: &'a str,
-    first: Option<Date>,
-    last: Date,
-}
-
-/// One dataset; `page` is its landing page and identifier.
-fn dataset(common: &Common, page: &str, about: &About, downloads: &[Download]) -> Value {
+/// One dataset; its page is its landing page and identifier.
+fn dataset(common: &Common, about: &Described<'_>) -> Value {
+    let (page, downloads) = (&about.page, about.downloads);
     let mut temporal = json!({ "@type": "dct:PeriodOfTime", "dcat:endDate": date(about.last) });
     if let Some(first) = about.first {
         temporal["dcat:startDate"] = date(first);

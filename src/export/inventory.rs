@@ -52,7 +52,7 @@ pub struct BundleEntry {
 }
 
 /// One downloadable file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Download {
     /// Path relative to the output folder, e.g. `data/projects.csv`.
     pub path: String,

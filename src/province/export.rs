@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use super::config::ProvinceConfig;
 use super::merge::Province;
 use crate::export::csv::{BOM, safe_text};
+use crate::export::dcat::{Catalog, DCAT_PATH, Described, catalog as dcat_catalog};
 use crate::export::tables::{DatasetDef, FieldDef, FieldType, definitions};
 use crate::render::format::file_size;
 use crate::site_paths::BaseUrl;
@@ -19,6 +20,7 @@ use crate::write::{Output, Staging, WriteError};
 #[derive(serde::Deserialize)]
 struct Definitions {
     city_columns: Vec<FieldDef>,
+    catalog_description: String,
     ocds: About,
     datasets: Vec<DatasetDef>,
 }
@@ -67,17 +69,41 @@ pub struct DownloadFile {
     pub href: String,
     /// Its size, as people read it.
     pub size: String,
+    /// What the catalog says of it.
+    #[serde(skip)]
+    pub entry: crate::export::inventory::Download,
 }
 
 impl DownloadFile {
-    fn new(base: &BaseUrl, path: &str, bytes: u64) -> DownloadFile {
+    fn new(
+        base: &BaseUrl,
+        path: &str,
+        kind: (&'static str, &'static str),
+        written: (u64, String),
+    ) -> DownloadFile {
+        let (format, media_type) = kind;
+        let (bytes, sha256) = written;
         DownloadFile {
             name: path.rsplit('/').next().unwrap_or(path).to_owned(),
             href: base.href(path),
             size: file_size(bytes),
+            entry: crate::export::inventory::Download {
+                path: path.to_owned(),
+                url: base.url(path),
+                format,
+                media_type,
+                gzipped: false,
+                bytes,
+                sha256,
+            },
         }
     }
 }
+
+/// Format names and media types of the province's files.
+const CSV: (&str, &str) = ("CSV", "text/csv");
+const JSON_LINES: (&str, &str) = ("OCDS", "application/jsonl");
+const OCDS_PACKAGE: (&str, &str) = ("OCDS", "application/json");
 
 /// Writes every download and the package descriptor into `out`; the downloads as
 /// the data page lists them.
@@ -128,7 +154,12 @@ pub fn write(
             title: title.to_owned(),
             description: description.to_owned(),
             rows,
-            files: vec![DownloadFile::new(base, &path, bytes.len() as u64)],
+            files: vec![DownloadFile::new(
+                base,
+                &path,
+                CSV,
+                (bytes.len() as u64, sha256.clone()),
+            )],
         });
         out.file(&path, &bytes)
     };
@@ -221,6 +252,47 @@ pub fn write(
         serde_json::to_vec_pretty(&package).map_err(|e| WriteError::new(e.to_string()))?;
     bytes.push(b'\n');
     out.file("data/datapackage.json", &bytes)?;
+    // The catalog needs the date of the data: none without a city's copy.
+    if let Some(as_of) = province
+        .as_of
+        .as_deref()
+        .and_then(crate::model::Date::parse)
+    {
+        let entries: Vec<Vec<crate::export::inventory::Download>> = downloads
+            .iter()
+            .map(|d| d.files.iter().map(|f| f.entry.clone()).collect())
+            .collect();
+        let described: Vec<Described<'_>> = downloads
+            .iter()
+            .zip(&entries)
+            .map(|(d, files)| Described {
+                page: base.url(&format!("data/#dataset-{}", d.name)),
+                title: &d.title,
+                description: &d.description,
+                first: None,
+                last: as_of,
+                downloads: files,
+            })
+            .collect();
+        let keywords = &defs.strings.keywords;
+        let about = Catalog {
+            address: base.url(DCAT_PATH),
+            title: &config.title,
+            description: &own.catalog_description,
+            publisher: &config.publisher.name,
+            publisher_id: &json!(config.publisher.credit_code.value),
+            place: &config.province,
+            place_code: &config.admin_code.value,
+            license: &config.license.url.value,
+            modified: as_of,
+            homepage: base.absolute(),
+            keywords,
+        };
+        let mut bytes = serde_json::to_vec_pretty(&dcat_catalog(&about, &described))
+            .map_err(|e| WriteError::new(e.to_string()))?;
+        bytes.push(b'\n');
+        out.file(DCAT_PATH, &bytes)?;
+    }
     Ok(downloads)
 }
 
@@ -326,9 +398,9 @@ fn ocds(
     })
     .map_err(|e| failed.take().unwrap_or_else(|| read_error(e)))?;
     flush(&mut lines, file)?;
-    let mut files = vec![DownloadFile::new(base, jsonl, jsonl_bytes)];
-    for (name, bytes) in names.iter().zip(sizes) {
-        files.push(DownloadFile::new(base, name, bytes));
+    let mut files = vec![DownloadFile::new(base, jsonl, JSON_LINES, jsonl_bytes)];
+    for (name, written) in names.iter().zip(sizes) {
+        files.push(DownloadFile::new(base, name, OCDS_PACKAGE, written));
     }
     Ok(Download {
         name: "ocds".to_owned(),

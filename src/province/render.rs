@@ -682,7 +682,12 @@ impl<'p> Pages<'p> {
                 })
             })
             .collect();
-        let data = serde_json::json!({ "downloads": downloads, "sources": sources });
+        let data = serde_json::json!({
+            "downloads": downloads,
+            "sources": sources,
+            // The catalog is written when there is a date of the data to give it.
+            "catalog": p.as_of.is_some(),
+        });
         let title = self.text(&["province", "data", "title"]);
         self.page(
             out,
