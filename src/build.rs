@@ -249,10 +249,10 @@ pub fn build_with_progress(
     let sitemap = {
         progress(Stage::Sitemap);
         let clock = Instant::now();
-        let sitemap = export::sitemap(&dataset, &base, &page_paths);
+        let sitemap = export::sitemap(&base, &page_paths);
         timings.sitemap = clock.elapsed();
         timings.note_memory(Stage::Sitemap);
-        sitemap.map_err(BuildError::Export)?
+        sitemap
     };
     progress(Stage::Write);
     let clock = Instant::now();
@@ -320,10 +320,10 @@ fn finish(
 
 /// Passes files through to the staging folder and keeps the clean path of every page,
 /// for the sitemap.
-struct PageList<'s> {
-    out: &'s Staging,
+pub(crate) struct PageList<'s> {
+    pub(crate) out: &'s Staging,
     /// In the order the workers wrote them; the sitemap sorts them.
-    paths: Mutex<Vec<String>>,
+    pub(crate) paths: Mutex<Vec<String>>,
 }
 
 impl Output for PageList<'_> {

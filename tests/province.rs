@@ -536,6 +536,29 @@ fn the_sample_province_builds_from_the_sample_city_and_two_generated_ones() {
     let home = read(&out.join("index.html"));
     assert_eq!(home.matches("data-state=\"current\"").count(), 3);
     assert!(home.contains("示例数据"), "the fictional banner");
+    // The same copies build the same site, byte for byte.
+    let again = root.join("again");
+    assert_success(&build(&root, &again, &[]));
+    let files = |dir: &Path| -> BTreeMap<PathBuf, Vec<u8>> {
+        walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (first, second) = (files(&out), files(&again));
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    assert!(first == second, "two builds differ");
+    assert!(first.contains_key(Path::new("sitemap.xml")));
 }
 
 #[test]

@@ -492,15 +492,10 @@ impl Output for Collected {
 
 /// `sitemap.xml` of `page_paths` (clean paths relative to the site root, as the render
 /// stage wrote them) and `robots.txt` naming it.
-pub fn sitemap(
-    dataset: &Dataset,
-    base: &BaseUrl,
-    page_paths: &[String],
-) -> Result<Vec<ExportFile>, ExportError> {
-    let site = Site::new(dataset, base)?;
-    let mut files = sitemap::write(&site, page_paths);
-    files.push(sitemap::robots(&site));
-    Ok(files)
+pub fn sitemap(base: &BaseUrl, page_paths: &[String]) -> Vec<ExportFile> {
+    let mut files = sitemap::write(base, page_paths);
+    files.push(sitemap::robots(base));
+    files
 }
 
 #[cfg(test)]

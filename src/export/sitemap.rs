@@ -2,17 +2,18 @@
 //! Past the protocol's 50,000 addresses per file, `sitemap.xml` becomes an index of
 //! `sitemap-<n>.xml` files.
 
-use super::{ExportFile, Site};
+use super::ExportFile;
+use crate::site_paths::BaseUrl;
 use crate::xml::escape;
 
 /// Most addresses in one sitemap file (the sitemaps.org protocol limit).
 const MAX_URLS: usize = 50_000;
 
 /// `sitemap.xml`, and its parts when there are more pages than one file may list.
-pub(super) fn write(site: &Site, page_paths: &[String]) -> Vec<ExportFile> {
+pub(super) fn write(base: &BaseUrl, page_paths: &[String]) -> Vec<ExportFile> {
     let mut urls: Vec<String> = page_paths
         .iter()
-        .map(|p| site.url(&percent_encode(p)))
+        .map(|p| base.url(&percent_encode(p)))
         .collect();
     urls.sort();
     urls.dedup();
@@ -30,7 +31,7 @@ pub(super) fn write(site: &Site, page_paths: &[String]) -> Vec<ExportFile> {
     for part in &parts {
         index.push_str(&format!(
             "  <sitemap><loc>{}</loc></sitemap>\n",
-            escape(&site.url(&part.path))
+            escape(&base.url(&part.path))
         ));
     }
     index.push_str("</sitemapindex>\n");
@@ -57,12 +58,12 @@ fn urlset(path: &str, urls: &[String]) -> ExportFile {
 }
 
 /// `robots.txt`: everything may be crawled; the sitemap is named.
-pub(super) fn robots(site: &Site) -> ExportFile {
+pub(super) fn robots(base: &BaseUrl) -> ExportFile {
     ExportFile {
         path: "robots.txt".to_owned(),
         bytes: format!(
             "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-            site.url("sitemap.xml")
+            base.url("sitemap.xml")
         )
         .into_bytes(),
     }

@@ -56,7 +56,7 @@ fn exports() -> &'static HashMap<String, Vec<u8>> {
         ];
         let exports = render_exports(fixture(), derived(), aggregates(), &base(), true)
             .expect("the fixture exports");
-        let sitemap = sitemap(fixture(), &base(), &pages).expect("the sitemap");
+        let sitemap = sitemap(&base(), &pages);
         exports
             .files
             .into_iter()
@@ -493,7 +493,7 @@ fn dump_sample_exports() {
         .files
         .into_iter()
         .chain(exports.twins)
-        .chain(sitemap(&dataset, &base, &[String::new()]).unwrap())
+        .chain(sitemap(&base, &[String::new()]))
     {
         let path = out.join(&f.path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -4,6 +4,8 @@
 //! totals as sums of the cities' own published figures.
 
 use std::collections::BTreeMap;
+
+use rayon::prelude::*;
 use std::path::Path;
 
 use super::config::{Member, ProvinceConfig};
@@ -94,9 +96,10 @@ pub struct CatalogEntry {
 impl<'c> Province<'c> {
     /// Reads every member's copy from the cache under `root` and merges them.
     pub fn gather(root: &Path, config: &'c ProvinceConfig) -> Province<'c> {
+        // Each copy is read and checked again, on all cores.
         let cities: Vec<City<'c>> = config
             .members
-            .iter()
+            .par_iter()
             .map(|member| {
                 let status = fetch::status(root, member);
                 let copy = fetch::good_copy(root, member);

@@ -128,10 +128,20 @@ pub fn build(
     let pages = render::Pages::new(root, config, &province, &base, (&documents, &derived))
         .map_err(BuildError::Render)?;
     let downloads = export::write(config, &province, &base, &staging).map_err(BuildError::Write)?;
-    let mut count = pages.render(&staging).map_err(BuildError::Render)?;
+    let listed = crate::build::PageList {
+        out: &staging,
+        paths: std::sync::Mutex::default(),
+    };
+    let mut count = pages.render(&listed).map_err(BuildError::Render)?;
     count += pages
-        .data_page(&staging, &downloads)
+        .data_page(&listed, &downloads)
         .map_err(BuildError::Render)?;
+    let paths = listed.paths.into_inner().unwrap_or_else(|p| p.into_inner());
+    for file in crate::export::sitemap(&base, &paths) {
+        staging
+            .write(&file.path, &file.bytes)
+            .map_err(BuildError::Write)?;
+    }
     let (files, bytes) = staging.totals();
     staging.commit().map_err(BuildError::Write)?;
     let records = province

@@ -358,37 +358,22 @@ impl<'p> Pages<'p> {
 
     /// `orgs/` (paged) and one page per credit code.
     fn orgs(&self, out: &dyn Output) -> Result<usize, RenderError> {
-        #[derive(Serialize)]
-        struct Row<'a> {
-            href: String,
-            code: &'a str,
-            name: &'a str,
-            cities: Vec<&'a str>,
-        }
         let p = self.province;
         let title = self.text(&["province", "lookup", "title"]);
-        let mut pages = 0;
-        for (n, chunk) in chunks(&p.orgs).enumerate() {
-            let rows: Vec<Row<'_>> = chunk
-                .iter()
-                .map(|o| Row {
-                    href: self.base.href(&org_path(o)),
-                    code: &o.credit_code,
-                    name: &o.name,
-                    cities: p.city_names(&o.listings),
+        let pages = self.paged_list(
+            out,
+            &p.orgs,
+            ("orgs/", "lookup", "province_orgs.html"),
+            title,
+            &|o| {
+                serde_json::json!({
+                    "href": self.base.href(&org_path(o)),
+                    "code": o.credit_code,
+                    "name": o.name,
+                    "cities": p.city_names(&o.listings),
                 })
-                .collect();
-            let path = paged("orgs/", n);
-            let pager = Pager::new(&self.base, "orgs/", n, p.orgs.len());
-            let data = serde_json::json!({ "rows": rows, "pager": pager, "total": p.orgs.len() });
-            pages += self.page(
-                out,
-                &path,
-                "province_orgs.html",
-                self.meta(title, &path, "lookup"),
-                &data,
-            )?;
-        }
+            },
+        )?;
         let rendered: Result<Vec<usize>, RenderError> =
             p.orgs.par_iter().map(|org| self.org(out, org)).collect();
         Ok(pages + rendered?.into_iter().sum::<usize>())
@@ -467,21 +452,13 @@ impl<'p> Pages<'p> {
     fn catalog(&self, out: &dyn Output) -> Result<usize, RenderError> {
         let p = self.province;
         let title = self.text(&["province", "catalog", "title"]);
-        let mut pages = 0;
-        for (n, chunk) in chunks(&p.catalog).enumerate() {
-            let rows: Vec<serde_json::Value> = chunk.iter().map(|e| self.entry_row(e)).collect();
-            let path = paged("catalog/", n);
-            let pager = Pager::new(&self.base, "catalog/", n, p.catalog.len());
-            let data =
-                serde_json::json!({ "rows": rows, "pager": pager, "total": p.catalog.len() });
-            pages += self.page(
-                out,
-                &path,
-                "province_catalog.html",
-                self.meta(title, &path, "catalog"),
-                &data,
-            )?;
-        }
+        let pages = self.paged_list(
+            out,
+            &p.catalog,
+            ("catalog/", "catalog", "province_catalog.html"),
+            title,
+            &|e| self.entry_row(e),
+        )?;
         let rendered: Result<Vec<usize>, RenderError> = p
             .catalog
             .par_iter()
@@ -514,6 +491,33 @@ impl<'p> Pages<'p> {
             })
             .collect();
         Ok(pages + rendered?.into_iter().sum::<usize>())
+    }
+
+    /// The pages of a paged list at `list` (in its navigation `section`, through
+    /// `template`), a hundred `row`s each, rendered on all cores.
+    fn paged_list<T: Sync>(
+        &self,
+        out: &dyn Output,
+        items: &[T],
+        (list, section, template): (&str, &'static str, &str),
+        title: &str,
+        row: &(dyn Fn(&T) -> serde_json::Value + Sync),
+    ) -> Result<usize, RenderError> {
+        let pages: Vec<&[T]> = chunks(items).collect();
+        let rendered: Result<Vec<usize>, RenderError> = pages
+            .par_iter()
+            .enumerate()
+            .map(|(n, chunk)| {
+                let rows: Vec<serde_json::Value> = chunk.iter().map(row).collect();
+                let path = paged(list, n);
+                let pager = Pager::new(&self.base, list, n, items.len());
+                let data =
+                    serde_json::json!({ "rows": rows, "pager": pager, "total": items.len() });
+                let meta = self.meta(title, &path, section);
+                self.page(out, &path, template, meta, &data)
+            })
+            .collect();
+        Ok(rendered?.into_iter().sum())
     }
 
     /// A merged product as the catalog lists it.

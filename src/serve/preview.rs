@@ -375,7 +375,7 @@ impl<'a> Build<'_, 'a> {
         };
         site.render(gathered, &pass)?;
         *self.theme = Some(site.into_theme());
-        let sitemap = export::sitemap(dataset, base, &pass.page_paths())?;
+        let sitemap = export::sitemap(base, &pass.page_paths());
         for (origin, files) in [
             (Origin::Export, &exports.files),
             (Origin::Twin, &exports.twins),
@@ -477,7 +477,7 @@ impl<'a> Build<'_, 'a> {
         let done = self.render(|site, out| site.render_others(portal_path, gathered, out))?;
         committed.add(self.tree.commit(done, Origin::Render, Some(&portal))?);
         *inventory = Some(exports.inventory);
-        let sitemap = export::sitemap(self.dataset, self.base, &self.tree.page_paths())?;
+        let sitemap = export::sitemap(self.base, &self.tree.page_paths());
         committed.add(self.publish(Origin::Sitemap, &sitemap, None)?);
         Ok(Some(committed))
     }
