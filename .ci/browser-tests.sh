@@ -3,7 +3,8 @@
 # site; payloads that must not run, under a strict CSP too (issue 9), on the hostile
 # fixture site; accessibility (axe-core, keyboard, the 适老化 mode, reflow at 320 px;
 # issue 9) and the list explorer (issue 16) on the sample site; paging through lists
-# longer than a page on a generated site. Builds the four sites, installs Chromium
+# longer than a page on a generated site; the sample province's pages (accessibility,
+# reflow, 一码通查). Builds the five sites, installs Chromium
 # (Debian package) and playwright-core when missing, then runs tests/browser with
 # node's test runner. Usage: bash .ci/browser-tests.sh
 set -euo pipefail
@@ -39,7 +40,15 @@ cargo run --quiet --release -- gen --records 1200 --out target/lists-source >/de
 cargo run --quiet --release -- build --root target/lists-source --output "$lists" \
   --base-url https://example.org/
 
+# The sample province reads the sample city's package from public/, as its README has
+# it: the city is built there first.
+province=target/province-site
+rm -rf "$province"
+cargo run --quiet --release -- build --quiet
+cargo run --quiet --release -- build --quiet --root sample-province --fetch --output "$province" \
+  --base-url https://example.org/
+
 cd tests/browser
 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 SITE_DIR="../../$site" HOSTILE_SITE_DIR="../../$hostile" SAMPLE_SITE_DIR="../../$sample" \
-  LISTS_SITE_DIR="../../$lists" node --test
+  LISTS_SITE_DIR="../../$lists" PROVINCE_SITE_DIR="../../$province" node --test

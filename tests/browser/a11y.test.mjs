@@ -6,13 +6,8 @@
 // reloads; and reflow at 320 and 640 CSS pixels without horizontal scrolling.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { axeViolations, overflow } from "./checks.mjs";
 import { NOTICE, PAGES, chooseElder, sampleSession } from "./sample.mjs";
-
-const AXE = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-
 
 const session = sampleSession();
 
@@ -34,27 +29,6 @@ async function open(page, path) {
     await page.waitForFunction(() =>
       /^(共|没有|请)/.test(document.querySelector("#search-status")?.textContent || ""));
   }
-}
-
-/** axe-core's serious and critical WCAG 2.1 A/AA violations on the open page, one
- *  line each with the first few offending elements. */
-async function axeViolations(page) {
-  // evaluate() is not subject to the page's CSP, unlike an injected <script>.
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-      resultTypes: ["violations"],
-    });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      nodes: v.nodes.map((n) => `${n.target.join(" ")} ${n.failureSummary.split("\n")[1] || ""}`),
-    }));
-  });
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}, ${v.nodes.length}): ${v.nodes.slice(0, 3).join(" | ")}`);
 }
 
 /** Whether the open page is in the 适老化 mode. */
@@ -246,29 +220,6 @@ describe("适老化 mode", () => {
     await ctx.close();
   });
 });
-
-/** The open page's horizontal overflow: whether the page itself scrolls sideways,
- *  and the boxes that scroll sideways without being a labelled, focusable region. */
-function overflow(page) {
-  return page.evaluate(() => {
-    const unlabelled = [];
-    for (const el of document.querySelectorAll("body *")) {
-      const style = getComputedStyle(el);
-      if (!/(auto|scroll)/.test(style.overflowX) || el.scrollWidth <= el.clientWidth) continue;
-      const ids = (el.getAttribute("aria-labelledby") || "").split(" ").filter(Boolean);
-      const name = el.getAttribute("aria-label")
-        || ids.map((id) => document.getElementById(id)?.textContent || "").join("");
-      if (el.tabIndex < 0 || el.getAttribute("role") !== "region" || !name.trim()) {
-        unlabelled.push(`${el.tagName.toLowerCase()}.${el.className}`);
-      }
-    }
-    return {
-      pageScrolls: document.documentElement.scrollWidth > innerWidth
-        ? `${document.documentElement.scrollWidth} > ${innerWidth}` : false,
-      unlabelled,
-    };
-  });
-}
 
 describe("reflow at 320 and 640 CSS pixels (a 1280 px window at 200% zoom)", () => {
   const setups = [
