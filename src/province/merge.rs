@@ -290,3 +290,30 @@ fn slug(code: &str, key: &str) -> String {
         hash & 0xff_ffff
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn models_written_differently_are_one_model() {
+        assert_eq!(model_key("ＧＰ－１２０ A"), model_key("gp-120a"));
+        assert_ne!(model_key("GP-120A"), model_key("GP-120B"));
+    }
+
+    #[test]
+    fn entry_pages_are_safe_and_models_differing_in_symbols_apart() {
+        let a = slug("91370000000000254H", &model_key("GP/120"));
+        let b = slug("91370000000000254H", &model_key("GP 120"));
+        assert_ne!(a, b);
+        for s in [&a, &b] {
+            assert!(
+                s.bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-'),
+                "{s}"
+            );
+        }
+        let long = slug("91370000000000254H", &"型号".repeat(500));
+        assert!(long.len() < 80, "{long}");
+    }
+}

@@ -316,6 +316,13 @@ pub fn check_releases(
     mut input: impl std::io::BufRead,
 ) -> Result<Option<String>, Refusal> {
     use std::io::{BufRead as _, Read as _};
+    // No header: the first release is line 1.
+    let invalid = |index: usize, field: &str, problem| Refusal::Invalid {
+        file: file.to_owned(),
+        line: index as u64 + 1,
+        field: field.to_owned(),
+        problem,
+    };
     let mut prefix: Option<String> = None;
     let mut line = String::new();
     for index in 0.. {
@@ -323,18 +330,18 @@ pub fn check_releases(
         let read = (&mut input)
             .take(MAX_RELEASE_BYTES)
             .read_line(&mut line)
-            .map_err(|_| invalid(file, index, "", RowProblem::Malformed))?;
+            .map_err(|_| invalid(index, "", RowProblem::Malformed))?;
         if read == 0 {
             break;
         }
         if !line.ends_with('\n') && read as u64 == MAX_RELEASE_BYTES {
-            return Err(invalid(file, index, "", RowProblem::Malformed));
+            return Err(invalid(index, "", RowProblem::Malformed));
         }
-        let release: serde_json::Value = serde_json::from_str(&line)
-            .map_err(|_| invalid(file, index, "", RowProblem::Malformed))?;
+        let release: serde_json::Value =
+            serde_json::from_str(&line).map_err(|_| invalid(index, "", RowProblem::Malformed))?;
         let text = |key: &str| release.get(key).and_then(|v| v.as_str());
         if text("id").is_none_or(str::is_empty) {
-            return Err(invalid(file, index, "id", RowProblem::Required));
+            return Err(invalid(index, "id", RowProblem::Required));
         }
         let ocid = text("ocid").unwrap_or_default();
         let own = ocid.get(..11).filter(|p| {
@@ -345,11 +352,11 @@ pub fn check_releases(
                 && ocid.len() > 12
         });
         let Some(own) = own else {
-            return Err(invalid(file, index, "ocid", RowProblem::Type));
+            return Err(invalid(index, "ocid", RowProblem::Type));
         };
         match &prefix {
             Some(p) if p != own => {
-                return Err(invalid(file, index, "ocid", RowProblem::UnknownCode));
+                return Err(invalid(index, "ocid", RowProblem::UnknownCode));
             }
             Some(_) => {}
             None => prefix = Some(own.to_owned()),
@@ -813,4 +820,127 @@ fn cell(record: &csv::StringRecord, index: usize) -> String {
 
 fn opt_cell(record: &csv::StringRecord, index: Option<usize>) -> String {
     index.map(|i| cell(record, i)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A descriptor listing every resource, with `change` applied to its JSON.
+    fn descriptor_with(change: impl FnOnce(&mut serde_json::Value)) -> Result<Descriptor, Refusal> {
+        let hash = format!("sha256:{}", "a".repeat(64));
+        let resources: Vec<serde_json::Value> = RESOURCES
+            .iter()
+            .map(|name| serde_json::json!({ "name": name, "path": format!("{name}.csv"), "bytes": 10, "hash": hash }))
+            .collect();
+        let mut json = serde_json::json!({
+            "title": "示例市",
+            "resources": resources,
+            "x_greenproc_format": PACKAGE_FORMAT,
+            "x_greenproc_ocds": { "path": "ocds/releases.jsonl", "bytes": 10, "hash": hash },
+        });
+        change(&mut json);
+        descriptor(&serde_json::to_vec(&json).unwrap())
+    }
+
+    #[test]
+    fn a_descriptor_is_taken_only_in_the_known_format_with_every_file_inside_the_copy() {
+        assert_eq!(descriptor_with(|_| {}).unwrap().all_files().count(), 7);
+        let unknown = descriptor_with(|j| j["x_greenproc_format"] = 2.into());
+        assert_eq!(
+            unknown.unwrap_err(),
+            Refusal::UnknownFormat {
+                declared: "2".into()
+            }
+        );
+        let none = descriptor_with(|j| {
+            j.as_object_mut().unwrap().remove("x_greenproc_format");
+        });
+        assert_eq!(
+            none.unwrap_err(),
+            Refusal::UnknownFormat {
+                declared: String::new()
+            }
+        );
+        for path in [
+            "../projects.csv",
+            "/etc/passwd",
+            "a/projects.csv",
+            "projects.csv/..",
+            "projects.txt",
+        ] {
+            let outside = descriptor_with(|j| j["resources"][3]["path"] = path.into());
+            assert!(
+                matches!(outside, Err(Refusal::NotAPackage { .. })),
+                "{path}"
+            );
+        }
+        for path in ["../releases.jsonl", "ocds/../../x.jsonl", "ocds/a/b.jsonl"] {
+            let outside = descriptor_with(|j| j["x_greenproc_ocds"]["path"] = path.into());
+            assert!(
+                matches!(outside, Err(Refusal::NotAPackage { .. })),
+                "{path}"
+            );
+        }
+        let unhashed = descriptor_with(|j| j["resources"][0]["hash"] = "md5:abc".into());
+        assert!(matches!(unhashed, Err(Refusal::NotAPackage { .. })));
+        let missing = descriptor_with(|j| {
+            j["resources"].as_array_mut().unwrap().remove(2);
+        });
+        assert_eq!(
+            missing.unwrap_err(),
+            Refusal::MissingResource {
+                resource: "products".into()
+            }
+        );
+    }
+
+    #[test]
+    fn releases_need_an_id_and_one_ocid_prefix() {
+        let check = |text: &str| check_releases("r.jsonl", text.as_bytes());
+        let line = |id: &str, ocid: &str| format!("{{\"id\":\"{id}\",\"ocid\":\"{ocid}\"}}\n");
+        let good = line("a", "ocds-abc123-p1") + &line("b", "ocds-abc123-p2");
+        assert_eq!(check(&good).unwrap().as_deref(), Some("ocds-abc123"));
+        assert_eq!(check("").unwrap(), None);
+        let mixed = good.clone() + &line("c", "ocds-zzz999-p3");
+        assert!(matches!(
+            check(&mixed),
+            Err(Refusal::Invalid {
+                line: 3,
+                problem: RowProblem::UnknownCode,
+                ..
+            })
+        ));
+        assert!(matches!(
+            check(&line("", "ocds-abc123-p1")),
+            Err(Refusal::Invalid {
+                problem: RowProblem::Required,
+                ..
+            })
+        ));
+        assert!(matches!(
+            check(&line("a", "OCDS-ABC-1")),
+            Err(Refusal::Invalid {
+                problem: RowProblem::Type,
+                ..
+            })
+        ));
+        assert!(matches!(
+            check("not json\n"),
+            Err(Refusal::Invalid {
+                problem: RowProblem::Malformed,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_formula_guard_is_taken_off_and_nothing_else() {
+        let record = csv::StringRecord::from(vec!["'=1+1", "'plain", "'-5", "x"]);
+        let clean = unescaped(&record);
+        assert_eq!(
+            clean.iter().collect::<Vec<_>>(),
+            ["=1+1", "'plain", "-5", "x"]
+        );
+    }
 }
