@@ -149,6 +149,11 @@ fn three_cities_served_over_http_make_one_province() {
             "{fetched}"
         );
     }
+    // Fetched again, an unchanged city is asked only whether its descriptor changed.
+    let again = fetch(&s.root);
+    assert!(again.contains("fetch：济南市：数据没有变化"), "{again}");
+    assert_eq!(s.server.not_modified("/370100/data/datapackage.json"), 1);
+    assert_eq!(s.server.requests("/370100/data/projects.csv"), 1);
     let out = s.root.join("public");
     assert_success(&build(&s.root, &out, &[]));
 
