@@ -127,12 +127,18 @@ pub fn build(
     let derived = Derived::new(&documents, root);
     let pages = render::Pages::new(root, config, &province, &base, (&documents, &derived))
         .map_err(BuildError::Render)?;
-    let downloads = export::write(config, &province, &base, &staging).map_err(BuildError::Write)?;
     let listed = crate::build::PageList {
         out: &staging,
         paths: std::sync::Mutex::default(),
     };
-    let mut count = pages.render(&listed).map_err(BuildError::Render)?;
+    // The downloads are written one after another; the pages, on all cores, beside
+    // them. Only the data page waits for the downloads' sizes.
+    let (downloads, rendered) = rayon::join(
+        || export::write(config, &province, &base, &staging),
+        || pages.render(&listed),
+    );
+    let downloads = downloads.map_err(BuildError::Write)?;
+    let mut count = rendered.map_err(BuildError::Render)?;
     count += pages
         .data_page(&listed, &downloads)
         .map_err(BuildError::Render)?;

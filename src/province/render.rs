@@ -125,13 +125,18 @@ impl<'p> Pages<'p> {
             write(&format!("assets/{name}"), bytes)?;
         }
         write("_headers", &self.theme.headers)?;
-        let mut pages = 0;
-        pages += self.home(out)?;
-        pages += self.orgs(out)?;
-        pages += self.catalog(out)?;
-        pages += self.stats(out)?;
-        pages += self.documents.render_documents(out)?.pages;
-        pages += self.search(out)?;
+        // The search index needs none of the pages: it is built beside them.
+        let (others, search) = rayon::join(
+            || -> Result<usize, RenderError> {
+                Ok(self.home(out)?
+                    + self.orgs(out)?
+                    + self.catalog(out)?
+                    + self.stats(out)?
+                    + self.documents.render_documents(out)?.pages)
+            },
+            || self.search(out),
+        );
+        let mut pages = others? + search?;
         pages += self.page(
             out,
             "404.html",
