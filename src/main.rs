@@ -264,6 +264,12 @@ fn main() -> ExitCode {
             (timings, quiet, fetch),
             lang,
         ),
+        Command::Serve { root, .. } if greenproc::province::is_province(&root) => {
+            // The preview rebuilds a city's pages from its records as they are edited;
+            // a province's pages come from its cities' copies, rebuilt whole.
+            eprintln!("{}", lang.get("cli.serve_province"));
+            ExitCode::from(2)
+        }
         Command::Serve { root, port, bind } => {
             let options = greenproc::serve::ServeOptions {
                 root,

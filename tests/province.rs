@@ -516,6 +516,14 @@ fn check_reports_the_province_configuration_and_cities_without_a_copy() {
         .and_then(|d| d["message"].as_str())
         .unwrap();
     assert_eq!(message, "还没有济南市的数据副本");
+    // The preview is a city's; a province is told what to run instead.
+    let served = greenproc(&["serve", "--root", root.to_str().unwrap()]);
+    assert_eq!(served.status.code(), Some(2));
+    assert!(
+        text(&served).contains("greenproc build --fetch"),
+        "{}",
+        text(&served)
+    );
     // A build refuses the configuration as check does, and writes nothing.
     let refused = build(root, &root.join("public"), &[]);
     assert_eq!(refused.status.code(), Some(1));
