@@ -410,13 +410,7 @@ fn fetch(root: &std::path::Path, lang: Lang) -> ExitCode {
     let outcomes = match greenproc::province::fetch_all(root, &greenproc::province::today()) {
         Ok(outcomes) => outcomes,
         Err(list) => {
-            let color = std::io::stderr().is_terminal();
-            eprint!("{}", diagnostic::render_human(&list, root, color, lang));
-            let errors = list
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count();
-            eprintln!("{}", summary_line(errors, list.len() - errors, lang));
+            print_diagnostics(&list, root, lang);
             return ExitCode::from(1);
         }
     };
@@ -525,11 +519,7 @@ fn build(options: BuildOptions, flags: (bool, bool, bool), lang: Lang) -> ExitCo
     match result {
         Ok(built) => {
             if !built.warnings.is_empty() && !quiet {
-                eprint!(
-                    "{}",
-                    diagnostic::render_human(&built.warnings, &options.root, color, lang)
-                );
-                eprintln!("{}", summary_line(0, built.warnings.len(), lang));
+                print_diagnostics(&built.warnings, &options.root, lang);
             }
             if let Some(reason) = built.history_unavailable.as_ref().filter(|_| !quiet) {
                 eprintln!("{}", history_warning(reason, lang));
@@ -555,25 +545,8 @@ fn build(options: BuildOptions, flags: (bool, bool, bool), lang: Lang) -> ExitCo
             }
             ExitCode::SUCCESS
         }
-        Err(BuildError::Invalid(list)) => {
-            // Exactly what `check` prints, then why nothing was written.
-            let errors = list
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count();
-            eprint!(
-                "{}",
-                diagnostic::render_human(&list, &options.root, color, lang)
-            );
-            eprintln!("{}", summary_line(errors, list.len() - errors, lang));
-            eprintln!("{}", lang.get("cli.build_refused"));
-            ExitCode::from(1)
-        }
-        Err(error) => {
-            eprintln!("{}: {error}", lang.get("diagnostic.error"));
-            eprintln!("{}", lang.get("cli.build_failed"));
-            ExitCode::from(1)
-        }
+        Err(BuildError::Invalid(list)) => refused(&list, &options.root, lang),
+        Err(error) => failed(&error, lang),
     }
 }
 
@@ -581,7 +554,6 @@ fn build(options: BuildOptions, flags: (bool, bool, bool), lang: Lang) -> ExitCo
 /// `greenproc fetch` keeps.
 fn build_province(options: &BuildOptions, quiet: bool, lang: Lang) -> ExitCode {
     use greenproc::province::BuildError as ProvinceError;
-    let color = std::io::stderr().is_terminal();
     let result = greenproc::province::build(
         &options.root,
         options.output.as_deref(),
@@ -590,11 +562,7 @@ fn build_province(options: &BuildOptions, quiet: bool, lang: Lang) -> ExitCode {
     match result {
         Ok(built) => {
             if !built.warnings.is_empty() && !quiet {
-                eprint!(
-                    "{}",
-                    diagnostic::render_human(&built.warnings, &options.root, color, lang)
-                );
-                eprintln!("{}", summary_line(0, built.warnings.len(), lang));
+                print_diagnostics(&built.warnings, &options.root, lang);
             }
             if !quiet {
                 let done = text!(
@@ -612,24 +580,8 @@ fn build_province(options: &BuildOptions, quiet: bool, lang: Lang) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(ProvinceError::Invalid(list)) => {
-            let errors = list
-                .iter()
-                .filter(|d| d.severity == Severity::Error)
-                .count();
-            eprint!(
-                "{}",
-                diagnostic::render_human(&list, &options.root, color, lang)
-            );
-            eprintln!("{}", summary_line(errors, list.len() - errors, lang));
-            eprintln!("{}", lang.get("cli.build_refused"));
-            ExitCode::from(1)
-        }
-        Err(error) => {
-            eprintln!("{}: {error}", lang.get("diagnostic.error"));
-            eprintln!("{}", lang.get("cli.build_failed"));
-            ExitCode::from(1)
-        }
+        Err(ProvinceError::Invalid(list)) => refused(&list, &options.root, lang),
+        Err(error) => failed(&error, lang),
     }
 }
 
@@ -696,6 +648,32 @@ fn timing_table(timings: &Timings, pages: usize) -> String {
 /// The one line `check` and `build` print when git history cannot be read.
 fn history_warning(reason: &greenproc::history::Unavailable, lang: Lang) -> String {
     greenproc::text!("cli.history_unavailable", reason = reason.text()).render(lang)
+}
+
+/// Prints `list` as `check` does, with its summary line, to stderr.
+fn print_diagnostics(list: &[diagnostic::Diagnostic], root: &std::path::Path, lang: Lang) {
+    let color = std::io::stderr().is_terminal();
+    let errors = list
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    eprint!("{}", diagnostic::render_human(list, root, color, lang));
+    eprintln!("{}", summary_line(errors, list.len() - errors, lang));
+}
+
+/// A build the checker stopped: exactly what `check` prints, then why nothing was
+/// written.
+fn refused(list: &[diagnostic::Diagnostic], root: &std::path::Path, lang: Lang) -> ExitCode {
+    print_diagnostics(list, root, lang);
+    eprintln!("{}", lang.get("cli.build_refused"));
+    ExitCode::from(1)
+}
+
+/// A build that failed after the check: the error, and that the output is unchanged.
+fn failed(error: &dyn std::fmt::Display, lang: Lang) -> ExitCode {
+    eprintln!("{}: {error}", lang.get("diagnostic.error"));
+    eprintln!("{}", lang.get("cli.build_failed"));
+    ExitCode::from(1)
 }
 
 fn summary_line(errors: usize, warnings: usize, lang: Lang) -> String {
