@@ -3,7 +3,7 @@
 //! anything loaded from another host.
 
 use crate::common;
-use crate::common::{assert_success, build};
+use crate::common::{assert_success, build, files};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -27,29 +27,6 @@ fn override_page_template(root: &Path, template: &str) {
     let templates = root.join("themes/default/templates");
     fs::create_dir_all(&templates).unwrap();
     fs::write(templates.join("page.html"), template).unwrap();
-}
-
-/// Every file under `dir`, by relative path with `/` separators.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut found = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let relative = path.strip_prefix(dir).unwrap();
-                let key = relative
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                found.insert(key, fs::read(&path).unwrap());
-            }
-        }
-    }
-    found
 }
 
 /// The values of `attribute="..."` in `html`, with the entities Tera writes decoded.

@@ -40,22 +40,8 @@ fn site() -> &'static BTreeMap<String, Vec<u8>> {
             "build failed:\n{}",
             String::from_utf8_lossy(&run.stderr)
         );
-        let mut found = BTreeMap::new();
-        read_tree(&output, &output, &mut found);
-        found
+        crate::common::files(&output)
     })
-}
-
-fn read_tree(root: &Path, folder: &Path, found: &mut BTreeMap<String, Vec<u8>>) {
-    for entry in fs::read_dir(folder).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            read_tree(root, &path, found);
-        } else {
-            let relative = path.strip_prefix(root).unwrap().to_string_lossy();
-            found.insert(relative.replace('\\', "/"), fs::read(&path).unwrap());
-        }
-    }
 }
 
 fn page(path: &str) -> &'static str {

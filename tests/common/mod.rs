@@ -5,6 +5,8 @@ pub(crate) mod html;
 pub(crate) mod http;
 pub(crate) mod schema;
 
+use std::collections::BTreeMap;
+use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -39,6 +41,29 @@ pub(crate) fn record_ids(folder: &Path) -> Vec<String> {
         }
     }
     ids
+}
+
+/// Every file under `dir`, by relative path with `/` separators.
+pub(crate) fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut found = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap();
+                let key = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                found.insert(key, fs::read(&path).unwrap());
+            }
+        }
+    }
+    found
 }
 
 /// Runs `greenproc build` of the site at `root` into `output`, with `args`.
