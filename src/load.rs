@@ -27,38 +27,34 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 /// Loads every record under `root`; problems go to `diagnostics`.
 pub fn load_site(root: &Path, diagnostics: &mut Diagnostics) -> Dataset {
-    let mut loader = Loader {
-        root,
-        diagnostics,
-        links: HashSet::new(),
-    };
-    let mut dataset = Dataset::default();
-    for kind in RecordKind::all() {
-        kind.visit(LoadKind {
-            loader: &mut loader,
-            dataset: &mut dataset,
-        });
-    }
-    dataset.files = loader.site_files();
-    dataset
+    load_kinds(root, diagnostics, |_| true)
 }
 
 /// Loads the documents under `root/content/` (policies, interpretations, pages) and the
 /// files of `files/`, for a province site, whose data is its cities'.
 pub fn load_documents(root: &Path, diagnostics: &mut Diagnostics) -> Dataset {
+    load_kinds(root, diagnostics, |kind| {
+        kind.info().format == crate::model::kind::Format::Markdown
+    })
+}
+
+/// Loads the records of the kinds `wanted` takes, and the files of `files/`.
+fn load_kinds(
+    root: &Path,
+    diagnostics: &mut Diagnostics,
+    wanted: impl Fn(RecordKind) -> bool,
+) -> Dataset {
     let mut loader = Loader {
         root,
         diagnostics,
         links: HashSet::new(),
     };
     let mut dataset = Dataset::default();
-    for kind in RecordKind::all() {
-        if kind.info().format == crate::model::kind::Format::Markdown {
-            kind.visit(LoadKind {
-                loader: &mut loader,
-                dataset: &mut dataset,
-            });
-        }
+    for kind in RecordKind::all().filter(|&kind| wanted(kind)) {
+        kind.visit(LoadKind {
+            loader: &mut loader,
+            dataset: &mut dataset,
+        });
     }
     dataset.files = loader.site_files();
     dataset

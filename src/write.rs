@@ -130,10 +130,7 @@ impl Staging {
         fill(&mut counted).map_err(failed)?;
         counted.out.flush().map_err(failed)?;
         self.bytes.fetch_add(counted.bytes, Ordering::Relaxed);
-        let sha256 = sha2::Digest::finalize(counted.digest)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha256 = crate::export::hex(&sha2::Digest::finalize(counted.digest));
         Ok((counted.bytes, sha256))
     }
 

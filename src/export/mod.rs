@@ -270,11 +270,15 @@ struct Written {
 }
 
 /// The SHA-256 of `bytes` in lower-case hex, as catalogs and `sha256sum` write it.
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest as _;
-    let digest = sha2::Sha256::digest(bytes);
-    let mut hex = String::with_capacity(64);
-    for byte in digest.iter() {
+    hex(&sha2::Sha256::digest(bytes))
+}
+
+/// A digest in lower-case hex.
+pub(crate) fn hex(digest: &[u8]) -> String {
+    let mut hex = String::with_capacity(2 * digest.len());
+    for byte in digest {
         let _ = write!(hex, "{byte:02x}");
     }
     hex

@@ -6,6 +6,23 @@ use serde::{Deserialize, Serialize};
 
 use super::value::{Percent, Sp, Stars};
 
+/// Whether `code` has the form of a GB/T 2260 administrative division code: six
+/// digits (a province's end in `0000`, a city's in `00`).
+pub fn is_division_code(code: &str) -> bool {
+    code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `prefix` has the form of a registered OCDS ocid prefix: `ocds-` and six
+/// lower-case letters or digits.
+pub fn is_ocid_prefix(prefix: &str) -> bool {
+    prefix.strip_prefix("ocds-").is_some_and(|rest| {
+        rest.len() == 6
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    })
+}
+
 /// The site configuration.
 #[derive(Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

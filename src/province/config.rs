@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Code, Diagnostics, Position};
 use crate::messages::Text;
-use crate::model::config::{License, Publisher};
+use crate::model::config::{License, Publisher, is_division_code};
 use crate::model::{Sourced, Sp};
 use crate::site_paths::BaseUrl;
 use crate::text;
@@ -68,12 +68,18 @@ impl Member {
     /// Where the package is, a relative path taken from the site `root`.
     pub fn location(&self, root: &Path) -> Location {
         let package = self.package.value.trim();
-        if package.starts_with("http://") || package.starts_with("https://") {
+        if is_web(package) {
             Location::Web(package.to_owned())
         } else {
             Location::Local(root.join(package))
         }
     }
+}
+
+/// Whether `address` is an `http://` or `https://` address: the only ones fetched
+/// from, and the only ones from a city that become links.
+pub fn is_web(address: &str) -> bool {
+    address.starts_with("https://") || address.starts_with("http://")
 }
 
 /// Whether the site at `root` is a province site: its `data/site.yaml` lists members.
@@ -132,7 +138,7 @@ pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Option<Sourced<Provin
 /// The codes, addresses and members of a province configuration.
 fn check(file: &Path, config: &ProvinceConfig, diagnostics: &mut Diagnostics) {
     let code = &config.admin_code;
-    if !six_digits(&code.value) || !code.value.ends_with("0000") {
+    if !is_division_code(&code.value) || !code.value.ends_with("0000") {
         diagnostics.report(
             Code::InvalidCode,
             file,
@@ -167,10 +173,10 @@ fn check(file: &Path, config: &ProvinceConfig, diagnostics: &mut Diagnostics) {
         );
     }
     let prefix = code.value.get(..2).unwrap_or_default();
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for member in &config.members {
         let city = &member.admin_code;
-        let in_province = six_digits(&city.value)
+        let in_province = is_division_code(&city.value)
             && city.value.starts_with(prefix)
             && !city.value.ends_with("0000");
         if !in_province {
@@ -185,7 +191,7 @@ fn check(file: &Path, config: &ProvinceConfig, diagnostics: &mut Diagnostics) {
                 ),
                 text!("province.config.member_code_hint", prefix = prefix),
             );
-        } else if seen.contains(&city.value.as_str()) {
+        } else if !seen.insert(&city.value) {
             diagnostics.report(
                 Code::DuplicateId,
                 file,
@@ -194,10 +200,8 @@ fn check(file: &Path, config: &ProvinceConfig, diagnostics: &mut Diagnostics) {
                 Text::new("province.config.member_twice_hint"),
             );
         }
-        seen.push(&city.value);
         let package = member.package.value.trim();
-        let web = package.starts_with("http://") || package.starts_with("https://");
-        if package.is_empty() || (!web && package.contains("://")) {
+        if package.is_empty() || (!is_web(package) && package.contains("://")) {
             diagnostics.report(
                 Code::InvalidCode,
                 file,
@@ -207,8 +211,4 @@ fn check(file: &Path, config: &ProvinceConfig, diagnostics: &mut Diagnostics) {
             );
         }
     }
-}
-
-fn six_digits(code: &str) -> bool {
-    code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
 }

@@ -4,7 +4,6 @@
 
 use serde::Serialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use super::config::ProvinceConfig;
 use super::merge::Province;
@@ -123,18 +122,14 @@ pub fn write(
     };
     let mut downloads = Vec::new();
     let mut resources = Vec::new();
-    let mut emit = |name: &str,
-                    title: &str,
-                    description: &str,
+    let mut emit = |def: &DatasetDef,
                     schema: serde_json::Value,
                     bytes: Vec<u8>,
                     rows: usize|
      -> Result<(), WriteError> {
+        let (name, title, description) = (&def.name, &def.title, &def.description);
         let path = format!("data/{name}.csv");
-        let sha256: String = Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha256 = crate::export::sha256_hex(&bytes);
         resources.push(json!({
             "name": name,
             "type": "table",
@@ -150,9 +145,9 @@ pub fn write(
             "schema": schema,
         }));
         downloads.push(Download {
-            name: name.to_owned(),
-            title: title.to_owned(),
-            description: description.to_owned(),
+            name: name.clone(),
+            title: title.clone(),
+            description: description.clone(),
             rows,
             files: vec![DownloadFile::new(
                 base,
@@ -166,14 +161,7 @@ pub fn write(
     let cities = dataset("cities")?;
     let (bytes, rows) = cities_csv(cities, province)?;
     let fields = table_schema(cities.fields.iter(), &cities.primary_key);
-    emit(
-        "cities",
-        &cities.title,
-        &cities.description,
-        fields,
-        bytes,
-        rows,
-    )?;
+    emit(cities, fields, bytes, rows)?;
     for name in MERGED {
         let Some(def) = defs.datasets.iter().find(|d| d.name == name) else {
             continue;
@@ -191,25 +179,20 @@ pub fn write(
             let Some((_, table)) = data.tables.iter().find(|(n, _)| n == name) else {
                 continue;
             };
+            let lead = [&city.member.city.value, &city.member.admin_code.value];
             for record in table {
-                let cells = def.fields.iter().zip(record.iter()).map(|(field, value)| {
-                    if field.kind == FieldType::String {
-                        safe_text(value)
-                    } else {
-                        value.into()
-                    }
-                });
-                let lead = [
-                    city.member.city.value.as_str().into(),
-                    city.member.admin_code.value.as_str().into(),
-                ];
-                writer
-                    .write_record(
-                        lead.into_iter()
-                            .chain(cells)
-                            .map(|c: std::borrow::Cow<'_, str>| c.into_owned()),
-                    )
-                    .map_err(csv_error)?;
+                // Field by field: a row's text is guarded, never copied.
+                for value in lead {
+                    writer.write_field(value).map_err(csv_error)?;
+                }
+                for (field, value) in def.fields.iter().zip(record.iter()) {
+                    let value = match field.kind {
+                        FieldType::String => safe_text(value),
+                        _ => value.into(),
+                    };
+                    writer.write_field(value.as_bytes()).map_err(csv_error)?;
+                }
+                writer.write_record(None::<&[u8]>).map_err(csv_error)?;
                 rows += 1;
             }
         }
@@ -218,26 +201,12 @@ pub fn write(
             .chain(def.primary_key.iter().cloned())
             .collect();
         let fields = table_schema(own.city_columns.iter().chain(&def.fields), &key);
-        emit(
-            name,
-            &def.title,
-            &def.description,
-            fields,
-            finish(writer)?,
-            rows,
-        )?;
+        emit(def, fields, finish(writer)?, rows)?;
     }
     let catalog = dataset("catalog")?;
     let (bytes, rows) = catalog_csv(catalog, province)?;
     let fields = table_schema(catalog.fields.iter(), &catalog.primary_key);
-    emit(
-        "catalog",
-        &catalog.title,
-        &catalog.description,
-        fields,
-        bytes,
-        rows,
-    )?;
+    emit(catalog, fields, bytes, rows)?;
     downloads.push(ocds(config, province, base, out, &own.ocds)?);
     let package = json!({
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
@@ -437,11 +406,7 @@ fn cities_csv(def: &DatasetDef, province: &Province<'_>) -> Result<(Vec<u8>, usi
         .write_record(def.fields.iter().map(|f| f.name.as_str()))
         .map_err(csv_error)?;
     for city in &province.cities {
-        let state = match (&city.copy, city.failure()) {
-            (Some(_), None) => "current",
-            (Some(_), Some(_)) => "stale",
-            (None, _) => "missing",
-        };
+        let state = city.state();
         let figures = city.data().map(|d| d.figures).unwrap_or_default();
         let descriptor = city.copy.as_ref().map(|(d, _)| d);
         let has = city.copy.is_some();
@@ -456,15 +421,12 @@ fn cities_csv(def: &DatasetDef, province: &Province<'_>) -> Result<(Vec<u8>, usi
             state.to_owned(),
             count(figures.projects),
             count(figures.covered),
-            ratio_cell(figures.covered as f64, figures.projects as f64),
+            ratio_cell(figures.coverage()),
             money(figures.budget),
             money(figures.awarded),
             money(figures.material_amount),
             money(figures.green_amount),
-            ratio_cell(
-                figures.green_amount.fen() as f64,
-                figures.material_amount.fen() as f64,
-            ),
+            ratio_cell(figures.green_ratio()),
             count(figures.met),
             count(figures.not_met),
             count(figures.not_measurable),
@@ -509,12 +471,8 @@ fn catalog_csv(def: &DatasetDef, province: &Province<'_>) -> Result<(Vec<u8>, us
     Ok((finish(writer)?, province.catalog.len()))
 }
 
-fn ratio_cell(part: f64, whole: f64) -> String {
-    if whole > 0.0 {
-        (part / whole * 100.0).to_string()
-    } else {
-        String::new()
-    }
+fn ratio_cell(ratio: Option<f64>) -> String {
+    ratio.map(|r| r.to_string()).unwrap_or_default()
 }
 
 fn csv_writer() -> csv::Writer<Vec<u8>> {

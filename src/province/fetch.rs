@@ -97,23 +97,35 @@ pub fn status(root: &Path, member: &Member) -> Status {
         .unwrap_or_default()
 }
 
-/// The city's last good copy, read and checked again, with its descriptor; `None`
-/// when there is none or it no longer reads (a copy tampered with on disk).
-pub fn good_copy(root: &Path, member: &Member) -> Option<(Descriptor, CityData)> {
-    let good = status(root, member).good?;
-    let folder = city_folder(root, member).join(good.folder());
-    let descriptor =
-        published::descriptor(&fs::read(folder.join("datapackage.json")).ok()?).ok()?;
+/// The city's last good copy named by `status`, read and checked again, with its
+/// descriptor; `None` when there is none or it no longer reads (a copy tampered with
+/// on disk).
+pub fn good_copy(root: &Path, member: &Member, status: &Status) -> Option<(Descriptor, CityData)> {
+    let folder = city_folder(root, member).join(status.good.as_ref()?.folder());
+    let descriptor = copy_descriptor(&folder)?;
+    let data = tables_in(&folder, &descriptor).ok()?;
+    Some((descriptor, data))
+}
+
+/// Whether the city has a copy this version reads.
+pub fn has_copy(root: &Path, member: &Member) -> bool {
+    let folder = city_folder(root, member);
+    readable_copy(&folder, status(root, member).good.as_ref())
+}
+
+/// The tables of the copy in `folder` that `descriptor` lists, read and checked.
+fn tables_in(folder: &Path, descriptor: &Descriptor) -> Result<CityData, Refusal> {
     let mut files = Vec::new();
     for file in &descriptor.files {
-        files.push((file.name.clone(), fs::read(folder.join(&file.path)).ok()?));
+        let bytes =
+            fs::read(folder.join(&file.path)).map_err(|e| Refusal::unreachable(&file.path, e))?;
+        files.push((file.name.clone(), bytes));
     }
     let borrowed: Vec<(&str, &[u8])> = files
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
-    let data = published::read_tables(&borrowed).ok()?;
-    Some((descriptor, data))
+    published::read_tables(&borrowed)
 }
 
 /// Fetches one city's package into its copy; `today` (`YYYY-MM-DD`) dates a failure.
@@ -156,10 +168,7 @@ pub fn fetch_city(root: &Path, member: &Member, today: &str) -> io::Result<Outco
             });
             Outcome::Refused {
                 refusal,
-                kept: status
-                    .good
-                    .as_ref()
-                    .is_some_and(|g| readable(&folder.join(g.folder()))),
+                kept: readable_copy(&folder, status.good.as_ref()),
             }
         }
     };
@@ -190,7 +199,7 @@ fn attempt(source: &Source, folder: &Path, good: Option<&Good>) -> Result<Attemp
     let Some((bytes, new_etag)) = source.descriptor(etag)? else {
         return Ok(Attempt::Unchanged { etag: None });
     };
-    let revision = hex(&Sha256::digest(&bytes));
+    let revision = crate::export::sha256_hex(&bytes);
     if let Some(good) = good
         && usable
         && good.revision == revision
@@ -200,18 +209,14 @@ fn attempt(source: &Source, folder: &Path, good: Option<&Good>) -> Result<Attemp
     let descriptor = published::descriptor(&bytes)?;
     let incoming = folder.join("incoming");
     let _ = fs::remove_dir_all(&incoming);
-    let unreachable = |file: &str, e: &dyn std::fmt::Display| Refusal::Unreachable {
-        file: file.to_owned(),
-        detail: e.to_string(),
-    };
-    fs::create_dir_all(&incoming).map_err(|e| unreachable("incoming", &e))?;
+    fs::create_dir_all(&incoming).map_err(|e| Refusal::unreachable("incoming", e))?;
     let result = (|| {
         let mut read = Vec::new();
         let mut reused = 0;
         for file in descriptor.all_files() {
             let target = incoming.join(&file.path);
             if let Some(parent) = target.parent() {
-                fs::create_dir_all(parent).map_err(|e| unreachable(&file.path, &e))?;
+                fs::create_dir_all(parent).map_err(|e| Refusal::unreachable(&file.path, e))?;
             }
             let same = old.as_ref().and_then(|o| {
                 o.all_files()
@@ -229,30 +234,21 @@ fn attempt(source: &Source, folder: &Path, good: Option<&Good>) -> Result<Attemp
                 source.resource(&file.path, &target, file)?;
                 read.push(file.path.clone());
             }
-            let (bytes, sha256) = digest(&target).map_err(|e| unreachable(&file.path, &e))?;
+            let (bytes, sha256) =
+                digest(&target).map_err(|e| Refusal::unreachable(&file.path, e))?;
             if bytes != file.bytes || sha256 != file.sha256 {
                 return Err(Refusal::HashMismatch {
                     file: file.path.clone(),
                 });
             }
         }
-        let mut files = Vec::new();
-        for file in &descriptor.files {
-            let bytes =
-                fs::read(incoming.join(&file.path)).map_err(|e| unreachable(&file.path, &e))?;
-            files.push((file.name.clone(), bytes));
-        }
-        let borrowed: Vec<(&str, &[u8])> = files
-            .iter()
-            .map(|(n, b)| (n.as_str(), b.as_slice()))
-            .collect();
-        published::read_tables(&borrowed)?;
+        tables_in(&incoming, &descriptor)?;
         let releases = &descriptor.ocds.path;
-        let input =
-            fs::File::open(incoming.join(releases)).map_err(|e| unreachable(releases, &e))?;
+        let input = fs::File::open(incoming.join(releases))
+            .map_err(|e| Refusal::unreachable(releases, e))?;
         published::check_releases(releases, io::BufReader::new(input))?;
         fs::write(incoming.join("datapackage.json"), &bytes)
-            .map_err(|e| unreachable("datapackage.json", &e))?;
+            .map_err(|e| Refusal::unreachable("datapackage.json", e))?;
         let good = Good {
             revision,
             created: descriptor.created.clone(),
@@ -260,7 +256,7 @@ fn attempt(source: &Source, folder: &Path, good: Option<&Good>) -> Result<Attemp
         };
         let target = folder.join(good.folder());
         let _ = fs::remove_dir_all(&target);
-        fs::rename(&incoming, &target).map_err(|e| unreachable("incoming", &e))?;
+        fs::rename(&incoming, &target).map_err(|e| Refusal::unreachable("incoming", e))?;
         Ok(Attempt::Taken { good, read, reused })
     })();
     if result.is_err() {
@@ -275,9 +271,9 @@ fn copy_descriptor(folder: &Path) -> Option<Descriptor> {
     published::descriptor(&bytes).ok()
 }
 
-/// Whether the copy in `folder` is one this version reads.
-fn readable(folder: &Path) -> bool {
-    copy_descriptor(folder).is_some()
+/// Whether `good` names a copy in the city's `folder` that this version reads.
+fn readable_copy(folder: &Path, good: Option<&Good>) -> bool {
+    good.is_some_and(|g| copy_descriptor(&folder.join(g.folder())).is_some())
 }
 
 /// Writes `status.json` whole or not at all.
@@ -338,7 +334,7 @@ impl Source {
                     .with_config()
                     .limit(MAX_DESCRIPTOR_BYTES)
                     .read_to_vec()
-                    .map_err(|e| too_large_or(file, &e))?;
+                    .map_err(|e| web_refusal(file, &e))?;
                 Ok(Some((bytes, etag)))
             }
         }
@@ -357,15 +353,11 @@ impl Source {
             });
         }
         let limit = file.bytes;
-        let unreachable = |e: &dyn std::fmt::Display| Refusal::Unreachable {
-            file: path.to_owned(),
-            detail: e.to_string(),
-        };
-        let mut out = fs::File::create(target).map_err(|e| unreachable(&e))?;
+        let mut out = fs::File::create(target).map_err(|e| Refusal::unreachable(path, e))?;
         match &self.location {
             Location::Local(descriptor) => {
                 let source = descriptor.parent().unwrap_or(Path::new(".")).join(path);
-                let input = fs::File::open(&source).map_err(|e| unreachable(&e))?;
+                let input = fs::File::open(&source).map_err(|e| Refusal::unreachable(path, e))?;
                 copy_limited(input, &mut out, limit, path)
             }
             Location::Web(url) => {
@@ -390,31 +382,23 @@ fn copy_limited(
     limit: u64,
     file: &str,
 ) -> Result<(), Refusal> {
-    let copied = io::copy(&mut input.take(limit + 1), out).map_err(|e| too_large_or(file, &e))?;
+    let copied =
+        io::copy(&mut input.take(limit + 1), out).map_err(|e| Refusal::unreachable(file, e))?;
     if copied > limit {
         return Err(Refusal::HashMismatch {
             file: file.to_owned(),
         });
     }
-    out.flush().map_err(|e| Refusal::Unreachable {
-        file: file.to_owned(),
-        detail: e.to_string(),
-    })
+    out.flush().map_err(|e| Refusal::unreachable(file, e))
 }
 
 fn read_limited(path: &Path, limit: u64, file: &str) -> Result<Vec<u8>, Refusal> {
-    let input = fs::File::open(path).map_err(|e| Refusal::Unreachable {
-        file: file.to_owned(),
-        detail: e.to_string(),
-    })?;
+    let input = fs::File::open(path).map_err(|e| Refusal::unreachable(file, e))?;
     let mut bytes = Vec::new();
     input
         .take(limit + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| Refusal::Unreachable {
-            file: file.to_owned(),
-            detail: e.to_string(),
-        })?;
+        .map_err(|e| Refusal::unreachable(file, e))?;
     if bytes.len() as u64 > limit {
         return Err(Refusal::TooLarge {
             file: file.to_owned(),
@@ -427,29 +411,17 @@ fn http_ok(file: &str, status: u16) -> Result<(), Refusal> {
     if (200..300).contains(&status) {
         return Ok(());
     }
-    Err(Refusal::Unreachable {
-        file: file.to_owned(),
-        detail: format!("HTTP {status}"),
-    })
+    Err(Refusal::unreachable(file, format!("HTTP {status}")))
 }
 
+/// A failed request or read: a body over its limit is too large, anything else
+/// unreachable.
 fn web_refusal(file: &str, error: &ureq::Error) -> Refusal {
-    Refusal::Unreachable {
-        file: file.to_owned(),
-        detail: error.to_string(),
-    }
-}
-
-fn too_large_or(file: &str, error: &dyn std::fmt::Display) -> Refusal {
-    let detail = error.to_string();
-    if detail.contains("limit") {
-        return Refusal::TooLarge {
+    match error {
+        ureq::Error::BodyExceedsLimit(_) => Refusal::TooLarge {
             file: file.to_owned(),
-        };
-    }
-    Refusal::Unreachable {
-        file: file.to_owned(),
-        detail,
+        },
+        other => Refusal::unreachable(file, other),
     }
 }
 
@@ -467,10 +439,5 @@ fn digest(path: &Path) -> io::Result<(u64, String)> {
         hasher.update(&buffer[..n]);
         total += n as u64;
     }
-    Ok((total, hex(&hasher.finalize())))
-}
-
-/// Lower-case hex of a digest.
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    Ok((total, crate::export::hex(&hasher.finalize())))
 }

@@ -54,6 +54,17 @@ impl City<'_> {
     pub fn failure(&self) -> Option<&Failure> {
         self.status.failure.as_ref()
     }
+
+    /// The state of the city's data, as the pages and `cities.csv` name it:
+    /// `current`, `stale` (the last fetch failed; the last good copy is shown) or
+    /// `missing` (no fetch ever succeeded).
+    pub fn state(&self) -> &'static str {
+        match (&self.copy, self.failure()) {
+            (Some(_), None) => "current",
+            (Some(_), Some(_)) => "stale",
+            (None, _) => "missing",
+        }
+    }
 }
 
 /// What one city's records say about one of its organizations.
@@ -102,7 +113,7 @@ impl<'c> Province<'c> {
             .par_iter()
             .map(|member| {
                 let status = fetch::status(root, member);
-                let copy = fetch::good_copy(root, member);
+                let copy = fetch::good_copy(root, member, &status);
                 let by_org = copy.as_ref().map(|(_, d)| links(d)).unwrap_or_default();
                 let folder = match (&copy, &status.good) {
                     (Some(_), Some(good)) => {

@@ -187,11 +187,8 @@ pub fn fetch_all(
     for member in &config.record.members {
         let outcome =
             fetch::fetch_city(root, member, today).unwrap_or_else(|e| fetch::Outcome::Refused {
-                refusal: published::Refusal::Unreachable {
-                    file: fetch::CACHE.to_owned(),
-                    detail: e.to_string(),
-                },
-                kept: fetch::good_copy(root, member).is_some(),
+                refusal: published::Refusal::unreachable(fetch::CACHE, e),
+                kept: fetch::has_copy(root, member),
             });
         outcomes.push((member.city.value.clone(), outcome));
     }

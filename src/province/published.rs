@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::export::PACKAGE_FORMAT;
 use crate::export::tables::{DatasetDef, FieldDef, FieldType, definitions};
 use crate::model::Money;
+use crate::model::config::is_ocid_prefix;
 
 /// The CSV resources a province reads, in the order they are checked: a table's
 /// references point to tables before it.
@@ -78,6 +79,16 @@ pub enum Refusal {
         /// What is wrong.
         problem: RowProblem,
     },
+}
+
+impl Refusal {
+    /// A file that could not be read, and what the network or file system said.
+    pub fn unreachable(file: &str, error: impl std::fmt::Display) -> Refusal {
+        Refusal::Unreachable {
+            file: file.to_owned(),
+            detail: error.to_string(),
+        }
+    }
 }
 
 /// What is wrong with a value of a published table.
@@ -344,13 +355,9 @@ pub fn check_releases(
             return Err(invalid(index, "id", RowProblem::Required));
         }
         let ocid = text("ocid").unwrap_or_default();
-        let own = ocid.get(..11).filter(|p| {
-            p.starts_with("ocds-")
-                && p[5..]
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-                && ocid.len() > 12
-        });
+        let own = ocid
+            .get(..11)
+            .filter(|p| is_ocid_prefix(p) && ocid.len() > 12);
         let Some(own) = own else {
             return Err(invalid(index, "ocid", RowProblem::Type));
         };
@@ -484,6 +491,28 @@ pub struct Figures {
     pub not_met: u64,
     /// Projects not yet measurable.
     pub not_measurable: u64,
+}
+
+impl Figures {
+    /// Actual policy coverage: covered projects per project in scope, in percent;
+    /// `None` without projects. Computed from the counts, so a province's is never an
+    /// average of its cities'.
+    pub fn coverage(&self) -> Option<f64> {
+        percent(self.covered as f64, self.projects as f64)
+    }
+
+    /// Actual green share of building materials by amount, in percent; `None`
+    /// without materials.
+    pub fn green_ratio(&self) -> Option<f64> {
+        percent(
+            self.green_amount.fen() as f64,
+            self.material_amount.fen() as f64,
+        )
+    }
+}
+
+fn percent(part: f64, whole: f64) -> Option<f64> {
+    (whole > 0.0).then(|| part / whole * 100.0)
 }
 
 /// Checks the CSV files of a package, given as (resource, bytes) in the order of

@@ -8,7 +8,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::config::ProvinceConfig;
+use super::config::{ProvinceConfig, is_web};
 use super::merge::{CatalogEntry, City, OrgEntry, Province};
 use super::published::{Figures, Refusal};
 use crate::derive::Derived;
@@ -19,9 +19,21 @@ use crate::render::format::{Amount, fill, money};
 use crate::render::markdown::{MarkdownRenderer, PageIds};
 use crate::render::theme::Theme;
 use crate::render::{Link, RenderError, Site, SiteInfo};
-use crate::search::SearchDoc;
+use crate::search::{SearchDoc, Vocabulary, index_files};
 use crate::site_paths::{BaseUrl, file_for};
 use crate::write::Output;
+
+/// Renders the page(s) of each item on all cores; the pages rendered, or the first
+/// error.
+fn in_parallel<T: Sync>(
+    items: &[T],
+    render: impl Fn(&T) -> Result<usize, RenderError> + Sync,
+) -> Result<usize, RenderError> {
+    items
+        .par_iter()
+        .map(&render)
+        .try_reduce(|| 0, |a, b| Ok(a + b))
+}
 
 /// Entries on one page of the organization and catalog lists.
 const PER_PAGE: usize = 100;
@@ -49,7 +61,6 @@ const PROVINCE_NAV_WITH_POLICIES: &[[&str; 2]] = &[
 pub struct Pages<'p> {
     province: &'p Province<'p>,
     config: &'p ProvinceConfig,
-    theme: Theme,
     base: BaseUrl,
     /// The province's own policies, interpretations and pages, rendered as a city's.
     documents: Site<'p>,
@@ -79,8 +90,7 @@ impl<'p> Pages<'p> {
         documents: (&'p Dataset, &'p Derived<'p>),
     ) -> Result<Pages<'p>, RenderError> {
         let theme_name = config.theme.as_ref().map(|t| t.value.as_str());
-        let load = || Theme::load(root, theme_name).map_err(RenderError::Theme);
-        let mut theme = load()?;
+        let theme = Theme::load(root, theme_name).map_err(RenderError::Theme)?;
         let (dataset, derived) = documents;
         let info = SiteInfo {
             title: &config.title,
@@ -103,15 +113,12 @@ impl<'p> Pages<'p> {
             as_of: province.as_of.clone(),
             footer_pages: crate::render::footer_pages(dataset, base),
         };
-        let documents = Site::with_info(dataset, derived, load()?, base, &info);
-        theme.set_addresses(base, &dataset.files);
-        let globals = theme.tera.global_context();
-        globals.insert("site", &info);
-        globals.insert("t", theme.strings.tree());
+        // One theme serves the province's pages and its documents, rendered by the
+        // city's renderer.
+        let documents = Site::with_info(dataset, derived, theme, base, &info);
         Ok(Pages {
             province,
             config,
-            theme,
             base: base.clone(),
             documents,
         })
@@ -120,11 +127,6 @@ impl<'p> Pages<'p> {
     /// Renders every page, the search index and the theme's assets into `out`; the
     /// number of HTML pages.
     pub fn render(&self, out: &dyn Output) -> Result<usize, RenderError> {
-        let write = |path: &str, bytes: &[u8]| out.file(path, bytes).map_err(RenderError::Write);
-        for (name, bytes) in &self.theme.assets {
-            write(&format!("assets/{name}"), bytes)?;
-        }
-        write("_headers", &self.theme.headers)?;
         // The search index needs none of the pages: it is built beside them.
         let (others, search) = rayon::join(
             || -> Result<usize, RenderError> {
@@ -132,6 +134,7 @@ impl<'p> Pages<'p> {
                     + self.orgs(out)?
                     + self.catalog(out)?
                     + self.stats(out)?
+                    // with the assets, `_headers` and `files/`
                     + self.documents.render_documents(out)?.pages)
             },
             || self.search(out),
@@ -159,14 +162,15 @@ impl<'p> Pages<'p> {
         let mut context = tera::Context::new();
         context.insert("page", &meta);
         context.insert("data", data);
-        let html =
-            self.theme
-                .tera
-                .render(template, &context)
-                .map_err(|e| RenderError::Template {
-                    page: path.to_owned(),
-                    message: e.to_string(),
-                })?;
+        let html = self
+            .documents
+            .theme()
+            .tera
+            .render(template, &context)
+            .map_err(|e| RenderError::Template {
+                page: path.to_owned(),
+                message: e.to_string(),
+            })?;
         let file = if path.ends_with(".html") {
             path.to_owned()
         } else {
@@ -175,6 +179,23 @@ impl<'p> Pages<'p> {
         out.file(&file, html.as_bytes())
             .map_err(RenderError::Write)?;
         Ok(1)
+    }
+
+    /// [`Pages::meta`] for a page listed on `list` (its path and title), which its
+    /// breadcrumbs name.
+    fn meta_in<'m>(
+        &self,
+        title: &'m str,
+        path: &str,
+        section: &'static str,
+        (list, list_title): (&str, &'m str),
+    ) -> Meta<'m> {
+        let mut meta = self.meta(title, path, section);
+        meta.crumbs = vec![Link {
+            href: self.base.href(list),
+            title: list_title,
+        }];
+        meta
     }
 
     fn meta<'m>(&self, title: &'m str, path: &str, section: &'static str) -> Meta<'m> {
@@ -191,7 +212,7 @@ impl<'p> Pages<'p> {
     }
 
     fn text(&self, path: &[&str]) -> &str {
-        self.theme.strings.text(path)
+        self.documents.theme().strings.text(path)
     }
 
     fn home(&self, out: &dyn Output) -> Result<usize, RenderError> {
@@ -281,11 +302,6 @@ impl<'p> Pages<'p> {
     /// A city's row of the comparison: its figures and the state of its copy.
     fn city_row<'c>(&self, city: &'c City<'_>) -> CityRow<'c> {
         let copy = city.copy.as_ref();
-        let state = match (copy, city.failure()) {
-            (Some(_), None) => "current",
-            (Some(_), Some(_)) => "stale",
-            (None, _) => "missing",
-        };
         let note = city.failure().map(|failure| {
             let reason = self.reason(&failure.refusal);
             let created = copy.map(|(d, _)| d.created.get(..10).unwrap_or_default());
@@ -309,7 +325,7 @@ impl<'p> Pages<'p> {
             code: &city.member.admin_code.value,
             homepage: copy.map(|(d, _)| d.homepage.as_str()).filter(|h| is_web(h)),
             created: copy.map(|(d, _)| d.created.get(..10).unwrap_or_default()),
-            state,
+            state: city.state(),
             note,
             figures: city.data().map(|d| FiguresView::of(&d.figures)),
         }
@@ -379,9 +395,7 @@ impl<'p> Pages<'p> {
                 })
             },
         )?;
-        let rendered: Result<Vec<usize>, RenderError> =
-            p.orgs.par_iter().map(|org| self.org(out, org)).collect();
-        Ok(pages + rendered?.into_iter().sum::<usize>())
+        Ok(pages + in_parallel(&p.orgs, |org| self.org(out, org))?)
     }
 
     fn org(&self, out: &dyn Output, org: &OrgEntry) -> Result<usize, RenderError> {
@@ -440,11 +454,8 @@ impl<'p> Pages<'p> {
             })
             .collect();
         let path = org_path(org);
-        let mut meta = self.meta(&org.name, &path, "lookup");
-        meta.crumbs = vec![Link {
-            href: self.base.href("orgs/"),
-            title: self.text(&["province", "lookup", "title"]),
-        }];
+        let list = ("orgs/", self.text(&["province", "lookup", "title"]));
+        let meta = self.meta_in(&org.name, &path, "lookup", list);
         let data = serde_json::json!({
             "code": org.credit_code,
             "cities": p.city_names(&org.listings).len(),
@@ -464,38 +475,29 @@ impl<'p> Pages<'p> {
             title,
             &|e| self.entry_row(e),
         )?;
-        let rendered: Result<Vec<usize>, RenderError> = p
-            .catalog
-            .par_iter()
-            .map(|entry| {
-                let path = entry_path(entry);
-                let mut meta = self.meta(&entry.name, &path, "catalog");
-                meta.crumbs = vec![Link {
-                    href: self.base.href("catalog/"),
-                    title,
-                }];
-                let listings: Vec<serde_json::Value> = entry
-                    .listings
-                    .iter()
-                    .filter_map(|&(c, i)| {
-                        let city = &p.cities[c];
-                        let product = &city.data()?.products[i];
-                        Some(serde_json::json!({
-                            "city": city.member.city.value,
-                            "name": product.name,
-                            "model": product.model,
-                            "status": product.status,
-                            "grade": product.certificate_grade,
-                            "href": web_or_none(&product.url),
-                        }))
-                    })
-                    .collect();
-                let data =
-                    serde_json::json!({ "entry": self.entry_row(entry), "listings": listings });
-                self.page(out, &path, "province_product.html", meta, &data)
-            })
-            .collect();
-        Ok(pages + rendered?.into_iter().sum::<usize>())
+        let entries = in_parallel(&p.catalog, |entry| {
+            let path = entry_path(entry);
+            let meta = self.meta_in(&entry.name, &path, "catalog", ("catalog/", title));
+            let listings: Vec<serde_json::Value> = entry
+                .listings
+                .iter()
+                .filter_map(|&(c, i)| {
+                    let city = &p.cities[c];
+                    let product = &city.data()?.products[i];
+                    Some(serde_json::json!({
+                        "city": city.member.city.value,
+                        "name": product.name,
+                        "model": product.model,
+                        "status": product.status,
+                        "grade": product.certificate_grade,
+                        "href": web_or_none(&product.url),
+                    }))
+                })
+                .collect();
+            let data = serde_json::json!({ "entry": self.entry_row(entry), "listings": listings });
+            self.page(out, &path, "province_product.html", meta, &data)
+        })?;
+        Ok(pages + entries)
     }
 
     /// The pages of a paged list at `list` (in its navigation `section`, through
@@ -508,21 +510,15 @@ impl<'p> Pages<'p> {
         title: &str,
         row: &(dyn Fn(&T) -> serde_json::Value + Sync),
     ) -> Result<usize, RenderError> {
-        let pages: Vec<&[T]> = chunks(items).collect();
-        let rendered: Result<Vec<usize>, RenderError> = pages
-            .par_iter()
-            .enumerate()
-            .map(|(n, chunk)| {
-                let rows: Vec<serde_json::Value> = chunk.iter().map(row).collect();
-                let path = paged(list, n);
-                let pager = Pager::new(&self.base, list, n, items.len());
-                let data =
-                    serde_json::json!({ "rows": rows, "pager": pager, "total": items.len() });
-                let meta = self.meta(title, &path, section);
-                self.page(out, &path, template, meta, &data)
-            })
-            .collect();
-        Ok(rendered?.into_iter().sum())
+        let pages: Vec<(usize, &[T])> = chunks(items).enumerate().collect();
+        in_parallel(&pages, |&(n, chunk)| {
+            let rows: Vec<serde_json::Value> = chunk.iter().map(row).collect();
+            let path = paged(list, n);
+            let pager = Pager::new(&self.base, list, n, items.len());
+            let data = serde_json::json!({ "rows": rows, "pager": pager, "total": items.len() });
+            let meta = self.meta(title, &path, section);
+            self.page(out, &path, template, meta, &data)
+        })
     }
 
     /// A merged product as the catalog lists it.
@@ -579,36 +575,7 @@ impl<'p> Pages<'p> {
         let p = self.province;
         let label = |group: &str, key: &str| self.text(&[group, key]).to_owned();
         let mut docs = Vec::new();
-        for org in &p.orgs {
-            let cities: Vec<String> = p
-                .city_names(&org.listings)
-                .into_iter()
-                .map(str::to_owned)
-                .collect();
-            docs.push(SearchDoc {
-                kind: "org",
-                title: org.name.clone(),
-                path: org_path(org),
-                codes: vec![org.credit_code.clone()],
-                facts: cities.clone(),
-                related: cities,
-                district: None,
-                ..SearchDoc::default()
-            });
-        }
-        for entry in &p.catalog {
-            let maker = p.org(&entry.manufacturer_code).map(|m| m.name.clone());
-            let category = p.categories.get(&entry.category).cloned();
-            docs.push(SearchDoc {
-                kind: "product",
-                title: format!("{} {}", entry.name, entry.model),
-                path: entry_path(entry),
-                related: maker.into_iter().collect(),
-                category: Some(entry.category.clone()),
-                facts: category.into_iter().collect(),
-                ..SearchDoc::default()
-            });
-        }
+        // In a city's order: projects, products, organizations, then documents.
         for city in &p.cities {
             let Some(data) = city.data() else { continue };
             for project in &data.projects {
@@ -630,35 +597,52 @@ impl<'p> Pages<'p> {
                 });
             }
         }
+        for entry in &p.catalog {
+            let maker = p.org(&entry.manufacturer_code).map(|m| m.name.clone());
+            let category = p.categories.get(&entry.category).cloned();
+            docs.push(SearchDoc {
+                kind: "product",
+                title: format!("{} {}", entry.name, entry.model),
+                path: entry_path(entry),
+                related: maker.into_iter().collect(),
+                category: Some(entry.category.clone()),
+                facts: category.into_iter().collect(),
+                ..SearchDoc::default()
+            });
+        }
+        for org in &p.orgs {
+            let cities: Vec<String> = p
+                .city_names(&org.listings)
+                .into_iter()
+                .map(str::to_owned)
+                .collect();
+            docs.push(SearchDoc {
+                kind: "org",
+                title: org.name.clone(),
+                path: org_path(org),
+                codes: vec![org.credit_code.clone()],
+                facts: cities.clone(),
+                related: cities,
+                district: None,
+                ..SearchDoc::default()
+            });
+        }
         docs.extend(self.documents.search_documents(&label));
-        let mut dictionary = crate::search::text::Dictionary::builtin();
-        let mut facets = crate::search::index::Facets::default();
-        for kind in [
-            "project",
-            "product",
-            "org",
-            "policy",
-            "interpretation",
-            "page",
-        ] {
-            if docs.iter().any(|d| d.kind == kind) {
-                facets
-                    .kinds
-                    .push((kind.to_owned(), label("search_kind", kind)));
-            }
-        }
-        for city in &p.cities {
-            dictionary.add(&city.member.city.value);
-            facets.districts.push((
-                city.member.admin_code.value.clone(),
-                city.member.city.value.clone(),
-            ));
-        }
-        for (id, name) in &p.categories {
-            dictionary.add(name);
-            facets.categories.push((id.clone(), name.clone()));
-        }
-        for (path, bytes) in crate::search::index::build(&docs, &dictionary, &facets) {
+        let vocabulary = Vocabulary {
+            places: p
+                .cities
+                .iter()
+                .map(|c| {
+                    (
+                        c.member.admin_code.value.clone(),
+                        c.member.city.value.clone(),
+                    )
+                })
+                .collect(),
+            categories: p.categories.clone().into_iter().collect(),
+            terms: Vec::new(),
+        };
+        for (path, bytes) in index_files(&docs, &vocabulary, &label) {
             out.file(&path, &bytes).map_err(RenderError::Write)?;
         }
         let title = self.text(&["search", "title"]);
@@ -742,8 +726,7 @@ struct FiguresView {
 
 impl FiguresView {
     fn of(f: &Figures) -> FiguresView {
-        let coverage = ratio(f.covered as f64, f.projects as f64);
-        let green = ratio(f.green_amount.fen() as f64, f.material_amount.fen() as f64);
+        let (coverage, green) = (f.coverage(), f.green_ratio());
         FiguresView {
             projects: f.projects,
             covered: f.covered,
@@ -848,15 +831,7 @@ pub fn entry_path(entry: &CatalogEntry) -> String {
     format!("catalog/{}/", entry.slug)
 }
 
-fn ratio(part: f64, whole: f64) -> Option<f64> {
-    (whole > 0.0).then(|| part / whole * 100.0)
-}
-
 /// Only `http(s)` addresses from a city become links: the city chose the text.
-fn is_web(url: &str) -> bool {
-    url.starts_with("https://") || url.starts_with("http://")
-}
-
 fn web_or_none(url: &str) -> Option<&str> {
     is_web(url).then_some(url)
 }

@@ -357,7 +357,8 @@ impl<'a> Site<'a> {
     }
 
     /// Renders the documents only, policies with their interpretations and the
-    /// content pages, and the documents of `files/`: a province site's own.
+    /// content pages, with the assets, `_headers` and the documents of `files/`: a
+    /// province site's own.
     pub fn render_documents(&self, out: &dyn Output) -> Result<Stats, RenderError> {
         let scope = Scope::all();
         let mut counting = Counting {
@@ -366,14 +367,29 @@ impl<'a> Site<'a> {
             scope: &scope,
             gathered: None,
         };
+        self.static_files(&mut counting)?;
+        pages::render_documents(self, &mut counting)?;
+        Ok(counting.stats)
+    }
+
+    /// The theme's assets, the hosts' `_headers` and the documents of `files/`.
+    fn static_files(&self, counting: &mut Counting<'_>) -> Result<(), RenderError> {
+        for (name, bytes) in &self.theme.assets {
+            counting.file(&format!("assets/{name}"), bytes)?;
+        }
+        counting.file("_headers", &self.theme.headers)?;
         for file in &self.dataset.files {
             let bytes = std::fs::read(&file.source).map_err(|e| {
                 RenderError::Write(WriteError::new(format!("cannot read {}: {e}", file.path)))
             })?;
             counting.file(&file.path, &bytes)?;
         }
-        pages::render_documents(self, &mut counting)?;
-        Ok(counting.stats)
+        Ok(())
+    }
+
+    /// The theme the site renders with.
+    pub(crate) fn theme(&self) -> &Theme {
+        &self.theme
     }
 
     /// The theme, for the next [`Site::with_theme`].
@@ -437,16 +453,7 @@ impl<'a> Site<'a> {
             gathered,
         };
         if gathered.is_some() {
-            for (name, bytes) in &self.theme.assets {
-                counting.file(&format!("assets/{name}"), bytes)?;
-            }
-            counting.file("_headers", &self.theme.headers)?;
-            for file in &self.dataset.files {
-                let bytes = std::fs::read(&file.source).map_err(|e| {
-                    RenderError::Write(WriteError::new(format!("cannot read {}: {e}", file.path)))
-                })?;
-                counting.file(&file.path, &bytes)?;
-            }
+            self.static_files(&mut counting)?;
         }
         pages::render_all(self, &mut counting)?;
         Ok(counting.stats)

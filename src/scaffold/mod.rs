@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::model::Taxonomy;
+use crate::model::config::is_division_code;
 use crate::model::kind::{Format, Home, KINDS, KindInfo, RecordKind};
 use crate::path_safety::symlink_on_the_way;
 use crate::schema;
@@ -131,9 +132,7 @@ pub fn init(dir: &Path, city: &City) -> Result<Initialized, ScaffoldError> {
     let name = checked_name("--city", city.name.as_deref())?;
     let province = checked_name("--province", city.province.as_deref())?;
     let admin_code = match city.admin_code.as_deref() {
-        Some(code) if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) => {
-            Some(code.to_owned())
-        }
+        Some(code) if is_division_code(code) => Some(code.to_owned()),
         Some(code) => {
             return Err(ScaffoldError::Usage(format!(
                 "--admin-code `{code}` is not a six-digit administrative division code, e.g. 370100"
@@ -209,10 +208,7 @@ pub fn init_province(
     admin_code: &str,
 ) -> Result<Initialized, ScaffoldError> {
     let defaults: Defaults = parse_yaml(DEFAULTS).expect("templates/defaults.yaml parses");
-    let valid = admin_code.len() == 6
-        && admin_code.bytes().all(|b| b.is_ascii_digit())
-        && admin_code.ends_with("0000");
-    if !valid {
+    if !is_division_code(admin_code) || !admin_code.ends_with("0000") {
         return Err(ScaffoldError::Usage(format!(
             "--admin-code `{admin_code}` is not a province's six-digit division code ending in 0000, e.g. 370000"
         )));
@@ -342,7 +338,7 @@ impl CityExamples {
             .ok()
             .and_then(|text| parse_yaml::<Config>(&text).ok())
             .map(|c| c.admin_code)
-            .filter(|code| code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()))
+            .filter(|code| is_division_code(code))
             .unwrap_or_else(|| "110000".to_owned());
         let code = |prefix: &str, serial: &str| {
             credit_code::complete(&format!("{prefix}{admin_code}{serial}")).unwrap_or_default()

@@ -44,34 +44,57 @@ pub fn build_index(
     labels: &Labels<'_>,
 ) -> Vec<(String, Vec<u8>)> {
     let docs = records::documents(dataset, derived, labels);
+    let mut vocabulary = Vocabulary::default();
+    if let Some(config) = &dataset.config {
+        let c = &config.record;
+        let districts = c.districts.iter().map(|d| (&d.id, &d.name));
+        for (id, name) in districts.chain(c.zones.iter().map(|z| (&z.id, &z.name))) {
+            vocabulary.places.push((id.value.clone(), name.clone()));
+        }
+    }
+    if let Some(taxonomy) = &dataset.taxonomy {
+        let groups = taxonomy.record.groups.iter();
+        vocabulary.terms = groups.map(|g| g.name.clone()).collect();
+        for category in &taxonomy.record.categories {
+            let (id, name) = (category.id.value.clone(), category.name.clone());
+            vocabulary.categories.push((id, name));
+        }
+    }
+    index_files(&docs, &vocabulary, labels)
+}
+
+/// The names an index filters by and keys whole: its places (a city's districts and
+/// zones, a province's cities) and categories, each as (id, name), and other terms.
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    /// The place filter's values.
+    pub places: Vec<(String, String)>,
+    /// The category filter's values.
+    pub categories: Vec<(String, String)>,
+    /// More whole terms (material groups).
+    pub terms: Vec<String>,
+}
+
+/// The search files of `docs`: the kind filter lists the kinds in the order the
+/// documents come (also the order of results of equal score), named by `labels`.
+pub fn index_files(
+    docs: &[SearchDoc],
+    vocabulary: &Vocabulary,
+    labels: &Labels<'_>,
+) -> Vec<(String, Vec<u8>)> {
     let mut dictionary = text::Dictionary::builtin();
     let mut facets = index::Facets::default();
-    // Kinds in the order the documents come, which is also the order of results of
-    // equal score.
-    for doc in &docs {
+    for doc in docs {
         if !facets.kinds.iter().any(|(kind, _)| kind == doc.kind) {
             let name = labels("search_kind", doc.kind);
             facets.kinds.push((doc.kind.to_owned(), name));
         }
     }
-    if let Some(config) = &dataset.config {
-        let c = &config.record;
-        let districts = c.districts.iter().map(|d| (&d.id, &d.name));
-        for (id, name) in districts.chain(c.zones.iter().map(|z| (&z.id, &z.name))) {
-            dictionary.add(name);
-            facets.districts.push((id.value.clone(), name.clone()));
-        }
+    let named = vocabulary.places.iter().chain(&vocabulary.categories);
+    for name in named.map(|(_, name)| name).chain(&vocabulary.terms) {
+        dictionary.add(name);
     }
-    if let Some(taxonomy) = &dataset.taxonomy {
-        for group in &taxonomy.record.groups {
-            dictionary.add(&group.name);
-        }
-        for category in &taxonomy.record.categories {
-            dictionary.add(&category.name);
-            facets
-                .categories
-                .push((category.id.value.clone(), category.name.clone()));
-        }
-    }
-    index::build(&docs, &dictionary, &facets)
+    facets.districts = vocabulary.places.clone();
+    facets.categories = vocabulary.categories.clone();
+    index::build(docs, &dictionary, &facets)
 }

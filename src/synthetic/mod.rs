@@ -14,6 +14,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::model::Date;
+use crate::model::config::is_division_code;
 use crate::validate::credit_code;
 
 /// Word lists and the category table, embedded from `words.yaml`.
@@ -236,8 +237,7 @@ impl Words {
     /// districts named after it.
     fn become_member(&mut self, member: &Member) -> io::Result<()> {
         let code = &member.admin_code;
-        let valid =
-            code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) && !code.ends_with("0000");
+        let valid = is_division_code(code) && !code.ends_with("0000");
         if !valid {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,

@@ -3,6 +3,7 @@
 use super::{Checker, each};
 use crate::diagnostic::{Code, Position};
 use crate::messages::Text;
+use crate::model::config::{is_division_code, is_ocid_prefix};
 use crate::model::{Dataset, Sp};
 use crate::site_paths::BaseUrl;
 
@@ -12,8 +13,7 @@ pub(super) fn check_config(dataset: &Dataset, checker: &mut Checker) {
         return;
     };
     let (file, site) = (config.file.as_path(), &config.record);
-    let six_digits =
-        |code: &Sp<String>| code.value.len() == 6 && code.value.bytes().all(|b| b.is_ascii_digit());
+    let six_digits = |code: &Sp<String>| is_division_code(&code.value);
     if !six_digits(&site.admin_code) {
         checker.diagnostics.report(
             Code::InvalidCode,
@@ -44,13 +44,7 @@ pub(super) fn check_config(dataset: &Dataset, checker: &mut Checker) {
         }
     }
     let ocid = &site.ocid_prefix.value;
-    let ocid_ok = ocid.strip_prefix("ocds-").is_some_and(|rest| {
-        rest.len() == 6
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-    });
-    if !ocid_ok {
+    if !is_ocid_prefix(ocid) {
         checker.diagnostics.report(
             Code::InvalidCode,
             file,
