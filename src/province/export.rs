@@ -433,7 +433,7 @@ fn cities_csv(def: &DatasetDef, province: &Province<'_>) -> Result<(Vec<u8>, usi
             city.status
                 .good
                 .as_ref()
-                .map(|g| g.revision[..16.min(g.revision.len())].to_owned())
+                .map(|g| g.short().to_owned())
                 .unwrap_or_default(),
             descriptor
                 .map(|d| safe_text(&d.homepage).into_owned())

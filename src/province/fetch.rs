@@ -48,9 +48,14 @@ pub struct Good {
 }
 
 impl Good {
+    /// The revision's first 16 hex digits, which name it on pages and downloads.
+    pub fn short(&self) -> &str {
+        self.revision.get(..16).unwrap_or(&self.revision)
+    }
+
     /// The copy's folder name.
     pub fn folder(&self) -> String {
-        format!("rev-{}", &self.revision[..16.min(self.revision.len())])
+        format!("rev-{}", self.short())
     }
 }
 
@@ -90,11 +95,18 @@ pub fn city_folder(root: &Path, member: &Member) -> PathBuf {
 }
 
 /// Reads a city's `status.json`; an absent or unreadable one is a city never fetched.
+/// A `good` whose revision is not a SHA-256 in hex (a file edited by hand) names no
+/// copy: its folder name could otherwise leave the city's folder.
 pub fn status(root: &Path, member: &Member) -> Status {
-    fs::read(city_folder(root, member).join("status.json"))
+    let mut status: Status = fs::read(city_folder(root, member).join("status.json"))
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let sha256 = |r: &str| r.len() == 64 && r.bytes().all(|b| b.is_ascii_hexdigit());
+    if status.good.as_ref().is_some_and(|g| !sha256(&g.revision)) {
+        status.good = None;
+    }
+    status
 }
 
 /// The city's last good copy named by `status`, read and checked again, with its
@@ -440,4 +452,48 @@ fn digest(path: &Path) -> io::Result<(u64, String)> {
         total += n as u64;
     }
     Ok((total, crate::export::hex(&hasher.finalize())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Sp;
+
+    #[test]
+    fn a_status_naming_no_sha256_names_no_copy() {
+        let root = tempfile::tempdir().unwrap();
+        let member = Member {
+            city: Sp::default(),
+            admin_code: Sp {
+                value: "370100".to_owned(),
+                ..Sp::default()
+            },
+            package: Sp::default(),
+        };
+        let folder = city_folder(root.path(), &member);
+        fs::create_dir_all(&folder).unwrap();
+        for revision in [
+            "../../../../outside",
+            "é".repeat(20).as_str(),
+            &"a".repeat(64),
+        ] {
+            let json = format!(r#"{{"good": {{"revision": "{revision}", "created": ""}}}}"#);
+            fs::write(folder.join("status.json"), json).unwrap();
+            let status = status(root.path(), &member);
+            assert_eq!(
+                status.good.is_some(),
+                revision == "a".repeat(64),
+                "{revision}"
+            );
+        }
+        assert_eq!(
+            Good {
+                revision: "b".repeat(64),
+                created: String::new(),
+                etag: None
+            }
+            .folder(),
+            format!("rev-{}", "b".repeat(16))
+        );
+    }
 }
