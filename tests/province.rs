@@ -466,6 +466,10 @@ fn check_reports_the_province_configuration_and_cities_without_a_copy() {
             ),
         ],
     );
+    // A theme that does not compile would stop the build: check reports it.
+    let templates = root.join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("province_home.html"), "{% if %}\n").unwrap();
     let output = greenproc(&[
         "check",
         "--root",
@@ -499,6 +503,10 @@ fn check_reports_the_province_configuration_and_cities_without_a_copy() {
     assert!(
         found.contains(&("W0306".to_owned(), 9)),
         "no copy yet: {found:?}"
+    );
+    assert!(
+        found.iter().any(|(code, _)| code == "E0213"),
+        "the broken theme: {found:?}"
     );
     let message = list
         .iter()

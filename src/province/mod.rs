@@ -43,6 +43,9 @@ fn checked(root: &Path) -> (Option<Sourced<ProvinceConfig>>, Dataset, Diagnostic
     let documents = crate::load::load_documents(root, &mut diagnostics);
     crate::validate::validate(&documents, &mut diagnostics);
     if let Some(config) = &config {
+        // The build loads the theme: check reports first what would stop it.
+        let theme = config.record.theme.as_ref().map(|t| t.value.as_str());
+        crate::validate::theme::check_named_theme(root, theme, &mut diagnostics);
         let file = config.file.as_path();
         for member in &config.record.members {
             let status = fetch::status(root, member);

@@ -22,6 +22,12 @@ pub fn check_theme(root: &Path, dataset: &Dataset, diagnostics: &mut Diagnostics
         return;
     };
     let name = config.record.theme.as_ref().map(|t| t.value.as_str());
+    check_named_theme(root, name, diagnostics);
+}
+
+/// [`check_theme`] of the theme `name` (the default when `None`): a province's,
+/// whose configuration is not a city's.
+pub fn check_named_theme(root: &Path, name: Option<&str>, diagnostics: &mut Diagnostics) {
     let folder = Path::new("themes").join(name.unwrap_or("default"));
     if let Err(e) = Theme::load(root, name) {
         for (message, place) in theme_errors(&e.to_string()) {
