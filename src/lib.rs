@@ -13,9 +13,11 @@
 //! 4. [`export`] writes the open-data files (and an inventory of them for the data
 //!    portal);
 //! 5. [`render`] turns records into pages through the theme's Tera templates;
-//! 6. [`write`] stages the files beside the output folder and swaps them in.
+//! 6. [`write`] stages the files beside the output folder and swaps them in, with a
+//!    [`manifest`] of them.
 //!
-//! [`build`] runs the six stages for `greenproc build`, the sitemap after the pages;
+//! [`build`] runs the six stages for `greenproc build`, the sitemap after the pages,
+//! rendering again only what changed since the previous output;
 //! [`serve`] keeps their results in memory for the editors' preview and reruns only
 //! what an edit affects. [`history`] reads the site's git repository in-process: each
 //! record's history for the derive stage, and the field-level comparison behind
@@ -29,6 +31,7 @@ pub mod diagnostic;
 pub mod export;
 pub mod history;
 pub mod load;
+pub mod manifest;
 pub mod messages;
 pub mod model;
 pub mod path_safety;

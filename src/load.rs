@@ -431,10 +431,7 @@ type ReadFile<T> = fn(&Path, &Path) -> Result<Sourced<T>, Vec<Diagnostic>>;
 fn read_yaml<T: DeserializeOwned>(root: &Path, file: &Path) -> Result<Sourced<T>, Vec<Diagnostic>> {
     let text = read(root, file).map_err(|d| vec![d])?;
     let record = parse_record(file, &text)?;
-    Ok(Sourced {
-        file: file.to_path_buf(),
-        record,
-    })
+    Ok(Sourced::new(file, record, &text))
 }
 
 /// Reads and parses the Markdown document at `file` (relative to `root`).
@@ -444,10 +441,7 @@ fn read_markdown<T: DeserializeOwned>(
 ) -> Result<Sourced<Markdown<T>>, Vec<Diagnostic>> {
     let text = read(root, file).map_err(|d| vec![d])?;
     let record = parse_document(file, &text)?;
-    Ok(Sourced {
-        file: file.to_path_buf(),
-        record,
-    })
+    Ok(Sourced::new(file, record, &text))
 }
 
 /// Reads the file at `file` (relative to `root`) as UTF-8 text within the size limit.

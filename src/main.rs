@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use greenproc::build::{BuildError, BuildOptions, Stage, Timings};
+use greenproc::build::{BuildError, BuildOptions, FullReason, Mode, Stage, Timings};
 use greenproc::diagnostic::{self, Severity};
-use greenproc::messages::Lang;
+use greenproc::messages::{Lang, Text};
 use greenproc::scaffold::{self, ScaffoldError};
 use greenproc::site_paths::BaseUrl;
 use greenproc::text;
@@ -53,6 +53,8 @@ enum Command {
         quiet: bool,
         #[arg(long)]
         fetch: bool,
+        #[arg(long)]
+        full: bool,
     },
     Serve {
         #[arg(long, default_value = ".")]
@@ -255,11 +257,13 @@ fn main() -> ExitCode {
             timings,
             quiet,
             fetch,
+            full,
         } => build(
             BuildOptions {
                 root,
                 output,
                 base_url,
+                full,
             },
             (timings, quiet, fetch),
             lang,
@@ -542,12 +546,29 @@ fn build(options: BuildOptions, flags: (bool, bool, bool), lang: Lang) -> ExitCo
                     output = built.output.display().to_string()
                 );
                 println!("{}", done.render(lang));
+                println!("{}", mode_line(&built.mode).render(lang));
             }
             ExitCode::SUCCESS
         }
         Err(BuildError::Invalid(list)) => refused(&list, &options.root, lang),
         Err(error) => failed(&error, lang),
     }
+}
+
+/// Whether a build was full, and why, or incremental, and what it kept.
+fn mode_line(mode: &Mode) -> Text {
+    let reason = match mode {
+        Mode::Incremental { edited, kept } => {
+            return text!("cli.build_incremental", edited = *edited, kept = *kept);
+        }
+        Mode::Full(FullReason::Asked) => Text::new("cli.full_reason.asked"),
+        Mode::Full(FullReason::NoPrevious) => Text::new("cli.full_reason.no_previous"),
+        Mode::Full(FullReason::Unreadable(why)) => {
+            text!("cli.full_reason.unreadable", why = why.clone())
+        }
+        Mode::Full(FullReason::SiteChanged) => Text::new("cli.full_reason.site_changed"),
+    };
+    text!("cli.build_full", reason = reason)
 }
 
 /// `greenproc build` of a province site: its pages and downloads from the copies

@@ -14,13 +14,14 @@
 //! staging folder (`.public.tmp-<pid>`, or `.public.old-<pid>` holding the previous
 //! output); the next build removes those of processes that no longer run.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::manifest::{BUILD_STATE, BuildState, FileEntry, MANIFEST, Manifest};
 
 /// The file that marks a folder as greenproc's output, safe to replace.
 pub const MARKER: &str = ".greenproc-output";
@@ -57,10 +58,10 @@ impl std::error::Error for WriteError {}
 pub struct Staging {
     output: PathBuf,
     temp: PathBuf,
-    /// Every path written so far; render workers write at once.
+    /// Every path claimed so far; render workers write at once.
     written: Mutex<HashSet<String>>,
-    /// Bytes written so far.
-    bytes: AtomicU64,
+    /// The size and hash of every file in place, for the manifest.
+    entries: Mutex<BTreeMap<String, FileEntry>>,
     committed: bool,
     /// Folders left behind that could not be removed, for the build's warnings.
     notes: Vec<String>,
@@ -95,7 +96,7 @@ impl Staging {
             output: output.to_path_buf(),
             temp,
             written: Mutex::default(),
-            bytes: AtomicU64::new(0),
+            entries: Mutex::default(),
             committed: false,
             notes,
         })
@@ -106,8 +107,33 @@ impl Staging {
         let path = self.claim(relative)?;
         fs::write(&path, bytes)
             .map_err(|e| WriteError(format!("cannot write {}: {e}", path.display())))?;
-        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        let entry = FileEntry {
+            sha256: crate::export::sha256_hex(bytes),
+            bytes: bytes.len() as u64,
+        };
+        self.enter(relative, entry);
         Ok(())
+    }
+
+    /// Puts the file at `relative` of the previous output `old` in place unchanged,
+    /// as `entry` describes it: a hard link where the file system allows one, a copy
+    /// elsewhere. An incremental build keeps what it did not render again this way.
+    pub fn keep(&self, old: &Path, relative: &str, entry: &FileEntry) -> Result<(), WriteError> {
+        let path = self.claim(relative)?;
+        let from = old.join(relative);
+        if fs::hard_link(&from, &path).is_err() {
+            fs::copy(&from, &path)
+                .map_err(|e| WriteError(format!("cannot keep {}: {e}", from.display())))?;
+        }
+        self.enter(relative, entry.clone());
+        Ok(())
+    }
+
+    fn enter(&self, relative: &str, entry: FileEntry) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(relative.to_owned(), entry);
     }
 
     /// Writes one file at `relative` as `fill` writes it, through a buffer: files too
@@ -129,8 +155,12 @@ impl Staging {
         };
         fill(&mut counted).map_err(failed)?;
         counted.out.flush().map_err(failed)?;
-        self.bytes.fetch_add(counted.bytes, Ordering::Relaxed);
         let sha256 = crate::export::hex(&sha2::Digest::finalize(counted.digest));
+        let entry = FileEntry {
+            sha256: sha256.clone(),
+            bytes: counted.bytes,
+        };
+        self.enter(relative, entry);
         Ok((counted.bytes, sha256))
     }
 
@@ -166,23 +196,34 @@ impl Staging {
         Ok(path)
     }
 
-    /// Files and bytes written so far.
+    /// Files in place so far and their size, kept ones included.
     pub fn totals(&self) -> (usize, u64) {
-        let files = self
-            .written
+        let entries = self
+            .entries
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .len();
-        (files, self.bytes.load(Ordering::Relaxed))
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        (entries.len(), entries.values().map(|e| e.bytes).sum())
     }
 
-    /// Marks the staging folder as greenproc output and swaps it in for the output,
+    /// Writes the manifest of the files in place, and `state` beside it when given,
+    /// marks the staging folder as greenproc output and swaps it in for the output,
     /// then removes the old output. Returns what could not be cleaned up (the build
     /// succeeded all the same), for the build to print as warnings.
-    pub fn commit(mut self) -> Result<Vec<String>, WriteError> {
+    pub fn commit(mut self, state: Option<&BuildState>) -> Result<Vec<String>, WriteError> {
+        let entries = std::mem::take(
+            &mut *self
+                .entries
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        );
+        let mut extra = vec![(MANIFEST, Manifest::new(entries).to_bytes())];
+        extra.extend(state.map(|s| (BUILD_STATE, s.to_bytes())));
         let marker = "written by greenproc build; this folder is replaced on every build\n";
-        fs::write(self.temp.join(MARKER), marker)
-            .map_err(|e| WriteError(format!("cannot write the output marker: {e}")))?;
+        extra.push((MARKER, marker.as_bytes().to_vec()));
+        for (name, bytes) in extra {
+            fs::write(self.temp.join(name), bytes)
+                .map_err(|e| WriteError(format!("cannot write {name}: {e}")))?;
+        }
         // Checked again: the output may have appeared while rendering.
         check_replaceable(&self.output)?;
         let had_output = fs::symlink_metadata(&self.output).is_ok();
@@ -407,7 +448,7 @@ mod tests {
         let out = dir.path().join("public");
         let staging = Staging::new(&out).unwrap();
         staging.write("index.html", b"one").unwrap();
-        staging.commit().unwrap();
+        staging.commit(None).unwrap();
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"one");
         let staging = Staging::new(&out).unwrap();
         staging.write("index.html", b"two").unwrap();

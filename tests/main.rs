@@ -13,6 +13,7 @@ mod fuzz_corpus;
 mod generated_site;
 mod history;
 mod hostile;
+mod incremental;
 mod lists;
 mod pathological;
 mod paths;

@@ -319,7 +319,7 @@ fn the_writer_never_writes_outside_the_output() {
             Ok(())
         })
         .unwrap();
-    staging.into_inner().commit().unwrap();
+    staging.into_inner().commit(None).unwrap();
     let beside: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())

@@ -530,8 +530,12 @@ fn text_files(root: &Path) -> Vec<(PathBuf, String)> {
     walkdir::WalkDir::new(root)
         .into_iter()
         .filter_map(Result::ok)
+        // The build's own bookkeeping is hashes and sizes, which may spell anything.
         .filter(|e| {
-            e.file_type().is_file() && !e.path().components().any(|c| c.as_os_str() == ".git")
+            let bookkeeping = e.file_name().to_string_lossy().starts_with(".greenproc-");
+            e.file_type().is_file()
+                && !bookkeeping
+                && !e.path().components().any(|c| c.as_os_str() == ".git")
         })
         .filter_map(|e| {
             let text = std::fs::read_to_string(e.path()).ok()?;

@@ -195,10 +195,7 @@ fn add<T, R>(
     record: T,
     work: impl FnOnce(&Dataset) -> R,
 ) -> R {
-    list(dataset).push(Sourced {
-        file: file.to_path_buf(),
-        record,
-    });
+    list(dataset).push(Sourced::new(file, record, ""));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(dataset)));
     list(dataset).pop();
     result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
@@ -211,10 +208,7 @@ fn replace<T, R>(
     record: T,
     work: impl FnOnce(&Dataset) -> R,
 ) -> R {
-    let original = slot(dataset).replace(Sourced {
-        file: file.to_path_buf(),
-        record,
-    });
+    let original = slot(dataset).replace(Sourced::new(file, record, ""));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(dataset)));
     *slot(dataset) = original;
     result.unwrap_or_else(|panic| std::panic::resume_unwind(panic))

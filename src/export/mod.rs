@@ -14,6 +14,7 @@ pub mod inventory;
 mod json;
 pub mod oc4ids;
 mod ocds;
+pub mod reuse;
 mod sitemap;
 mod sqlite;
 pub mod tables;
@@ -306,21 +307,32 @@ type Make<'j> = dyn Fn(&mut Emit<'_>) -> Result<(), ExportError> + Send + Sync +
 
 /// One export job: the files it makes, and what they belong to.
 struct Job<'j> {
+    /// Its name in the build state (`projects.csv`, `ocds`).
+    name: String,
+    /// The digest of its inputs, when its files may be kept from the previous build.
+    input: Option<String>,
     owner: Owner,
     make: Box<Make<'j>>,
 }
 
 impl<'j> Job<'j> {
     fn new(
+        name: String,
+        input: Option<String>,
         owner: Owner,
         make: impl Fn(&mut Emit<'_>) -> Result<(), ExportError> + Send + Sync + 'j,
     ) -> Job<'j> {
         Job {
+            name,
+            input,
             owner,
             make: Box::new(make),
         }
     }
 }
+
+/// The record kinds the procurement standards' packages read.
+const STANDARD_KINDS: [RecordKind; 3] = [RecordKind::Project, RecordKind::Org, RecordKind::Product];
 
 /// Produces every open-data file of the site except the sitemap (which needs the
 /// rendered pages, see [`sitemap`]) into `out`: the datasets in CSV, JSON and XLSX,
@@ -330,7 +342,8 @@ impl<'j> Job<'j> {
 ///
 /// The files are produced on all cores and each goes to `out` as soon as it is done,
 /// so that memory never holds all of them; the inventory keeps their sizes. The JSON
-/// twins go to `twins`, and are not made when it is `None`.
+/// twins go to `twins`, and are not made when it is `None`. With `reuse`, a job whose
+/// inputs are those of the previous build keeps its files instead (see [`reuse`]).
 pub fn write_exports(
     dataset: &Dataset,
     derived: &Derived,
@@ -338,33 +351,64 @@ pub fn write_exports(
     base: &BaseUrl,
     out: &dyn Output,
     twins: Option<&dyn Output>,
+    reuse: Option<&reuse::Reuse<'_>>,
 ) -> Result<Inventory, ExportError> {
     let site = Site::new(dataset, base)?;
     let tables = tables::tables(&site, derived, aggregates)?;
     let bundles = &tables::definitions()?.bundles;
     let site = &site;
     let tables = &tables;
+    // Each table's digest is hashed once, for its three formats and the database.
+    let table_inputs: Vec<String> = match reuse {
+        Some(reuse) => tables
+            .par_iter()
+            .map(|table| reuse.input(|h| h.table(table)))
+            .collect(),
+        None => Vec::new(),
+    };
     let mut jobs: Vec<Job<'_>> = Vec::new();
     for (i, table) in tables.iter().enumerate() {
         let owner = Owner::Dataset(i);
-        jobs.push(Job::new(owner, move |emit| emit(csv::write(table)?)));
-        jobs.push(Job::new(owner, move |emit| emit(json::dataset(table)?)));
-        jobs.push(Job::new(owner, move |emit| emit(xlsx::write(site, table)?)));
+        let input = table_inputs.get(i);
+        let name = |format: &str| format!("{}.{format}", table.def.name);
+        jobs.push(Job::new(name("csv"), input.cloned(), owner, move |emit| {
+            emit(csv::write(table)?)
+        }));
+        jobs.push(Job::new(name("json"), input.cloned(), owner, move |emit| {
+            emit(json::dataset(table)?)
+        }));
+        jobs.push(Job::new(name("xlsx"), input.cloned(), owner, move |emit| {
+            emit(xlsx::write(site, table)?)
+        }));
     }
     let bundle = |name, bundle, format| Owner::Bundle {
         name,
         bundle,
         format,
     };
+    let all_tables = reuse.map(|r| {
+        r.input(|h| {
+            for input in &table_inputs {
+                h.add(input.as_bytes());
+            }
+        })
+    });
+    let standard_records = reuse.map(|r| r.input(|h| h.records(dataset, &STANDARD_KINDS)));
     jobs.push(Job::new(
+        "sqlite".into(),
+        all_tables,
         bundle("sqlite", &bundles.sqlite, "SQLite"),
         move |emit| emit(sqlite::write(tables)?),
     ));
     jobs.push(Job::new(
+        "ocds".into(),
+        standard_records.clone(),
         bundle("ocds", &bundles.ocds, "OCDS"),
         move |emit| ocds::write(site, &derived.assessment, emit),
     ));
     jobs.push(Job::new(
+        "oc4ids".into(),
+        standard_records,
         bundle("oc4ids", &bundles.oc4ids, "OC4IDS"),
         move |emit| emit(oc4ids::write(site, &derived.assessment)?),
     ));
@@ -376,11 +420,20 @@ pub fn write_exports(
         Ok(written)
     };
     let run = |job: &Job<'_>| -> Result<Vec<Written>, ExportError> {
+        let reusing = reuse.zip(job.input.as_deref());
+        if let Some((reuse, input)) = reusing
+            && let Some(kept) = reuse.kept(&job.name, input)?
+        {
+            return Ok(kept);
+        }
         let mut written = Vec::new();
         (job.make)(&mut |file: ExportFile| {
             written.extend(file.hand_over(out)?);
             Ok(())
         })?;
+        if let Some((reuse, input)) = reusing {
+            reuse.note(&job.name, input, &written);
+        }
         Ok(written)
     };
     let (written, twins) = rayon::join(
@@ -443,7 +496,9 @@ pub fn render_exports(
 ) -> Result<Exports, ExportError> {
     let (collected, twins) = (Collected::default(), Collected::default());
     let twins_out: Option<&dyn Output> = with_twins.then_some(&twins);
-    let inventory = write_exports(dataset, derived, aggregates, base, &collected, twins_out)?;
+    let inventory = write_exports(
+        dataset, derived, aggregates, base, &collected, twins_out, None,
+    )?;
     Ok(Exports {
         files: collected.sorted(),
         twins: twins.sorted(),
@@ -458,10 +513,21 @@ pub fn record_twins(
     base: &BaseUrl,
     records: &HashSet<String>,
 ) -> Result<Vec<ExportFile>, ExportError> {
-    let site = Site::new(dataset, base)?;
     let twins = Collected::default();
-    json::twins(&site, &twins, Some(records))?;
+    write_twins(dataset, base, records, &twins)?;
     Ok(twins.sorted())
+}
+
+/// Writes the JSON twins of the records whose pages `records` lists into `out`: an
+/// incremental build's for the records that changed.
+pub fn write_twins(
+    dataset: &Dataset,
+    base: &BaseUrl,
+    records: &HashSet<String>,
+    out: &dyn Output,
+) -> Result<(), ExportError> {
+    let site = Site::new(dataset, base)?;
+    json::twins(&site, out, Some(records))
 }
 
 /// Files kept in memory, in the order they arrived.

@@ -34,6 +34,21 @@ pub struct Sourced<T> {
     pub file: PathBuf,
     /// The record.
     pub record: T,
+    /// SHA-256 of the file's text: an incremental build re-renders a record's pages
+    /// when it changes.
+    pub digest: [u8; 32],
+}
+
+impl<T> Sourced<T> {
+    /// `record`, read from `file` whose text was `text`.
+    pub fn new(file: &Path, record: T, text: &str) -> Sourced<T> {
+        use sha2::Digest as _;
+        Sourced {
+            file: file.to_path_buf(),
+            record,
+            digest: sha2::Sha256::digest(text.as_bytes()).into(),
+        }
+    }
 }
 
 /// A Markdown document: front matter record plus body.
@@ -210,6 +225,8 @@ pub struct RecordRef<'a> {
     pub index: usize,
     /// Its fields, for the ids and addresses they give.
     pub fields: &'a dyn kind::Refers,
+    /// SHA-256 of its file's text.
+    pub digest: &'a [u8; 32],
 }
 
 /// Finds the record of a file in its kind's list, sorted by file as loaded.
@@ -305,6 +322,7 @@ fn record_ref<R: Record>(s: &Sourced<R>, index: usize) -> RecordRef<'_> {
         date: s.record.date(),
         index,
         fields: &s.record,
+        digest: &s.digest,
     }
 }
 

@@ -121,10 +121,7 @@ pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> Option<Sourced<Provin
     match crate::yaml::parse_record::<ProvinceConfig>(file, &text) {
         Ok(record) => {
             check(file, &record, diagnostics);
-            Some(Sourced {
-                file: file.to_path_buf(),
-                record,
-            })
+            Some(Sourced::new(file, record, &text))
         }
         Err(problems) => {
             for problem in problems {

@@ -130,10 +130,7 @@ pub fn build(
     let derived = Derived::new(&documents, root);
     let pages = render::Pages::new(root, config, &province, &base, (&documents, &derived))
         .map_err(BuildError::Render)?;
-    let listed = crate::build::PageList {
-        out: &staging,
-        paths: std::sync::Mutex::default(),
-    };
+    let listed = crate::build::PageList::new(&staging, &base);
     // The downloads are written one after another; the pages, on all cores, beside
     // them. Only the data page waits for the downloads' sizes.
     let (downloads, rendered) = rayon::join(
@@ -145,14 +142,14 @@ pub fn build(
     count += pages
         .data_page(&listed, &downloads)
         .map_err(BuildError::Render)?;
-    let paths = listed.paths.into_inner().unwrap_or_else(|p| p.into_inner());
+    let (paths, _) = listed.into_parts();
     for file in crate::export::sitemap(&base, &paths) {
         staging
             .write(&file.path, &file.bytes)
             .map_err(BuildError::Write)?;
     }
     let (files, bytes) = staging.totals();
-    staging.commit().map_err(BuildError::Write)?;
+    staging.commit(None).map_err(BuildError::Write)?;
     let records = province
         .cities
         .iter()

@@ -109,7 +109,6 @@ impl<'p> Pages<'p> {
             license_url: &config.license.url.value,
             fictional: config.fictional,
             csp: crate::render::meta_policy(&theme),
-            revision: derived.revision.as_ref().map(crate::render::Revision::of),
             as_of: province.as_of.clone(),
             footer_pages: crate::render::footer_pages(dataset, base),
         };
@@ -162,6 +161,7 @@ impl<'p> Pages<'p> {
         let mut context = tera::Context::new();
         context.insert("page", &meta);
         context.insert("data", data);
+        context.insert("revision", &self.documents.revision());
         let html = self
             .documents
             .theme()

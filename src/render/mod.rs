@@ -148,6 +148,29 @@ pub fn record_key(path: &str) -> Option<&str> {
     (own && is_record_page(key)).then_some(key)
 }
 
+/// The record pages an HTML page links to, by clean path: the `href`s that start with
+/// the site's base path `base` (`/` at a domain's root) and name a record page.
+pub fn record_links<'h>(html: &'h [u8], base: &str) -> impl Iterator<Item = &'h str> {
+    let href = format!("href=\"{base}");
+    let finder = memchr::memmem::Finder::new(href.as_bytes()).into_owned();
+    let mut rest = html;
+    std::iter::from_fn(move || {
+        loop {
+            let start = finder.find(rest)? + finder.needle().len();
+            let tail = &rest[start..];
+            let end = memchr::memchr(b'"', tail)?;
+            rest = &tail[end..];
+            let Ok(target) = std::str::from_utf8(&tail[..end]) else {
+                continue;
+            };
+            let target = target.split(['#', '?']).next().unwrap_or_default();
+            if let Some(key) = record_key(target) {
+                return Some(key);
+            }
+        }
+    })
+}
+
 /// A site ready to render: data, lookups, theme and base path.
 pub struct Site<'a> {
     dataset: &'a Dataset,
@@ -217,7 +240,6 @@ pub(crate) struct SiteInfo<'a> {
     /// The theme's Content-Security-Policy as a `<meta>` can state it; empty when the
     /// theme's headers set none.
     pub(crate) csp: String,
-    pub(crate) revision: Option<Revision<'a>>,
     pub(crate) as_of: Option<String>,
     pub(crate) footer_pages: Vec<Link<'a>>,
 }
@@ -317,7 +339,6 @@ impl<'a> Site<'a> {
             license_url: &config.license.url.value,
             fictional: config.fictional,
             csp: meta_policy(&theme),
-            revision: derived.revision.as_ref().map(Revision::of),
             as_of: derived.as_of.map(|d| d.to_string()),
             footer_pages: footer_pages(dataset, base),
         };
@@ -346,6 +367,11 @@ impl<'a> Site<'a> {
             theme,
             markdown,
         }
+    }
+
+    /// The commit the site is built from, as the pages that gather records show it.
+    pub(crate) fn revision(&self) -> Option<Revision<'_>> {
+        self.derived.revision.as_ref().map(Revision::of)
     }
 
     /// The search documents of the site's records.
@@ -474,6 +500,12 @@ impl<'a> Site<'a> {
         let mut context = tera::Context::new();
         context.insert("page", &meta);
         context.insert("data", data);
+        // A record's page shows its own history, not the commit the site was built
+        // from: one merge must not change every record page, or an incremental build
+        // would render them all (see `build::incremental`).
+        if record_key(path).is_none() {
+            context.insert("revision", &self.revision());
+        }
         PAGE_BUFFER.with_borrow_mut(|html| {
             html.clear();
             let _watched = watchdog::watch(template, path);
@@ -622,5 +654,14 @@ mod tests {
         assert_eq!(record_key("projects/"), None);
         assert_eq!(record_key("stats/districts/x/"), None);
         assert_eq!(record_key("assets/site.css"), None);
+    }
+
+    #[test]
+    fn links_are_record_pages_under_the_base_path_only() {
+        let html = br#"<a href="/gp/projects/a/">a</a><a href="/gp/projects/">list</a>
+            <a href="/gp/orgs/b/#x">b</a><a href="https://x/gp/orgs/c/">c</a>
+            <a href="/gp/projects/a/notice/">n</a><a href="/orgs/d/">other site</a>"#;
+        let found: Vec<&str> = record_links(html, "/gp/").collect();
+        assert_eq!(found, ["projects/a/", "orgs/b/", "projects/a/"]);
     }
 }

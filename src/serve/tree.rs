@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use super::error::ServeError;
-use crate::render::{OWN_FILES, SUBPAGES, Scope, record_key};
+use crate::render::{OWN_FILES, SUBPAGES, Scope, record_key, record_links};
 use crate::write::{Output, WriteError};
 
 /// Which step of a rebuild wrote a file; each step's files are replaced as a set.
@@ -315,7 +315,7 @@ impl<'t> Pass<'t> {
         let key = record_key(clean_path(path)).filter(|_| page);
         let targets: HashSet<String> = key
             .map(|key| {
-                links(bytes)
+                record_links(bytes, "/")
                     .filter(|target| *target != key)
                     .map(str::to_owned)
                     .collect()
@@ -392,28 +392,6 @@ fn clean_path(path: &str) -> &str {
     path.strip_suffix("index.html").unwrap_or(path)
 }
 
-/// The record pages an HTML page links to, by clean path. Links start with the base
-/// path, which the preview serves at `/`.
-fn links(html: &[u8]) -> impl Iterator<Item = &str> {
-    const HREF: &[u8] = b"href=\"/";
-    let mut rest = html;
-    std::iter::from_fn(move || {
-        loop {
-            let start = rest.windows(HREF.len()).position(|w| w == HREF)? + HREF.len();
-            let tail = &rest[start..];
-            let end = tail.iter().position(|&b| b == b'"')?;
-            rest = &tail[end..];
-            let Ok(target) = std::str::from_utf8(&tail[..end]) else {
-                continue;
-            };
-            let target = target.split(['#', '?']).next().unwrap_or_default();
-            if let Some(key) = record_key(target) {
-                return Some(key);
-            }
-        }
-    })
-}
-
 fn hash(bytes: &[u8]) -> u64 {
     let mut hasher = DefaultHasher::new();
     bytes.hash(&mut hasher);
@@ -437,17 +415,4 @@ fn write_atomically(dir: &Path, path: &str, bytes: &[u8]) -> Result<(), ServeErr
     let part = parent.join(".greenproc-part");
     fs::write(&part, bytes).map_err(ServeError::folder("write", &part))?;
     fs::rename(&part, &target).map_err(ServeError::folder("write", &target))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn links_are_record_pages_only() {
-        let html = br#"<a href="/projects/a/">a</a><a href="/projects/">list</a>
-            <a href="/orgs/b/">b</a><a href="https://x/orgs/c/">c</a><a href="/projects/a/notice/">n</a>"#;
-        let found: Vec<&str> = links(html).collect();
-        assert_eq!(found, ["projects/a/", "orgs/b/", "projects/a/"]);
-    }
 }

@@ -8,6 +8,9 @@
 //! folder, so memory holds the dataset, the export tables and the files being made,
 //! never the whole site.
 
+mod incremental;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -15,10 +18,14 @@ use std::time::{Duration, Instant};
 
 use crate::derive::{Aggregates, Derived};
 use crate::diagnostic::Diagnostic;
+use crate::export::reuse::Reuse;
 use crate::export::{self, ExportError};
+use crate::manifest::BuildState;
 use crate::render::{Gathered, RenderError, Site, Stats};
 use crate::site_paths::{BadBaseUrl, BaseUrl};
 use crate::write::{Output, Staging, WriteError};
+pub use incremental::FullReason;
+use incremental::{Incremental, Plan};
 
 /// What to build and where.
 #[derive(Debug, Clone)]
@@ -29,6 +36,22 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// Base URL overriding `site.yaml`'s `base_url`.
     pub base_url: Option<String>,
+    /// Render everything, whatever the previous output holds.
+    pub full: bool,
+}
+
+/// Whether a build rendered everything or what changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// Everything, for this reason.
+    Full(FullReason),
+    /// What changed since the previous output.
+    Incremental {
+        /// Records that changed, came or went.
+        edited: usize,
+        /// Files kept from the previous output as they were.
+        kept: usize,
+    },
 }
 
 /// A finished build.
@@ -52,6 +75,8 @@ pub struct Built {
     pub history_unavailable: Option<crate::history::Unavailable>,
     /// Folders beside the output that could not be removed (the build succeeded).
     pub leftovers: Vec<String>,
+    /// Full or incremental.
+    pub mode: Mode,
 }
 
 /// Wall time of each build stage, for `greenproc build --timings` and the benchmark.
@@ -177,6 +202,8 @@ pub fn build(options: &BuildOptions) -> Result<Built, BuildError> {
     build_with_progress(options, &mut |_| {})
 }
 
+// Long because it is the pipeline in order, each stage timed; the stages are
+// functions of their own.
 /// Builds the site described by `options`, calling `progress` as each stage starts
 /// (the command line shows it on a terminal).
 pub fn build_with_progress(
@@ -191,24 +218,41 @@ pub fn build_with_progress(
     let clock = Instant::now();
     let derived = Derived::new(&dataset, root);
     let aggregates = Aggregates::new(&dataset, &derived);
-    timings.derive = clock.elapsed();
-    timings.note_memory(Stage::Derive);
     let output = output_folder(root, options.output.as_deref());
-    let staging = Staging::new(&output).map_err(BuildError::Write)?;
     let configured = dataset
         .config
         .as_ref()
         .map(|c| c.record.base_url.value.as_str());
     let base =
         BaseUrl::new(configured, options.base_url.as_deref()).map_err(BuildError::BaseUrl)?;
-    let pages = PageList {
-        out: &staging,
-        paths: Mutex::default(),
+    let site_inputs = incremental::site_digest(root, &dataset, &derived, &base);
+    let record_inputs = incremental::record_inputs(&dataset, &derived);
+    let plan = incremental::plan(&output, options.full, &site_inputs, &record_inputs);
+    timings.derive = clock.elapsed();
+    timings.note_memory(Stage::Derive);
+    let staging = Staging::new(&output).map_err(BuildError::Write)?;
+    let previous = match &plan {
+        Plan::Incremental(previous) => Some(&**previous),
+        Plan::Full(_) => None,
     };
+    let pages = PageList::new(&staging, &base);
+    let reuse = Reuse::new(
+        &site_inputs,
+        previous.map(|p| export::reuse::Previous {
+            dir: &output,
+            jobs: &p.state.jobs,
+            files: &p.manifest.files,
+        }),
+        &staging,
+    );
     // The record pages do not show the exports: they render while the exports are
     // made, so that neither leaves a core idle at the other's slow end.
     progress(Stage::Exports);
     let site = Site::new(&dataset, &derived, root, &base).map_err(BuildError::Render)?;
+    let twins: Option<&dyn Output> = match previous {
+        None => Some(&staging),
+        Some(_) => None,
+    };
     let ((inventory, exports_time), (records, records_time)) = rayon::join(
         || {
             let clock = Instant::now();
@@ -218,22 +262,38 @@ pub fn build_with_progress(
                 &aggregates,
                 &base,
                 &staging,
-                Some(&staging),
+                twins,
+                Some(&reuse),
             );
             (inventory, clock.elapsed())
         },
         || {
             let clock = Instant::now();
-            (site.render_records(None, &pages), clock.elapsed())
+            let scope = previous.map(|p| p.scope.clone());
+            (site.render_records(scope, &pages), clock.elapsed())
         },
     );
     let inventory = inventory.map_err(BuildError::Export)?;
-    let record_stats = records.map_err(BuildError::Render)?;
+    let mut record_stats = records.map_err(BuildError::Render)?;
     timings.exports = exports_time;
     timings.note_memory(Stage::Exports);
-    // the other pages: lists, statistics, the data portal, search
     progress(Stage::Render);
     let clock = Instant::now();
+    let mut kept = 0;
+    if let Some(previous) = previous {
+        let more = linked_now(previous, &pages);
+        if !more.is_empty() {
+            let more = Some(more.clone());
+            record_stats.add(
+                site.render_records(more, &pages)
+                    .map_err(BuildError::Render)?,
+            );
+        }
+        export::write_twins(&dataset, &base, &previous.edited, &staging)
+            .map_err(BuildError::Export)?;
+        kept = keep(&staging, &output, previous, &more, &pages)?;
+    }
+    // the other pages: lists, statistics, the data portal, search
     let gathered = Gathered {
         aggregates: &aggregates,
         exports: &inventory,
@@ -242,7 +302,7 @@ pub fn build_with_progress(
         .render_others("", gathered, &pages)
         .map_err(BuildError::Render)?;
     stats.add(record_stats);
-    let page_paths = pages.paths.into_inner().unwrap_or_else(|p| p.into_inner());
+    let (page_paths, links) = pages.into_parts();
     timings.render = records_time + clock.elapsed();
     timings.note_memory(Stage::Render);
     timings.search = stats.search;
@@ -256,10 +316,24 @@ pub fn build_with_progress(
     };
     progress(Stage::Write);
     let clock = Instant::now();
-    let (files, bytes, leftovers) = finish(staging, &sitemap)?;
+    let state = incremental::next_state(
+        site_inputs.clone(),
+        record_inputs,
+        links,
+        previous.map(|p| &p.state),
+        reuse.into_jobs(),
+    );
+    let (files, bytes, leftovers) = finish(staging, &sitemap, &state)?;
     timings.write = clock.elapsed();
     timings.note_memory(Stage::Write);
     timings.total = started.elapsed();
+    let mode = match plan {
+        Plan::Full(reason) => Mode::Full(reason),
+        Plan::Incremental(previous) => Mode::Incremental {
+            edited: previous.edited.len(),
+            kept,
+        },
+    };
     Ok(Built {
         warnings,
         records: dataset.record_count(),
@@ -270,7 +344,46 @@ pub fn build_with_progress(
         timings,
         history_unavailable: derived.history.unavailable.clone(),
         leftovers,
+        mode,
     })
+}
+
+/// The record pages that the edited ones link to now and did not before: theirs do
+/// not show the edited records yet.
+fn linked_now(previous: &Incremental, pages: &PageList<'_>) -> HashSet<String> {
+    let links = pages.links.lock().unwrap_or_else(|p| p.into_inner());
+    previous
+        .edited
+        .iter()
+        .filter_map(|key| links.get(key))
+        .flatten()
+        .filter(|target| !previous.scope.contains(*target))
+        .cloned()
+        .collect()
+}
+
+/// Puts the files of the previous output that stay as they are into the staging
+/// folder, the kept pages into the sitemap's list; how many. `more` are record pages
+/// rendered beyond the planned scope.
+fn keep(
+    staging: &Staging,
+    output: &Path,
+    previous: &Incremental,
+    more: &HashSet<String>,
+    pages: &PageList<'_>,
+) -> Result<usize, BuildError> {
+    use rayon::prelude::*;
+    let kept: Vec<_> = previous.kept_files(more).collect();
+    kept.par_iter()
+        .try_for_each(|(path, entry)| staging.keep(output, path, entry))
+        .map_err(BuildError::Write)?;
+    let mut paths = pages.paths.lock().unwrap_or_else(|p| p.into_inner());
+    paths.extend(
+        kept.iter()
+            .filter_map(|(path, _)| path.strip_suffix("index.html"))
+            .map(str::to_owned),
+    );
+    Ok(kept.len())
 }
 
 /// Loads and validates the site at `root`: the dataset and its warnings, or every
@@ -302,6 +415,7 @@ fn checked(
 fn finish(
     staging: Staging,
     sitemap: &[export::ExportFile],
+    state: &BuildState,
 ) -> Result<(usize, u64, Vec<String>), BuildError> {
     let schemas = crate::schema::schema_files();
     let files = sitemap
@@ -314,21 +428,53 @@ fn finish(
         staging.write(path, bytes).map_err(BuildError::Write)?;
     }
     let (files, bytes) = staging.totals();
-    let leftovers = staging.commit().map_err(BuildError::Write)?;
+    let leftovers = staging.commit(Some(state)).map_err(BuildError::Write)?;
     Ok((files, bytes, leftovers))
 }
 
 /// Passes files through to the staging folder and keeps the clean path of every page,
-/// for the sitemap.
+/// for the sitemap, and the record pages each record page links to, for the next
+/// incremental build.
 pub(crate) struct PageList<'s> {
     pub(crate) out: &'s Staging,
     /// In the order the workers wrote them; the sitemap sorts them.
     pub(crate) paths: Mutex<Vec<String>>,
+    /// Record page → the record pages its pages link to.
+    links: Mutex<HashMap<String, BTreeSet<String>>>,
+    /// The site's base path, which links start with.
+    base: String,
+}
+
+impl<'s> PageList<'s> {
+    /// An empty list passing files to `out`, for a site at `base`.
+    pub(crate) fn new(out: &'s Staging, base: &BaseUrl) -> PageList<'s> {
+        PageList {
+            out,
+            paths: Mutex::default(),
+            links: Mutex::default(),
+            base: base.path().to_owned(),
+        }
+    }
+
+    /// The pages' clean paths and the record pages' links.
+    pub(crate) fn into_parts(self) -> (Vec<String>, HashMap<String, BTreeSet<String>>) {
+        let paths = self.paths.into_inner().unwrap_or_else(|p| p.into_inner());
+        let links = self.links.into_inner().unwrap_or_else(|p| p.into_inner());
+        (paths, links)
+    }
 }
 
 impl Output for PageList<'_> {
     fn file(&self, path: &str, bytes: &[u8]) -> Result<(), WriteError> {
         if let Some(clean) = path.strip_suffix("index.html") {
+            if let Some(key) = crate::render::record_key(clean) {
+                let targets: Vec<&str> = crate::render::record_links(bytes, &self.base)
+                    .filter(|target| *target != key)
+                    .collect();
+                let mut links = self.links.lock().unwrap_or_else(|p| p.into_inner());
+                let entry = links.entry(key.to_owned()).or_default();
+                entry.extend(targets.into_iter().map(str::to_owned));
+            }
             let mut paths = self.paths.lock().unwrap_or_else(|p| p.into_inner());
             paths.push(clean.to_owned());
         }
