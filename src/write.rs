@@ -235,7 +235,7 @@ impl Staging {
         };
         self.committed = true;
         let mut notes = std::mem::take(&mut self.notes);
-        if had_output && let Err(e) = fs::remove_dir_all(&old) {
+        if had_output && let Err(e) = remove_tree(&old) {
             notes.push(format!(
                 "the new site is in {}, but the previous one could not be removed from {}: {e}; \
                  the next build tries again, or remove it by hand",
@@ -280,6 +280,23 @@ fn sibling(path: &Path, from: &str, to: &str) -> PathBuf {
         .unwrap_or_default()
         .replacen(from, to, 1);
     path.with_file_name(name)
+}
+
+/// Removes the folder `dir` and everything in it, its subfolders on all cores: the
+/// previous output of a large site is a quarter of a million files, and removing
+/// them one after another was a sixth of a full build.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|entry| {
+        // A symbolic link is removed, never followed.
+        if entry.file_type()?.is_dir() {
+            remove_tree(&entry.path())
+        } else {
+            fs::remove_file(entry.path())
+        }
+    })?;
+    fs::remove_dir(dir)
 }
 
 /// Swaps the names of two folders in one step (`renameat2` with `RENAME_EXCHANGE`).
@@ -338,7 +355,7 @@ fn remove_stale(parent: &Path, name: &str) -> Vec<String> {
         if let Some(pid) = pid
             && is_dir
             && !is_running(pid, &entry.path())
-            && let Err(e) = fs::remove_dir_all(entry.path())
+            && let Err(e) = remove_tree(&entry.path())
         {
             notes.push(format!(
                 "cannot remove {}, left by an earlier build: {e}",
