@@ -36,6 +36,7 @@ pub mod messages;
 pub mod model;
 pub mod path_safety;
 pub mod province;
+pub mod publish;
 pub mod render;
 pub mod scaffold;
 pub mod schema;

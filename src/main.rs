@@ -94,6 +94,17 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    Publish {
+        to: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, value_enum)]
+        s3_url_style: Option<UrlStyle>,
+    },
     Gen {
         #[arg(long)]
         records: usize,
@@ -117,6 +128,15 @@ enum Format {
     Github,
     // GitLab Code Quality report (JSON), shown on merge requests.
     Gitlab,
+}
+
+/// How `publish` addresses objects in a bucket.
+#[derive(Clone, Copy, ValueEnum)]
+enum UrlStyle {
+    // host/bucket/key
+    Path,
+    // bucket.host/key
+    Virtual,
 }
 
 /// How `diff` prints its report.
@@ -344,6 +364,20 @@ fn main() -> ExitCode {
             }
         },
         Command::Fetch { root } => fetch(&root, lang),
+        Command::Publish {
+            to,
+            root,
+            output,
+            dry_run,
+            s3_url_style,
+        } => {
+            let output = output.unwrap_or_else(|| root.join("public"));
+            let style = s3_url_style.map(|style| match style {
+                UrlStyle::Path => greenproc::publish::s3::Style::Path,
+                UrlStyle::Virtual => greenproc::publish::s3::Style::VirtualHost,
+            });
+            publish(&to, &output, dry_run, style, lang)
+        }
         Command::Gen {
             records,
             out,
@@ -359,6 +393,107 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+    }
+}
+
+/// `greenproc publish`: sends what changed in `output` to `to`, a bucket or a folder.
+fn publish(
+    to: &str,
+    output: &std::path::Path,
+    dry_run: bool,
+    style: Option<greenproc::publish::s3::Style>,
+    lang: Lang,
+) -> ExitCode {
+    use greenproc::publish::{self, Destination, PublishError};
+    let env = |name: &str| std::env::var(name).ok();
+    let destination: Result<Box<dyn Destination>, PublishError> = if to.starts_with("s3://") {
+        publish::s3::S3::new(to, style, &env).map(|s3| Box::new(s3) as Box<dyn Destination>)
+    } else {
+        let folder = std::path::Path::new(to.strip_prefix("file://").unwrap_or(to));
+        Ok(Box::new(publish::folder::Folder::new(folder)))
+    };
+    let result = destination.and_then(|d| publish::publish(output, d.as_ref(), dry_run));
+    match result {
+        Ok(done) => {
+            if let Some(why) = &done.unreadable_manifest {
+                eprintln!(
+                    "{}",
+                    text!("cli.publish_unreadable_manifest", why = why).render(lang)
+                );
+            }
+            if dry_run {
+                for path in &done.uploaded {
+                    println!("+ {path}");
+                }
+                for path in &done.deleted {
+                    println!("- {path}");
+                }
+            }
+            let key = if dry_run {
+                "cli.publish_dry_run"
+            } else {
+                "cli.publish_done"
+            };
+            let line = Text::new(key)
+                .arg("uploaded", done.uploaded.len())
+                .arg("bytes", done.bytes)
+                .arg("deleted", done.deleted.len())
+                .arg("unchanged", done.unchanged)
+                .arg("to", to);
+            println!("{}", line.render(lang));
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            let midway = matches!(
+                error,
+                PublishError::Request { .. } | PublishError::Io { .. }
+            );
+            let reason = match error {
+                PublishError::NotBuilt(dir) => {
+                    text!(
+                        "cli.publish_error.not_built",
+                        dir = dir.display().to_string()
+                    )
+                }
+                PublishError::UnsafePath(path) => {
+                    text!("cli.publish_error.unsafe_path", path = path)
+                }
+                PublishError::Destination(what) => {
+                    text!("cli.publish_error.destination", what = what)
+                }
+                PublishError::Credentials => Text::new("cli.publish_error.credentials"),
+                PublishError::Request {
+                    path,
+                    status: 0,
+                    detail,
+                } => text!("cli.publish_error.network", path = path, detail = detail),
+                PublishError::Request {
+                    path,
+                    status,
+                    detail,
+                } => text!(
+                    "cli.publish_error.refused",
+                    path = path,
+                    status = u32::from(status),
+                    detail = detail
+                ),
+                PublishError::Io { path, error } => {
+                    text!(
+                        "cli.publish_error.io",
+                        path = path,
+                        error = error.to_string()
+                    )
+                }
+            };
+            eprintln!(
+                "{}",
+                text!("cli.publish_failed", reason = reason).render(lang)
+            );
+            if midway {
+                eprintln!("{}", lang.get("cli.publish_interrupted"));
+            }
+            ExitCode::from(1)
+        }
     }
 }
 

@@ -12,15 +12,15 @@ const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
 
 /// The sample site in a git repository of its own, and the output built into again
 /// and again.
-struct Site {
+pub(crate) struct Site {
     _dir: tempfile::TempDir,
-    root: PathBuf,
-    output: PathBuf,
+    pub(crate) root: PathBuf,
+    pub(crate) output: PathBuf,
     commits: u32,
 }
 
 impl Site {
-    fn sample() -> Site {
+    pub(crate) fn sample() -> Site {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
         for part in ["data", "content", "files", "themes"] {
@@ -42,12 +42,12 @@ impl Site {
         site
     }
 
-    fn path(&self, relative: &str) -> PathBuf {
+    pub(crate) fn path(&self, relative: &str) -> PathBuf {
         self.root.join(relative)
     }
 
     /// Replaces the first `from` in the file at `relative` by `to`.
-    fn replace(&self, relative: &str, from: &str, to: &str) {
+    pub(crate) fn replace(&self, relative: &str, from: &str, to: &str) {
         let path = self.path(relative);
         let text = fs::read_to_string(&path).unwrap();
         assert!(text.contains(from), "{relative} has no `{from}`");
@@ -68,7 +68,7 @@ impl Site {
 
     /// Commits, builds into the output, and checks it against a full build into a
     /// fresh folder; what the build said of itself.
-    fn build_and_compare(&mut self) -> String {
+    pub(crate) fn build_and_compare(&mut self) -> String {
         self.commit();
         let incremental = build(&self.root, &self.output, &[]);
         assert_success(&incremental);

@@ -19,6 +19,7 @@ mod pathological;
 mod paths;
 mod properties;
 mod province;
+mod publish;
 mod release;
 mod scaffold;
 mod schema;

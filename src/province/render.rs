@@ -161,7 +161,9 @@ impl<'p> Pages<'p> {
         let mut context = tera::Context::new();
         context.insert("page", &meta);
         context.insert("data", data);
-        context.insert("revision", &self.documents.revision());
+        if crate::render::REVISION_PAGES.contains(&path) {
+            context.insert("revision", &self.documents.revision());
+        }
         let html = self
             .documents
             .theme()

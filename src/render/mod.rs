@@ -125,6 +125,12 @@ impl Scope {
     }
 }
 
+/// The pages that show the commit the site was built from: those about the site's
+/// state. Every merge is a new commit: shown on every page, it would change every
+/// page, and an incremental build would render and publish them all. A record's page
+/// shows its own history instead.
+pub const REVISION_PAGES: [&str; 3] = ["", "updates/", "data/"];
+
 /// The pages a record has beside its own, by clean path relative to it.
 pub const SUBPAGES: [&str; 1] = ["notice/"];
 
@@ -500,10 +506,7 @@ impl<'a> Site<'a> {
         let mut context = tera::Context::new();
         context.insert("page", &meta);
         context.insert("data", data);
-        // A record's page shows its own history, not the commit the site was built
-        // from: one merge must not change every record page, or an incremental build
-        // would render them all (see `build::incremental`).
-        if record_key(path).is_none() {
+        if REVISION_PAGES.contains(&path) {
             context.insert("revision", &self.revision());
         }
         PAGE_BUFFER.with_borrow_mut(|html| {
