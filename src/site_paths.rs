@@ -91,6 +91,35 @@ pub fn is_record_page(path: &str) -> bool {
     RecordKind::of_section(section).is_some()
 }
 
+/// Hex digits of an asset's content hash in its fingerprinted name.
+const FINGERPRINT_DIGITS: usize = 10;
+
+/// The path of a theme asset under a name that changes with its content
+/// (`assets/site.3f2a9c1b04.css` for `site.css` holding `bytes`): pages link to it, so
+/// a browser or CDN may keep it for a year and still never serve an old style sheet
+/// with a new page.
+pub fn fingerprinted_asset(name: &str, bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    let digest = crate::export::hex(&sha2::Sha256::digest(bytes));
+    let hash = &digest[..FINGERPRINT_DIGITS];
+    match name.rsplit_once('.') {
+        Some((stem, extension)) if !stem.is_empty() => format!("assets/{stem}.{hash}.{extension}"),
+        _ => format!("assets/{name}.{hash}"),
+    }
+}
+
+/// Whether `path` is a fingerprinted asset's (see [`fingerprinted_asset`]).
+pub fn is_fingerprinted_asset(path: &str) -> bool {
+    let Some(name) = path.strip_prefix("assets/").filter(|n| !n.contains('/')) else {
+        return false;
+    };
+    let hash = |part: &str| {
+        part.len() == FINGERPRINT_DIGITS
+            && part.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    };
+    name.split('.').skip(1).any(hash)
+}
+
 /// The clean path of a material category's page in the catalog.
 pub fn category_page(id: &str) -> String {
     page_path("catalog", id)

@@ -391,6 +391,18 @@ mod s3 {
             }),
         };
         publish_sequence(&target, &|_| {});
+        // The style sheet the pages link to has its content's hash in its name.
+        let (_, _, _, home) = get(port, "city/index.html");
+        let home = String::from_utf8(home).unwrap();
+        let css = home
+            .split("href=\"/")
+            .find(|p| p.starts_with("assets/site."))
+            .unwrap();
+        let css = css.split('"').next().unwrap();
+        let (status, got_type, got_cache, _) = get(port, &format!("city/{css}"));
+        assert_eq!(status, 200, "{css}");
+        assert_eq!(got_type, "text/css; charset=utf-8");
+        assert_eq!(got_cache, "public, max-age=31536000, immutable");
         for (path, content_type, cache_control) in [
             (
                 "index.html",

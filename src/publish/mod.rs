@@ -234,12 +234,14 @@ fn in_parallel<T: Sync>(
 }
 
 /// The headers of the file at `path`: its type, and how long a browser or CDN may
-/// keep it. The manifest is always asked again; the pages, downloads and assets for
-/// five minutes, so that an edit is public soon after it is published (assets keep
-/// their names from one build to the next, so they cannot be kept longer).
+/// keep it. The manifest is always asked again; a fingerprinted asset, whose name
+/// changes with its content, a year; everything else five minutes, so that an edit
+/// is public soon after it is published.
 pub fn headers(path: &str) -> Headers {
     let cache_control = if path == MANIFEST {
         "no-cache"
+    } else if crate::site_paths::is_fingerprinted_asset(path) {
+        "public, max-age=31536000, immutable"
     } else {
         "public, max-age=300"
     };
@@ -426,6 +428,14 @@ mod tests {
         assert_eq!(headers(MANIFEST).cache_control, "no-cache");
         assert_eq!(
             headers("assets/site.css").cache_control,
+            "public, max-age=300"
+        );
+        assert_eq!(
+            headers("assets/site.57e481007d.css").cache_control,
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(
+            headers("data/x.57e481007d.css").cache_control,
             "public, max-age=300"
         );
     }

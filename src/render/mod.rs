@@ -363,9 +363,11 @@ impl<'a> Site<'a> {
         let table_label = theme.strings.text(&["meta", "table"]);
         let markdown = MarkdownRenderer::new(base, table_label);
         theme.set_addresses(base, &dataset.files);
+        let assets = theme.asset_paths();
         let globals = theme.tera.global_context();
         globals.insert("site", info);
         globals.insert("t", theme.strings.tree());
+        globals.insert("assets", &assets);
         Site {
             dataset,
             derived,
@@ -404,10 +406,14 @@ impl<'a> Site<'a> {
         Ok(counting.stats)
     }
 
-    /// The theme's assets, the hosts' `_headers` and the documents of `files/`.
+    /// The theme's assets (under their own names, which a site's templates may name,
+    /// and the fingerprinted ones the default theme links to), the hosts' `_headers`
+    /// and the documents of `files/`.
     fn static_files(&self, counting: &mut Counting<'_>) -> Result<(), RenderError> {
         for (name, bytes) in &self.theme.assets {
             counting.file(&format!("assets/{name}"), bytes)?;
+            let fingerprinted = crate::site_paths::fingerprinted_asset(name, bytes);
+            counting.file(&fingerprinted, bytes)?;
         }
         counting.file("_headers", &self.theme.headers)?;
         for file in &self.dataset.files {

@@ -157,6 +157,18 @@ impl Theme {
         })
     }
 
+    /// Each asset's fingerprinted path by its name, which pages link to (see
+    /// [`crate::site_paths::fingerprinted_asset`]).
+    pub fn asset_paths(&self) -> BTreeMap<String, String> {
+        self.assets
+            .iter()
+            .map(|(name, bytes)| {
+                let path = crate::site_paths::fingerprinted_asset(name, bytes);
+                (name.clone(), path)
+            })
+            .collect()
+    }
+
     /// Points the address filters at the site at `base` with the documents `files`.
     pub fn set_addresses(&self, base: &BaseUrl, files: &[SiteFile]) {
         let note = self.strings.text(&["meta", "file_note"]);
