@@ -15,6 +15,7 @@
 //! statistics count it. Every document has a `documentType` from the codelist, chosen
 //! by the lifecycle stage it belongs to.
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
@@ -23,7 +24,7 @@ use super::inventory::POLICY_PATH;
 use super::json::Package;
 use super::tables::{assessed, field_def};
 use super::{Emit, ExportError, ExportFile, Site, timestamp};
-use crate::derive::compliance::{Assessment, LineStatus};
+use crate::derive::compliance::{Assessment, LineStatus, ProjectCompliance};
 use crate::model::org::Org;
 use crate::model::project::{Document, ProcurementMethod, Project, StageKind};
 use crate::model::{Date, Money};
@@ -132,44 +133,19 @@ pub(super) fn write_within(
     // Releases and compiled releases are kept as compact JSON text, one line each in
     // the packages: pretty-printed, the indentation of a large site's releases was a
     // third of the packages' bytes and of the memory they took while being made.
+    // Each project's releases and record are made on all cores, then gathered in
+    // project order: an incremental build remakes the packages whole for one edit.
+    let projects = assessed(site, assessment);
+    let made: Vec<Result<ProjectReleases, ExportError>> = projects
+        .par_iter()
+        .map(|(project, compliance)| project_releases(site, project, compliance))
+        .collect();
     let mut releases = Vec::new();
     let mut records = Vec::new();
-    for (project, compliance) in assessed(site, assessment) {
-        let ocid = ocid(site, project);
-        let items = items(site, project, &compliance.lines);
-        let mut linked = Vec::new();
-        let mut last = None;
-        // The sections that have published the items, in order.
-        let mut holders: Vec<Holder> = Vec::new();
-        for step in steps(project) {
-            let mut release = release(site, project, &ocid, step, &items)?;
-            let holder = Holder::of(&release);
-            if let Some(holder) = holder {
-                if holders.last() == Some(&holder) {
-                    // Published already: a later release leaves them out, and the OCDS
-                    // merge keeps them (absent fields keep their earlier values).
-                    holder.remove_items(&mut release);
-                } else {
-                    holders.push(holder);
-                }
-            }
-            let id = release["id"].as_str().unwrap_or_default().to_owned();
-            // An item of a package's list: two levels deep.
-            releases.push((id.clone(), compact(&release)?));
-            linked.push((id, step));
-            last = Some(release);
-        }
-        if let Some(mut compiled) = last {
-            compiled["id"] = format!("{ocid}-compiled").into();
-            compiled["tag"] = json!(["compiled"]);
-            // As the merge of the releases: the items in each section that published
-            // them (the tender's as tendered, the contract's as contracted).
-            for holder in &holders {
-                holder.put_items(&mut compiled, &items);
-            }
-            // A field of an item of a package's list: three levels deep.
-            records.push((ocid, linked, compact(&compiled)?));
-        }
+    for made in made {
+        let (mine, record) = made?;
+        releases.extend(mine);
+        records.extend(record);
     }
 
     // Every release, one per line: what `jq`, pandas and the OCDS tools stream
@@ -240,6 +216,61 @@ pub(super) fn write_within(
         })?;
     }
     Ok(())
+}
+
+/// One project's releases (id and compact text) and its record (ocid, the releases
+/// it links with their steps, the compiled release), when it has releases.
+type ProjectReleases = (
+    Vec<(String, Box<RawValue>)>,
+    Option<(String, Vec<(String, Step)>, Box<RawValue>)>,
+);
+
+/// The releases and record of `project`.
+fn project_releases(
+    site: &Site,
+    project: &Project,
+    compliance: &ProjectCompliance,
+) -> Result<ProjectReleases, ExportError> {
+    let ocid = ocid(site, project);
+    let items = items(site, project, &compliance.lines);
+    let mut releases = Vec::new();
+    let mut linked = Vec::new();
+    let mut last = None;
+    // The sections that have published the items, in order.
+    let mut holders: Vec<Holder> = Vec::new();
+    for step in steps(project) {
+        let mut release = release(site, project, &ocid, step, &items)?;
+        let holder = Holder::of(&release);
+        if let Some(holder) = holder {
+            if holders.last() == Some(&holder) {
+                // Published already: a later release leaves them out, and the OCDS
+                // merge keeps them (absent fields keep their earlier values).
+                holder.remove_items(&mut release);
+            } else {
+                holders.push(holder);
+            }
+        }
+        let id = release["id"].as_str().unwrap_or_default().to_owned();
+        // An item of a package's list: two levels deep.
+        releases.push((id.clone(), compact(&release)?));
+        linked.push((id, step));
+        last = Some(release);
+    }
+    let record = match last {
+        Some(mut compiled) => {
+            compiled["id"] = format!("{ocid}-compiled").into();
+            compiled["tag"] = json!(["compiled"]);
+            // As the merge of the releases: the items in each section that published
+            // them (the tender's as tendered, the contract's as contracted).
+            for holder in &holders {
+                holder.put_items(&mut compiled, &items);
+            }
+            // A field of an item of a package's list: three levels deep.
+            Some((ocid, linked, compact(&compiled)?))
+        }
+        None => None,
+    };
+    Ok((releases, record))
 }
 
 /// A record of a record package, its fields in the order of their names as a JSON
