@@ -86,11 +86,7 @@ impl Manifest {
 
     /// Reads the manifest of the output folder `dir`; why not, when it cannot.
     pub fn read(dir: &Path) -> Result<Manifest, String> {
-        read_json(&dir.join(MANIFEST)).and_then(|m: Manifest| {
-            (m.format == FORMAT)
-                .then_some(m)
-                .ok_or_else(|| format!("{MANIFEST} has another format"))
-        })
+        read_file(dir, MANIFEST, |m: &Manifest| m.format)
     }
 
     /// The manifest as its file holds it.
@@ -100,7 +96,7 @@ impl Manifest {
 
     /// The manifest from its file's bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Manifest, String> {
-        serde_json::from_slice(bytes).map_err(|e| format!("{MANIFEST}: {e}"))
+        parse(MANIFEST, bytes, |m: &Manifest| m.format)
     }
 }
 
@@ -117,11 +113,7 @@ impl BuildState {
 
     /// Reads the build state of the output folder `dir`; why not, when it cannot.
     pub fn read(dir: &Path) -> Result<BuildState, String> {
-        read_json(&dir.join(BUILD_STATE)).and_then(|s: BuildState| {
-            (s.format == FORMAT)
-                .then_some(s)
-                .ok_or_else(|| format!("{BUILD_STATE} has another format"))
-        })
+        read_file(dir, BUILD_STATE, |s: &BuildState| s.format)
     }
 
     /// The state as its file holds it.
@@ -130,9 +122,29 @@ impl BuildState {
     }
 }
 
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, String> {
-    let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+/// Reads the file `name` in `dir` (see [`parse`]).
+fn read_file<T: serde::de::DeserializeOwned>(
+    dir: &Path,
+    name: &str,
+    format: impl Fn(&T) -> u32,
+) -> Result<T, String> {
+    let bytes = fs::read(dir.join(name)).map_err(|e| format!("{name}: {e}"))?;
+    parse(name, &bytes, format)
+}
+
+/// The file `name` from its `bytes`, refused in another layout version than this
+/// greenproc's.
+fn parse<T: serde::de::DeserializeOwned>(
+    name: &str,
+    bytes: &[u8],
+    format: impl Fn(&T) -> u32,
+) -> Result<T, String> {
+    let value: T = serde_json::from_slice(bytes).map_err(|e| format!("{name}: {e}"))?;
+    if format(&value) == FORMAT {
+        Ok(value)
+    } else {
+        Err(format!("{name} has another format"))
+    }
 }
 
 fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
