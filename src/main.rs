@@ -702,6 +702,9 @@ fn mode_line(mode: &Mode) -> Text {
             text!("cli.full_reason.unreadable", why = why.clone())
         }
         Mode::Full(FullReason::SiteChanged) => Text::new("cli.full_reason.site_changed"),
+        Mode::Full(FullReason::Missing(path)) => {
+            text!("cli.full_reason.missing", path = path.clone())
+        }
     };
     text!("cli.build_full", reason = reason)
 }

@@ -235,4 +235,17 @@ fn full_is_asked_for_and_a_damaged_state_means_a_full_build() {
         said.contains("完整构建（上次构建的记录无法读取："),
         "{said}"
     );
+
+    // A kept page or download removed by hand: a full build, which puts them back.
+    let page = "products/jianke-expansion/index.html";
+    fs::remove_file(site.output.join(page)).unwrap();
+    let said = site.build_and_compare();
+    assert!(
+        said.contains(&format!("完整构建（上次的输出中缺少 {page}")),
+        "{said}"
+    );
+    fs::remove_file(site.output.join("data/products.csv")).unwrap();
+    let said = site.build_and_compare();
+    assert_eq!(edited(&said), Some(0), "{said}");
+    assert!(site.output.join("data/products.csv").is_file());
 }

@@ -46,6 +46,9 @@ pub enum FullReason {
     /// The binary, theme, configuration, taxonomy, editions, content pages, files,
     /// as-of date or address changed.
     SiteChanged,
+    /// A file the build would keep is missing from the previous output (removed by
+    /// hand, or a damaged cache).
+    Missing(String),
 }
 
 /// What a build does.
@@ -196,12 +199,21 @@ pub(super) fn plan(
             scope.insert(key.clone());
         }
     }
-    Plan::Incremental(Box::new(Incremental {
+    let incremental = Incremental {
         state,
         manifest,
         edited,
         scope,
-    }))
+    };
+    let none = HashSet::new();
+    let missing = incremental
+        .kept_files(&none)
+        .find(|(path, _)| fs::symlink_metadata(output.join(path)).is_err())
+        .map(|(path, _)| path.clone());
+    if let Some(path) = missing {
+        return Plan::Full(FullReason::Missing(path));
+    }
+    Plan::Incremental(Box::new(incremental))
 }
 
 impl Incremental {

@@ -65,10 +65,14 @@ impl<'r> Reuse<'r> {
         let Some(job) = previous.jobs.get(name).filter(|job| job.input == input) else {
             return Ok(None);
         };
+        // A file missing from the previous output (removed by hand) is made again.
         let entries: Option<Vec<(&String, &FileEntry)>> = job
             .files
             .iter()
-            .map(|path| previous.files.get(path).map(|entry| (path, entry)))
+            .map(|path| {
+                let entry = previous.files.get(path)?;
+                previous.dir.join(path).is_file().then_some((path, entry))
+            })
             .collect();
         let Some(entries) = entries else {
             return Ok(None);
