@@ -226,6 +226,12 @@ fn full_is_asked_for_and_a_damaged_state_means_a_full_build() {
     assert_success(&build(&site.root, &site.output, &[]));
     let said = site.build_and_compare();
     assert_eq!(edited(&said), Some(0));
+    // The same site checked out in another folder (another CI runner's) is no change.
+    let moved = site.root.with_file_name("site-elsewhere");
+    fs::rename(&site.root, &moved).unwrap();
+    site.root = moved;
+    let said = site.build_and_compare();
+    assert_eq!(edited(&said), Some(0), "{said}");
     let full = build(&site.root, &site.output, &["--full"]);
     assert!(String::from_utf8_lossy(&full.stdout).contains("完整构建（使用了 --full）"));
 

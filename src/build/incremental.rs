@@ -103,11 +103,13 @@ pub(super) fn site_digest(
         hashing.add(file.path.as_bytes());
         hashing.add(&file.size.to_le_bytes());
     }
-    // A site's own theme; the built-in one is part of the binary.
+    // A site's own theme; the built-in one is part of the binary. Paths from the
+    // root: a checkout elsewhere (another CI runner's folder) is the same site.
     let themes = walkdir::WalkDir::new(root.join("themes")).sort_by_file_name();
     for entry in themes.into_iter().flatten() {
         if entry.file_type().is_file() {
-            hashing.add(entry.path().as_os_str().as_encoded_bytes());
+            let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            hashing.add(relative.as_os_str().as_encoded_bytes());
             hashing.add(&fs::read(entry.path()).unwrap_or_default());
         }
     }
