@@ -14,7 +14,7 @@
 //! staging folder (`.public.tmp-<pid>`, or `.public.old-<pid>` holding the previous
 //! output); the next build removes those of processes that no longer run.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::fs;
 use std::io::Write;
@@ -58,10 +58,9 @@ impl std::error::Error for WriteError {}
 pub struct Staging {
     output: PathBuf,
     temp: PathBuf,
-    /// Every path claimed so far; render workers write at once.
-    written: Mutex<HashSet<String>>,
-    /// The size and hash of every file in place, for the manifest.
-    entries: Mutex<BTreeMap<String, FileEntry>>,
+    /// Every path claimed so far, with the size and hash of its file once it is in
+    /// place, for the manifest; render workers write at once.
+    files: Mutex<HashMap<String, Option<FileEntry>>>,
     /// Folders made so far, relative to the staging folder.
     folders: Mutex<HashSet<String>>,
     committed: bool,
@@ -97,8 +96,7 @@ impl Staging {
         Ok(Staging {
             output: output.to_path_buf(),
             temp,
-            written: Mutex::default(),
-            entries: Mutex::default(),
+            files: Mutex::default(),
             folders: Mutex::default(),
             committed: false,
             notes,
@@ -132,11 +130,12 @@ impl Staging {
         Ok(())
     }
 
+    /// Notes the file claimed at `relative` as in place, as `entry` describes it.
     fn enter(&self, relative: &str, entry: FileEntry) {
-        self.entries
+        self.files
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .insert(relative.to_owned(), entry);
+            .insert(relative.to_owned(), Some(entry));
     }
 
     /// Writes one file at `relative` as `fill` writes it, through a buffer: files too
@@ -170,22 +169,17 @@ impl Staging {
     /// The staging path of `relative`, with its folder made, once the path is known
     /// to be safe and not written before.
     fn claim(&self, relative: &str) -> Result<PathBuf, WriteError> {
-        let safe = !relative.is_empty()
-            && !relative.contains('\\')
-            && !relative.contains(':')
-            && relative
-                .split('/')
-                .all(|s| !s.is_empty() && s != "." && s != "..");
-        if !safe {
+        if !is_inside(relative) {
             return Err(WriteError(format!(
                 "refusing to write `{relative}`: output paths are relative, without `..`, `\\` or `:`"
             )));
         }
         let fresh = self
-            .written
+            .files
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .insert(relative.to_owned());
+            .insert(relative.to_owned(), None)
+            .is_none();
         if !fresh {
             return Err(WriteError(format!(
                 "two pages want the same address `{relative}`: give one of the records another id"
@@ -215,11 +209,12 @@ impl Staging {
 
     /// Files in place so far and their size, kept ones included.
     pub fn totals(&self) -> (usize, u64) {
-        let entries = self
-            .entries
+        let files = self
+            .files
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        (entries.len(), entries.values().map(|e| e.bytes).sum())
+        let entries = files.values().flatten();
+        (files.len(), entries.map(|e| e.bytes).sum())
     }
 
     /// Writes the manifest of the files in place, and `state` beside it when given,
@@ -227,12 +222,17 @@ impl Staging {
     /// then removes the old output. Returns what could not be cleaned up (the build
     /// succeeded all the same), for the build to print as warnings.
     pub fn commit(mut self, state: Option<&BuildState>) -> Result<Vec<String>, WriteError> {
-        let entries = std::mem::take(
+        let files = std::mem::take(
             &mut *self
-                .entries
+                .files
                 .lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner()),
         );
+        // Sorted once here rather than kept sorted under the workers' lock.
+        let entries: BTreeMap<String, FileEntry> = files
+            .into_iter()
+            .filter_map(|(path, entry)| Some((path, entry?)))
+            .collect();
         let mut extra = vec![(MANIFEST, Manifest::new(entries).to_bytes())];
         extra.extend(state.map(|s| (BUILD_STATE, s.to_bytes())));
         let marker = "written by greenproc build; this folder is replaced on every build\n";
@@ -297,6 +297,17 @@ fn sibling(path: &Path, from: &str, to: &str) -> PathBuf {
         .unwrap_or_default()
         .replacen(from, to, 1);
     path.with_file_name(name)
+}
+
+/// Whether `relative` names a place inside a folder, wherever that folder is: not
+/// empty, no `.` or `..` part, no absolute start, no `\\`, `:` or NUL (a Windows drive
+/// or separator, or a name no system takes).
+pub fn is_inside(relative: &str) -> bool {
+    !relative.is_empty()
+        && !relative.contains(['\\', ':', '\0'])
+        && relative
+            .split('/')
+            .all(|s| !s.is_empty() && s != "." && s != "..")
 }
 
 /// Removes the folder `dir` and everything in it, its subfolders on all cores: the

@@ -104,7 +104,7 @@ impl std::error::Error for PublishError {}
 /// What a publish did, or would do.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Published {
-    /// Files sent, pages last.
+    /// Files sent, in the order they were: the new ones, then the changed ones.
     pub uploaded: Vec<String>,
     /// Their total size.
     pub bytes: u64,
@@ -124,12 +124,10 @@ pub fn publish(
     destination: &dyn Destination,
     dry_run: bool,
 ) -> Result<Published, PublishError> {
-    let local = Manifest::read(output).map_err(|_| PublishError::NotBuilt(output.to_owned()))?;
+    let not_built = || PublishError::NotBuilt(output.to_owned());
+    let local_bytes = std::fs::read(output.join(MANIFEST)).map_err(|_| not_built())?;
+    let local = Manifest::from_bytes(&local_bytes).map_err(|_| not_built())?;
     check_paths(&local)?;
-    let local_bytes = std::fs::read(output.join(MANIFEST)).map_err(|error| PublishError::Io {
-        path: MANIFEST.to_owned(),
-        error,
-    })?;
     let mut published = Published::default();
     let remote_bytes = destination.manifest()?;
     // The same manifest there: nothing to send, not even the manifest (30 MB at
@@ -187,7 +185,8 @@ fn changed(
         .filter(|(path, entry)| remote.get(*path) != Some(*entry))
         .map(|(path, _)| path.clone())
         .partition(|path| !remote.contains_key(path));
-    new.sort_by_key(|path| (path.ends_with(".html"), path.clone()));
+    // Stable: each group stays in path order.
+    new.sort_by_key(|path| path.ends_with(".html"));
     (new, changed)
 }
 
@@ -196,12 +195,7 @@ fn changed(
 /// one.
 fn check_paths(manifest: &Manifest) -> Result<(), PublishError> {
     for path in manifest.files.keys() {
-        let safe = !path.is_empty()
-            && !path.contains(['\\', ':', '\0'])
-            && path
-                .split('/')
-                .all(|s| !s.is_empty() && s != "." && s != "..");
-        if !safe || path == MANIFEST {
+        if !crate::write::is_inside(path) || path == MANIFEST {
             return Err(PublishError::UnsafePath(path.clone()));
         }
     }
