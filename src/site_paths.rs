@@ -108,16 +108,18 @@ pub fn fingerprinted_asset(name: &str, bytes: &[u8]) -> String {
     }
 }
 
-/// Whether `path` is a fingerprinted asset's (see [`fingerprinted_asset`]).
-pub fn is_fingerprinted_asset(path: &str) -> bool {
+/// Whether `path`, whose content has the SHA-256 `sha256` (lower-case hex), is a
+/// fingerprinted asset (see [`fingerprinted_asset`]): its name carries that very hash,
+/// so a site's own asset whose name merely has ten hex digits in it
+/// (`banner.2024120100.png`) is not taken for one.
+pub fn is_fingerprinted_asset(path: &str, sha256: &str) -> bool {
     let Some(name) = path.strip_prefix("assets/").filter(|n| !n.contains('/')) else {
         return false;
     };
-    let hash = |part: &str| {
-        part.len() == FINGERPRINT_DIGITS
-            && part.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    let Some(hash) = sha256.get(..FINGERPRINT_DIGITS) else {
+        return false;
     };
-    name.split('.').skip(1).any(hash)
+    name.split('.').skip(1).any(|part| part == hash)
 }
 
 /// The clean path of a material category's page in the catalog.

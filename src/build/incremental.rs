@@ -31,7 +31,7 @@ use crate::export::reuse::Hashing;
 use crate::manifest::{BuildState, Manifest};
 use crate::model::Dataset;
 use crate::model::kind::RecordKind;
-use crate::render::{OWN_FILES, record_key};
+use crate::render::{TWIN, record_key};
 use crate::site_paths::{BaseUrl, page_path};
 
 /// Why a build renders everything.
@@ -230,8 +230,7 @@ impl Incremental {
             let Some(key) = record_key(clean) else {
                 return false;
             };
-            let twin = clean.len() > key.len() && OWN_FILES[1] == &clean[key.len()..];
-            if twin {
+            if &clean[key.len()..] == TWIN {
                 !self.edited.contains(key)
             } else {
                 !self.scope.contains(key) && !more.contains(key)

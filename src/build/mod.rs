@@ -283,11 +283,8 @@ pub fn build_with_progress(
     if let Some(previous) = previous {
         let more = linked_now(previous, &pages);
         if !more.is_empty() {
-            let more = Some(more.clone());
-            record_stats.add(
-                site.render_records(more, &pages)
-                    .map_err(BuildError::Render)?,
-            );
+            let rendered = site.render_records(Some(more.clone()), &pages);
+            record_stats.add(rendered.map_err(BuildError::Render)?);
         }
         export::write_twins(&dataset, &base, &previous.edited, &staging)
             .map_err(BuildError::Export)?;
@@ -316,12 +313,13 @@ pub fn build_with_progress(
     };
     progress(Stage::Write);
     let clock = Instant::now();
+    let jobs = reuse.into_jobs();
     let state = incremental::next_state(
-        site_inputs.clone(),
+        site_inputs,
         record_inputs,
         links,
         previous.map(|p| &p.state),
-        reuse.into_jobs(),
+        jobs,
     );
     let (files, bytes, leftovers) = finish(staging, &sitemap, &state)?;
     timings.write = clock.elapsed();

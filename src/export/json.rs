@@ -167,7 +167,7 @@ impl Twins<'_> {
                 return Ok(());
             }
             let file = ExportFile {
-                path: format!("{}index.json", page_path(section, id)),
+                path: format!("{}{}", page_path(section, id), crate::render::TWIN),
                 bytes: pretty(&shown(item)?)?,
             };
             file.hand_over(self.out).map(drop)

@@ -164,11 +164,17 @@ pub fn publish(
     if dry_run {
         return Ok(published);
     }
-    let put = |path: &String| destination.put(path, &output.join(path), &headers(path));
+    let put = |path: &String| {
+        let sha256 = local
+            .files
+            .get(path)
+            .map_or("", |entry| entry.sha256.as_str());
+        destination.put(path, &output.join(path), &headers(path, sha256))
+    };
     in_parallel(&new, put)?;
     in_parallel(&changed, put)?;
     if !same {
-        destination.put_bytes(MANIFEST, &local_bytes, &headers(MANIFEST))?;
+        destination.put_bytes(MANIFEST, &local_bytes, &headers(MANIFEST, ""))?;
     }
     in_parallel(&published.deleted, |path| destination.delete(path))?;
     Ok(published)
@@ -233,14 +239,14 @@ fn in_parallel<T: Sync>(
     }
 }
 
-/// The headers of the file at `path`: its type, and how long a browser or CDN may
-/// keep it. The manifest is always asked again; a fingerprinted asset, whose name
-/// changes with its content, a year; everything else five minutes, so that an edit
-/// is public soon after it is published.
-pub fn headers(path: &str) -> Headers {
+/// The headers of the file at `path`, whose content has the SHA-256 `sha256`: its
+/// type, and how long a browser or CDN may keep it. The manifest is always asked
+/// again; a fingerprinted asset, whose name changes with its content, a year;
+/// everything else five minutes, so that an edit is public soon after it is published.
+pub fn headers(path: &str, sha256: &str) -> Headers {
     let cache_control = if path == MANIFEST {
         "no-cache"
-    } else if crate::site_paths::is_fingerprinted_asset(path) {
+    } else if crate::site_paths::is_fingerprinted_asset(path, sha256) {
         "public, max-age=31536000, immutable"
     } else {
         "public, max-age=300"
@@ -422,29 +428,36 @@ mod tests {
 
     #[test]
     fn types_and_cache_lifetimes() {
+        let sha = "57e481007d1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f80912a3b";
+        let header = |path| headers(path, sha);
         assert_eq!(
-            headers("index.html").content_type,
+            header("index.html").content_type,
             "text/html; charset=utf-8"
         );
         assert_eq!(
-            headers("projects/a/feed.xml").content_type,
+            header("projects/a/feed.xml").content_type,
             "application/atom+xml"
         );
         assert_eq!(
-            headers("data/ocds/releases.jsonl.gz").content_type,
+            header("data/ocds/releases.jsonl.gz").content_type,
             "application/gzip"
         );
-        assert_eq!(headers(MANIFEST).cache_control, "no-cache");
+        assert_eq!(headers(MANIFEST, "").cache_control, "no-cache");
         assert_eq!(
-            headers("assets/site.css").cache_control,
+            header("assets/site.css").cache_control,
             "public, max-age=300"
         );
         assert_eq!(
-            headers("assets/site.57e481007d.css").cache_control,
+            header("assets/site.57e481007d.css").cache_control,
             "public, max-age=31536000, immutable"
         );
         assert_eq!(
-            headers("data/x.57e481007d.css").cache_control,
+            header("data/x.57e481007d.css").cache_control,
+            "public, max-age=300"
+        );
+        // Ten hex digits that are not the file's hash: a name, not a fingerprint.
+        assert_eq!(
+            header("assets/banner.2024120100.png").cache_control,
             "public, max-age=300"
         );
     }

@@ -137,7 +137,10 @@ pub const SUBPAGES: [&str; 1] = ["notice/"];
 /// The files other than pages that belong to a record page, relative to it: a
 /// project's Atom feed and every record's JSON twin. They are made with the record's
 /// page and go with it.
-pub const OWN_FILES: [&str; 2] = ["feed.xml", "index.json"];
+pub const OWN_FILES: [&str; 2] = ["feed.xml", TWIN];
+
+/// A record's JSON twin, relative to its page.
+pub const TWIN: &str = "index.json";
 
 /// The record page a clean path belongs to (`projects/x/` for `projects/x/notice/` and
 /// `projects/x/feed.xml`), or `None` for a page that is not a record's
@@ -363,11 +366,10 @@ impl<'a> Site<'a> {
         let table_label = theme.strings.text(&["meta", "table"]);
         let markdown = MarkdownRenderer::new(base, table_label);
         theme.set_addresses(base, &dataset.files);
-        let assets = theme.asset_paths();
         let globals = theme.tera.global_context();
         globals.insert("site", info);
         globals.insert("t", theme.strings.tree());
-        globals.insert("assets", &assets);
+        globals.insert("assets", &theme.asset_paths);
         Site {
             dataset,
             derived,
@@ -410,10 +412,10 @@ impl<'a> Site<'a> {
     /// and the fingerprinted ones the default theme links to), the hosts' `_headers`
     /// and the documents of `files/`.
     fn static_files(&self, counting: &mut Counting<'_>) -> Result<(), RenderError> {
-        for (name, bytes) in &self.theme.assets {
+        let theme = &self.theme;
+        for ((name, bytes), fingerprinted) in theme.assets.iter().zip(theme.asset_paths.values()) {
             counting.file(&format!("assets/{name}"), bytes)?;
-            let fingerprinted = crate::site_paths::fingerprinted_asset(name, bytes);
-            counting.file(&fingerprinted, bytes)?;
+            counting.file(fingerprinted, bytes)?;
         }
         counting.file("_headers", &self.theme.headers)?;
         for file in &self.dataset.files {

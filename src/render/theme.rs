@@ -61,6 +61,9 @@ pub struct Theme {
     pub strings: Strings,
     /// Static files to publish under `assets/`, by file name, in name order.
     pub assets: BTreeMap<String, Vec<u8>>,
+    /// Each asset's fingerprinted path by its name, which pages link to (see
+    /// [`crate::site_paths::fingerprinted_asset`]).
+    pub asset_paths: BTreeMap<String, String>,
     /// HTTP headers for the host, in Netlify and Cloudflare Pages `_headers` format.
     pub headers: Vec<u8>,
     /// What the `href` and `file_note` filters read, set for each site rendered.
@@ -148,25 +151,21 @@ impl Theme {
         } else {
             DEFAULT_HEADERS.to_vec()
         };
-        Ok(Theme {
-            tera,
-            strings,
-            assets,
-            headers,
-            addresses,
-        })
-    }
-
-    /// Each asset's fingerprinted path by its name, which pages link to (see
-    /// [`crate::site_paths::fingerprinted_asset`]).
-    pub fn asset_paths(&self) -> BTreeMap<String, String> {
-        self.assets
+        let asset_paths = assets
             .iter()
             .map(|(name, bytes)| {
                 let path = crate::site_paths::fingerprinted_asset(name, bytes);
                 (name.clone(), path)
             })
-            .collect()
+            .collect();
+        Ok(Theme {
+            tera,
+            strings,
+            assets,
+            asset_paths,
+            headers,
+            addresses,
+        })
     }
 
     /// Points the address filters at the site at `base` with the documents `files`.
