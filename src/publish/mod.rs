@@ -171,7 +171,11 @@ pub fn publish(
             .map_or("", |entry| entry.sha256.as_str());
         destination.put(path, &output.join(path), &headers(path, sha256))
     };
-    in_parallel(&new, put)?;
+    // Each wave is in place before the next starts: new pages link to new files, and
+    // changed pages to both.
+    let pages_from = new.partition_point(|path| !is_page(path));
+    in_parallel(&new[..pages_from], put)?;
+    in_parallel(&new[pages_from..], put)?;
     in_parallel(&changed, put)?;
     if !same {
         destination.put_bytes(MANIFEST, &local_bytes, &headers(MANIFEST, ""))?;
@@ -192,8 +196,13 @@ fn changed(
         .map(|(path, _)| path.clone())
         .partition(|path| !remote.contains_key(path));
     // Stable: each group stays in path order.
-    new.sort_by_key(|path| path.ends_with(".html"));
+    new.sort_by_key(|path| is_page(path));
     (new, changed)
+}
+
+/// Whether the file at `path` is a page, which may link to the site's other files.
+fn is_page(path: &str) -> bool {
+    path.ends_with(".html")
 }
 
 /// Refuses a manifest naming a path that could leave the site: a destination's
