@@ -79,12 +79,20 @@ codes! {
     MarkdownTooComplex = "E0212", Error, "a Markdown text nested too deeply or with too many elements";
     ThemeBroken = "E0213", Error, "the site's theme cannot be loaded: a template that does not compile, strings missing";
     FileNotPublished = "E0214", Error, "a document in files/ of a type or size that site.yaml does not allow";
+    SheetLayout = "E0401", Error, "`greenproc import`: a sheet without a header row naming a dataset's id column";
+    DigitsLost = "E0402", Error, "`greenproc import`: a long code the spreadsheet turned into a number, which lost its last digits";
+    NotInPlace = "E0403", Error, "`greenproc import`: a value that cannot be changed in place in its record's file (an alias, or a flow mapping)";
     ExpiredCertificateInUse = "W0301", Warning, "a product is used outside its certificate's validity, or an active project uses an expired one";
     BelowThreshold = "W0302", Warning, "a product's indicator value does not meet its category's threshold";
     ProhibitedProduct = "W0303", Warning, "a project uses a product of a prohibited kind";
     DelistedProductInUse = "W0304", Warning, "an active project uses a product that is suspended or removed from the catalog";
     ThemeWeakens = "W0305", Warning, "the site's theme weakens the security headers or loads a file from another host";
     NoCopy = "W0306", Warning, "a province's member city has no checked copy of its data yet: run `greenproc fetch`";
+    FormulaCell = "W0401", Warning, "`greenproc import`: a formula, whose last computed value is imported";
+    MergedCells = "W0402", Warning, "`greenproc import`: merged cells, whose value is given to every row they cover";
+    HiddenRow = "W0403", Warning, "`greenproc import`: a hidden row, imported like the others";
+    RowMissing = "W0404", Warning, "`greenproc import`: a record the sheet does not list (kept unless `--delete-missing`)";
+    ColumnSkipped = "W0405", Warning, "`greenproc import`: a column or cell that is not imported (not a field of the dataset, named twice, or cut short)";
 }
 
 /// One problem, located in a source file.

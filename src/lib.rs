@@ -21,7 +21,9 @@
 //! [`serve`] keeps their results in memory for the editors' preview and reruns only
 //! what an edit affects. [`history`] reads the site's git repository in-process: each
 //! record's history for the derive stage, and the field-level comparison behind
-//! `greenproc diff`.
+//! `greenproc diff`. [`import`] runs the way back: a spreadsheet's rows into the
+//! record files, changed in place and checked by the first two stages before anything
+//! is written.
 //!
 //! `docs/DESIGN.md` maps the stages in more detail.
 
@@ -30,6 +32,7 @@ pub mod derive;
 pub mod diagnostic;
 pub mod export;
 pub mod history;
+pub mod import;
 pub mod load;
 pub mod manifest;
 pub mod messages;

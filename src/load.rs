@@ -130,6 +130,67 @@ pub fn reload_file(
     true
 }
 
+/// Puts the record of `file` (relative to `root`) as `text` would make it into
+/// `dataset`, or takes it out when `text` is `None`, without reading the disk: `greenproc
+/// import` checks the site as its edits would leave it before writing any. Returns
+/// `false`, changing nothing, when `file` is not where a record lives.
+pub fn reload_text(
+    root: &Path,
+    dataset: &mut Dataset,
+    file: &Path,
+    text: Option<&str>,
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    let Some(kind) = RecordKind::of(file) else {
+        return false;
+    };
+    let mut loader = Loader {
+        root,
+        diagnostics,
+        links: HashSet::new(),
+    };
+    kind.visit(ReloadText {
+        loader: &mut loader,
+        dataset,
+        file,
+        text,
+    });
+    true
+}
+
+/// Reads one record from a text, see [`reload_text`].
+struct ReloadText<'l, 'a> {
+    loader: &'l mut Loader<'a>,
+    dataset: &'l mut Dataset,
+    file: &'l Path,
+    text: Option<&'l str>,
+}
+
+impl KindVisitor for ReloadText<'_, '_> {
+    type Output = ();
+
+    fn single<T: Single>(self) {}
+
+    fn yaml<R: Record + Fields>(self) {
+        let record = self.text.map(|text| {
+            parse_record::<R>(self.file, text).map(|r| Sourced::new(self.file, r, text))
+        });
+        let record = record.and_then(|r| self.loader.keep(r));
+        replace(R::list_mut(self.dataset), self.file, record);
+    }
+
+    fn markdown<M: Fields>(self)
+    where
+        Markdown<M>: Record,
+    {
+        let record = self.text.map(|text| {
+            parse_document::<M>(self.file, text).map(|r| Sourced::new(self.file, r, text))
+        });
+        let record = record.and_then(|r| self.loader.keep(r));
+        replace(<Markdown<M>>::list_mut(self.dataset), self.file, record);
+    }
+}
+
 /// Reads one file of a kind again, see [`reload_file`].
 struct ReloadFile<'l, 'a> {
     loader: &'l mut Loader<'a>,

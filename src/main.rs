@@ -94,6 +94,19 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        delete_missing: bool,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
+        format: DiffFormat,
+    },
     Publish {
         to: String,
         #[arg(long, default_value = ".")]
@@ -364,6 +377,21 @@ fn main() -> ExitCode {
             }
         },
         Command::Fetch { root } => fetch(&root, lang),
+        Command::Import {
+            file,
+            kind,
+            dry_run,
+            delete_missing,
+            root,
+            format,
+        } => {
+            let options = greenproc::import::Options {
+                kind,
+                dry_run,
+                delete_missing,
+            };
+            import(&root, &file, &options, format, lang)
+        }
         Command::Publish {
             to,
             root,
@@ -498,6 +526,60 @@ fn publish(
 }
 
 /// Reports what `init` wrote and the next step (`next`, a catalog key).
+/// `greenproc import`: the problems as `check` prints them, one line per sheet, then
+/// the changes (on a dry run) and what was written.
+fn import(
+    root: &std::path::Path,
+    file: &std::path::Path,
+    options: &greenproc::import::Options,
+    format: DiffFormat,
+    lang: Lang,
+) -> ExitCode {
+    let imported = match greenproc::import::import(root, file, options) {
+        Ok(imported) => imported,
+        Err(error) => {
+            eprintln!("error: import: {error}");
+            return ExitCode::from(match error {
+                greenproc::import::ImportError::Usage(_) => 2,
+                greenproc::import::ImportError::Failed(_) => 1,
+            });
+        }
+    };
+    if !imported.diagnostics.is_empty() {
+        print_diagnostics(&imported.diagnostics, root, lang);
+    }
+    for sheet in &imported.sheets {
+        let line = text!(
+            "cli.import_sheet",
+            sheet = sheet.sheet.as_str(),
+            dataset = sheet.dataset,
+            rows = sheet.rows,
+            changed = sheet.changed,
+            added = sheet.added,
+            missing = sheet.missing
+        );
+        eprintln!("{}", line.render(lang));
+    }
+    if imported.refused() {
+        eprintln!("{}", lang.get("cli.import_refused"));
+        return ExitCode::from(1);
+    }
+    if options.dry_run {
+        print!(
+            "{}",
+            match format {
+                DiffFormat::Markdown => imported.report.to_markdown(lang),
+                DiffFormat::Json => imported.report.to_json(),
+            }
+        );
+        eprintln!("{}", lang.get("cli.import_dry_run"));
+    } else {
+        let done = text!("cli.import_done", files = imported.written);
+        eprintln!("{}", done.render(lang));
+    }
+    ExitCode::SUCCESS
+}
+
 fn init(
     dir: &std::path::Path,
     result: Result<scaffold::Initialized, ScaffoldError>,

@@ -100,6 +100,10 @@ pub struct DatasetDef {
     pub description: String,
     /// Fields forming the primary key.
     pub primary_key: Vec<String>,
+    /// The record kind ([`RecordKind::key`]) whose files hold one row each, for
+    /// datasets that `greenproc import` reads back.
+    #[serde(default)]
+    pub record: Option<String>,
     /// Fields, in column order.
     pub fields: Vec<FieldDef>,
 }
@@ -129,6 +133,27 @@ pub struct FieldDef {
     /// Allowed codes with their Chinese labels, when the field is a code list.
     #[serde(default)]
     pub values: Vec<(String, String)>,
+    /// Where the value is in its record's file, for `greenproc import`: a key path
+    /// (`certificate.number`), ending in `[]` for a list written as `a;b` in a cell,
+    /// or `#body` for a Markdown document's text. None for a value the site computes.
+    #[serde(default)]
+    pub yaml: Option<String>,
+    /// The value a record has when its file leaves the field out.
+    #[serde(default)]
+    pub default: Option<String>,
+    /// The `site.yaml` list whose names the cells hold, where the file holds ids.
+    #[serde(default)]
+    pub by_name: Option<NameList>,
+}
+
+/// A list of `site.yaml` whose entries have an id and a name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NameList {
+    /// `districts`.
+    Districts,
+    /// `zones`.
+    Zones,
 }
 
 impl FieldDef {
@@ -203,6 +228,11 @@ fn check_definitions(defs: &Definitions) -> Result<(), String> {
             .is_some_and(|d| d.fields.iter().any(|f| f.name == name))
     };
     for dataset in &defs.datasets {
+        if let Some(record) = &dataset.record
+            && !RecordKind::all().any(|kind| kind.key() == record)
+        {
+            return Err(format!("{}: `{record}` is no record kind", dataset.name));
+        }
         for key in &dataset.primary_key {
             if !field(&dataset.name, key) {
                 return Err(format!("{}: primary key `{key}` is no field", dataset.name));

@@ -174,6 +174,31 @@ pub fn compare(root: &Path, from: &str, to: Option<&str>) -> Result<Report, Diff
 }
 
 impl Report {
+    /// The records that differ between the working tree's files (`old`, texts by path)
+    /// and the same files as importing the spreadsheet `source` leaves them (`new`):
+    /// what `greenproc import --dry-run` prints. `to.revision` names the spreadsheet.
+    pub fn between_files(
+        old: &BTreeMap<String, Vec<u8>>,
+        new: &BTreeMap<String, Vec<u8>>,
+        source: &str,
+    ) -> Report {
+        Report {
+            schema: 1,
+            from: Side {
+                revision: None,
+                commit: None,
+            },
+            to: Side {
+                revision: Some(source.to_owned()),
+                commit: None,
+            },
+            summary: Summary::default(),
+            records: Vec::new(),
+            theme: Vec::new(),
+        }
+        .with_records(old, new)
+    }
+
     fn with_records(
         mut self,
         old: &BTreeMap<String, Vec<u8>>,
@@ -251,6 +276,7 @@ impl Report {
         let wording = Wording::new(lang);
         let side = |s: &Side| match (&s.revision, &s.commit) {
             (Some(r), Some(c)) => format!("`{}` ({})", code(r), &c[..c.len().min(10)]),
+            (Some(file), None) => format!("`{}`", code(file)),
             _ => lang.get("diff.work_tree").to_owned(),
         };
         let title = text!("diff.title", from = side(&self.from), to = side(&self.to));

@@ -6,7 +6,7 @@
 
 pub mod credit_code;
 mod files;
-mod ids;
+pub(crate) mod ids;
 mod markdown;
 mod policy;
 mod project;

@@ -1,0 +1,937 @@
+//! `greenproc import FILE`: a spreadsheet's rows back into the site's record files.
+//!
+//! The pipeline: read the workbook ([`sheet`]) → find each sheet's dataset and header
+//! row → read every cell as its column's type ([`cell`]) → compare with the record's
+//! file and change only the values that differ, in place ([`patch`]) → check the site
+//! as the changes would leave it, with the same rules as `check` → write, or with
+//! `--dry-run` only say what would change. Problems are reported by sheet and cell.
+//!
+//! The columns are those of the site's own XLSX downloads (`datasets.yaml`), headed by
+//! field name or by the Chinese label of the 字段说明 sheet.
+
+mod cell;
+mod patch;
+mod sheet;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use cell::{Problem, Raw, Value, canonical, fold};
+use patch::{Document, Edits, Found, NewValue};
+use sheet::{Sheet, address};
+
+pub use sheet::MAX_WORKBOOK_BYTES;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position, display_path};
+use crate::export::tables::{DatasetDef, FieldDef, FieldType, NameList, definitions};
+use crate::history::diff::Report;
+use crate::messages::Text;
+use crate::model::kind::{Format, RecordKind};
+use crate::model::Dataset;
+use crate::text;
+use crate::validate::ids::is_safe_id;
+
+/// How many rows from the top are searched for the header row: a title, notes and a
+/// second header row above the data are common in issued lists.
+const HEADER_SEARCH_ROWS: usize = 20;
+
+/// What `greenproc import` is asked to do.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// The dataset every sheet holds (a record kind, dataset name or title), when the
+    /// headers alone should not decide.
+    pub kind: Option<String>,
+    /// Only say what would change.
+    pub dry_run: bool,
+    /// Delete the records of a sheet's kind that the sheet does not list.
+    pub delete_missing: bool,
+}
+
+/// What one sheet held.
+#[derive(Debug)]
+pub struct SheetSummary {
+    /// The sheet's name.
+    pub sheet: String,
+    /// The dataset's title.
+    pub dataset: &'static str,
+    /// Rows of data read.
+    pub rows: usize,
+    /// Records changed.
+    pub changed: usize,
+    /// Records added.
+    pub added: usize,
+    /// Records of the kind the sheet does not list.
+    pub missing: usize,
+}
+
+/// The result of an import that could read its file.
+#[derive(Debug)]
+pub struct Imported {
+    /// Every problem: the cells' and the check's, sorted as `check` sorts them.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The records that change, as `greenproc diff` reports them.
+    pub report: Report,
+    /// One line per imported sheet.
+    pub sheets: Vec<SheetSummary>,
+    /// Files written or removed; 0 on a dry run or when refused.
+    pub written: usize,
+}
+
+impl Imported {
+    /// Whether an error stopped the import.
+    pub fn refused(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == crate::diagnostic::Severity::Error)
+    }
+}
+
+/// Why an import could not start.
+#[derive(Debug)]
+pub enum ImportError {
+    /// The command line asked for something that does not exist: exit 2.
+    Usage(String),
+    /// The file or the site cannot be read or written: exit 1.
+    Failed(String),
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::Usage(m) | ImportError::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
+/// One file the import changes: its text before (none for a new record) and after
+/// (none for a removed one), and which cell wrote which lines.
+struct Change {
+    old: Option<String>,
+    new: Option<String>,
+    /// Lines (1-based, inclusive) of each changed value, with its cell.
+    cells: Vec<(u64, u64, String)>,
+    /// The row's id cell, for problems of the file that no one cell made.
+    row: String,
+}
+
+/// A column of a sheet: the field it fills and whether its amounts are in 万元.
+#[derive(Clone, Copy)]
+struct Column {
+    field: usize,
+    wan: bool,
+}
+
+/// Where a sheet's data is: the dataset, the header row and each column's field.
+struct Layout {
+    def: &'static DatasetDef,
+    header: usize,
+    columns: Vec<Option<Column>>,
+}
+
+/// Imports the spreadsheet at `file` into the site at `root`.
+pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Imported, ImportError> {
+    let defs = definitions().map_err(|e| ImportError::Failed(e.to_string()))?;
+    let importable: Vec<&'static DatasetDef> =
+        defs.datasets.iter().filter(|d| d.record.is_some()).collect();
+    let wanted = match &options.kind {
+        Some(kind) => Some(find_dataset(&importable, kind)?),
+        None => None,
+    };
+    let sheets = sheet::read(file).map_err(|why| {
+        ImportError::Failed(format!("{}: {why}", file.display()))
+    })?;
+    let mut checked = Diagnostics::default();
+    let mut dataset = crate::load::load_site(root, &mut checked);
+    let mut found = Diagnostics::default();
+    let mut changes: BTreeMap<String, Change> = BTreeMap::new();
+    let mut summaries = Vec::new();
+    let candidates = wanted.map_or(importable.clone(), |d| vec![d]);
+    for mut sheet in sheets {
+        if sheet.name == defs.strings.dictionary_sheet || sheet.rows.iter().all(Vec::is_empty) {
+            continue;
+        }
+        let Some(layout) = layout(&sheet, &candidates) else {
+            let code = if wanted.is_some() {
+                Code::SheetLayout
+            } else {
+                Code::ColumnSkipped
+            };
+            found.push(
+                cell_diagnostic(code, &sheet.name, "A1", text!("import.no_header", sheet = sheet.name.as_str()))
+                    .hint(Text::new("import.no_header_hint")),
+            );
+            continue;
+        };
+        let mut importer = SheetImport {
+            root,
+            dataset: &dataset,
+            sheet: &sheet,
+            layout: &layout,
+            found: &mut found,
+            changes: &mut changes,
+        };
+        importer.report_columns();
+        let merged = std::mem::take(&mut sheet.merged);
+        fill_merged(&mut sheet, &merged, layout.header, &mut found);
+        let mut importer = SheetImport {
+            root,
+            dataset: &dataset,
+            sheet: &sheet,
+            layout: &layout,
+            found: &mut found,
+            changes: &mut changes,
+        };
+        let summary = importer.rows(options.delete_missing);
+        summaries.push(summary);
+    }
+    if summaries.is_empty() && !found.iter().any(|d| d.severity == crate::diagnostic::Severity::Error) {
+        return Err(ImportError::Usage(format!(
+            "{}: no sheet has the columns of a dataset the site imports ({})",
+            file.display(),
+            importable.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    // The site as the import would leave it, checked as `check` checks it.
+    // Of the files the import leaves alone, errors matter (they would stop the next
+    // build) and warnings the import brings; their other warnings are `check`'s to show.
+    let key = |d: &Diagnostic| (d.file.clone(), d.line, d.column, d.code);
+    let mut baseline = Diagnostics::default();
+    crate::validate::validate(&dataset, &mut baseline);
+    let before: HashSet<_> = checked.iter().chain(baseline.iter()).map(key).collect();
+    let mut diagnostics = Diagnostics::default();
+    for d in checked.into_sorted() {
+        if !changes.contains_key(&d.file) && d.severity == crate::diagnostic::Severity::Error {
+            diagnostics.push(d);
+        }
+    }
+    let mut reread = Diagnostics::default();
+    for (path, change) in &changes {
+        crate::load::reload_text(root, &mut dataset, Path::new(path), change.new.as_deref(), &mut reread);
+    }
+    crate::validate::validate(&dataset, &mut reread);
+    crate::validate::theme::check_theme(root, &dataset, &mut reread);
+    for d in reread.into_sorted() {
+        match changes.get(&d.file) {
+            Some(change) => diagnostics.push(at_cell(d, change)),
+            None if !before.contains(&key(&d)) => diagnostics.push(d),
+            None => {}
+        }
+    }
+    diagnostics.extend(found);
+    let diagnostics = diagnostics.into_sorted();
+    let report = Report::between_files(
+        &changes
+            .iter()
+            .filter_map(|(p, c)| Some((p.clone(), c.old.clone()?.into_bytes())))
+            .collect(),
+        &changes
+            .iter()
+            .filter_map(|(p, c)| Some((p.clone(), c.new.clone()?.into_bytes())))
+            .collect(),
+        &file
+            .file_name()
+            .map_or_else(|| display_path(file), |n| n.to_string_lossy().into_owned()),
+    );
+    let mut imported = Imported {
+        diagnostics,
+        report,
+        sheets: summaries,
+        written: 0,
+    };
+    if imported.refused() || options.dry_run {
+        return Ok(imported);
+    }
+    imported.written = write(root, &changes)?;
+    Ok(imported)
+}
+
+/// The importable dataset named by `kind`: a record kind (`product`), a dataset name
+/// (`products`) or its title (`绿色建材产品目录`).
+fn find_dataset(
+    importable: &[&'static DatasetDef],
+    kind: &str,
+) -> Result<&'static DatasetDef, ImportError> {
+    importable
+        .iter()
+        .find(|d| d.record.as_deref() == Some(kind) || d.name == kind || d.title == kind)
+        .copied()
+        .ok_or_else(|| {
+            ImportError::Usage(format!(
+                "`{kind}` is not a dataset the site imports; choose one of: {}",
+                importable
+                    .iter()
+                    .filter_map(|d| d.record.as_deref())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })
+}
+
+/// A header cell's text reduced for matching, and the unit it names in brackets.
+fn header_text(raw: &Raw) -> Option<(String, String)> {
+    let Raw::Text(text) = raw else {
+        return None;
+    };
+    let text: String = fold(text, true).chars().filter(|c| !c.is_whitespace()).collect();
+    let text = text.trim_start_matches('*').to_lowercase();
+    if text.is_empty() {
+        return None;
+    }
+    let unit = text
+        .strip_suffix(')')
+        .and_then(|t| t.rsplit_once('('))
+        .map(|(base, unit)| (base.to_owned(), unit.to_owned()));
+    Some(match unit {
+        Some((base, unit)) => (base, unit),
+        None => (text, String::new()),
+    })
+}
+
+/// The field of `def` a header cell names, by field name or Chinese label, and
+/// whether its unit is 万元.
+fn header_field(def: &DatasetDef, raw: &Raw) -> Option<Column> {
+    let Raw::Text(whole) = raw else {
+        return None;
+    };
+    let whole: String = fold(whole, true).chars().filter(|c| !c.is_whitespace()).collect();
+    let whole = whole.to_lowercase();
+    let (base, unit) = header_text(raw)?;
+    let label = |f: &FieldDef| fold(&f.label, true).replace(' ', "").to_lowercase();
+    let field = def
+        .fields
+        .iter()
+        .position(|f| f.name == whole || label(f) == whole)
+        .or_else(|| def.fields.iter().position(|f| f.name == base || label(f) == base))?;
+    let wan = unit.contains('万') && def.fields[field].kind == FieldType::Money;
+    Some(Column { field, wan })
+}
+
+/// The dataset and header row that fit `sheet` best: the row among the first ones
+/// that names most fields of one dataset, its id among them.
+fn layout(sheet: &Sheet, candidates: &[&'static DatasetDef]) -> Option<Layout> {
+    let mut best: Option<(usize, Layout)> = None;
+    for (r, row) in sheet.rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
+        for def in candidates {
+            let columns: Vec<Option<Column>> = row.iter().map(|raw| header_field(def, raw)).collect();
+            let id = def.fields.iter().position(|f| f.name == "id");
+            let named = columns.iter().flatten().count();
+            let has_id = columns.iter().flatten().any(|c| Some(c.field) == id);
+            if has_id && named >= 2 && best.as_ref().is_none_or(|(n, _)| named > *n) {
+                best = Some((
+                    named,
+                    Layout {
+                        def,
+                        header: r,
+                        columns,
+                    },
+                ));
+            }
+        }
+    }
+    best.map(|(_, layout)| layout)
+}
+
+/// Gives every cell of a merged region its top-left cell's value, as a reader sees
+/// it, and says so once per region.
+fn fill_merged(
+    sheet: &mut Sheet,
+    merged: &[((u32, u32), (u32, u32))],
+    header: usize,
+    found: &mut Diagnostics,
+) {
+    for &((top, left), (bottom, right)) in merged {
+        let (top, left, bottom, right) = (top as usize, left as usize, bottom as usize, right as usize);
+        if bottom <= header {
+            continue;
+        }
+        let value = sheet.cell(top, left).clone();
+        for r in top.max(header + 1)..=bottom {
+            for c in left..=right {
+                if (r, c) == (top, left) {
+                    continue;
+                }
+                let Some(row) = sheet.rows.get_mut(r) else {
+                    continue;
+                };
+                if row.len() <= c {
+                    row.resize(c + 1, Raw::Empty);
+                }
+                row[c] = value.clone();
+            }
+        }
+        let region = format!("{}:{}", address(top, left), address(bottom, right));
+        found.push(
+            cell_diagnostic(
+                Code::MergedCells,
+                &sheet.name,
+                &region,
+                text!("import.merged", region = region.as_str()),
+            )
+            .hint(Text::new("import.merged_hint")),
+        );
+    }
+}
+
+/// A problem at a cell (or region) of a sheet: `产品!D12`.
+fn cell_diagnostic(code: Code, sheet: &str, cell: &str, message: Text) -> Diagnostic {
+    Diagnostic::new(code, Path::new(&format!("{sheet}!{cell}")), Position::FILE, message)
+}
+
+/// A problem the check found in a file the import changes, moved to the cell whose
+/// value is on its line, or to the row's id cell.
+fn at_cell(mut d: Diagnostic, change: &Change) -> Diagnostic {
+    let cell = change
+        .cells
+        .iter()
+        .find(|(first, last, _)| (*first..=*last).contains(&d.line))
+        .map_or(&change.row, |(_, _, cell)| cell);
+    d.file = cell.clone();
+    d.line = 0;
+    d.column = 0;
+    d.length = 0;
+    d
+}
+
+/// One sheet's rows, compared with the records of its dataset's kind.
+struct SheetImport<'a> {
+    root: &'a Path,
+    dataset: &'a Dataset,
+    sheet: &'a Sheet,
+    layout: &'a Layout,
+    found: &'a mut Diagnostics,
+    changes: &'a mut BTreeMap<String, Change>,
+}
+
+impl SheetImport<'_> {
+    fn at(&self, row: usize, column: usize) -> String {
+        format!("{}!{}", self.sheet.name, address(row, column))
+    }
+
+    fn push(&mut self, code: Code, row: usize, column: usize, message: Text, hint: Text) {
+        let cell = address(row, column);
+        self.found
+            .push(cell_diagnostic(code, &self.sheet.name, &cell, message).hint(hint));
+    }
+
+    /// Says which header cells name no field, or a field already named.
+    fn report_columns(&mut self) {
+        let header = self.layout.header;
+        let mut seen = HashSet::new();
+        for (c, raw) in self.sheet.rows[header].iter().enumerate() {
+            let Some((text, _)) = header_text(raw) else {
+                continue;
+            };
+            let duplicate = match self.layout.columns[c] {
+                Some(column) => !seen.insert(column.field),
+                None => false,
+            };
+            if self.layout.columns[c].is_none() || duplicate {
+                let key = if duplicate {
+                    "import.column_twice"
+                } else {
+                    "import.column_unknown"
+                };
+                self.push(
+                    Code::ColumnSkipped,
+                    header,
+                    c,
+                    Text::new(key).arg("header", text.as_str()),
+                    text!("import.column_hint", dataset = self.layout.def.title.as_str()),
+                );
+            }
+        }
+    }
+
+    /// Reads the data rows and plans each record's change; returns the sheet's summary.
+    fn rows(&mut self, delete_missing: bool) -> SheetSummary {
+        let def = self.layout.def;
+        let kind = RecordKind::all()
+            .find(|k| Some(k.key()) == def.record.as_deref())
+            .expect("datasets.yaml names record kinds, checked when it loads");
+        let existing: HashMap<&str, &Path> = self
+            .dataset
+            .records()
+            .filter(|r| r.kind == kind)
+            .map(|r| (r.id.value.as_str(), r.file))
+            .collect();
+        let id_field = def.fields.iter().position(|f| f.name == "id");
+        let id_column = self
+            .layout
+            .columns
+            .iter()
+            .position(|c| c.is_some_and(|c| Some(c.field) == id_field))
+            .expect("a layout has an id column");
+        // First column of each field: a second column of the same field is skipped.
+        let mut columns: Vec<(usize, Column)> = Vec::new();
+        for (c, column) in self.layout.columns.iter().enumerate() {
+            if let Some(column) = column
+                && !columns.iter().any(|(_, seen)| seen.field == column.field)
+            {
+                columns.push((c, *column));
+            }
+        }
+        let mut summary = SheetSummary {
+            sheet: self.sheet.name.clone(),
+            dataset: def.title.as_str(),
+            rows: 0,
+            changed: 0,
+            added: 0,
+            missing: 0,
+        };
+        let mut listed: HashMap<String, usize> = HashMap::new();
+        for r in self.layout.header + 1..self.sheet.rows.len() {
+            let row = &self.sheet.rows[r];
+            if row.iter().all(|raw| *raw == Raw::Empty) || self.is_header_again(row) {
+                continue;
+            }
+            summary.rows += 1;
+            if self.sheet.hidden.contains(&(r as u32)) {
+                self.push(
+                    Code::HiddenRow,
+                    r,
+                    0,
+                    text!("import.hidden_row", row = r + 1),
+                    Text::new("import.hidden_row_hint"),
+                );
+            }
+            let id_def = &def.fields[id_field.unwrap_or(0)];
+            let id = match cell::read(id_def, self.sheet.cell(r, id_column), false) {
+                Ok(Value::One(id)) => id,
+                _ => {
+                    self.push(
+                        Code::MissingField,
+                        r,
+                        id_column,
+                        Text::new("import.no_id"),
+                        Text::new("import.no_id_hint"),
+                    );
+                    continue;
+                }
+            };
+            if !is_safe_id(&id) {
+                self.push(
+                    Code::UnsafeId,
+                    r,
+                    id_column,
+                    text!("import.unsafe_id", id = id.as_str()),
+                    Text::new("import.unsafe_id_hint"),
+                );
+                continue;
+            }
+            if let Some(first) = listed.insert(id.clone(), r) {
+                self.push(
+                    Code::DuplicateId,
+                    r,
+                    id_column,
+                    text!("import.duplicate_row", id = id.as_str(), row = first + 1),
+                    Text::new("import.duplicate_row_hint"),
+                );
+                continue;
+            }
+            let mut values = Vec::new();
+            for &(c, column) in &columns {
+                let field = &def.fields[column.field];
+                if field.yaml.is_none() {
+                    continue;
+                }
+                let raw = self.sheet.cell(r, c);
+                if self.sheet.formulas.contains(&(r as u32, c as u32)) {
+                    self.push(
+                        Code::FormulaCell,
+                        r,
+                        c,
+                        text!("import.formula", value = raw_text(raw)),
+                        Text::new("import.formula_hint"),
+                    );
+                }
+                if let Raw::Text(text) = raw
+                    && text.ends_with(definitions().map_or("", |d| d.strings.xlsx_cut.as_str()))
+                    && text.encode_utf16().count() >= 32_000
+                {
+                    self.push(
+                        Code::ColumnSkipped,
+                        r,
+                        c,
+                        Text::new("import.cut_text"),
+                        Text::new("import.cut_text_hint"),
+                    );
+                    continue;
+                }
+                match cell::read(field, raw, column.wan) {
+                    Ok(value) => values.push((field, self.by_name(field, value), r, c)),
+                    Err(Problem::DigitsLost(shown)) => self.push(
+                        Code::DigitsLost,
+                        r,
+                        c,
+                        text!("import.digits_lost", value = shown.as_str(), field = field.label.as_str()),
+                        Text::new("import.digits_lost_hint"),
+                    ),
+                    Err(Problem::WrongType(message, hint)) => {
+                        self.push(Code::WrongType, r, c, message, hint);
+                    }
+                }
+            }
+            let row_cell = self.at(r, id_column);
+            match existing.get(id.as_str()) {
+                Some(file) => {
+                    if self.change(file, &values, row_cell) {
+                        summary.changed += 1;
+                    }
+                }
+                None => {
+                    if self.add(kind, &id, &values, row_cell) {
+                        summary.added += 1;
+                    }
+                }
+            }
+        }
+        let mut missing: Vec<(&&str, &&Path)> = existing
+            .iter()
+            .filter(|(id, _)| !listed.contains_key(**id))
+            .collect();
+        missing.sort();
+        summary.missing = missing.len();
+        for (id, file) in missing {
+            let key = if delete_missing {
+                "import.deleted"
+            } else {
+                "import.missing"
+            };
+            self.found.push(
+                Diagnostic::new(
+                    Code::RowMissing,
+                    file,
+                    Position::FILE,
+                    Text::new(key)
+                        .arg("id", *id)
+                        .arg("sheet", self.sheet.name.as_str()),
+                )
+                .hint(Text::new("import.missing_hint")),
+            );
+            if delete_missing {
+                let path = display_path(file);
+                let old = std::fs::read_to_string(self.root.join(file)).ok();
+                self.changes.insert(
+                    path.clone(),
+                    Change {
+                        old,
+                        new: None,
+                        cells: Vec::new(),
+                        row: path,
+                    },
+                );
+            }
+        }
+        summary
+    }
+
+    /// Whether a row repeats the header (a second header row of labels or keys).
+    fn is_header_again(&self, row: &[Raw]) -> bool {
+        let filled = row.iter().filter(|raw| **raw != Raw::Empty).count();
+        let named = row
+            .iter()
+            .filter(|raw| header_field(self.layout.def, raw).is_some())
+            .count();
+        named >= 2 && named * 2 >= filled
+    }
+
+    /// A name of a `site.yaml` list given as its id; anything else as it is.
+    fn by_name(&self, field: &FieldDef, value: Value) -> Value {
+        let (Some(list), Value::One(name), Some(config)) =
+            (field.by_name, &value, self.dataset.config.as_ref().map(|c| &c.record))
+        else {
+            return value;
+        };
+        let id = match list {
+            NameList::Districts => config
+                .districts
+                .iter()
+                .find(|d| d.name == *name)
+                .map(|d| d.id.value.clone()),
+            NameList::Zones => config
+                .zones
+                .iter()
+                .find(|z| z.name == *name)
+                .map(|z| z.id.value.clone()),
+        };
+        id.map_or(value, Value::One)
+    }
+
+    /// Changes the record in `file` to the row's `values`; whether anything changed.
+    fn change(&mut self, file: &Path, values: &[(&FieldDef, Value, usize, usize)], row: String) -> bool {
+        let path = display_path(file);
+        let Ok(old) = std::fs::read_to_string(self.root.join(file)) else {
+            return false;
+        };
+        let markdown = RecordKind::of(file).is_some_and(|k| k.info().format == Format::Markdown);
+        let Some(parts) = Parts::split(&old, markdown) else {
+            return false;
+        };
+        let Ok(doc) = Document::read(parts.front) else {
+            let (r, c) = (values.first().map_or(0, |v| v.2), 0);
+            self.push(
+                Code::NotInPlace,
+                r,
+                c,
+                text!("import.not_in_place", file = path.as_str()),
+                Text::new("import.not_in_place_hint"),
+            );
+            return false;
+        };
+        let mut edits = Edits::default();
+        let mut body = None;
+        let mut changed = Vec::new();
+        for (field, value, r, c) in values {
+            let yaml = field.yaml.as_deref().unwrap_or_default();
+            if yaml == "#body" {
+                let new = match value {
+                    Value::One(text) => text.as_str(),
+                    _ => "",
+                };
+                if new.trim() != parts.body.trim() {
+                    let lead = &parts.body[..parts.body.len() - parts.body.trim_start().len()];
+                    body = Some(format!("{lead}{}\n", new.trim()));
+                    changed.push((String::new(), *r, *c));
+                }
+                continue;
+            }
+            let key = yaml.trim_end_matches("[]");
+            let Some(new) = differs(field, doc.get(key), value) else {
+                continue;
+            };
+            if edits.set(parts.front, &doc, key, new).is_err() {
+                self.push(
+                    Code::NotInPlace,
+                    *r,
+                    *c,
+                    text!("import.not_in_place", file = path.as_str()),
+                    Text::new("import.not_in_place_hint"),
+                );
+                continue;
+            }
+            changed.push((key.to_owned(), *r, *c));
+        }
+        if edits.is_empty() && body.is_none() {
+            return false;
+        }
+        let Ok(front) = edits.apply(parts.front, &doc) else {
+            return false;
+        };
+        let new = format!(
+            "{}{front}{}{}",
+            parts.head,
+            parts.fence,
+            body.as_deref().unwrap_or(parts.body)
+        );
+        let cells = self.cells_of(&new, markdown, &changed);
+        self.changes.insert(
+            path,
+            Change {
+                old: Some(old),
+                new: Some(new),
+                cells,
+                row,
+            },
+        );
+        true
+    }
+
+    /// Writes a new record of `kind` from the row's `values`; whether it could.
+    fn add(&mut self, kind: RecordKind, id: &str, values: &[(&FieldDef, Value, usize, usize)], row: String) -> bool {
+        let info = kind.info();
+        let folder = info.home.path();
+        let extension = info.format.extensions()[0];
+        let category = values
+            .iter()
+            .find(|(f, ..)| f.yaml.as_deref() == Some("category"))
+            .and_then(|(_, v, ..)| match v {
+                Value::One(c) => Some(c.as_str()),
+                _ => None,
+            });
+        let group = category.and_then(|c| {
+            let taxonomy = &self.dataset.taxonomy.as_ref()?.record;
+            let found = taxonomy.categories.iter().find(|x| x.id.value == c)?;
+            Some(found.group.value.as_str()).filter(|g| is_safe_id(g) && is_safe_id(c))
+        });
+        let path = match (kind, group, category) {
+            (RecordKind::Product, Some(group), Some(category)) => {
+                format!("{folder}/{group}/{category}/{id}.{extension}")
+            }
+            _ => format!("{folder}/{id}.{extension}"),
+        };
+        // A file there that did not load is the check's to report.
+        if self.root.join(&path).exists() {
+            return false;
+        }
+        let markdown = info.format == Format::Markdown;
+        let start = if markdown {
+            String::new()
+        } else {
+            crate::scaffold::schema_line(&path).map_or(String::new(), |l| l + "\n")
+        };
+        let Ok(doc) = Document::read(&start) else {
+            return false;
+        };
+        let mut edits = Edits::default();
+        let mut body = String::new();
+        let mut changed = Vec::new();
+        for (field, value, r, c) in values {
+            let yaml = field.yaml.as_deref().unwrap_or_default();
+            if yaml == "#body" {
+                if let Value::One(text) = value {
+                    body = format!("\n{}\n", text.trim());
+                }
+                continue;
+            }
+            let key = yaml.trim_end_matches("[]");
+            let Some(new) = differs(field, None, value) else {
+                continue;
+            };
+            if edits.set(&start, &doc, key, new).is_ok() {
+                changed.push((key.to_owned(), *r, *c));
+            }
+        }
+        let Ok(front) = edits.apply(&start, &doc) else {
+            return false;
+        };
+        let new = if markdown {
+            format!("---\n{front}---\n{body}")
+        } else {
+            front
+        };
+        let cells = self.cells_of(&new, markdown, &changed);
+        self.changes.insert(
+            path,
+            Change {
+                old: None,
+                new: Some(new),
+                cells,
+                row,
+            },
+        );
+        true
+    }
+
+    /// The lines each changed key path holds in `text`, with its cell.
+    fn cells_of(&self, text: &str, markdown: bool, changed: &[(String, usize, usize)]) -> Vec<(u64, u64, String)> {
+        let Some(parts) = Parts::split(text, markdown) else {
+            return Vec::new();
+        };
+        let Ok(doc) = Document::read(parts.front) else {
+            return Vec::new();
+        };
+        let offset = parts.head.len();
+        let line_of = |byte: usize| text[..byte].matches('\n').count() as u64 + 1;
+        let body_line = line_of(parts.head.len() + parts.front.len() + parts.fence.len());
+        changed
+            .iter()
+            .filter_map(|(key, r, c)| {
+                let (first, last) = if key.is_empty() {
+                    (body_line, u64::MAX)
+                } else {
+                    let (start, end) = doc.span(key)?;
+                    (line_of(offset + start), line_of(offset + end))
+                };
+                Some((first, last, self.at(*r, *c)))
+            })
+            .collect()
+    }
+}
+
+/// A record file's text in three parts: the front matter's fences around its YAML
+/// (none for a YAML record) and a document's body.
+struct Parts<'t> {
+    head: &'t str,
+    front: &'t str,
+    fence: &'t str,
+    body: &'t str,
+}
+
+impl<'t> Parts<'t> {
+    fn split(text: &'t str, markdown: bool) -> Option<Parts<'t>> {
+        if !markdown {
+            return Some(Parts {
+                head: "",
+                front: text,
+                fence: "",
+                body: "",
+            });
+        }
+        let (front, body) = crate::yaml::split_front_matter(text)?;
+        // Both parts are slices of `text`: the opening fence is what comes before the
+        // front matter, the closing one what comes between it and the body.
+        let head_len = front.as_ptr() as usize - text.as_ptr() as usize;
+        let fence_start = head_len + front.len();
+        let fence_end = text.len() - body.len();
+        Some(Parts {
+            head: &text[..head_len],
+            front,
+            fence: &text[fence_start..fence_end],
+            body,
+        })
+    }
+}
+
+/// The new value for a field whose file holds `current`, or `None` when the cell
+/// says the same.
+fn differs(field: &FieldDef, current: Option<&Found>, value: &Value) -> Option<NewValue> {
+    let typed = field.kind != FieldType::String;
+    let default = field.default.as_deref();
+    match (value, current) {
+        (Value::Empty, None) => None,
+        (Value::Empty, Some(Found::Scalar(text, _))) if text.trim().is_empty() => None,
+        (Value::Empty, Some(Found::List(items))) if items.is_empty() => None,
+        (Value::Empty, Some(_)) => Some(NewValue::Remove),
+        (Value::One(new), None) if Some(new.as_str()) == default => None,
+        (Value::One(new), Some(Found::Scalar(old, _))) if canonical(field, old) == *new => None,
+        (Value::One(new), _) => Some(NewValue::Scalar {
+            text: new.clone(),
+            typed,
+        }),
+        (Value::List(new), Some(Found::List(old))) if old.iter().map(|o| fold(o, true)).eq(new.iter().cloned()) => None,
+        (Value::List(new), _) => Some(NewValue::List(new.clone())),
+    }
+}
+
+/// A cell's value as the message about a formula shows it.
+fn raw_text(raw: &Raw) -> String {
+    match raw {
+        Raw::Empty => String::new(),
+        Raw::Text(t) | Raw::Error(t) => t.clone(),
+        Raw::Number(n) => cell::number_text(*n),
+        Raw::Bool(b) => b.to_string(),
+        Raw::Date(d) => d.to_string(),
+    }
+}
+
+/// Writes the changed files, each to a temporary name beside it and renamed in, and
+/// removes the deleted ones; returns how many.
+fn write(root: &Path, changes: &BTreeMap<String, Change>) -> Result<usize, ImportError> {
+    let failed = |path: &Path, e: std::io::Error| ImportError::Failed(format!("{}: {e}", path.display()));
+    let mut count = 0;
+    let mut added = false;
+    for (path, change) in changes {
+        if !crate::write::is_inside(path) {
+            return Err(ImportError::Failed(format!("{path}: outside the site")));
+        }
+        let full: PathBuf = root.join(path);
+        match &change.new {
+            Some(text) => {
+                if let Some(parent) = full.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| failed(parent, e))?;
+                }
+                let temporary = full.with_extension("greenproc-import");
+                std::fs::write(&temporary, text).map_err(|e| failed(&temporary, e))?;
+                std::fs::rename(&temporary, &full).map_err(|e| failed(&full, e))?;
+                added |= change.old.is_none();
+            }
+            None => std::fs::remove_file(&full).map_err(|e| failed(&full, e))?,
+        }
+        count += 1;
+    }
+    if added {
+        crate::scaffold::sync_schemas(root).map_err(|e| ImportError::Failed(e.to_string()))?;
+    }
+    Ok(count)
+}
