@@ -12,6 +12,7 @@ mod data_portal;
 mod fuzz_corpus;
 mod generated_site;
 mod history;
+mod import;
 mod hostile;
 mod incremental;
 mod lists;
