@@ -268,3 +268,156 @@ fn every_dataset_of_records_round_trips_through_its_own_download() {
         }
     }
 }
+
+/// The rows of a quirky sheet: what issued lists and edited downloads look like.
+fn quirky_workbook(path: &Path) {
+    let mut book = Workbook::new();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let products = book.add_worksheet();
+    products.set_name("产品").unwrap();
+    // A title row above the header, merged across it, then the header in Chinese and
+    // a second header row of field names.
+    products.merge_range(0, 0, 0, 5, "淄博市绿色建材产品目录（示例）", &Format::new()).unwrap();
+    let labels = ["产品标识", "产品名称", "品类标识", "生产企业", "入库日期", "备注"];
+    let keys = ["id", "name", "category", "manufacturer", "listed"];
+    for (c, label) in labels.iter().enumerate() {
+        products.write_string(1, c as u16, *label).unwrap();
+    }
+    for (c, key) in keys.iter().enumerate() {
+        products.write_string(2, c as u16, *key).unwrap();
+    }
+    // Row 4: full-width letters and space, trailing spaces, and the date as a serial
+    // number without a date format: all as the file has them.
+    for (c, text) in ["ｚｈｉｃｅ-smart-meter", "物联网智能电能表　 ", "metering-control", "ｚｈｉｃｅ－instruments"].iter().enumerate() {
+        products.write_string(3, c as u16, *text).unwrap();
+    }
+    products.write_number(3, 4, 44700.0).unwrap();
+    // Rows 5 and 6 share a category cell merged down; row 6 is hidden and its date is
+    // Chinese text, changed; row 5's name is a formula whose saved result is imported.
+    products.merge_range(4, 2, 5, 2, "ready-mixed-concrete", &Format::new()).unwrap();
+    products.write_string(4, 0, "jinsheng-c30").unwrap();
+    products
+        .write_formula(4, 1, Formula::new("=\"C30\"&\"预拌混凝土\"").set_result("C30预拌混凝土"))
+        .unwrap();
+    products.write_string(4, 3, "jinsheng-concrete").unwrap();
+    let listed = ExcelDateTime::from_ymd(2023, 12, 9).unwrap();
+    products.write_datetime_with_format(4, 4, &listed, &date).unwrap();
+    products.write_string(5, 0, "jinsheng-c25").unwrap();
+    products.write_string(5, 1, "C25预拌混凝土").unwrap();
+    products.write_string(5, 3, "jinsheng-concrete").unwrap();
+    products.write_string(5, 4, "2021年3月4日").unwrap();
+    products.set_row_hidden(5).unwrap();
+
+    let projects = book.add_worksheet();
+    projects.set_name("项目").unwrap();
+    projects.write_string(0, 0, "项目标识").unwrap();
+    projects.write_string(0, 1, "预算金额（万元）").unwrap();
+    projects.write_string(1, 0, "zhangdian-experimental-school-north").unwrap();
+    projects.write_number(1, 1, 10490.0).unwrap();
+    projects.write_string(2, 0, "zhangdian-government-office-retrofit").unwrap();
+    projects.write_string(2, 1, "2,390.5").unwrap();
+    book.save(path).unwrap();
+}
+
+#[test]
+fn spreadsheet_quirks_are_handled_and_each_reported_at_its_cell() {
+    let site = Site::sample();
+    let path = site.scratch("目录清单.xlsx");
+    quirky_workbook(&path);
+    let before = site.records();
+    let run = site.import(&path, &[]);
+    let err = stderr(&run);
+    assert!(run.status.success(), "{err}");
+    for (code, cell) in [
+        ("W0405", "产品!F2"),
+        ("W0402", "产品!C5:C6"),
+        ("W0401", "产品!B5"),
+        ("W0403", "产品!A6"),
+    ] {
+        assert!(
+            err.contains(&format!("[{code}]")) && err.contains(&format!("--> {cell}\n")),
+            "{code} at {cell}:\n{err}"
+        );
+    }
+    // The title row's merged cells are above the header: no warning.
+    assert!(!err.contains("产品!A1:F1"), "{err}");
+    assert!(err.contains("工作表「产品」→ 绿色建材产品目录：3 行，修改 1 条记录"), "{err}");
+    assert!(err.contains("工作表「项目」→ 试点项目：2 行，修改 1 条记录"), "{err}");
+    // Only the hidden row's Chinese date and the second project's budget in 万元 differ
+    // from the files.
+    let mut changed = changed_lines(&before, &site.records());
+    changed.sort();
+    assert_eq!(
+        changed,
+        [
+            (
+                "data/catalog/envelope-concrete/ready-mixed-concrete/jinsheng-c25.yaml".to_owned(),
+                "listed: 2025-04-25".to_owned(),
+                "listed: 2021-03-04".to_owned()
+            ),
+            (
+                "data/projects/zhangdian-government-office-retrofit.yaml".to_owned(),
+                "  budget: 23800000.00".to_owned(),
+                "  budget: 23905000.00".to_owned()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn nothing_is_written_unless_the_whole_import_passes_and_every_problem_names_its_cell() {
+    let site = Site::sample();
+    let path = site.scratch("错误.xlsx");
+    let mut book = Workbook::new();
+    let orgs = book.add_worksheet();
+    orgs.set_name("机构").unwrap();
+    for (c, label) in ["机构标识", "机构名称", "统一社会信用代码"].iter().enumerate() {
+        orgs.write_string(0, c as u16, *label).unwrap();
+    }
+    orgs.write_string(1, 0, "zhice-instruments").unwrap();
+    orgs.write_string(1, 1, "淄博智测仪表有限公司（改名）").unwrap();
+    // A credit code typed into a General cell: Excel keeps 15 digits.
+    orgs.write_number(1, 2, 913703036614509000.0).unwrap();
+    let products = book.add_worksheet();
+    products.set_name("产品").unwrap();
+    for (c, key) in ["id", "name", "manufacturer", "listed"].iter().enumerate() {
+        products.write_string(0, c as u16, *key).unwrap();
+    }
+    for (r, row) in [
+        ["jinsheng-c30", "C30", "no-such-maker", "2023-12-09"],
+        ["jinsheng-c25", "C25", "jinsheng-concrete", "五月一日"],
+        ["jinsheng-c30", "again", "jinsheng-concrete", "2023-12-09"],
+        ["../escape", "x", "jinsheng-concrete", "2023-12-09"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (c, text) in row.iter().enumerate() {
+            products.write_string(r as u32 + 1, c as u16, *text).unwrap();
+        }
+    }
+    book.save(&path).unwrap();
+    let before = site.records();
+    let run = site.import(&path, &[]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(1), "{err}");
+    for (code, cell, words) in [
+        ("E0402", "机构!C2", "只保留了 15 位有效数字"),
+        ("E0203", "产品!C2", "no-such-maker"),
+        ("E0102", "产品!D3", "「五月一日」不是日期"),
+        ("E0201", "产品!A4", "在第 2 行已经出现过"),
+        ("E0202", "产品!A5", "「../escape」不能用作 id"),
+    ] {
+        let at = err
+            .find(&format!("--> {cell}\n"))
+            .unwrap_or_else(|| panic!("nothing at {cell}:\n{err}"));
+        let heading = err[..at].rfind("错误[").unwrap();
+        assert!(
+            err[heading..at].contains(code) && err[heading..at].contains(words),
+            "{code} at {cell}:\n{err}"
+        );
+    }
+    assert!(err.contains("没有写入任何文件"), "{err}");
+    assert_eq!(site.records(), before, "a refused import wrote");
+    assert!(!site.root.parent().unwrap().join("escape.yaml").exists());
+}

@@ -325,7 +325,7 @@ impl Edits {
                         if !text[from..node.key_start].trim().is_empty() {
                             return Err(Unpatchable);
                         }
-                        (from, next_line(text, node.end.max(1) - 1), String::new())
+                        (from, next_line(text, node.end), String::new())
                     }
                     (NewValue::Scalar { text: new, typed }, Found::Scalar(_, style)) => {
                         let indent = column(text, node.key_start) + 2;
