@@ -71,7 +71,10 @@ fn is_code(field: &FieldDef) -> bool {
         || field.references.is_some()
         || !field.values.is_empty()
         || field.by_name.is_some()
-        || field.yaml.as_deref().is_some_and(|p| p.ends_with("[]") || p == "id")
+        || field
+            .yaml
+            .as_deref()
+            .is_some_and(|p| p.ends_with("[]") || p == "id")
         || field.name.contains("code")
 }
 
@@ -192,12 +195,14 @@ fn number_cell(field: &FieldDef, n: f64, wan: bool) -> Result<Value, Problem> {
         FieldType::Integer if n.fract() == 0.0 && n.abs() < 1e15 => {
             Ok(Value::One(format!("{}", n as i64)))
         }
-        FieldType::Date => serial_date(n).map(|d| Value::One(d.to_string())).ok_or_else(|| {
-            Problem::WrongType(
-                text!("import.not_a_date", value = n.to_string()),
-                Text::new("import.not_a_date_hint"),
-            )
-        }),
+        FieldType::Date => serial_date(n)
+            .map(|d| Value::One(d.to_string()))
+            .ok_or_else(|| {
+                Problem::WrongType(
+                    text!("import.not_a_date", value = n.to_string()),
+                    Text::new("import.not_a_date_hint"),
+                )
+            }),
         FieldType::Boolean => Err(Problem::WrongType(
             text!("import.not_a_boolean", value = n.to_string()),
             Text::new("import.not_a_boolean_hint"),
@@ -307,7 +312,10 @@ mod tests {
     use super::*;
 
     fn field(kind: FieldType, name: &str) -> FieldDef {
-        let yaml = format!("{{name: {name}, label: x, type: {}, meaning: x, yaml: {name}}}", kind.name());
+        let yaml = format!(
+            "{{name: {name}, label: x, type: {}, meaning: x, yaml: {name}}}",
+            kind.name()
+        );
         crate::yaml::parse_yaml(&yaml).unwrap()
     }
 
@@ -321,11 +329,22 @@ mod tests {
     #[test]
     fn dates_in_every_form_spreadsheets_give() {
         let f = field(FieldType::Date, "listed");
-        for text in ["2024-05-01", "2024/5/1", "2024.05.01", "2024年5月1日", "20240501", "２０２４-０５-０１", "2024-05-01 00:00:00"] {
+        for text in [
+            "2024-05-01",
+            "2024/5/1",
+            "2024.05.01",
+            "2024年5月1日",
+            "20240501",
+            "２０２４-０５-０１",
+            "2024-05-01 00:00:00",
+        ] {
             assert_eq!(one(&f, Raw::Text(text.into())), "2024-05-01", "{text}");
         }
         assert_eq!(one(&f, Raw::Number(45413.0)), "2024-05-01");
-        assert!(matches!(read(&f, &Raw::Text("五月一日".into()), false), Err(Problem::WrongType(..))));
+        assert!(matches!(
+            read(&f, &Raw::Text("五月一日".into()), false),
+            Err(Problem::WrongType(..))
+        ));
     }
 
     #[test]
@@ -333,7 +352,10 @@ mod tests {
         let f = field(FieldType::Money, "budget");
         assert_eq!(one(&f, Raw::Text("1,234,567.5".into())), "1234567.50");
         assert_eq!(one(&f, Raw::Text("￥１２０万元".into())), "1200000.00");
-        assert_eq!(read(&f, &Raw::Number(16041.0), true), Ok(Value::One("160410000.00".into())));
+        assert_eq!(
+            read(&f, &Raw::Number(16041.0), true),
+            Ok(Value::One("160410000.00".into()))
+        );
         assert_eq!(one(&f, Raw::Number(0.1 + 0.2)), "0.30");
         assert!(read(&f, &Raw::Number(1.234), false).is_err());
     }
@@ -350,12 +372,21 @@ mod tests {
             Err(Problem::DigitsLost("9.13703E+17".into()))
         );
         assert_eq!(one(&f, Raw::Number(20240032.0)), "20240032");
-        assert_eq!(one(&f, Raw::Text("９１３７０３０４ＭＡ３ＱＨＫＣＪ５Ｌ　".into())), "91370304MA3QHKCJ5L");
+        assert_eq!(
+            one(
+                &f,
+                Raw::Text("９１３７０３０４ＭＡ３ＱＨＫＣＪ５Ｌ　".into())
+            ),
+            "91370304MA3QHKCJ5L"
+        );
     }
 
     #[test]
     fn prose_keeps_full_width_punctuation() {
         let f = field(FieldType::String, "title");
-        assert_eq!(one(&f, Raw::Text(" 关于（试行）的通知：１号 ".into())), "关于（试行）的通知：1号");
+        assert_eq!(
+            one(&f, Raw::Text(" 关于（试行）的通知：１号 ".into())),
+            "关于（试行）的通知：1号"
+        );
     }
 }

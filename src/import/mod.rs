@@ -19,16 +19,16 @@ use std::path::{Path, PathBuf};
 
 use cell::{Problem, Raw, Value, canonical, fold};
 use patch::{Document, Edits, Found, NewValue};
-use sheet::{Sheet, address};
+use sheet::{Region, Sheet, address};
 
 pub use sheet::MAX_WORKBOOK_BYTES;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position, display_path};
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position, Severity, display_path};
 use crate::export::tables::{DatasetDef, FieldDef, FieldType, NameList, definitions};
 use crate::history::diff::Report;
-use crate::messages::Text;
-use crate::model::kind::{Format, RecordKind};
+use crate::messages::{Lang, Text};
 use crate::model::Dataset;
+use crate::model::kind::{Format, RecordKind};
 use crate::text;
 use crate::validate::ids::is_safe_id;
 
@@ -83,7 +83,7 @@ impl Imported {
     pub fn refused(&self) -> bool {
         self.diagnostics
             .iter()
-            .any(|d| d.severity == crate::diagnostic::Severity::Error)
+            .any(|d| d.severity == Severity::Error)
     }
 }
 
@@ -132,15 +132,17 @@ struct Layout {
 /// Imports the spreadsheet at `file` into the site at `root`.
 pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Imported, ImportError> {
     let defs = definitions().map_err(|e| ImportError::Failed(e.to_string()))?;
-    let importable: Vec<&'static DatasetDef> =
-        defs.datasets.iter().filter(|d| d.record.is_some()).collect();
+    let importable: Vec<&'static DatasetDef> = defs
+        .datasets
+        .iter()
+        .filter(|d| d.record.is_some())
+        .collect();
     let wanted = match &options.kind {
         Some(kind) => Some(find_dataset(&importable, kind)?),
         None => None,
     };
-    let sheets = sheet::read(file).map_err(|why| {
-        ImportError::Failed(format!("{}: {why}", file.display()))
-    })?;
+    let sheets = sheet::read(file)
+        .map_err(|why| ImportError::Failed(format!("{}: {why}", file.display())))?;
     let mut checked = Diagnostics::default();
     let mut dataset = crate::load::load_site(root, &mut checked);
     let mut found = Diagnostics::default();
@@ -151,27 +153,37 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Imported, I
         if sheet.name == defs.strings.dictionary_sheet || sheet.rows.iter().all(Vec::is_empty) {
             continue;
         }
-        let Some(layout) = layout(&sheet, &candidates) else {
-            let code = if wanted.is_some() {
-                Code::SheetLayout
-            } else {
-                Code::ColumnSkipped
-            };
-            found.push(
-                cell_diagnostic(code, &sheet.name, "A1", text!("import.no_header", sheet = sheet.name.as_str()))
-                    .hint(Text::new("import.no_header_hint")),
-            );
-            continue;
+        let layout = match layout(&sheet, &candidates) {
+            Ok(layout) => layout,
+            Err(fits) => {
+                let (code, message) = if fits.len() > 1 {
+                    let kinds = fits.join(", ");
+                    (
+                        Code::SheetLayout,
+                        text!(
+                            "import.ambiguous",
+                            sheet = sheet.name.as_str(),
+                            kinds = kinds
+                        ),
+                    )
+                } else if wanted.is_some() {
+                    (
+                        Code::SheetLayout,
+                        text!("import.no_header", sheet = sheet.name.as_str()),
+                    )
+                } else {
+                    (
+                        Code::ColumnSkipped,
+                        text!("import.no_header", sheet = sheet.name.as_str()),
+                    )
+                };
+                found.push(
+                    cell_diagnostic(code, &sheet.name, "A1", message)
+                        .hint(Text::new("import.no_header_hint")),
+                );
+                continue;
+            }
         };
-        let mut importer = SheetImport {
-            root,
-            dataset: &dataset,
-            sheet: &sheet,
-            layout: &layout,
-            found: &mut found,
-            changes: &mut changes,
-        };
-        importer.report_columns();
         let merged = std::mem::take(&mut sheet.merged);
         fill_merged(&mut sheet, &merged, layout.header, &mut found);
         let mut importer = SheetImport {
@@ -182,40 +194,55 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Imported, I
             found: &mut found,
             changes: &mut changes,
         };
+        importer.report_columns();
         let summary = importer.rows(options.delete_missing);
         summaries.push(summary);
     }
-    if summaries.is_empty() && !found.iter().any(|d| d.severity == crate::diagnostic::Severity::Error) {
+    if summaries.is_empty() && !found.iter().any(|d| d.severity == Severity::Error) {
         return Err(ImportError::Usage(format!(
             "{}: no sheet has the columns of a dataset the site imports ({})",
             file.display(),
-            importable.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", ")
+            importable
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
     // The site as the import would leave it, checked as `check` checks it.
-    // Of the files the import leaves alone, errors matter (they would stop the next
-    // build) and warnings the import brings; their other warnings are `check`'s to show.
-    let key = |d: &Diagnostic| (d.file.clone(), d.line, d.column, d.code);
+    // What the site already had is `check`'s to show, except errors in files the
+    // import leaves alone: they would stop the next build. Lines move in a changed
+    // file, so a problem is known by its file, code and words.
+    let key = |d: &Diagnostic| (d.file.clone(), d.code, d.message.render(Lang::En));
     let mut baseline = Diagnostics::default();
     crate::validate::validate(&dataset, &mut baseline);
     let before: HashSet<_> = checked.iter().chain(baseline.iter()).map(key).collect();
     let mut diagnostics = Diagnostics::default();
     for d in checked.into_sorted() {
-        if !changes.contains_key(&d.file) && d.severity == crate::diagnostic::Severity::Error {
+        if !changes.contains_key(&d.file) && d.severity == Severity::Error {
             diagnostics.push(d);
         }
     }
     let mut reread = Diagnostics::default();
     for (path, change) in &changes {
-        crate::load::reload_text(root, &mut dataset, Path::new(path), change.new.as_deref(), &mut reread);
+        crate::load::reload_text(
+            root,
+            &mut dataset,
+            Path::new(path),
+            change.new.as_deref(),
+            &mut reread,
+        );
     }
     crate::validate::validate(&dataset, &mut reread);
     crate::validate::theme::check_theme(root, &dataset, &mut reread);
     for d in reread.into_sorted() {
+        let known = before.contains(&key(&d));
         match changes.get(&d.file) {
-            Some(change) => diagnostics.push(at_cell(d, change)),
-            None if !before.contains(&key(&d)) => diagnostics.push(d),
-            None => {}
+            Some(change) if d.severity == Severity::Error || !known => {
+                diagnostics.push(at_cell(d, change));
+            }
+            None if !known => diagnostics.push(d),
+            _ => {}
         }
     }
     diagnostics.extend(found);
@@ -273,7 +300,10 @@ fn header_text(raw: &Raw) -> Option<(String, String)> {
     let Raw::Text(text) = raw else {
         return None;
     };
-    let text: String = fold(text, true).chars().filter(|c| !c.is_whitespace()).collect();
+    let text: String = fold(text, true)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let text = text.trim_start_matches('*').to_lowercase();
     if text.is_empty() {
         return None;
@@ -294,7 +324,10 @@ fn header_field(def: &DatasetDef, raw: &Raw) -> Option<Column> {
     let Raw::Text(whole) = raw else {
         return None;
     };
-    let whole: String = fold(whole, true).chars().filter(|c| !c.is_whitespace()).collect();
+    let whole: String = fold(whole, true)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let whole = whole.to_lowercase();
     let (base, unit) = header_text(raw)?;
     let label = |f: &FieldDef| fold(&f.label, true).replace(' ', "").to_lowercase();
@@ -302,24 +335,45 @@ fn header_field(def: &DatasetDef, raw: &Raw) -> Option<Column> {
         .fields
         .iter()
         .position(|f| f.name == whole || label(f) == whole)
-        .or_else(|| def.fields.iter().position(|f| f.name == base || label(f) == base))?;
+        .or_else(|| {
+            def.fields
+                .iter()
+                .position(|f| f.name == base || label(f) == base)
+        })?;
     let wan = unit.contains('万') && def.fields[field].kind == FieldType::Money;
     Some(Column { field, wan })
 }
 
 /// The dataset and header row that fit `sheet` best: the row among the first ones
-/// that names most fields of one dataset, its id among them.
-fn layout(sheet: &Sheet, candidates: &[&'static DatasetDef]) -> Option<Layout> {
-    let mut best: Option<(usize, Layout)> = None;
+/// that names most fields of one dataset, its id among them; a sheet named after a
+/// dataset (`products`, `绿色建材产品目录`, `product`) is that dataset's. `Err` when
+/// two datasets fit equally well (`id` and `title` are in several).
+fn layout(sheet: &Sheet, candidates: &[&'static DatasetDef]) -> Result<Layout, Vec<&'static str>> {
+    let named_after = |def: &DatasetDef| {
+        let name = sheet.name.trim();
+        name == def.name || name == def.title || Some(name) == def.record.as_deref()
+    };
+    let mut best: Vec<(usize, Layout)> = Vec::new();
     for (r, row) in sheet.rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
         for def in candidates {
-            let columns: Vec<Option<Column>> = row.iter().map(|raw| header_field(def, raw)).collect();
+            let columns: Vec<Option<Column>> =
+                row.iter().map(|raw| header_field(def, raw)).collect();
             let id = def.fields.iter().position(|f| f.name == "id");
             let named = columns.iter().flatten().count();
             let has_id = columns.iter().flatten().any(|c| Some(c.field) == id);
-            if has_id && named >= 2 && best.as_ref().is_none_or(|(n, _)| named > *n) {
-                best = Some((
-                    named,
+            if !has_id || named < 2 {
+                continue;
+            }
+            let score = named + if named_after(def) { 1_000 } else { 0 };
+            if best.first().is_some_and(|(top, _)| score < *top) {
+                continue;
+            }
+            if best.first().is_some_and(|(top, _)| score > *top) {
+                best.clear();
+            }
+            if !best.iter().any(|(_, l)| std::ptr::eq(l.def, *def)) {
+                best.push((
+                    score,
                     Layout {
                         def,
                         header: r,
@@ -329,22 +383,39 @@ fn layout(sheet: &Sheet, candidates: &[&'static DatasetDef]) -> Option<Layout> {
             }
         }
     }
-    best.map(|(_, layout)| layout)
+    match best.len() {
+        0 => Err(Vec::new()),
+        1 => Ok(best.pop().map(|(_, layout)| layout).expect("one layout")),
+        _ => Err(best
+            .iter()
+            .filter_map(|(_, l)| l.def.record.as_deref())
+            .collect()),
+    }
 }
 
 /// Gives every cell of a merged region its top-left cell's value, as a reader sees
 /// it, and says so once per region.
-fn fill_merged(
-    sheet: &mut Sheet,
-    merged: &[((u32, u32), (u32, u32))],
-    header: usize,
-    found: &mut Diagnostics,
-) {
+fn fill_merged(sheet: &mut Sheet, merged: &[Region], header: usize, found: &mut Diagnostics) {
+    // A merged region can name cells far beyond the data (A1:XFD1048576), and a
+    // hostile file many overlapping ones: filling stops at the data's edges, and at
+    // as many cells as the data has.
+    let height = sheet.rows.len();
+    let width = sheet.rows.get(header).map_or(0, Vec::len);
+    let mut budget = height * width;
     for &((top, left), (bottom, right)) in merged {
-        let (top, left, bottom, right) = (top as usize, left as usize, bottom as usize, right as usize);
-        if bottom <= header {
+        let (top, left) = (top as usize, left as usize);
+        let (bottom, right) = (
+            (bottom as usize).min(height.saturating_sub(1)),
+            (right as usize).min(width.saturating_sub(1)),
+        );
+        if bottom <= header || top > bottom || left > right {
             continue;
         }
+        let area = (bottom + 1 - top.max(header + 1)) * (right + 1 - left);
+        if area > budget {
+            break;
+        }
+        budget -= area;
         let value = sheet.cell(top, left).clone();
         for r in top.max(header + 1)..=bottom {
             for c in left..=right {
@@ -375,7 +446,12 @@ fn fill_merged(
 
 /// A problem at a cell (or region) of a sheet: `产品!D12`.
 fn cell_diagnostic(code: Code, sheet: &str, cell: &str, message: Text) -> Diagnostic {
-    Diagnostic::new(code, Path::new(&format!("{sheet}!{cell}")), Position::FILE, message)
+    Diagnostic::new(
+        code,
+        Path::new(&format!("{sheet}!{cell}")),
+        Position::FILE,
+        message,
+    )
 }
 
 /// A problem the check found in a file the import changes, moved to the cell whose
@@ -437,7 +513,10 @@ impl SheetImport<'_> {
                     header,
                     c,
                     Text::new(key).arg("header", text.as_str()),
-                    text!("import.column_hint", dataset = self.layout.def.title.as_str()),
+                    text!(
+                        "import.column_hint",
+                        dataset = self.layout.def.title.as_str()
+                    ),
                 );
             }
         }
@@ -564,7 +643,11 @@ impl SheetImport<'_> {
                         Code::DigitsLost,
                         r,
                         c,
-                        text!("import.digits_lost", value = shown.as_str(), field = field.label.as_str()),
+                        text!(
+                            "import.digits_lost",
+                            value = shown.as_str(),
+                            field = field.label.as_str()
+                        ),
                         Text::new("import.digits_lost_hint"),
                     ),
                     Err(Problem::WrongType(message, hint)) => {
@@ -592,7 +675,8 @@ impl SheetImport<'_> {
             .collect();
         missing.sort();
         summary.missing = missing.len();
-        for (id, file) in missing {
+        if !missing.is_empty() {
+            let ids: Vec<String> = missing.iter().map(|(id, _)| (**id).to_owned()).collect();
             let key = if delete_missing {
                 "import.deleted"
             } else {
@@ -601,15 +685,18 @@ impl SheetImport<'_> {
             self.found.push(
                 Diagnostic::new(
                     Code::RowMissing,
-                    file,
+                    Path::new(&self.sheet.name),
                     Position::FILE,
                     Text::new(key)
-                        .arg("id", *id)
+                        .arg("count", ids.len())
+                        .arg("ids", crate::messages::list(&ids, 5))
                         .arg("sheet", self.sheet.name.as_str()),
                 )
                 .hint(Text::new("import.missing_hint")),
             );
-            if delete_missing {
+        }
+        if delete_missing {
+            for (_, file) in missing {
                 let path = display_path(file);
                 let old = std::fs::read_to_string(self.root.join(file)).ok();
                 self.changes.insert(
@@ -638,9 +725,11 @@ impl SheetImport<'_> {
 
     /// A name of a `site.yaml` list given as its id; anything else as it is.
     fn by_name(&self, field: &FieldDef, value: Value) -> Value {
-        let (Some(list), Value::One(name), Some(config)) =
-            (field.by_name, &value, self.dataset.config.as_ref().map(|c| &c.record))
-        else {
+        let (Some(list), Value::One(name), Some(config)) = (
+            field.by_name,
+            &value,
+            self.dataset.config.as_ref().map(|c| &c.record),
+        ) else {
             return value;
         };
         let id = match list {
@@ -659,7 +748,12 @@ impl SheetImport<'_> {
     }
 
     /// Changes the record in `file` to the row's `values`; whether anything changed.
-    fn change(&mut self, file: &Path, values: &[(&FieldDef, Value, usize, usize)], row: String) -> bool {
+    fn change(
+        &mut self,
+        file: &Path,
+        values: &[(&FieldDef, Value, usize, usize)],
+        row: String,
+    ) -> bool {
         let path = display_path(file);
         let Ok(old) = std::fs::read_to_string(self.root.join(file)) else {
             return false;
@@ -738,7 +832,13 @@ impl SheetImport<'_> {
     }
 
     /// Writes a new record of `kind` from the row's `values`; whether it could.
-    fn add(&mut self, kind: RecordKind, id: &str, values: &[(&FieldDef, Value, usize, usize)], row: String) -> bool {
+    fn add(
+        &mut self,
+        kind: RecordKind,
+        id: &str,
+        values: &[(&FieldDef, Value, usize, usize)],
+        row: String,
+    ) -> bool {
         let info = kind.info();
         let folder = info.home.path();
         let extension = info.format.extensions()[0];
@@ -814,7 +914,12 @@ impl SheetImport<'_> {
     }
 
     /// The lines each changed key path holds in `text`, with its cell.
-    fn cells_of(&self, text: &str, markdown: bool, changed: &[(String, usize, usize)]) -> Vec<(u64, u64, String)> {
+    fn cells_of(
+        &self,
+        text: &str,
+        markdown: bool,
+        changed: &[(String, usize, usize)],
+    ) -> Vec<(u64, u64, String)> {
         let Some(parts) = Parts::split(text, markdown) else {
             return Vec::new();
         };
@@ -884,12 +989,20 @@ fn differs(field: &FieldDef, current: Option<&Found>, value: &Value) -> Option<N
         (Value::Empty, Some(Found::List(items))) if items.is_empty() => None,
         (Value::Empty, Some(_)) => Some(NewValue::Remove),
         (Value::One(new), None) if Some(new.as_str()) == default => None,
-        (Value::One(new), Some(Found::Scalar(old, _))) if canonical(field, old) == *new => None,
+        (Value::One(new), Some(Found::Scalar(old, _) | Found::Fixed(Some(old))))
+            if canonical(field, old) == *new =>
+        {
+            None
+        }
         (Value::One(new), _) => Some(NewValue::Scalar {
             text: new.clone(),
             typed,
         }),
-        (Value::List(new), Some(Found::List(old))) if old.iter().map(|o| fold(o, true)).eq(new.iter().cloned()) => None,
+        (Value::List(new), Some(Found::List(old)))
+            if old.iter().map(|o| fold(o, true)).eq(new.iter().cloned()) =>
+        {
+            None
+        }
         (Value::List(new), _) => Some(NewValue::List(new.clone())),
     }
 }
@@ -908,7 +1021,8 @@ fn raw_text(raw: &Raw) -> String {
 /// Writes the changed files, each to a temporary name beside it and renamed in, and
 /// removes the deleted ones; returns how many.
 fn write(root: &Path, changes: &BTreeMap<String, Change>) -> Result<usize, ImportError> {
-    let failed = |path: &Path, e: std::io::Error| ImportError::Failed(format!("{}: {e}", path.display()));
+    let failed =
+        |path: &Path, e: std::io::Error| ImportError::Failed(format!("{}: {e}", path.display()));
     let mut count = 0;
     let mut added = false;
     for (path, change) in changes {

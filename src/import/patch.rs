@@ -16,6 +16,9 @@ pub(crate) enum Found {
     Scalar(String, Style),
     /// A sequence of scalars.
     List(Vec<String>),
+    /// A scalar written with an anchor (`&name`) or through an alias (`*name`): its
+    /// text, when known; changing it would change other values too.
+    Fixed(Option<String>),
     /// A mapping, or a sequence holding more than scalars.
     Other,
 }
@@ -86,12 +89,13 @@ impl Document {
         let mut nodes = HashMap::new();
         let mut stack: Vec<Frame> = Vec::new();
         let mut root_end = 0;
+        let mut anchored: HashMap<usize, String> = HashMap::new();
         for event in Parser::new_from_str(text) {
             let (event, span) = event.map_err(|_| Unpatchable)?;
             let start = span.start.byte_offset().ok_or(Unpatchable)?;
             let end = span.end.byte_offset().ok_or(Unpatchable)?;
             match event {
-                Event::Scalar(value, style, ..) => match stack.last_mut() {
+                Event::Scalar(value, style, anchor, _) => match stack.last_mut() {
                     Some(Frame::Map {
                         key: key @ None,
                         child_column,
@@ -114,7 +118,12 @@ impl Document {
                         } else {
                             (start, end)
                         };
-                        let found = Found::Scalar(value.into_owned(), style);
+                        let found = if anchor == 0 {
+                            Found::Scalar(value.into_owned(), style)
+                        } else {
+                            anchored.insert(anchor, value.to_string());
+                            Found::Fixed(Some(value.into_owned()))
+                        };
                         close_value(&mut stack, &mut nodes, found, start, end, false, None);
                     }
                     Some(Frame::Seq {
@@ -194,9 +203,26 @@ impl Document {
                         root_end = end;
                         continue;
                     }
-                    close_value(&mut stack, &mut nodes, found, start, end, flow, child_column);
+                    close_value(
+                        &mut stack,
+                        &mut nodes,
+                        found,
+                        start,
+                        end,
+                        flow,
+                        child_column,
+                    );
                 }
-                Event::Alias(_) => return Err(Unpatchable),
+                Event::Alias(anchor) => {
+                    let found = Found::Fixed(anchored.get(&anchor).cloned());
+                    match stack.last_mut() {
+                        Some(Frame::Map { key: Some(_), .. }) => {
+                            close_value(&mut stack, &mut nodes, found, start, end, false, None);
+                        }
+                        Some(Frame::Seq { scalars_only, .. }) => *scalars_only = false,
+                        _ => return Err(Unpatchable),
+                    }
+                }
                 _ => {}
             }
         }
@@ -275,7 +301,9 @@ fn line_start(text: &str, offset: usize) -> usize {
 
 /// After the line break that ends the line of `offset`, or the end of the text.
 fn next_line(text: &str, offset: usize) -> usize {
-    text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1)
+    text[offset..]
+        .find('\n')
+        .map_or(text.len(), |i| offset + i + 1)
 }
 
 /// The range of a block scalar whose text spans `start..end`: from its indicator to
@@ -343,7 +371,12 @@ impl Edits {
                     }
                     _ => return Err(Unpatchable),
                 };
-                if self.replace.range(..end).next_back().is_some_and(|(s, (e, _))| *e > start && *s < end) {
+                if self
+                    .replace
+                    .range(..end)
+                    .next_back()
+                    .is_some_and(|(s, (e, _))| *e > start && *s < end)
+                {
                     return Err(Unpatchable);
                 }
                 self.replace.insert(start, (end, new));
@@ -592,13 +625,19 @@ mod tests {
             ("list", NewValue::List(vec!["one".into(), "三".into()])),
             ("flow", NewValue::List(vec!["c".into()])),
         ]);
-        assert!(out.contains("list:\n  - one\n  - 三 # c\nflow: [c]\n"), "{out}");
+        assert!(
+            out.contains("list:\n  - one\n  - 三 # c\nflow: [c]\n"),
+            "{out}"
+        );
     }
 
     #[test]
     fn literal_blocks_are_rewritten_as_blocks() {
         let out = edit(&[("lit", text("new\n\nlines"))]);
-        assert!(out.contains("lit: |\n  new\n\n  lines\n\nlast: 1\n"), "{out}");
+        assert!(
+            out.contains("lit: |\n  new\n\n  lines\n\nlast: 1\n"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -613,7 +652,10 @@ mod tests {
         assert!(out.ends_with("last: 1\nnew:\n  a: x\n  b: z\n"), "{out}");
         assert!(!out.contains("flow"), "{out}");
         let doc = Document::read(&out).unwrap();
-        assert_eq!(doc.get("new.b"), Some(&Found::Scalar("z".into(), Style::Plain)));
+        assert_eq!(
+            doc.get("new.b"),
+            Some(&Found::Scalar("z".into(), Style::Plain))
+        );
     }
 
     #[test]

@@ -15,6 +15,14 @@ use crate::model::Date;
 /// megabytes; the limit keeps a stray dump from taking the machine's memory.
 pub const MAX_WORKBOOK_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Most bytes the parts of a zipped workbook (`.xlsx`, `.ods`) may unpack to: a
+/// catalog of 100,000 rows is about 100 MB of sheet XML; a small file claiming
+/// gigabytes is a zip bomb, refused before anything is unpacked.
+const MAX_UNPACKED_BYTES: u64 = 512 * 1024 * 1024;
+
+/// A merged region: its first and last (row, column), 0-based.
+pub(crate) type Region = ((u32, u32), (u32, u32));
+
 /// One sheet's cells.
 #[derive(Debug, Default)]
 pub(crate) struct Sheet {
@@ -22,8 +30,8 @@ pub(crate) struct Sheet {
     pub name: String,
     /// Rows from the sheet's first row (index 0 is row 1), cells from column A.
     pub rows: Vec<Vec<Raw>>,
-    /// Merged regions: first and last (row, column), 0-based.
-    pub merged: Vec<((u32, u32), (u32, u32))>,
+    /// Merged regions.
+    pub merged: Vec<Region>,
     /// Cells holding a formula, whose value is the one last computed.
     pub formulas: HashSet<(u32, u32)>,
     /// Rows hidden in the spreadsheet (0-based).
@@ -70,6 +78,20 @@ pub(crate) fn read(path: &Path) -> Result<Vec<Sheet>, String> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         return csv_sheet(name, &bytes).map(|sheet| vec![sheet]);
+    }
+    if let Ok(file) = std::fs::File::open(path)
+        && let Ok(mut zip) = zip::ZipArchive::new(file)
+    {
+        let mut unpacked: u64 = 0;
+        for i in 0..zip.len() {
+            let size = zip.by_index_raw(i).map_err(|e| e.to_string())?.size();
+            unpacked = unpacked.saturating_add(size);
+        }
+        if unpacked > MAX_UNPACKED_BYTES {
+            return Err(format!(
+                "unpacks to {unpacked} bytes, more than {MAX_UNPACKED_BYTES}"
+            ));
+        }
     }
     let mut workbook = open_workbook_auto(path).map_err(|e| e.to_string())?;
     let hidden_rows = if matches!(workbook, Sheets::Xlsx(_)) {
