@@ -44,11 +44,7 @@ fn load_kinds(
     diagnostics: &mut Diagnostics,
     wanted: impl Fn(RecordKind) -> bool,
 ) -> Dataset {
-    let mut loader = Loader {
-        root,
-        diagnostics,
-        links: HashSet::new(),
-    };
+    let mut loader = Loader::new(root, diagnostics);
     let mut dataset = Dataset::default();
     for kind in RecordKind::all().filter(|&kind| wanted(kind)) {
         kind.visit(LoadKind {
@@ -100,11 +96,7 @@ pub fn reload_file(
     let Some(kind) = RecordKind::of(file) else {
         return false;
     };
-    let mut loader = Loader {
-        root,
-        diagnostics,
-        links: HashSet::new(),
-    };
+    let mut loader = Loader::new(root, diagnostics);
     // The same names the folder walk refuses, so that a file saved during a preview
     // is read exactly when a build would read it.
     let unportable = file
@@ -144,11 +136,7 @@ pub fn reload_text(
     let Some(kind) = RecordKind::of(file) else {
         return false;
     };
-    let mut loader = Loader {
-        root,
-        diagnostics,
-        links: HashSet::new(),
-    };
+    let mut loader = Loader::new(root, diagnostics);
     kind.visit(ReloadText {
         loader: &mut loader,
         dataset,
@@ -256,7 +244,15 @@ struct Loader<'a> {
     links: HashSet<PathBuf>,
 }
 
-impl Loader<'_> {
+impl<'a> Loader<'a> {
+    fn new(root: &'a Path, diagnostics: &'a mut Diagnostics) -> Loader<'a> {
+        Loader {
+            root,
+            diagnostics,
+            links: HashSet::new(),
+        }
+    }
+
     fn required<T: DeserializeOwned>(&mut self, file: &str) -> Option<Sourced<T>> {
         let path = PathBuf::from(file);
         if let Some(link) = symlink_on_the_way(self.root, &path) {
