@@ -538,7 +538,10 @@ fn import(
     let imported = match greenproc::import::import(root, file, options) {
         Ok(imported) => imported,
         Err(error) => {
-            eprintln!("error: import: {error}");
+            eprintln!(
+                "{}",
+                text!("cli.import_failed", why = error.text().clone()).render(lang)
+            );
             return ExitCode::from(match error {
                 greenproc::import::ImportError::Usage(_) => 2,
                 greenproc::import::ImportError::Failed(_) => 1,

@@ -87,21 +87,37 @@ impl Imported {
     }
 }
 
-/// Why an import could not start.
+/// Why an import could not start, or could not finish writing.
 #[derive(Debug)]
 pub enum ImportError {
     /// The command line asked for something that does not exist: exit 2.
-    Usage(String),
+    Usage(Text),
     /// The file or the site cannot be read or written: exit 1.
-    Failed(String),
+    Failed(Text),
+}
+
+impl ImportError {
+    /// What went wrong, for the editor.
+    pub fn text(&self) -> &Text {
+        match self {
+            ImportError::Usage(t) | ImportError::Failed(t) => t,
+        }
+    }
 }
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ImportError::Usage(m) | ImportError::Failed(m) => f.write_str(m),
-        }
+        f.write_str(&self.text().render(Lang::En))
     }
+}
+
+/// A file that cannot be read or written, and why.
+fn failed(path: impl fmt::Display, why: impl fmt::Display) -> ImportError {
+    ImportError::Failed(text!(
+        "import.failed",
+        file = path.to_string(),
+        why = why.to_string()
+    ))
 }
 
 /// One file the import changes: its text before (none for a new record) and after
@@ -131,7 +147,7 @@ struct Layout {
 
 /// Imports the spreadsheet at `file` into the site at `root`.
 pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Imported, ImportError> {
-    let defs = definitions().map_err(|e| ImportError::Failed(e.to_string()))?;
+    let defs = definitions().map_err(|e| failed("datasets.yaml", e))?;
     let importable: Vec<&'static DatasetDef> = defs
         .datasets
         .iter()
@@ -141,8 +157,7 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Imported, I
         Some(kind) => Some(find_dataset(&importable, kind)?),
         None => None,
     };
-    let sheets = sheet::read(file)
-        .map_err(|why| ImportError::Failed(format!("{}: {why}", file.display())))?;
+    let sheets = sheet::read(file).map_err(|why| failed(file.display(), why))?;
     let mut checked = Diagnostics::default();
     let mut dataset = crate::load::load_site(root, &mut checked);
     let mut found = Diagnostics::default();
@@ -199,14 +214,9 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Imported, I
         summaries.push(summary);
     }
     if summaries.is_empty() && !found.iter().any(|d| d.severity == Severity::Error) {
-        return Err(ImportError::Usage(format!(
-            "{}: no sheet has the columns of a dataset the site imports ({})",
-            file.display(),
-            importable
-                .iter()
-                .map(|d| d.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+        return Err(ImportError::Failed(text!(
+            "import.no_sheet",
+            file = file.display().to_string()
         )));
     }
     // The site as the import would leave it, checked as `check` checks it.
@@ -284,13 +294,14 @@ fn find_dataset(
         .find(|d| d.record.as_deref() == Some(kind) || d.name == kind || d.title == kind)
         .copied()
         .ok_or_else(|| {
-            ImportError::Usage(format!(
-                "`{kind}` is not a dataset the site imports; choose one of: {}",
-                importable
-                    .iter()
-                    .filter_map(|d| d.record.as_deref())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            let kinds: Vec<&str> = importable
+                .iter()
+                .filter_map(|d| d.record.as_deref())
+                .collect();
+            ImportError::Usage(text!(
+                "import.unknown_kind",
+                kind = kind,
+                kinds = kinds.join(", ")
             ))
         })
 }
@@ -1021,31 +1032,30 @@ fn raw_text(raw: &Raw) -> String {
 /// Writes the changed files, each to a temporary name beside it and renamed in, and
 /// removes the deleted ones; returns how many.
 fn write(root: &Path, changes: &BTreeMap<String, Change>) -> Result<usize, ImportError> {
-    let failed =
-        |path: &Path, e: std::io::Error| ImportError::Failed(format!("{}: {e}", path.display()));
+    let io = |path: &Path, e: std::io::Error| failed(path.display(), e);
     let mut count = 0;
     let mut added = false;
     for (path, change) in changes {
         if !crate::write::is_inside(path) {
-            return Err(ImportError::Failed(format!("{path}: outside the site")));
+            return Err(failed(path, "outside the site"));
         }
         let full: PathBuf = root.join(path);
         match &change.new {
             Some(text) => {
                 if let Some(parent) = full.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| failed(parent, e))?;
+                    std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
                 }
                 let temporary = full.with_extension("greenproc-import");
-                std::fs::write(&temporary, text).map_err(|e| failed(&temporary, e))?;
-                std::fs::rename(&temporary, &full).map_err(|e| failed(&full, e))?;
+                std::fs::write(&temporary, text).map_err(|e| io(&temporary, e))?;
+                std::fs::rename(&temporary, &full).map_err(|e| io(&full, e))?;
                 added |= change.old.is_none();
             }
-            None => std::fs::remove_file(&full).map_err(|e| failed(&full, e))?,
+            None => std::fs::remove_file(&full).map_err(|e| io(&full, e))?,
         }
         count += 1;
     }
     if added {
-        crate::scaffold::sync_schemas(root).map_err(|e| ImportError::Failed(e.to_string()))?;
+        crate::scaffold::sync_schemas(root).map_err(|e| failed("schema/", e))?;
     }
     Ok(count)
 }
