@@ -535,6 +535,10 @@ fn import(
     format: DiffFormat,
     lang: Lang,
 ) -> ExitCode {
+    if greenproc::province::is_province(root) {
+        eprintln!("{}", lang.get("cli.import_province"));
+        return ExitCode::from(2);
+    }
     let imported = match greenproc::import::import(root, file, options) {
         Ok(imported) => imported,
         Err(error) => {

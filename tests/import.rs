@@ -694,3 +694,29 @@ fn a_value_the_file_writes_through_an_alias_is_not_patched_but_reported() {
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), aliased);
 }
+
+#[test]
+fn a_province_site_has_nothing_to_import_into_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let province = dir.path().join("province");
+    let init = Command::new(env!("CARGO_BIN_EXE_greenproc"))
+        .args(["init", "--admin-code", "370000"])
+        .arg(&province)
+        .output()
+        .unwrap();
+    assert!(init.status.success(), "{}", stderr(&init));
+    let csv = dir.path().join("policies.csv");
+    std::fs::write(&csv, "id,title\nx,标题\n").unwrap();
+    let before = files(&province);
+    let run = Command::new(env!("CARGO_BIN_EXE_greenproc"))
+        .arg("import")
+        .arg(&csv)
+        .arg("--root")
+        .arg(&province)
+        .env("GREENPROC_LANG", "zh")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert!(stderr(&run).contains("省级站点"), "{}", stderr(&run));
+    assert_eq!(files(&province), before);
+}
