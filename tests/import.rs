@@ -720,3 +720,49 @@ fn a_province_site_has_nothing_to_import_into_and_says_so() {
     assert!(stderr(&run).contains("省级站点"), "{}", stderr(&run));
     assert_eq!(files(&province), before);
 }
+
+#[test]
+fn a_second_city_gets_its_downloads_back_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("jinan");
+    let generated = Command::new(env!("CARGO_BIN_EXE_greenproc"))
+        .args([
+            "gen",
+            "--records",
+            "300",
+            "--city",
+            "济南市",
+            "--admin-code",
+            "370100",
+            "--out",
+        ])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(generated.status.success(), "{}", stderr(&generated));
+    let output = dir.path().join("public");
+    assert_success(&build(&root, &output, &["--quiet"]));
+    let site = Site {
+        _dir: dir,
+        root,
+        output,
+    };
+    let before = site.records();
+    for dataset in [
+        "products",
+        "projects",
+        "organizations",
+        "policies",
+        "inspections",
+        "events",
+    ] {
+        let run = site.import(&site.output.join(format!("data/{dataset}.xlsx")), &[]);
+        assert!(run.status.success(), "{dataset}: {}", stderr(&run));
+        assert!(
+            stderr(&run).contains("修改 0 条记录，新增 0 条"),
+            "{dataset}: {}",
+            stderr(&run)
+        );
+    }
+    assert_eq!(site.records(), before);
+}

@@ -131,6 +131,17 @@ struct Change {
     row: String,
 }
 
+/// The `yaml` path of a Markdown document's text.
+const BODY: &str = "#body";
+
+/// One cell of a row, read as its field's value.
+struct RowValue<'d> {
+    field: &'d FieldDef,
+    value: Value,
+    row: usize,
+    column: usize,
+}
+
 /// A column of a sheet: the field it fills and whether its amounts are in 万元.
 #[derive(Clone, Copy)]
 struct Column {
@@ -193,7 +204,7 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Imported, I
                     )
                 };
                 found.push(
-                    cell_diagnostic(code, &sheet.name, "A1", message)
+                    cell_diagnostic(code, &format!("{}!A1", sheet.name), message)
                         .hint(Text::new("import.no_header_hint")),
                 );
                 continue;
@@ -446,8 +457,7 @@ fn fill_merged(sheet: &mut Sheet, merged: &[Region], header: usize, found: &mut 
         found.push(
             cell_diagnostic(
                 Code::MergedCells,
-                &sheet.name,
-                &region,
+                &format!("{}!{region}", sheet.name),
                 text!("import.merged", region = region.as_str()),
             )
             .hint(Text::new("import.merged_hint")),
@@ -455,14 +465,9 @@ fn fill_merged(sheet: &mut Sheet, merged: &[Region], header: usize, found: &mut 
     }
 }
 
-/// A problem at a cell (or region) of a sheet: `产品!D12`.
-fn cell_diagnostic(code: Code, sheet: &str, cell: &str, message: Text) -> Diagnostic {
-    Diagnostic::new(
-        code,
-        Path::new(&format!("{sheet}!{cell}")),
-        Position::FILE,
-        message,
-    )
+/// A problem at a cell (or region) of a sheet, given as `产品!D12`.
+fn cell_diagnostic(code: Code, cell: &str, message: Text) -> Diagnostic {
+    Diagnostic::new(code, Path::new(cell), Position::FILE, message)
 }
 
 /// A problem the check found in a file the import changes, moved to the cell whose
@@ -496,9 +501,9 @@ impl SheetImport<'_> {
     }
 
     fn push(&mut self, code: Code, row: usize, column: usize, message: Text, hint: Text) {
-        let cell = address(row, column);
+        let cell = self.at(row, column);
         self.found
-            .push(cell_diagnostic(code, &self.sheet.name, &cell, message).hint(hint));
+            .push(cell_diagnostic(code, &cell, message).hint(hint));
     }
 
     /// Says which header cells name no field, or a field already named.
@@ -649,7 +654,12 @@ impl SheetImport<'_> {
                     continue;
                 }
                 match cell::read(field, raw, column.wan) {
-                    Ok(value) => values.push((field, self.by_name(field, value), r, c)),
+                    Ok(value) => values.push(RowValue {
+                        field,
+                        value: self.by_name(field, value),
+                        row: r,
+                        column: c,
+                    }),
                     Err(Problem::DigitsLost(shown)) => self.push(
                         Code::DigitsLost,
                         r,
@@ -759,104 +769,23 @@ impl SheetImport<'_> {
     }
 
     /// Changes the record in `file` to the row's `values`; whether anything changed.
-    fn change(
-        &mut self,
-        file: &Path,
-        values: &[(&FieldDef, Value, usize, usize)],
-        row: String,
-    ) -> bool {
-        let path = display_path(file);
+    fn change(&mut self, file: &Path, values: &[RowValue], row: String) -> bool {
         let Ok(old) = std::fs::read_to_string(self.root.join(file)) else {
             return false;
         };
-        let markdown = RecordKind::of(file).is_some_and(|k| k.info().format == Format::Markdown);
-        let Some(parts) = Parts::split(&old, markdown) else {
-            return false;
-        };
-        let Ok(doc) = Document::read(parts.front) else {
-            let (r, c) = (values.first().map_or(0, |v| v.2), 0);
-            self.push(
-                Code::NotInPlace,
-                r,
-                c,
-                text!("import.not_in_place", file = path.as_str()),
-                Text::new("import.not_in_place_hint"),
-            );
-            return false;
-        };
-        let mut edits = Edits::default();
-        let mut body = None;
-        let mut changed = Vec::new();
-        for (field, value, r, c) in values {
-            let yaml = field.yaml.as_deref().unwrap_or_default();
-            if yaml == "#body" {
-                let new = match value {
-                    Value::One(text) => text.as_str(),
-                    _ => "",
-                };
-                if new.trim() != parts.body.trim() {
-                    let lead = &parts.body[..parts.body.len() - parts.body.trim_start().len()];
-                    body = Some(format!("{lead}{}\n", new.trim()));
-                    changed.push((String::new(), *r, *c));
-                }
-                continue;
-            }
-            let key = yaml.trim_end_matches("[]");
-            let Some(new) = differs(field, doc.get(key), value) else {
-                continue;
-            };
-            if edits.set(parts.front, &doc, key, new).is_err() {
-                self.push(
-                    Code::NotInPlace,
-                    *r,
-                    *c,
-                    text!("import.not_in_place", file = path.as_str()),
-                    Text::new("import.not_in_place_hint"),
-                );
-                continue;
-            }
-            changed.push((key.to_owned(), *r, *c));
-        }
-        if edits.is_empty() && body.is_none() {
-            return false;
-        }
-        let Ok(front) = edits.apply(parts.front, &doc) else {
-            return false;
-        };
-        let new = format!(
-            "{}{front}{}{}",
-            parts.head,
-            parts.fence,
-            body.as_deref().unwrap_or(parts.body)
-        );
-        let cells = self.cells_of(&new, markdown, &changed);
-        self.changes.insert(
-            path,
-            Change {
-                old: Some(old),
-                new: Some(new),
-                cells,
-                row,
-            },
-        );
-        true
+        self.plan(display_path(file), Some(old), values, row)
     }
 
-    /// Writes a new record of `kind` from the row's `values`; whether it could.
-    fn add(
-        &mut self,
-        kind: RecordKind,
-        id: &str,
-        values: &[(&FieldDef, Value, usize, usize)],
-        row: String,
-    ) -> bool {
+    /// Writes a new record of `kind` from the row's `values` where `greenproc new`
+    /// would; whether it could.
+    fn add(&mut self, kind: RecordKind, id: &str, values: &[RowValue], row: String) -> bool {
         let info = kind.info();
         let folder = info.home.path();
         let extension = info.format.extensions()[0];
         let category = values
             .iter()
-            .find(|(f, ..)| f.yaml.as_deref() == Some("category"))
-            .and_then(|(_, v, ..)| match v {
+            .find(|v| v.field.yaml.as_deref() == Some("category"))
+            .and_then(|v| match &v.value {
                 Value::One(c) => Some(c.as_str()),
                 _ => None,
             });
@@ -875,83 +804,153 @@ impl SheetImport<'_> {
         if self.root.join(&path).exists() {
             return false;
         }
-        let markdown = info.format == Format::Markdown;
-        let start = if markdown {
-            String::new()
-        } else {
-            crate::scaffold::schema_line(&path).map_or(String::new(), |l| l + "\n")
+        self.plan(path, None, values, row)
+    }
+
+    /// Plans the record file at `path` with the row's `values`: its text `old`
+    /// changed in place, or a new file (`old` is `None`). Every changed value is read
+    /// back from the new text before the change is kept: one that does not read back
+    /// as the cell's is refused at its cell, whatever the reason. Returns whether the
+    /// file changes.
+    fn plan(
+        &mut self,
+        path: String,
+        old: Option<String>,
+        values: &[RowValue],
+        row: String,
+    ) -> bool {
+        let markdown =
+            RecordKind::of(Path::new(&path)).is_some_and(|k| k.info().format == Format::Markdown);
+        let start = match (&old, markdown) {
+            (Some(old), _) => old.clone(),
+            (None, true) => "---\n---\n".to_owned(),
+            (None, false) => {
+                crate::scaffold::schema_line(&path).map_or(String::new(), |l| l + "\n")
+            }
         };
-        let Ok(doc) = Document::read(&start) else {
+        let not_in_place = |cell: &str| {
+            cell_diagnostic(
+                Code::NotInPlace,
+                cell,
+                text!("import.not_in_place", file = path.as_str()),
+            )
+            .hint(Text::new("import.not_in_place_hint"))
+        };
+        let (Some(parts), Ok(doc)) = (
+            Parts::split(&start, markdown),
+            Parts::split(&start, markdown)
+                .map_or(Err(patch::Unpatchable), |p| Document::read(p.front)),
+        ) else {
+            self.found.push(not_in_place(&row));
             return false;
         };
         let mut edits = Edits::default();
-        let mut body = String::new();
-        let mut changed = Vec::new();
-        for (field, value, r, c) in values {
-            let yaml = field.yaml.as_deref().unwrap_or_default();
-            if yaml == "#body" {
-                if let Value::One(text) = value {
-                    body = format!("\n{}\n", text.trim());
+        let mut body = None;
+        let mut changed: Vec<&RowValue> = Vec::new();
+        for v in values {
+            let yaml = v.field.yaml.as_deref().unwrap_or_default();
+            if yaml == BODY {
+                let new = match &v.value {
+                    Value::One(text) => text.as_str(),
+                    _ => "",
+                };
+                if new.trim() != parts.body.trim() {
+                    let lead = &parts.body[..parts.body.len() - parts.body.trim_start().len()];
+                    let lead = if lead.is_empty() { "\n" } else { lead };
+                    body = Some(format!("{lead}{}\n", new.trim()));
+                    changed.push(v);
                 }
                 continue;
             }
             let key = yaml.trim_end_matches("[]");
-            let Some(new) = differs(field, None, value) else {
+            let Some(new) = differs(v.field, doc.get(key), &v.value) else {
                 continue;
             };
-            if edits.set(&start, &doc, key, new).is_ok() {
-                changed.push((key.to_owned(), *r, *c));
+            if edits.set(parts.front, &doc, key, new).is_err() {
+                self.found.push(not_in_place(&self.at(v.row, v.column)));
+                continue;
             }
+            changed.push(v);
         }
-        let Ok(front) = edits.apply(&start, &doc) else {
+        if old.is_some() && changed.is_empty() {
+            return false;
+        }
+        let Ok(front) = edits.apply(parts.front, &doc) else {
+            self.found.push(not_in_place(&row));
             return false;
         };
-        let new = if markdown {
-            format!("---\n{front}---\n{body}")
-        } else {
-            front
-        };
-        let cells = self.cells_of(&new, markdown, &changed);
-        self.changes.insert(
-            path,
-            Change {
-                old: None,
-                new: Some(new),
-                cells,
-                row,
-            },
+        let new = format!(
+            "{}{front}{}{}",
+            parts.head,
+            parts.fence,
+            body.as_deref().unwrap_or(parts.body)
         );
-        true
+        let Some(cells) = self.read_back(&new, markdown, &changed) else {
+            self.found.push(not_in_place(&row));
+            return false;
+        };
+        let mut kept = true;
+        for (_, _, cell, reads_back) in &cells {
+            if !reads_back {
+                self.found.push(not_in_place(cell));
+                kept = false;
+            }
+        }
+        if kept {
+            let cells = cells
+                .into_iter()
+                .map(|(first, last, cell, _)| (first, last, cell))
+                .collect();
+            self.changes.insert(
+                path,
+                Change {
+                    old,
+                    new: Some(new),
+                    cells,
+                    row,
+                },
+            );
+        }
+        kept
     }
 
-    /// The lines each changed key path holds in `text`, with its cell.
-    fn cells_of(
+    /// For each changed value, the lines it holds in the new `text`, its cell, and
+    /// whether it reads back as the cell's value; `None` when `text` does not parse.
+    fn read_back(
         &self,
         text: &str,
         markdown: bool,
-        changed: &[(String, usize, usize)],
-    ) -> Vec<(u64, u64, String)> {
-        let Some(parts) = Parts::split(text, markdown) else {
-            return Vec::new();
-        };
-        let Ok(doc) = Document::read(parts.front) else {
-            return Vec::new();
-        };
+        changed: &[&RowValue],
+    ) -> Option<Vec<(u64, u64, String, bool)>> {
+        let parts = Parts::split(text, markdown)?;
+        let doc = Document::read(parts.front).ok()?;
         let offset = parts.head.len();
         let line_of = |byte: usize| text[..byte].matches('\n').count() as u64 + 1;
         let body_line = line_of(parts.head.len() + parts.front.len() + parts.fence.len());
-        changed
+        let found = changed
             .iter()
-            .filter_map(|(key, r, c)| {
-                let (first, last) = if key.is_empty() {
-                    (body_line, u64::MAX)
-                } else {
-                    let (start, end) = doc.span(key)?;
-                    (line_of(offset + start), line_of(offset + end))
-                };
-                Some((first, last, self.at(*r, *c)))
+            .map(|v| {
+                let cell = self.at(v.row, v.column);
+                let yaml = v.field.yaml.as_deref().unwrap_or_default();
+                if yaml == BODY {
+                    let same = match &v.value {
+                        Value::One(t) => t.trim() == parts.body.trim(),
+                        _ => parts.body.trim().is_empty(),
+                    };
+                    return (body_line, u64::MAX, cell, same);
+                }
+                let key = yaml.trim_end_matches("[]");
+                let same = differs(v.field, doc.get(key), &v.value).is_none();
+                match doc.span(key) {
+                    Some((start, end)) => {
+                        (line_of(offset + start), line_of(offset + end), cell, same)
+                    }
+                    // A removed key: problems of the record fall to the row's cell.
+                    None => (0, 0, cell, same),
+                }
             })
-            .collect()
+            .collect();
+        Some(found)
     }
 }
 

@@ -413,11 +413,6 @@ impl Edits {
         }
     }
 
-    /// Whether nothing is to change.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.replace.is_empty() && self.insert.is_empty()
-    }
-
     /// `text` with the edits made.
     pub(crate) fn apply(mut self, text: &str, doc: &Document) -> Result<String, Unpatchable> {
         for (parent, keys) in std::mem::take(&mut self.insert) {
