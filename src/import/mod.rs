@@ -169,105 +169,31 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Imported, I
         None => None,
     };
     let sheets = sheet::read(file).map_err(|why| failed(file.display(), why))?;
-    let mut checked = Diagnostics::default();
-    let mut dataset = crate::load::load_site(root, &mut checked);
-    let mut found = Diagnostics::default();
-    let mut changes: BTreeMap<String, Change> = BTreeMap::new();
-    let mut summaries = Vec::new();
-    let candidates = wanted.map_or(importable.clone(), |d| vec![d]);
-    for mut sheet in sheets {
-        if sheet.name == defs.strings.dictionary_sheet || sheet.rows.iter().all(Vec::is_empty) {
-            continue;
+    let mut loaded = Diagnostics::default();
+    let mut dataset = crate::load::load_site(root, &mut loaded);
+    let candidates = wanted.map_or(importable, |d| vec![d]);
+    let mut plan = Plan::default();
+    for sheet in sheets {
+        if sheet.name != defs.strings.dictionary_sheet && !sheet.rows.iter().all(Vec::is_empty) {
+            plan.sheet(
+                root,
+                &dataset,
+                sheet,
+                &candidates,
+                wanted.is_some(),
+                options,
+            );
         }
-        let layout = match layout(&sheet, &candidates) {
-            Ok(layout) => layout,
-            Err(fits) => {
-                let (code, message) = if fits.len() > 1 {
-                    let kinds = fits.join(", ");
-                    (
-                        Code::SheetLayout,
-                        text!(
-                            "import.ambiguous",
-                            sheet = sheet.name.as_str(),
-                            kinds = kinds
-                        ),
-                    )
-                } else if wanted.is_some() {
-                    (
-                        Code::SheetLayout,
-                        text!("import.no_header", sheet = sheet.name.as_str()),
-                    )
-                } else {
-                    (
-                        Code::ColumnSkipped,
-                        text!("import.no_header", sheet = sheet.name.as_str()),
-                    )
-                };
-                found.push(
-                    cell_diagnostic(code, &format!("{}!A1", sheet.name), message)
-                        .hint(Text::new("import.no_header_hint")),
-                );
-                continue;
-            }
-        };
-        let merged = std::mem::take(&mut sheet.merged);
-        fill_merged(&mut sheet, &merged, layout.header, &mut found);
-        let mut importer = SheetImport {
-            root,
-            dataset: &dataset,
-            sheet: &sheet,
-            layout: &layout,
-            found: &mut found,
-            changes: &mut changes,
-        };
-        importer.report_columns();
-        let summary = importer.rows(options.delete_missing);
-        summaries.push(summary);
     }
-    if summaries.is_empty() && !found.iter().any(|d| d.severity == Severity::Error) {
+    if plan.sheets.is_empty() && !plan.found.iter().any(|d| d.severity == Severity::Error) {
         return Err(ImportError::Failed(text!(
             "import.no_sheet",
             file = file.display().to_string()
         )));
     }
-    // The site as the import would leave it, checked as `check` checks it.
-    // What the site already had is `check`'s to show, except errors in files the
-    // import leaves alone: they would stop the next build. Lines move in a changed
-    // file, so a problem is known by its file, code and words.
-    let key = |d: &Diagnostic| (d.file.clone(), d.code, d.message.render(Lang::En));
-    let mut baseline = Diagnostics::default();
-    crate::validate::validate(&dataset, &mut baseline);
-    let before: HashSet<_> = checked.iter().chain(baseline.iter()).map(key).collect();
-    let mut diagnostics = Diagnostics::default();
-    for d in checked.into_sorted() {
-        if !changes.contains_key(&d.file) && d.severity == Severity::Error {
-            diagnostics.push(d);
-        }
-    }
-    let mut reread = Diagnostics::default();
-    for (path, change) in &changes {
-        crate::load::reload_text(
-            root,
-            &mut dataset,
-            Path::new(path),
-            change.new.as_deref(),
-            &mut reread,
-        );
-    }
-    crate::validate::validate(&dataset, &mut reread);
-    crate::validate::theme::check_theme(root, &dataset, &mut reread);
-    for d in reread.into_sorted() {
-        let known = before.contains(&key(&d));
-        match changes.get(&d.file) {
-            Some(change) if d.severity == Severity::Error || !known => {
-                diagnostics.push(at_cell(d, change));
-            }
-            None if !known => diagnostics.push(d),
-            _ => {}
-        }
-    }
-    diagnostics.extend(found);
-    let diagnostics = diagnostics.into_sorted();
+    let mut diagnostics = check_changes(root, &mut dataset, loaded, &plan.changes);
+    diagnostics.extend(plan.found);
+    let changes = plan.changes;
     let report = Report::between_files(
         &changes
             .iter()
@@ -282,9 +208,9 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Imported, I
             .map_or_else(|| display_path(file), |n| n.to_string_lossy().into_owned()),
     );
     let mut imported = Imported {
-        diagnostics,
+        diagnostics: diagnostics.into_sorted(),
         report,
-        sheets: summaries,
+        sheets: plan.sheets,
         written: 0,
     };
     if imported.refused() || options.dry_run {
@@ -292,6 +218,109 @@ pub fn import(root: &Path, file: &Path, options: &Options) -> Result<Imported, I
     }
     imported.written = write(root, &changes)?;
     Ok(imported)
+}
+
+/// What the sheets ask for: the files to change, the cells' problems and a summary
+/// per sheet.
+#[derive(Default)]
+struct Plan {
+    changes: BTreeMap<String, Change>,
+    found: Diagnostics,
+    sheets: Vec<SheetSummary>,
+}
+
+impl Plan {
+    /// Finds `sheet`'s dataset and header among `candidates` (the one `--kind` named,
+    /// when `named`), then plans its rows against the records of `dataset`.
+    fn sheet(
+        &mut self,
+        root: &Path,
+        dataset: &Dataset,
+        mut sheet: Sheet,
+        candidates: &[&'static DatasetDef],
+        named: bool,
+        options: &Options,
+    ) {
+        let layout = match layout(&sheet, candidates) {
+            Ok(layout) => layout,
+            Err(fits) => {
+                let name = sheet.name.as_str();
+                let (code, message) = match fits.len() {
+                    2.. => (
+                        Code::SheetLayout,
+                        text!("import.ambiguous", sheet = name, kinds = fits.join(", ")),
+                    ),
+                    _ if named => (Code::SheetLayout, text!("import.no_header", sheet = name)),
+                    _ => (Code::ColumnSkipped, text!("import.no_header", sheet = name)),
+                };
+                self.found.push(
+                    cell_diagnostic(code, &format!("{name}!A1"), message)
+                        .hint(Text::new("import.no_header_hint")),
+                );
+                return;
+            }
+        };
+        let merged = std::mem::take(&mut sheet.merged);
+        fill_merged(&mut sheet, &merged, layout.header, &mut self.found);
+        let mut importer = SheetImport {
+            root,
+            dataset,
+            sheet: &sheet,
+            layout: &layout,
+            found: &mut self.found,
+            changes: &mut self.changes,
+        };
+        importer.report_columns();
+        let summary = importer.rows(options.delete_missing);
+        self.sheets.push(summary);
+    }
+}
+
+/// Checks the site as `changes` would leave it, as `check` checks it: the changed
+/// texts replace their records in `dataset`. Problems in changed files move to the
+/// cells that wrote them. What the site already had (`loaded` holds the loading's
+/// problems) is `check`'s to show, except errors in files the import leaves alone:
+/// they would stop the next build. Lines move in a changed file, so a problem is
+/// known by its file, code and words.
+fn check_changes(
+    root: &Path,
+    dataset: &mut Dataset,
+    loaded: Diagnostics,
+    changes: &BTreeMap<String, Change>,
+) -> Diagnostics {
+    let key = |d: &Diagnostic| (d.file.clone(), d.code, d.message.render(Lang::En));
+    let mut baseline = Diagnostics::default();
+    crate::validate::validate(dataset, &mut baseline);
+    let before: HashSet<_> = loaded.iter().chain(baseline.iter()).map(key).collect();
+    let mut diagnostics = Diagnostics::default();
+    for d in loaded.into_sorted() {
+        if !changes.contains_key(&d.file) && d.severity == Severity::Error {
+            diagnostics.push(d);
+        }
+    }
+    let mut reread = Diagnostics::default();
+    for (path, change) in changes {
+        crate::load::reload_text(
+            root,
+            dataset,
+            Path::new(path),
+            change.new.as_deref(),
+            &mut reread,
+        );
+    }
+    crate::validate::validate(dataset, &mut reread);
+    crate::validate::theme::check_theme(root, dataset, &mut reread);
+    for d in reread.into_sorted() {
+        let known = before.contains(&key(&d));
+        match changes.get(&d.file) {
+            Some(change) if d.severity == Severity::Error || !known => {
+                diagnostics.push(at_cell(d, change));
+            }
+            None if !known => diagnostics.push(d),
+            _ => {}
+        }
+    }
+    diagnostics
 }
 
 /// The importable dataset named by `kind`: a record kind (`product`), a dataset name
