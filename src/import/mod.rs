@@ -883,10 +883,15 @@ impl SheetImport<'_> {
                     Value::One(text) => text.as_str(),
                     _ => "",
                 };
-                if new.trim() != parts.body.trim() {
+                let new = new.trim().replace("\r\n", "\n");
+                if new != parts.body.trim().replace("\r\n", "\n") {
                     let lead = &parts.body[..parts.body.len() - parts.body.trim_start().len()];
                     let lead = if lead.is_empty() { "\n" } else { lead };
-                    body = Some(format!("{lead}{}\n", new.trim()));
+                    let mut text = format!("{new}\n");
+                    if start.contains("\r\n") {
+                        text = text.replace('\n', "\r\n");
+                    }
+                    body = Some(format!("{lead}{text}"));
                     changed.push(v);
                 }
                 continue;
@@ -962,9 +967,10 @@ impl SheetImport<'_> {
                 let cell = self.at(v.row, v.column);
                 let yaml = v.field.yaml.as_deref().unwrap_or_default();
                 if yaml == BODY {
+                    let body = parts.body.trim().replace("\r\n", "\n");
                     let same = match &v.value {
-                        Value::One(t) => t.trim() == parts.body.trim(),
-                        _ => parts.body.trim().is_empty(),
+                        Value::One(t) => t.trim().replace("\r\n", "\n") == body,
+                        _ => body.is_empty(),
                     };
                     return (body_line, u64::MAX, cell, same);
                 }
@@ -1057,33 +1063,47 @@ fn raw_text(raw: &Raw) -> String {
     }
 }
 
-/// Writes the changed files, each to a temporary name beside it and renamed in, and
-/// removes the deleted ones; returns how many.
+/// Writes the changed files and removes the deleted ones; returns how many. Every new
+/// text is first written beside its file under a temporary name, and only when all
+/// are written are they renamed into place: a full disk or a read-only folder stops
+/// the import before any record changes.
 fn write(root: &Path, changes: &BTreeMap<String, Change>) -> Result<usize, ImportError> {
     let io = |path: &Path, e: std::io::Error| failed(path.display(), e);
-    let mut count = 0;
-    let mut added = false;
-    for (path, change) in changes {
-        if !crate::write::is_inside(path) {
-            return Err(failed(path, "outside the site"));
-        }
-        let full: PathBuf = root.join(path);
-        match &change.new {
-            Some(text) => {
-                if let Some(parent) = full.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
-                }
-                let temporary = full.with_extension("greenproc-import");
-                std::fs::write(&temporary, text).map_err(|e| io(&temporary, e))?;
-                std::fs::rename(&temporary, &full).map_err(|e| io(&full, e))?;
-                added |= change.old.is_none();
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let mut removed: Vec<PathBuf> = Vec::new();
+    let mut stage = || -> Result<(), ImportError> {
+        for (path, change) in changes {
+            if !crate::write::is_inside(path) {
+                return Err(failed(path, "outside the site"));
             }
-            None => std::fs::remove_file(&full).map_err(|e| io(&full, e))?,
+            let full = root.join(path);
+            let Some(text) = &change.new else {
+                removed.push(full);
+                continue;
+            };
+            if let Some(parent) = full.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+            }
+            let temporary = full.with_extension("greenproc-import");
+            std::fs::write(&temporary, text).map_err(|e| io(&temporary, e))?;
+            staged.push((temporary, full));
         }
-        count += 1;
+        Ok(())
+    };
+    if let Err(error) = stage() {
+        for (temporary, _) in &staged {
+            let _ = std::fs::remove_file(temporary);
+        }
+        return Err(error);
     }
-    if added {
+    for (temporary, full) in &staged {
+        std::fs::rename(temporary, full).map_err(|e| io(full, e))?;
+    }
+    for full in &removed {
+        std::fs::remove_file(full).map_err(|e| io(full, e))?;
+    }
+    if changes.values().any(|change| change.old.is_none()) {
         crate::scaffold::sync_schemas(root).map_err(|e| failed("schema/", e))?;
     }
-    Ok(count)
+    Ok(staged.len() + removed.len())
 }

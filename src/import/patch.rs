@@ -435,6 +435,8 @@ impl Edits {
             let (end, before) = self.replace.remove(&at).unwrap_or((at, String::new()));
             self.replace.insert(at, (end, before + &lines));
         }
+        // A file saved on Windows ends its lines with CRLF: new lines do too.
+        let crlf = text.contains("\r\n");
         let mut out = String::with_capacity(text.len() + 64);
         let mut done = 0;
         for (start, (end, new)) in self.replace {
@@ -442,7 +444,11 @@ impl Edits {
                 return Err(Unpatchable);
             }
             out.push_str(&text[done..start]);
-            out.push_str(&new);
+            if crlf {
+                out.push_str(&new.replace('\n', "\r\n"));
+            } else {
+                out.push_str(&new);
+            }
             done = end;
         }
         out.push_str(&text[done..]);
@@ -679,6 +685,20 @@ mod tests {
             doc.get("new.b"),
             Some(&Found::Scalar("z".into(), Style::Plain))
         );
+    }
+
+    #[test]
+    fn a_windows_file_keeps_its_line_ends() {
+        let windows = TEXT.replace('\n', "\r\n");
+        let doc = Document::read(&windows).unwrap();
+        let mut edits = Edits::default();
+        edits.set(&windows, &doc, "cert.body", text("b")).unwrap();
+        edits.set(&windows, &doc, "lit", text("x\ny")).unwrap();
+        edits.set(&windows, &doc, "flow", NewValue::Remove).unwrap();
+        let out = edits.apply(&windows, &doc).unwrap();
+        assert!(!out.replace("\r\n", "").contains('\n'), "{out:?}");
+        assert!(out.contains("  grade: x\r\n  body: b\r\n"), "{out:?}");
+        assert!(out.contains("lit: |\r\n  x\r\n  y\r\n"), "{out:?}");
     }
 
     #[test]
