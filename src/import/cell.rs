@@ -291,7 +291,8 @@ pub(crate) fn date_text(text: &str) -> Option<Date> {
 }
 
 /// The canonical text of a value as a record's file writes it, to compare with a
-/// cell's: `None` when it does not read as the field's type (the check reports it).
+/// cell's; as written when it does not read as the field's type (the check reports
+/// it).
 pub(crate) fn canonical(field: &FieldDef, text: &str) -> String {
     let text = text.trim();
     let converted = match field.kind {

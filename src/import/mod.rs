@@ -19,9 +19,7 @@ use std::path::{Path, PathBuf};
 
 use cell::{Problem, Raw, Value, canonical, fold};
 use patch::{Document, Edits, Found, NewValue};
-use sheet::{Region, Sheet, address};
-
-pub use sheet::MAX_WORKBOOK_BYTES;
+use sheet::{Sheet, address};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics, Position, Severity, display_path};
 use crate::export::tables::{DatasetDef, FieldDef, FieldType, NameList, definitions};
@@ -152,8 +150,12 @@ struct Column {
 /// Where a sheet's data is: the dataset, the header row and each column's field.
 struct Layout {
     def: &'static DatasetDef,
+    /// The dataset's header names, to find a header row repeated below the first.
+    names: HeaderNames,
     header: usize,
     columns: Vec<Option<Column>>,
+    /// The column of the `id` field.
+    id_column: usize,
 }
 
 /// Imports the spreadsheet at `file` into the site at `root`.
@@ -260,8 +262,7 @@ impl Plan {
                 return;
             }
         };
-        let merged = std::mem::take(&mut sheet.merged);
-        fill_merged(&mut sheet, &merged, layout.header, &mut self.found);
+        fill_merged(&mut sheet, layout.header, &mut self.found);
         let mut importer = SheetImport {
             root,
             dataset,
@@ -346,53 +347,55 @@ fn find_dataset(
         })
 }
 
-/// A header cell's text reduced for matching, and the unit it names in brackets.
-fn header_text(raw: &Raw) -> Option<(String, String)> {
-    let Raw::Text(text) = raw else {
-        return None;
-    };
+/// A header's text reduced for matching: half-width, without spaces or a leading `*`
+/// (a required-field mark), in lower case.
+fn header_key(text: &str) -> String {
     let text: String = fold(text, true)
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    let text = text.trim_start_matches('*').to_lowercase();
-    if text.is_empty() {
-        return None;
-    }
-    let unit = text
-        .strip_suffix(')')
-        .and_then(|t| t.rsplit_once('('))
-        .map(|(base, unit)| (base.to_owned(), unit.to_owned()));
-    Some(match unit {
-        Some((base, unit)) => (base, unit),
-        None => (text, String::new()),
-    })
+    text.trim_start_matches('*').to_lowercase()
 }
 
-/// The field of `def` a header cell names, by field name or Chinese label, and
-/// whether its unit is 万元.
-fn header_field(def: &DatasetDef, raw: &Raw) -> Option<Column> {
-    let Raw::Text(whole) = raw else {
+/// A header cell's key (see [`header_key`]), when it holds text.
+fn header_text(raw: &Raw) -> Option<String> {
+    let Raw::Text(text) = raw else {
         return None;
     };
-    let whole: String = fold(whole, true)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let whole = whole.to_lowercase();
-    let (base, unit) = header_text(raw)?;
-    let label = |f: &FieldDef| fold(&f.label, true).replace(' ', "").to_lowercase();
-    let field = def
-        .fields
-        .iter()
-        .position(|f| f.name == whole || label(f) == whole)
-        .or_else(|| {
+    Some(header_key(text)).filter(|key| !key.is_empty())
+}
+
+/// A dataset's field names and Chinese labels as header keys, by field: reduced once
+/// per sheet, not once per cell.
+struct HeaderNames(Vec<(String, String)>);
+
+impl HeaderNames {
+    fn of(def: &DatasetDef) -> HeaderNames {
+        HeaderNames(
             def.fields
                 .iter()
-                .position(|f| f.name == base || label(f) == base)
-        })?;
-    let wan = unit.contains('万') && def.fields[field].kind == FieldType::Money;
-    Some(Column { field, wan })
+                .map(|f| (header_key(&f.name), header_key(&f.label)))
+                .collect(),
+        )
+    }
+
+    /// The field a header cell names, by field name or Chinese label, with a unit in
+    /// brackets after it or not, and whether that unit is 万元 on an amount.
+    fn field(&self, def: &DatasetDef, raw: &Raw) -> Option<Column> {
+        let key = header_text(raw)?;
+        let position = |text: &str| {
+            self.0
+                .iter()
+                .position(|(name, label)| name == text || label == text)
+        };
+        if let Some(field) = position(&key) {
+            return Some(Column { field, wan: false });
+        }
+        let (base, unit) = key.strip_suffix(')')?.rsplit_once('(')?;
+        let field = position(base)?;
+        let wan = unit.contains('万') && def.fields[field].kind == FieldType::Money;
+        Some(Column { field, wan })
+    }
 }
 
 /// The dataset and header row that fit `sheet` best: the row among the first ones
@@ -405,34 +408,44 @@ fn layout(sheet: &Sheet, candidates: &[&'static DatasetDef]) -> Result<Layout, V
         name == def.name || name == def.title || Some(name) == def.record.as_deref()
     };
     let mut best: Vec<(usize, Layout)> = Vec::new();
-    for (r, row) in sheet.rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
-        for def in candidates {
+    for def in candidates {
+        let names = HeaderNames::of(def);
+        let id = def.fields.iter().position(|f| f.name == "id");
+        let mut fits: Option<(usize, usize, Vec<Option<Column>>, usize)> = None;
+        for (r, row) in sheet.rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
             let columns: Vec<Option<Column>> =
-                row.iter().map(|raw| header_field(def, raw)).collect();
-            let id = def.fields.iter().position(|f| f.name == "id");
+                row.iter().map(|raw| names.field(def, raw)).collect();
             let named = columns.iter().flatten().count();
-            let has_id = columns.iter().flatten().any(|c| Some(c.field) == id);
-            if !has_id || named < 2 {
-                continue;
-            }
-            let score = named + if named_after(def) { 1_000 } else { 0 };
-            if best.first().is_some_and(|(top, _)| score < *top) {
-                continue;
-            }
-            if best.first().is_some_and(|(top, _)| score > *top) {
-                best.clear();
-            }
-            if !best.iter().any(|(_, l)| std::ptr::eq(l.def, *def)) {
-                best.push((
-                    score,
-                    Layout {
-                        def,
-                        header: r,
-                        columns,
-                    },
-                ));
+            let id_column = columns
+                .iter()
+                .position(|c| c.is_some_and(|c| Some(c.field) == id));
+            if let Some(id_column) = id_column
+                && named >= 2
+                && fits.as_ref().is_none_or(|(most, ..)| named > *most)
+            {
+                fits = Some((named, r, columns, id_column));
             }
         }
+        let Some((named, header, columns, id_column)) = fits else {
+            continue;
+        };
+        let score = named + if named_after(def) { 1_000 } else { 0 };
+        if best.first().is_some_and(|(top, _)| score < *top) {
+            continue;
+        }
+        if best.first().is_some_and(|(top, _)| score > *top) {
+            best.clear();
+        }
+        best.push((
+            score,
+            Layout {
+                def,
+                names,
+                header,
+                columns,
+                id_column,
+            },
+        ));
     }
     match best.len() {
         0 => Err(Vec::new()),
@@ -446,14 +459,15 @@ fn layout(sheet: &Sheet, candidates: &[&'static DatasetDef]) -> Result<Layout, V
 
 /// Gives every cell of a merged region its top-left cell's value, as a reader sees
 /// it, and says so once per region.
-fn fill_merged(sheet: &mut Sheet, merged: &[Region], header: usize, found: &mut Diagnostics) {
+fn fill_merged(sheet: &mut Sheet, header: usize, found: &mut Diagnostics) {
+    let merged = std::mem::take(&mut sheet.merged);
     // A merged region can name cells far beyond the data (A1:XFD1048576), and a
     // hostile file many overlapping ones: filling stops at the data's edges, and at
     // as many cells as the data has.
     let height = sheet.rows.len();
     let width = sheet.rows.get(header).map_or(0, Vec::len);
     let mut budget = height * width;
-    for &((top, left), (bottom, right)) in merged {
+    for ((top, left), (bottom, right)) in merged {
         let (top, left) = (top as usize, left as usize);
         let (bottom, right) = (
             (bottom as usize).min(height.saturating_sub(1)),
@@ -540,7 +554,7 @@ impl SheetImport<'_> {
         let header = self.layout.header;
         let mut seen = HashSet::new();
         for (c, raw) in self.sheet.rows[header].iter().enumerate() {
-            let Some((text, _)) = header_text(raw) else {
+            let Some(text) = header_text(raw) else {
                 continue;
             };
             let duplicate = match self.layout.columns[c] {
@@ -579,13 +593,8 @@ impl SheetImport<'_> {
             .filter(|r| r.kind == kind)
             .map(|r| (r.id.value.as_str(), r.file))
             .collect();
-        let id_field = def.fields.iter().position(|f| f.name == "id");
-        let id_column = self
-            .layout
-            .columns
-            .iter()
-            .position(|c| c.is_some_and(|c| Some(c.field) == id_field))
-            .expect("a layout has an id column");
+        let id_column = self.layout.id_column;
+        let id_def = self.layout.columns[id_column].map(|c| &def.fields[c.field]);
         // First column of each field: a second column of the same field is skipped.
         let mut columns: Vec<(usize, Column)> = Vec::new();
         for (c, column) in self.layout.columns.iter().enumerate() {
@@ -603,6 +612,7 @@ impl SheetImport<'_> {
             added: 0,
             missing: 0,
         };
+        let cut_mark = definitions().map_or("", |d| d.strings.xlsx_cut.as_str());
         let mut listed: HashMap<String, usize> = HashMap::new();
         for r in self.layout.header + 1..self.sheet.rows.len() {
             let row = &self.sheet.rows[r];
@@ -619,9 +629,8 @@ impl SheetImport<'_> {
                     Text::new("import.hidden_row_hint"),
                 );
             }
-            let id_def = &def.fields[id_field.unwrap_or(0)];
-            let id = match cell::read(id_def, self.sheet.cell(r, id_column), false) {
-                Ok(Value::One(id)) => id,
+            let id = match id_def.map(|f| cell::read(f, self.sheet.cell(r, id_column), false)) {
+                Some(Ok(Value::One(id))) => id,
                 _ => {
                     self.push(
                         Code::MissingField,
@@ -670,7 +679,7 @@ impl SheetImport<'_> {
                     );
                 }
                 if let Raw::Text(text) = raw
-                    && text.ends_with(definitions().map_or("", |d| d.strings.xlsx_cut.as_str()))
+                    && text.ends_with(cut_mark)
                     && text.encode_utf16().count() >= 32_000
                 {
                     self.push(
@@ -768,7 +777,7 @@ impl SheetImport<'_> {
         let filled = row.iter().filter(|raw| **raw != Raw::Empty).count();
         let named = row
             .iter()
-            .filter(|raw| header_field(self.layout.def, raw).is_some())
+            .filter(|raw| self.layout.names.field(self.layout.def, raw).is_some())
             .count();
         named >= 2 && named * 2 >= filled
     }

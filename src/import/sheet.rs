@@ -13,7 +13,7 @@ use crate::model::Date;
 
 /// Largest workbook or CSV file read, in bytes: a city's full catalog is a few
 /// megabytes; the limit keeps a stray dump from taking the machine's memory.
-pub const MAX_WORKBOOK_BYTES: u64 = 64 * 1024 * 1024;
+pub(crate) const MAX_WORKBOOK_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Most bytes the parts of a zipped workbook (`.xlsx`, `.ods`) may unpack to: a
 /// catalog of 100,000 rows is about 100 MB of sheet XML; a small file claiming
