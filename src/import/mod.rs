@@ -817,9 +817,6 @@ impl SheetImport<'_> {
     /// Writes a new record of `kind` from the row's `values` where `greenproc new`
     /// would; whether it could.
     fn add(&mut self, kind: RecordKind, id: &str, values: &[RowValue], row: String) -> bool {
-        let info = kind.info();
-        let folder = info.home.path();
-        let extension = info.format.extensions()[0];
         let category = values
             .iter()
             .find(|v| v.field.yaml.as_deref() == Some("category"))
@@ -827,17 +824,17 @@ impl SheetImport<'_> {
                 Value::One(c) => Some(c.as_str()),
                 _ => None,
             });
-        let group = category.and_then(|c| {
-            let taxonomy = &self.dataset.taxonomy.as_ref()?.record;
-            let found = taxonomy.categories.iter().find(|x| x.id.value == c)?;
-            Some(found.group.value.as_str()).filter(|g| is_safe_id(g) && is_safe_id(c))
-        });
-        let path = match (kind, group, category) {
-            (RecordKind::Product, Some(group), Some(category)) => {
-                format!("{folder}/{group}/{category}/{id}.{extension}")
-            }
-            _ => format!("{folder}/{id}.{extension}"),
-        };
+        // A product goes below its group and category when the taxonomy has it; an
+        // unknown category is the check's to report, at its cell.
+        let group_and_category = category
+            .filter(|_| kind == RecordKind::Product)
+            .and_then(|c| {
+                let taxonomy = &self.dataset.taxonomy.as_ref()?.record;
+                let found = taxonomy.categories.iter().find(|x| x.id.value == c)?;
+                Some((found.group.value.as_str(), c))
+                    .filter(|(g, _)| is_safe_id(g) && is_safe_id(c))
+            });
+        let path = crate::scaffold::record_file(kind, id, group_and_category);
         // A file there that did not load is the check's to report.
         if self.root.join(&path).exists() {
             return false;

@@ -286,15 +286,15 @@ pub fn new_record(
             root.display(),
         )));
     }
-    let file_name = format!("{id}.{}", info.format.extensions()[0]);
-    let folder = info.home.path();
-    let relative = match category {
-        Some(category) => {
-            let group = group_of(root, category)?;
-            format!("{folder}/{group}/{category}/{file_name}")
-        }
-        None => format!("{folder}/{file_name}"),
+    let group_and_category = match category {
+        Some(category) => Some((group_of(root, category)?, category)),
+        None => None,
     };
+    let relative = record_file(
+        info.kind,
+        id,
+        group_and_category.as_ref().map(|(g, c)| (g.as_str(), *c)),
+    );
     let id_scalar = yaml_scalar(id);
     let category_scalar = category.map(yaml_scalar).unwrap_or_default();
     let examples = CityExamples::read(&root.join(config));
@@ -313,6 +313,19 @@ pub fn new_record(
         blanks: blanks(&text),
         schemas_written,
     })
+}
+
+/// Where a record of `kind` with `id` lives, relative to the site root: in its kind's
+/// folder, a product in its group's and category's (`group_and_category`) below it.
+/// `greenproc new` and `greenproc import` both put new records there.
+pub fn record_file(kind: RecordKind, id: &str, group_and_category: Option<(&str, &str)>) -> String {
+    let info = kind.info();
+    let folder = info.home.path();
+    let file_name = format!("{id}.{}", info.format.extensions()[0]);
+    match group_and_category {
+        Some((group, category)) => format!("{folder}/{group}/{category}/{file_name}"),
+        None => format!("{folder}/{file_name}"),
+    }
 }
 
 /// Examples in a form's comments made from the site's own division code, so that a
